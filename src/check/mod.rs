@@ -1,0 +1,128 @@
+//! Stage 2 of the data flow: a parsed [`Deck`] → a [`CheckedDeck`], proven
+//! against its sources.
+//!
+//! Parsing already refused what is malformed. Checking looks outward: are
+//! the source files where the deck says, unchanged (SHA-256), and does every
+//! quote occur in its source? Does any card copy a source's wording outside
+//! a quote? And it warns about cards a student would learn less from (no
+//! evidence, no explanation). Only this module builds a [`CheckedDeck`].
+
+pub mod citations;
+pub mod sources;
+
+use std::path::Path;
+use std::path::PathBuf;
+
+use crate::deck::Deck;
+use crate::deck::LoadedDeck;
+use crate::diagnostic::Diagnostic;
+
+pub use sources::SourceText;
+
+/// Where to look for source files, and how strict to be.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--sources DIR`: source files are looked up here first.
+    pub sources_dir: Option<PathBuf>,
+    /// `--strict`: warnings become errors and missing sources are errors.
+    pub strict: bool,
+}
+
+impl CheckOptions {
+    /// Whether a source that cannot be found is an error.
+    pub fn sources_required(&self) -> bool {
+        self.sources_dir.is_some() || self.strict
+    }
+}
+
+/// A deck that passed every check: the only kind of deck later stages use.
+#[derive(Debug, Clone)]
+pub struct CheckedDeck {
+    deck: Deck,
+}
+
+impl CheckedDeck {
+    /// The checked deck.
+    pub fn deck(&self) -> &Deck {
+        &self.deck
+    }
+
+    /// Gives the deck back.
+    pub fn into_deck(self) -> Deck {
+        self.deck
+    }
+}
+
+/// Runs every check on a loaded deck, appending to its diagnostics.
+/// Returns the checked deck when there are no errors (and, with `strict`,
+/// no warnings).
+pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<CheckedDeck> {
+    if let Some(deck) = &loaded.deck {
+        let found = check_deck(deck, &loaded.text, options);
+        loaded.diagnostics.extend(found);
+    }
+    if options.strict {
+        for d in &mut loaded.diagnostics {
+            d.severity = crate::diagnostic::Severity::Error;
+        }
+    }
+    loaded
+        .diagnostics
+        .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    if loaded.has_errors() {
+        return None;
+    }
+    loaded.deck.clone().map(|deck| CheckedDeck { deck })
+}
+
+/// The checks that look beyond the deck file: sources, quotes, copying,
+/// and the completeness warnings.
+pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let base = deck.path.parent().unwrap_or(Path::new("."));
+    let texts = sources::load_sources(deck, base, options, &mut out);
+    citations::check_citations(deck, text, &texts, &mut out);
+    for card in &deck.cards {
+        if card.evidence.iter().all(|e| e.quote.is_none()) {
+            out.push(
+                Diagnostic::warning(
+                    "no-evidence",
+                    format!("card `{}` quotes no evidence", card.id),
+                    card.spans.id.clone(),
+                )
+                .with_label("no quote proves this card")
+                .with_help("add evidence = [{ source = \"id\", quote = \"...\" }] with a short verbatim quote"),
+            );
+        }
+        if card.explanation.is_none() {
+            out.push(
+                Diagnostic::warning(
+                    "no-explanation",
+                    format!("card `{}` has no explanation", card.id),
+                    card.spans.id.clone(),
+                )
+                .with_label("no explanation")
+                .with_help("explain why the answer is right: students learn from the why"),
+            );
+        }
+    }
+    out
+}
+
+/// Checks an already parsed deck, for callers that hold a `Deck` (such as
+/// the bundled deck). Errors are returned as diagnostics.
+pub fn check_parsed(
+    deck: Deck,
+    text: &str,
+    options: &CheckOptions,
+) -> Result<CheckedDeck, Vec<Diagnostic>> {
+    let diagnostics = check_deck(&deck, text, options);
+    if diagnostics
+        .iter()
+        .any(|d| d.is_error() || (options.strict && !d.is_error()))
+    {
+        Err(diagnostics)
+    } else {
+        Ok(CheckedDeck { deck })
+    }
+}

@@ -1,0 +1,43 @@
+//! Command-line arguments (clap derive). Help text comes from the doc comments.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use clap::Subcommand;
+
+/// docket: study TOML flashcard decks with FSRS spaced repetition, and run
+/// them as classroom quizzes.
+#[derive(Debug, Parser)]
+#[command(name = "docket", version, about)]
+pub struct Args {
+    /// What to do; with none, study the bundled case deck.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check decks: syntax, fields, and every quote against its source.
+    Check(CheckArgs),
+}
+
+/// Arguments of `docket check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Deck files, or directories searched for `*.toml`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Directory holding the source files the decks cite; sources must then exist.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+    /// Print diagnostics as JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Treat warnings as errors, and require every source file.
+    #[arg(long)]
+    pub strict: bool,
+    /// One line per diagnostic (file:line:col: message).
+    #[arg(long)]
+    pub short: bool,
+}

@@ -1,0 +1,48 @@
+//! The command line: arguments ([`args`]), and one module per command.
+//! [`run`] parses the arguments, runs the command and turns its outcome into
+//! an exit code, printing any error exactly once.
+
+pub mod args;
+pub mod check_cmd;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::Args;
+use args::Command;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the command ran and found problems (a deck with errors).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: the command line was wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs docket with the given arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args = match Args::try_parse_from(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let outcome = match args.command {
+        Some(Command::Check(c)) => check_cmd::run(&c),
+        None => {
+            use clap::CommandFactory;
+            let _ = Args::command().print_help();
+            Ok(EXIT_OK)
+        }
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("docket: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Stage 1 of the data flow: deck files → parsed [`model::Deck`].
+//!
+//! [`read_deck_file`] reads one file defensively (size limit, UTF-8, binary
+//! detection) and [`parse::parse_deck`] turns its text into a deck plus every
+//! diagnostic found on the way.
+
+pub mod cloze;
+pub mod date;
+pub mod model;
+pub mod number;
+pub mod parse;
+
+use std::io::Read;
+use std::path::Path;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Severity;
+
+pub use model::Card;
+pub use model::Deck;
+
+/// Deck files larger than this are refused unread: a deck of 100,000 cards
+/// is about 41 MB, so this leaves room while bounding memory.
+pub const MAX_DECK_BYTES: u64 = 128 * 1024 * 1024;
+
+/// How deeply arrays and inline tables may nest. Decks need three levels;
+/// the limit protects the recursive TOML parser from stack exhaustion.
+pub const MAX_NESTING: usize = 32;
+
+/// One deck file after reading and parsing.
+#[derive(Debug, Clone)]
+pub struct LoadedDeck {
+    /// The path as given.
+    pub path: PathBuf,
+    /// The file's text ("" when it could not be read as text).
+    pub text: String,
+    /// The deck, when it parsed well enough to use.
+    pub deck: Option<Deck>,
+    /// Everything wrong with it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedDeck {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn failed(path: &Path, text: String, d: Diagnostic) -> Self {
+        LoadedDeck {
+            path: path.to_path_buf(),
+            text,
+            deck: None,
+            diagnostics: vec![d],
+        }
+    }
+}
+
+/// Reads and parses one deck file.
+pub fn read_deck_file(path: &Path) -> LoadedDeck {
+    let fail = |msg: String, help: &str| {
+        LoadedDeck::failed(
+            path,
+            String::new(),
+            Diagnostic::whole_file(Severity::Error, "unreadable", msg).with_help(help),
+        )
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return fail(
+                format!("cannot open the file: {e}"),
+                "check the path and its permissions",
+            );
+        }
+    };
+    let mut bytes = Vec::new();
+    if let Err(e) = file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes) {
+        return fail(
+            format!("cannot read the file: {e}"),
+            "is it a directory or a special file?",
+        );
+    }
+    if bytes.len() as u64 > MAX_DECK_BYTES {
+        return fail(
+            format!(
+                "the file is larger than the {} MiB limit for decks",
+                MAX_DECK_BYTES >> 20
+            ),
+            "split it into several decks in one directory",
+        );
+    }
+    parse_deck_bytes(path, bytes)
+}
+
+/// Parses deck bytes (already read) from `path`.
+pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
+    let whole = |code, msg: String, help: &str| {
+        Diagnostic::whole_file(Severity::Error, code, msg).with_help(help)
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return LoadedDeck::failed(
+            path,
+            String::new(),
+            whole(
+                "empty-file",
+                "the file is empty".into(),
+                "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
+            ),
+        );
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return LoadedDeck::failed(
+            path,
+            String::new(),
+            whole(
+                "binary-file",
+                format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),
+                "deck files are UTF-8 text",
+            ),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let d = Diagnostic::error(
+                "not-utf8",
+                format!("the file is not valid UTF-8 (bad byte at offset {at})"),
+                prefix.len()..prefix.len() + 1,
+            )
+            .with_label("invalid UTF-8 here")
+            .with_help("save the file as UTF-8");
+            return LoadedDeck::failed(path, lossy, d);
+        }
+    };
+    // A byte-order mark is harmless; blank it so offsets stay the same.
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => format!("   {rest}"),
+        None => text,
+    };
+    if let Some(at) = too_deep(&text) {
+        let d = Diagnostic::error(
+            "too-deep",
+            format!("arrays or tables nest more than {MAX_NESTING} levels deep"),
+            at..at + 1,
+        )
+        .with_label("too deep")
+        .with_help("a deck needs at most three levels, as in `evidence = [{ source = \"x\" }]`");
+        return LoadedDeck::failed(path, text, d);
+    }
+    let (deck, diagnostics) = parse::parse_deck(path, &text);
+    LoadedDeck {
+        path: path.to_path_buf(),
+        deck: if diagnostics.iter().any(|d| d.code == "toml-syntax") {
+            None
+        } else {
+            deck
+        },
+        text,
+        diagnostics,
+    }
+}
+
+/// The offset where bracket nesting first exceeds [`MAX_NESTING`], if it
+/// does. Strings and comments are skipped, so brackets in text don't count.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(if q == b'"' { b"\"\"\"" } else { b"'''" });
+                let close: &[u8] = if triple {
+                    if q == b'"' { b"\"\"\"" } else { b"'''" }
+                } else if q == b'"' {
+                    b"\""
+                } else {
+                    b"'"
+                };
+                i += close.len();
+                while i < bytes.len() && !bytes[i..].starts_with(close) {
+                    if q == b'"' && bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    if !triple && bytes[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                i += close.len() - 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' if depth > 0 => {}
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The deck files a path names: the file itself, or the `*.toml` files
+/// under a directory (recursively, sorted, hidden entries skipped).
+pub fn deck_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let p = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let ft = entry.file_type()?;
+            if ft.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_ignores_brackets_in_strings_and_comments() {
+        assert_eq!(
+            too_deep(
+                "a = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n# {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n"
+            ),
+            None
+        );
+        let deep = format!("a = {}1{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(too_deep(&deep), Some(4 + MAX_NESTING));
+    }
+}

@@ -1,0 +1,1032 @@
+//! TOML text → [`Deck`], reporting every problem rather than the first.
+//!
+//! The text is parsed with `toml`'s recoverable, span-keeping parser into a
+//! tree of spanned values, and that tree is walked by hand: serde's derive
+//! would stop at the first unknown key or wrong type, and a deck author
+//! wants to see them all at once, each at its exact place.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::DeTable;
+use toml::de::DeValue;
+
+use super::cloze;
+use super::date::PartialDate;
+use super::date::parse_date;
+use super::model::Answer;
+use super::model::Card;
+use super::model::CardKind;
+use super::model::CardSpans;
+use super::model::DEFAULT_DESIRED_RETENTION;
+use super::model::Deck;
+use super::model::DeckMeta;
+use super::model::Evidence;
+use super::model::Source;
+use super::number::NumberAnswer;
+use super::number::Tolerance;
+use super::number::parse_number;
+use super::number::parse_tolerance;
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::suggest;
+
+/// The longest a quote may be, in words.
+pub const MAX_QUOTE_WORDS: usize = 25;
+
+const DECK_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "language",
+    "desired_retention",
+    "authors",
+];
+const SOURCE_KEYS: &[&str] = &["file", "title", "publisher", "date", "url", "sha256"];
+const COMMON_CARD_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "prompt",
+    "explanation",
+    "topics",
+    "evidence",
+    "differs",
+];
+const EVIDENCE_KEYS: &[&str] = &["source", "quote"];
+
+fn kind_keys(kind: CardKind) -> &'static [&'static str] {
+    match kind {
+        CardKind::Basic => &["answer", "accept"],
+        CardKind::Choice => &["options", "answer"],
+        CardKind::TrueFalse => &["answer"],
+        CardKind::Number => &["answer", "unit", "tolerance", "range"],
+        CardKind::Date => &["answer"],
+        CardKind::Cloze => &[],
+        CardKind::Order => &["items"],
+    }
+}
+
+type Table<'i> = DeTable<'i>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Walks the TOML tree, collecting diagnostics.
+struct Lowering<'a> {
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Lowering<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn get<'t, 'i>(&self, table: &'t Table<'i>, key: &str) -> Option<&'t Value<'i>> {
+        table.get(key)
+    }
+
+    fn unknown_keys(&mut self, table: &Table<'_>, allowed: &[&str], what: &str) {
+        for (key, _) in table.iter() {
+            let name: &str = key.get_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "unknown-key",
+                format!("unknown key `{name}` in {what}"),
+                key.span(),
+            )
+            .with_label("not a known key");
+            d = match suggest(name, allowed.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!("the keys of {what} are: {}", allowed.join(", "))),
+            };
+            self.push(d);
+        }
+    }
+
+    fn missing(&mut self, key: &str, what: &str, at: Range<usize>, hint: &str) {
+        self.push(
+            Diagnostic::error("missing-key", format!("{what} has no `{key}`"), at)
+                .with_label(format!("`{key}` is required here"))
+                .with_help(hint.to_string()),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, found: &Value<'_>) {
+        self.push(
+            Diagnostic::error(
+                "wrong-type",
+                format!(
+                    "`{key}` must be {expected}, not {}",
+                    type_name(found.get_ref())
+                ),
+                found.span(),
+            )
+            .with_label(format!("expected {expected}")),
+        );
+    }
+
+    /// Checks text for emptiness and control characters; returns it if usable.
+    fn text(&mut self, key: &str, value: &Value<'_>, allow_empty: bool) -> Option<String> {
+        let DeValue::String(s) = value.get_ref() else {
+            self.wrong_type(key, "a string", value);
+            return None;
+        };
+        if let Some(bad) = s.chars().find(|&c| is_forbidden_control(c)) {
+            self.push(
+                Diagnostic::error(
+                    "control-character",
+                    format!(
+                        "`{key}` contains the control character U+{:04X}",
+                        bad as u32
+                    ),
+                    value.span(),
+                )
+                .with_label("control character in this text")
+                .with_help(
+                    "remove it: deck text is printed to terminals, where control \
+                     characters can rewrite the screen",
+                ),
+            );
+            return None;
+        }
+        if !allow_empty && s.trim().is_empty() {
+            self.push(
+                Diagnostic::error("empty-text", format!("`{key}` is empty"), value.span())
+                    .with_label("empty")
+                    .with_help(format!(
+                        "write the {key}, or remove the key if it is optional"
+                    )),
+            );
+            return None;
+        }
+        Some(s.to_string())
+    }
+
+    fn required_text(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        what: &str,
+        at: &Range<usize>,
+    ) -> Option<(String, Range<usize>)> {
+        match self.get(table, key) {
+            Some(v) => self.text(key, v, false).map(|s| (s, v.span())),
+            None => {
+                self.missing(key, what, at.clone(), &format!("add `{key} = \"...\"`"));
+                None
+            }
+        }
+    }
+
+    fn optional_text(&mut self, table: &Table<'_>, key: &str) -> Option<(String, Range<usize>)> {
+        let v = self.get(table, key)?;
+        self.text(key, v, false).map(|s| (s, v.span()))
+    }
+
+    fn text_array(&mut self, key: &str, value: &Value<'_>) -> Option<Vec<(String, Range<usize>)>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, "an array of strings", value);
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items.iter() {
+            match self.text(key, item, false) {
+                Some(s) => out.push((s, item.span())),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn id(&mut self, key: &str, value: &Value<'_>) -> Option<String> {
+        let s = self.text(key, value, false)?;
+        let valid = s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid {
+            self.push(
+                Diagnostic::error("bad-id", format!("`{s}` is not a valid id"), value.span())
+                    .with_label("invalid id")
+                    .with_help(
+                        "ids use letters, digits, `-`, `_` and `.`, at most 64 characters, \
+                     e.g. `charge-harassment`",
+                    ),
+            );
+            return None;
+        }
+        Some(s)
+    }
+}
+
+/// Characters no deck text may contain: C0 and C1 controls other than
+/// newline and tab, DEL, and the bidirectional overrides that can make text
+/// display differently from what it is.
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Parses the text of a deck file. Returns the deck when it is complete
+/// enough to use (even if some cards had errors, those cards are left out),
+/// and every diagnostic found.
+pub fn parse_deck(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let (root, errors) = DeTable::parse_recoverable(text);
+    let syntax_errors = !errors.is_empty();
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        diagnostics.push(
+            Diagnostic::error("toml-syntax", e.message().trim().to_string(), span)
+                .with_label("here")
+                .with_help(syntax_help(e.message())),
+        );
+    }
+    let mut lowering = Lowering {
+        diagnostics: &mut diagnostics,
+    };
+    let deck = lower_document(&mut lowering, path, root.get_ref(), text.len());
+    if syntax_errors {
+        // A broken document also looks incomplete; only the syntax errors matter then.
+        diagnostics.retain(|d| d.code != "missing-key" && d.code != "no-cards");
+    }
+    (deck, diagnostics)
+}
+
+fn syntax_help(message: &str) -> String {
+    let m = message.to_lowercase();
+    if m.contains("duplicate key") {
+        "each key may appear once per table; remove or rename one of them".into()
+    } else if m.contains("unterminated") || m.contains("invalid basic string") {
+        "close the string with the same quote it opened with (use ''' or \"\"\" for text over several lines)".into()
+    } else if m.contains("date") || m.contains("time") {
+        "write dates as 2020-12-18, or put them in quotes as text".into()
+    } else {
+        "a deck is TOML: `key = value` lines under `[deck]`, `[sources.<id>]` and `[[card]]` headers; see docs/deck-format.md".into()
+    }
+}
+
+fn lower_document(l: &mut Lowering<'_>, path: &Path, root: &Table<'_>, len: usize) -> Option<Deck> {
+    l.unknown_keys(root, &["deck", "sources", "card"], "the deck file");
+    let meta = match root.get("deck") {
+        Some(v) => match v.get_ref() {
+            DeValue::Table(t) => lower_meta(l, t, v.span()),
+            _ => {
+                l.wrong_type("deck", "a table (`[deck]`)", v);
+                None
+            }
+        },
+        None => {
+            l.push(
+                Diagnostic::error("missing-deck", "the file has no `[deck]` table", 0..0)
+                    .with_label("expected `[deck]` in this file")
+                    .with_help(
+                        "start the file with `[deck]` and its `id`, `title` and `description`; \
+                         see docs/deck-format.md",
+                    ),
+            );
+            None
+        }
+    };
+    let sources = match root.get("sources") {
+        Some(v) => match v.get_ref() {
+            DeValue::Table(t) => lower_sources(l, t),
+            _ => {
+                l.wrong_type("sources", "a table of `[sources.<id>]` tables", v);
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let mut cards = Vec::new();
+    match root.get("card") {
+        Some(v) => match v.get_ref() {
+            DeValue::Array(items) => {
+                let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+                let mut seen: std::collections::HashMap<String, Range<usize>> =
+                    std::collections::HashMap::new();
+                for item in items.iter() {
+                    let DeValue::Table(t) = item.get_ref() else {
+                        l.wrong_type("card", "a `[[card]]` table", item);
+                        continue;
+                    };
+                    if let Some(card) = lower_card(l, t, item.span(), &source_ids) {
+                        if let Some(first) = seen.get(&card.id) {
+                            l.push(
+                                Diagnostic::error(
+                                    "duplicate-id",
+                                    format!("two cards have the id `{}`", card.id),
+                                    card.spans.id.clone(),
+                                )
+                                .with_label("second card with this id")
+                                .with_related(first.clone(), "first used here")
+                                .with_help(
+                                    "card ids must be unique in a deck: progress is keyed by them",
+                                ),
+                            );
+                            continue;
+                        }
+                        seen.insert(card.id.clone(), card.spans.id.clone());
+                        cards.push(card);
+                    }
+                }
+            }
+            _ => l.wrong_type("card", "an array of `[[card]]` tables", v),
+        },
+        None => l.push(
+            Diagnostic::error("no-cards", "the deck has no cards", len..len)
+                .with_label("expected `[[card]]` tables")
+                .with_help("add cards with `[[card]]` headers; see docs/deck-format.md"),
+        ),
+    }
+    Some(Deck {
+        path: path.to_path_buf(),
+        meta: meta?,
+        sources,
+        cards,
+    })
+}
+
+fn lower_meta(l: &mut Lowering<'_>, t: &Table<'_>, at: Range<usize>) -> Option<DeckMeta> {
+    l.unknown_keys(t, DECK_KEYS, "`[deck]`");
+    let head = at.start..at.start;
+    let id = match t.get("id") {
+        Some(v) => l.id("id", v),
+        None => {
+            l.missing(
+                "id",
+                "`[deck]`",
+                head.clone(),
+                "add a stable `id = \"my-deck\"`",
+            );
+            None
+        }
+    };
+    let title = l.required_text(t, "title", "`[deck]`", &head);
+    let description = l.required_text(t, "description", "`[deck]`", &head);
+    let language = l.optional_text(t, "language").map(|(s, _)| s);
+    let desired_retention = match t.get("desired_retention") {
+        None => Some(DEFAULT_DESIRED_RETENTION),
+        Some(v) => {
+            let n = match v.get_ref() {
+                DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+                DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
+                _ => {
+                    l.wrong_type("desired_retention", "a number such as 0.9", v);
+                    return None;
+                }
+            };
+            match n {
+                Some(r) if (0.7..=0.99).contains(&r) => Some(r as f32),
+                _ => {
+                    l.push(
+                        Diagnostic::error(
+                            "bad-retention",
+                            "`desired_retention` must lie between 0.70 and 0.99",
+                            v.span(),
+                        )
+                        .with_label("out of range")
+                        .with_help("0.9 (the default) means: aim to remember 90% of cards when they come due"),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    let authors = match t.get("authors") {
+        Some(v) => l
+            .text_array("authors", v)
+            .map(|a| a.into_iter().map(|(s, _)| s).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Some(DeckMeta {
+        id: id?,
+        title: title?.0,
+        description: description?.0,
+        language,
+        desired_retention: desired_retention?,
+        authors,
+    })
+}
+
+fn lower_sources(l: &mut Lowering<'_>, t: &Table<'_>) -> Vec<Source> {
+    let mut out = Vec::new();
+    for (key, value) in t.iter() {
+        let DeValue::Table(st) = value.get_ref() else {
+            l.wrong_type(&format!("sources.{}", key.get_ref()), "a table", value);
+            continue;
+        };
+        let Some(id) = l.id(
+            "source id",
+            &Spanned::new(key.span(), DeValue::String(key.get_ref().clone())),
+        ) else {
+            continue;
+        };
+        let what = format!("`[sources.{id}]`");
+        l.unknown_keys(st, SOURCE_KEYS, &what);
+        let head = key.span();
+        let file = l.required_text(st, "file", &what, &head);
+        let title = l.required_text(st, "title", &what, &head);
+        let publisher = l.optional_text(st, "publisher").map(|(s, _)| s);
+        let date = match st.get("date") {
+            Some(v) => match v.get_ref() {
+                DeValue::Datetime(d) => Some(d.to_string()),
+                _ => l.text("date", v, false),
+            },
+            None => None,
+        };
+        let url = l.optional_text(st, "url").map(|(s, _)| s);
+        let sha = l.optional_text(st, "sha256");
+        if let Some((hash, span)) = &sha
+            && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            l.push(
+                Diagnostic::error(
+                    "bad-hash",
+                    "`sha256` must be 64 hexadecimal digits",
+                    span.clone(),
+                )
+                .with_label("not a SHA-256")
+                .with_help("compute it with `sha256sum FILE`"),
+            );
+            continue;
+        }
+        let (Some((file, file_span)), Some((title, _))) = (file, title) else {
+            continue;
+        };
+        out.push(Source {
+            id,
+            file,
+            title,
+            publisher,
+            date,
+            url,
+            sha256: sha.as_ref().map(|(h, _)| h.to_lowercase()),
+            file_span,
+            sha256_span: sha.map(|(_, s)| s),
+        });
+    }
+    out
+}
+
+fn lower_evidence(
+    l: &mut Lowering<'_>,
+    value: &Value<'_>,
+    source_ids: &[&str],
+) -> Option<Vec<Evidence>> {
+    let DeValue::Array(items) = value.get_ref() else {
+        l.wrong_type(
+            "evidence",
+            "an array such as [{ source = \"id\", quote = \"...\" }]",
+            value,
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items.iter() {
+        let DeValue::Table(t) = item.get_ref() else {
+            l.wrong_type(
+                "evidence",
+                "a table { source = \"id\", quote = \"...\" }",
+                item,
+            );
+            ok = false;
+            continue;
+        };
+        l.unknown_keys(t, EVIDENCE_KEYS, "an evidence entry");
+        let Some((source, source_span)) =
+            l.required_text(t, "source", "this evidence entry", &item.span())
+        else {
+            ok = false;
+            continue;
+        };
+        if !source_ids.contains(&source.as_str()) {
+            let mut d = Diagnostic::error(
+                "unknown-source",
+                format!("no source has the id `{source}`"),
+                source_span.clone(),
+            )
+            .with_label("unknown source");
+            d = match suggest(&source, source_ids.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None if source_ids.is_empty() => {
+                    d.with_help("declare it in a `[sources.<id>]` table")
+                }
+                None => d.with_help(format!("the sources are: {}", source_ids.join(", "))),
+            };
+            l.push(d);
+            ok = false;
+            continue;
+        }
+        let quote = l.optional_text(t, "quote");
+        if let Some((q, span)) = &quote {
+            let words = q.split_whitespace().count();
+            if words > MAX_QUOTE_WORDS {
+                l.push(
+                    Diagnostic::error(
+                        "quote-too-long",
+                        format!(
+                            "this quote has {words} words; at most {MAX_QUOTE_WORDS} are allowed"
+                        ),
+                        span.clone(),
+                    )
+                    .with_label("too long")
+                    .with_help("quote only the words that prove the answer"),
+                );
+                ok = false;
+                continue;
+            }
+        }
+        out.push(Evidence {
+            source,
+            source_span,
+            quote_span: quote.as_ref().map(|(_, s)| s.clone()),
+            quote: quote.map(|(q, _)| q),
+        });
+    }
+    ok.then_some(out)
+}
+
+fn lower_card(
+    l: &mut Lowering<'_>,
+    t: &Table<'_>,
+    at: Range<usize>,
+    source_ids: &[&str],
+) -> Option<Card> {
+    let head = at.start..at.start;
+    let kind = match t.get("kind") {
+        Some(v) => match l.text("kind", v, false) {
+            Some(name) => match CardKind::from_name(&name) {
+                Some(k) => Some(k),
+                None => {
+                    let names = CardKind::ALL.map(CardKind::name);
+                    let mut d = Diagnostic::error(
+                        "unknown-kind",
+                        format!("`{name}` is not a card kind"),
+                        v.span(),
+                    )
+                    .with_label("unknown kind");
+                    d = match suggest(&name, names) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("the kinds are: {}", names.join(", "))),
+                    };
+                    l.push(d);
+                    None
+                }
+            },
+            None => None,
+        },
+        None => {
+            l.missing(
+                "kind",
+                "this card",
+                head.clone(),
+                "add `kind = \"basic\"` (or choice, truefalse, number, date, cloze, order)",
+            );
+            None
+        }
+    };
+    // Unknown keys: against the kind's fields when the kind is known, else against all.
+    let mut allowed: Vec<&str> = COMMON_CARD_KEYS.to_vec();
+    match kind {
+        Some(k) => allowed.extend_from_slice(kind_keys(k)),
+        None => CardKind::ALL
+            .iter()
+            .for_each(|k| allowed.extend_from_slice(kind_keys(*k))),
+    }
+    for (key, _) in t.iter() {
+        let name: &str = key.get_ref();
+        if allowed.contains(&name) {
+            continue;
+        }
+        let other_kind = CardKind::ALL
+            .into_iter()
+            .find(|k| kind_keys(*k).contains(&name));
+        let mut d = Diagnostic::error(
+            "unknown-key",
+            format!("unknown key `{name}` in this card"),
+            key.span(),
+        )
+        .with_label("not a field of this card");
+        d = match (suggest(name, allowed.iter().copied()), other_kind, kind) {
+            (Some(s), _, _) => d.with_help(format!("did you mean `{s}`?")),
+            (None, Some(other), Some(k)) => d.with_help(format!(
+                "`{name}` belongs to {} cards; a {} card has: {}",
+                other.name(),
+                k.name(),
+                kind_keys(k).join(", ")
+            )),
+            _ => d.with_help(format!("a card's keys are: {}", allowed.join(", "))),
+        };
+        l.push(d);
+    }
+
+    let id_value = t.get("id");
+    let id = match id_value {
+        Some(v) => l.id("id", v),
+        None => {
+            l.missing(
+                "id",
+                "this card",
+                head.clone(),
+                "add a stable `id = \"short-name\"`",
+            );
+            None
+        }
+    };
+    let prompt = l.required_text(t, "prompt", "this card", &head);
+    let explanation = l.optional_text(t, "explanation");
+    let differs = l.optional_text(t, "differs");
+    let topics = match t.get("topics") {
+        Some(v) => l
+            .text_array("topics", v)
+            .map(|a| a.into_iter().map(|(s, _)| s).collect()),
+        None => Some(Vec::new()),
+    };
+    let evidence = match t.get("evidence") {
+        Some(v) => lower_evidence(l, v, source_ids),
+        None => Some(Vec::new()),
+    };
+    let mut answer_texts = Vec::new();
+    let answer = match (kind, &prompt) {
+        (Some(k), Some((p, pspan))) => lower_answer(l, k, t, &head, p, pspan, &mut answer_texts),
+        _ => None,
+    };
+    let (prompt, prompt_span) = prompt?;
+    Some(Card {
+        id: id?,
+        prompt,
+        answer: answer?,
+        spans: CardSpans {
+            card: at,
+            id: id_value.map(|v| v.span()).unwrap_or_default(),
+            prompt: prompt_span,
+            explanation: explanation.as_ref().map(|(_, s)| s.clone()),
+            differs: differs.as_ref().map(|(_, s)| s.clone()),
+            answer_texts,
+        },
+        explanation: explanation.map(|(s, _)| s),
+        differs: differs.map(|(s, _)| s),
+        topics: topics?,
+        evidence: evidence?,
+    })
+}
+
+fn number_value(l: &mut Lowering<'_>, key: &str, v: &Value<'_>) -> Option<f64> {
+    let parsed = match v.get_ref() {
+        DeValue::Integer(i) => i
+            .as_str()
+            .replace('_', "")
+            .parse::<i64>()
+            .ok()
+            .map(|n| n as f64)
+            .ok_or_else(|| format!("`{}` is not a number I can read", i.as_str())),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("`{}` is not a finite number", f.as_str())),
+        DeValue::String(s) => parse_number(s).map_err(|e| e.to_string()),
+        _ => {
+            l.wrong_type(key, "a number, or a string such as \"23,000\"", v);
+            return None;
+        }
+    };
+    match parsed {
+        Ok(n) => Some(n),
+        Err(msg) => {
+            l.push(
+                Diagnostic::error("bad-number", msg, v.span())
+                    .with_label("not a number")
+                    .with_help("write it as 23000, \"23,000\", \"23k\" or \"1.5 million\""),
+            );
+            None
+        }
+    }
+}
+
+fn lower_answer(
+    l: &mut Lowering<'_>,
+    kind: CardKind,
+    t: &Table<'_>,
+    head: &Range<usize>,
+    prompt: &str,
+    prompt_span: &Range<usize>,
+    texts: &mut Vec<Range<usize>>,
+) -> Option<Answer> {
+    let need = |l: &mut Lowering<'_>, key: &str, hint: &str| -> Option<()> {
+        if t.get(key).is_none() {
+            l.missing(
+                key,
+                &format!("this {} card", kind.name()),
+                head.clone(),
+                hint,
+            );
+            None
+        } else {
+            Some(())
+        }
+    };
+    match kind {
+        CardKind::Basic => {
+            need(l, "answer", "add `answer = \"...\"`")?;
+            let (answer, span) = l.required_text(t, "answer", "this card", head)?;
+            texts.push(span);
+            let accept = match t.get("accept") {
+                Some(v) => l.text_array("accept", v)?,
+                None => Vec::new(),
+            };
+            texts.extend(accept.iter().map(|(_, s)| s.clone()));
+            Some(Answer::Basic {
+                answer,
+                accept: accept.into_iter().map(|(s, _)| s).collect(),
+            })
+        }
+        CardKind::Choice => {
+            need(l, "options", "add `options = [\"...\", \"...\"]`")?;
+            need(l, "answer", "add `answer = \"<one of the options>\"`")?;
+            let ov = &t["options"];
+            let options = l.text_array("options", ov)?;
+            if !(2..=10).contains(&options.len()) {
+                l.push(
+                    Diagnostic::error(
+                        "bad-options",
+                        format!("a choice card needs 2 to 10 options, not {}", options.len()),
+                        ov.span(),
+                    )
+                    .with_label("options here"),
+                );
+                return None;
+            }
+            for (i, (o, s)) in options.iter().enumerate() {
+                if let Some((_, first)) = options[..i].iter().find(|(p, _)| p == o) {
+                    l.push(
+                        Diagnostic::error(
+                            "duplicate-option",
+                            format!("the option `{o}` appears twice"),
+                            s.clone(),
+                        )
+                        .with_label("repeated")
+                        .with_related(first.clone(), "first here"),
+                    );
+                    return None;
+                }
+            }
+            texts.extend(options.iter().map(|(_, s)| s.clone()));
+            let av = &t["answer"];
+            let answers: Vec<(String, Range<usize>)> = match av.get_ref() {
+                DeValue::String(_) => vec![(l.text("answer", av, false)?, av.span())],
+                DeValue::Array(_) => l.text_array("answer", av)?,
+                _ => {
+                    l.wrong_type("answer", "one of the options, or an array of them", av);
+                    return None;
+                }
+            };
+            if answers.is_empty() {
+                l.push(
+                    Diagnostic::error("empty-text", "`answer` lists no option", av.span())
+                        .with_label("empty"),
+                );
+                return None;
+            }
+            let mut correct = Vec::new();
+            for (a, span) in &answers {
+                match options.iter().position(|(o, _)| o == a) {
+                    Some(i) => correct.push(i),
+                    None => {
+                        let list = options
+                            .iter()
+                            .map(|(o, _)| format!("`{o}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let d = Diagnostic::error(
+                            "answer-not-an-option",
+                            format!("the answer `{a}` is not one of the options"),
+                            span.clone(),
+                        )
+                        .with_label("not among the options")
+                        .with_related(ov.span(), "the options")
+                        .with_help(format!("the options are: {list}"));
+                        l.push(d);
+                        return None;
+                    }
+                }
+            }
+            correct.sort_unstable();
+            correct.dedup();
+            Some(Answer::Choice {
+                options: options.into_iter().map(|(s, _)| s).collect(),
+                correct,
+            })
+        }
+        CardKind::TrueFalse => {
+            need(l, "answer", "add `answer = true` or `answer = false`")?;
+            let v = &t["answer"];
+            match v.get_ref() {
+                DeValue::Boolean(b) => Some(Answer::TrueFalse(*b)),
+                _ => {
+                    l.wrong_type("answer", "true or false (without quotes)", v);
+                    None
+                }
+            }
+        }
+        CardKind::Number => {
+            let unit = l.optional_text(t, "unit").map(|(s, _)| s);
+            let value = match t.get("answer") {
+                Some(v) => Some(number_value(l, "answer", v)?),
+                None => None,
+            };
+            if let Some(rv) = t.get("range") {
+                if t.get("tolerance").is_some() {
+                    l.push(
+                        Diagnostic::error(
+                            "range-and-tolerance",
+                            "a number card has either `range` or `tolerance`, not both",
+                            rv.span(),
+                        )
+                        .with_label("range here")
+                        .with_help("keep the one that says what counts as right"),
+                    );
+                    return None;
+                }
+                let DeValue::Array(items) = rv.get_ref() else {
+                    l.wrong_type("range", "an array [low, high]", rv);
+                    return None;
+                };
+                if items.len() != 2 {
+                    l.wrong_type("range", "an array of two numbers [low, high]", rv);
+                    return None;
+                }
+                let low = number_value(l, "range", &items[0])?;
+                let high = number_value(l, "range", &items[1])?;
+                if low > high {
+                    l.push(
+                        Diagnostic::error(
+                            "bad-range",
+                            "the range's low end is above its high end",
+                            rv.span(),
+                        )
+                        .with_label("reversed")
+                        .with_help("write it as [low, high]"),
+                    );
+                    return None;
+                }
+                if let Some(v) = value
+                    && !(low..=high).contains(&v)
+                {
+                    l.push(
+                        Diagnostic::error(
+                            "bad-range",
+                            "the answer lies outside its own range",
+                            rv.span(),
+                        )
+                        .with_label("does not contain the answer"),
+                    );
+                    return None;
+                }
+                return Some(Answer::Number(NumberAnswer::with_range(
+                    value, low, high, unit,
+                )));
+            }
+            let Some(value) = value else {
+                l.missing(
+                    "answer",
+                    "this number card",
+                    head.clone(),
+                    "add `answer = 23000` (or `range = [low, high]`)",
+                );
+                return None;
+            };
+            let tolerance = match t.get("tolerance") {
+                None => Tolerance::Exact,
+                Some(v) => {
+                    let parsed = match v.get_ref() {
+                        DeValue::String(s) => parse_tolerance(s).map_err(|e| e.to_string()),
+                        DeValue::Integer(_) | DeValue::Float(_) => {
+                            let n = number_value(l, "tolerance", v)?;
+                            if n < 0.0 {
+                                Err("a tolerance cannot be negative".to_string())
+                            } else if n == 0.0 {
+                                Ok(Tolerance::Exact)
+                            } else {
+                                Ok(Tolerance::Absolute(n))
+                            }
+                        }
+                        _ => {
+                            l.wrong_type("tolerance", "a number or a percentage such as \"5%\"", v);
+                            return None;
+                        }
+                    };
+                    match parsed {
+                        Ok(tol) => tol,
+                        Err(msg) => {
+                            l.push(
+                                Diagnostic::error("bad-tolerance", msg, v.span())
+                                    .with_label("not a tolerance")
+                                    .with_help("write an absolute amount (`tolerance = 100`) or a percentage (`tolerance = \"5%\"`)"),
+                            );
+                            return None;
+                        }
+                    }
+                }
+            };
+            Some(Answer::Number(NumberAnswer::with_tolerance(
+                value, tolerance, unit,
+            )))
+        }
+        CardKind::Date => {
+            need(
+                l,
+                "answer",
+                "add `answer = 2020-12-18` (or \"2020-12\", \"2020\")",
+            )?;
+            let v = &t["answer"];
+            let parsed: Result<PartialDate, String> = match v.get_ref() {
+                DeValue::Datetime(d) => match (d.date, d.time) {
+                    (Some(date), None) => PartialDate::new(
+                        i32::from(date.year),
+                        Some(u32::from(date.month)),
+                        Some(u32::from(date.day)),
+                    ),
+                    _ => Err("a date answer is a calendar date without a time".into()),
+                },
+                DeValue::String(_) => {
+                    let s = l.text("answer", v, false)?;
+                    parse_date(&s).map_err(|e| e.to_string())
+                }
+                _ => {
+                    l.wrong_type(
+                        "answer",
+                        "a date such as 2020-12-18 or \"December 2020\"",
+                        v,
+                    );
+                    return None;
+                }
+            };
+            match parsed {
+                Ok(d) => Some(Answer::Date(d)),
+                Err(msg) => {
+                    l.push(
+                        Diagnostic::error("bad-date", msg, v.span())
+                            .with_label("not a date")
+                            .with_help(
+                                "write 2020-12-18, \"2020-12\", \"2020\" or \"December 18, 2020\"",
+                            ),
+                    );
+                    None
+                }
+            }
+        }
+        CardKind::Cloze => {
+            match cloze::parse_gaps(prompt) {
+                Ok(gaps) => Some(Answer::Cloze(gaps)),
+                Err(e) => {
+                    l.push(
+                    Diagnostic::error("bad-cloze", e.message, prompt_span.clone())
+                        .with_label("in this prompt")
+                        .with_help("mark each gap as {{c1::answer}}; alternatives with |, a hint after ::"),
+                );
+                    None
+                }
+            }
+        }
+        CardKind::Order => {
+            need(
+                l,
+                "items",
+                "add `items = [\"first\", \"second\", ...]` in the right order",
+            )?;
+            let v = &t["items"];
+            let items = l.text_array("items", v)?;
+            if !(2..=10).contains(&items.len()) {
+                l.push(
+                    Diagnostic::error(
+                        "bad-items",
+                        format!("an order card needs 2 to 10 items, not {}", items.len()),
+                        v.span(),
+                    )
+                    .with_label("items here"),
+                );
+                return None;
+            }
+            texts.extend(items.iter().map(|(_, s)| s.clone()));
+            Some(Answer::Order(items.into_iter().map(|(s, _)| s).collect()))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Draws diagnostics as text with `codespan-reporting`: the rich form
+//! (file:line:column, the source line, a caret under the span, help) for
+//! people, and a one-line short form.
+
+use std::io;
+use std::path::Path;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+use codespan_reporting::term::termcolor::WriteColor;
+
+use super::Diagnostic;
+use super::Severity;
+
+/// Rich (with source excerpt) or short (one line each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Source line, caret and help.
+    Rich,
+    /// `file:line:col: error[code]: message`.
+    Short,
+}
+
+fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
+    let severity = match d.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let mut out = cs::Diagnostic::new(severity)
+        .with_code(d.code)
+        .with_message(&d.message);
+    if let Some(span) = &d.span {
+        out = out.with_label(cs::Label::primary((), span.clone()).with_message(&d.label));
+    }
+    for r in &d.related {
+        out = out.with_label(cs::Label::secondary((), r.span.clone()).with_message(&r.message));
+    }
+    let mut notes = Vec::new();
+    if d.span.is_none() && !d.label.is_empty() {
+        notes.push(d.label.clone());
+    }
+    if let Some(help) = &d.help {
+        notes.push(format!("help: {help}"));
+    }
+    out.with_notes(notes)
+}
+
+/// Writes the diagnostics of one file. `source` is the file's text (empty
+/// when it could not be read as text; spans are then ignored).
+pub fn render(
+    out: &mut dyn WriteColor,
+    path: &Path,
+    source: &str,
+    diagnostics: &[Diagnostic],
+    style: Style,
+) -> io::Result<()> {
+    let file = SimpleFile::new(path.display().to_string(), source);
+    let config = term::Config {
+        display_style: match style {
+            Style::Rich => term::DisplayStyle::Rich,
+            Style::Short => term::DisplayStyle::Short,
+        },
+        ..term::Config::default()
+    };
+    for d in diagnostics {
+        let mut d = d.clone();
+        if let Some(span) = &d.span
+            && (span.end > source.len()
+                || !source.is_char_boundary(span.start)
+                || !source.is_char_boundary(span.end))
+        {
+            d.span = None;
+        }
+        let cs = to_codespan(&d);
+        if d.span.is_none() {
+            // codespan has no location for span-less diagnostics; name the file ourselves.
+            let cs = cs.with_message(format!("{}: {}", path.display(), d.message));
+            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+        } else {
+            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! docket: a quiz and flashcard engine.
+//!
+//! Data flows one way, each stage in its own module:
+//!
+//! ```text
+//! deck files ──► deck (parsed model) ──► check (CheckedDeck) ──► grade
+//!                                                 │
+//!                                                 ▼
+//!                       schedule (FSRS + queue) ──► session ──► frontends
+//!                                   ▲
+//!                                 store (progress, behind a trait)
+//! ```
+//!
+//! [`run`] is the whole program; `main` only calls it.
+
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod cli;
+pub mod deck;
+pub mod diagnostic;
+pub mod grade;
+
+pub use cli::run;
