@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bundled;
 pub mod check;
 pub mod cli;
 pub mod deck;
