@@ -9,6 +9,7 @@ pub mod date;
 pub mod model;
 pub mod number;
 pub mod parse;
+pub mod write;
 
 use std::io::Read;
 use std::path::Path;

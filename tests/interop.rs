@@ -1,0 +1,10 @@
+//! Import and export tests: one test binary, one module per format.
+
+mod interop {
+    pub mod bad_input;
+    pub mod cli;
+    pub mod csv;
+    pub mod gift;
+    pub mod support;
+    pub mod write;
+}
