@@ -1,0 +1,298 @@
+//! Building a valid deck from foreign data: every importer goes through
+//! [`DeckBuilder`], which cleans text (no control characters, no empty
+//! strings), gives each card an id that is valid and unique, and so
+//! guarantees that what an import writes passes `docket check`.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use sha2::Digest;
+
+use super::Imported;
+use super::Skipped;
+use crate::deck::cloze::parse_gaps;
+use crate::deck::model::Answer;
+use crate::deck::model::Card;
+use crate::deck::model::CardSpans;
+use crate::deck::model::DEFAULT_DESIRED_RETENTION;
+use crate::deck::model::Deck;
+use crate::deck::model::DeckMeta;
+use crate::deck::parse::is_forbidden_control;
+
+/// The longest id the deck format allows.
+const MAX_ID: usize = 64;
+
+/// Collects cards for one imported deck.
+#[derive(Debug)]
+pub struct DeckBuilder {
+    meta: DeckMeta,
+    cards: Vec<Card>,
+    ids: HashSet<String>,
+    skipped: Vec<Skipped>,
+}
+
+/// A card as an importer sees it, before cleaning.
+#[derive(Debug, Clone)]
+pub struct RawCard {
+    /// Preferred id (made valid and unique), or `None` to derive one from the prompt.
+    pub id: Option<String>,
+    /// The question.
+    pub prompt: String,
+    /// The answer.
+    pub answer: Answer,
+    /// Why.
+    pub explanation: Option<String>,
+    /// Tags.
+    pub topics: Vec<String>,
+}
+
+impl DeckBuilder {
+    /// A builder for a deck titled `title`, with an id derived from `name`
+    /// (usually the imported file's stem).
+    pub fn new(name: &str, title: &str, description: &str) -> Self {
+        let mut id = slug(name, MAX_ID);
+        if id.is_empty() {
+            id = "imported".into();
+        }
+        let title = clean(title).unwrap_or_else(|| id.clone());
+        DeckBuilder {
+            meta: DeckMeta {
+                id,
+                title,
+                description: clean(description)
+                    .unwrap_or_else(|| "Imported with docket import.".into()),
+                language: None,
+                desired_retention: DEFAULT_DESIRED_RETENTION,
+                authors: Vec::new(),
+            },
+            cards: Vec::new(),
+            ids: HashSet::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Sets the deck title.
+    pub fn set_title(&mut self, title: &str) {
+        if let Some(t) = clean(title) {
+            self.meta.title = t;
+        }
+    }
+
+    /// Records an item that could not be converted.
+    pub fn skip(&mut self, item: impl Into<String>, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            item: item.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Cards added so far.
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    /// Whether no card was added.
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    /// Cleans and adds a card; when its text is unusable, records why under
+    /// `item` instead. Returns whether the card was added.
+    pub fn add(&mut self, item: &str, raw: RawCard) -> bool {
+        match self.make(raw) {
+            Ok(card) => {
+                self.ids.insert(card.id.clone());
+                self.cards.push(card);
+                true
+            }
+            Err(reason) => {
+                self.skip(item, reason);
+                false
+            }
+        }
+    }
+
+    fn make(&self, raw: RawCard) -> Result<Card, String> {
+        let prompt = clean(&raw.prompt).ok_or("the question is empty")?;
+        let answer = clean_answer(raw.answer, &prompt)?;
+        let base = match raw.id.as_deref().map(|s| slug(s, MAX_ID - 9)) {
+            Some(s) if !s.is_empty() => s,
+            _ => derived_id(&prompt),
+        };
+        let id = self.unique(base);
+        let mut topics: Vec<String> = Vec::new();
+        for t in raw.topics.iter().filter_map(|t| clean(t)) {
+            if !topics.contains(&t) {
+                topics.push(t);
+            }
+        }
+        Ok(Card {
+            id,
+            prompt,
+            answer,
+            explanation: raw.explanation.as_deref().and_then(clean),
+            topics,
+            evidence: Vec::new(),
+            differs: None,
+            spans: CardSpans::default(),
+        })
+    }
+
+    fn unique(&self, base: String) -> String {
+        if !self.ids.contains(&base) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !self.ids.contains(id))
+            .unwrap_or(base)
+    }
+
+    /// The finished deck and what was skipped.
+    pub fn finish(self, path: PathBuf) -> Imported {
+        Imported {
+            deck: Deck {
+                path,
+                meta: self.meta,
+                sources: Vec::new(),
+                cards: self.cards,
+            },
+            skipped: self.skipped,
+        }
+    }
+}
+
+fn clean_answer(answer: Answer, prompt: &str) -> Result<Answer, String> {
+    let list =
+        |items: Vec<String>| -> Vec<String> { items.iter().filter_map(|s| clean(s)).collect() };
+    Ok(match answer {
+        Answer::Basic { answer, accept } => {
+            let answer = clean(&answer).ok_or("the answer is empty")?;
+            let mut alts: Vec<String> = Vec::new();
+            for a in list(accept) {
+                if a != answer && !alts.contains(&a) {
+                    alts.push(a);
+                }
+            }
+            Answer::Basic {
+                answer,
+                accept: alts,
+            }
+        }
+        Answer::Choice { options, correct } => {
+            let cleaned: Vec<Option<String>> = options.iter().map(|o| clean(o)).collect();
+            if cleaned.iter().any(Option::is_none) {
+                return Err("an option is empty".into());
+            }
+            let options: Vec<String> = cleaned.into_iter().flatten().collect();
+            if !(2..=10).contains(&options.len()) {
+                return Err(format!(
+                    "a choice card needs 2 to 10 options, this one has {}",
+                    options.len()
+                ));
+            }
+            for (i, o) in options.iter().enumerate() {
+                if options[..i].contains(o) {
+                    return Err(format!("the option `{o}` appears twice"));
+                }
+            }
+            let mut correct: Vec<usize> =
+                correct.into_iter().filter(|&i| i < options.len()).collect();
+            correct.sort_unstable();
+            correct.dedup();
+            if correct.is_empty() {
+                return Err("no option is marked right".into());
+            }
+            Answer::Choice { options, correct }
+        }
+        Answer::Order(items) => {
+            let items = list(items);
+            if !(2..=10).contains(&items.len()) {
+                return Err("an order card needs 2 to 10 items".into());
+            }
+            Answer::Order(items)
+        }
+        // The gaps are re-read from the cleaned prompt so the two always agree.
+        Answer::Cloze(_) => Answer::Cloze(parse_gaps(prompt).map_err(|e| e.message)?),
+        Answer::Number(n) => {
+            if !(n.low.is_finite() && n.high.is_finite() && n.value.is_none_or(f64::is_finite)) {
+                return Err("the number is not finite".into());
+            }
+            Answer::Number(crate::deck::number::NumberAnswer {
+                unit: n.unit.as_deref().and_then(clean),
+                ..n
+            })
+        }
+        other => other,
+    })
+}
+
+/// Text as a deck may hold it: control characters dropped, line endings
+/// normalised, outer whitespace trimmed; `None` when nothing is left.
+pub fn clean(s: &str) -> Option<String> {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    let s: String = s
+        .chars()
+        .filter(|c| !is_forbidden_control(*c) && *c != '\u{FEFF}')
+        .collect();
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Lowercase letters, digits and single dashes, at most `max` bytes.
+pub fn slug(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// An id for a card that brought none: a few words of the prompt and a
+/// short hash of all of it, so that re-importing the same file gives the
+/// same ids.
+fn derived_id(prompt: &str) -> String {
+    let words: Vec<&str> = prompt.split_whitespace().take(5).collect();
+    let mut base = slug(&words.join(" "), 40);
+    let hash = sha2::Sha256::digest(prompt.as_bytes());
+    if base.is_empty() {
+        base = "card".into();
+    }
+    format!("{base}-{}", hex::encode(&hash[..3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_valid_unique_and_stable() {
+        let mut b = DeckBuilder::new("My Deck!", "t", "");
+        let raw = RawCard {
+            id: None,
+            prompt: "Who? \u{7} ".into(),
+            answer: Answer::Basic {
+                answer: "Me".into(),
+                accept: vec!["".into(), "me".into()],
+            },
+            explanation: Some("  ".into()),
+            topics: vec!["a".into(), "a".into()],
+        };
+        assert!(b.add("line 1", raw.clone()));
+        assert!(b.add("line 2", raw));
+        let d = b.finish(PathBuf::from("x.toml")).deck;
+        assert_eq!(d.meta.id, "my-deck");
+        assert_eq!(d.cards[0].prompt, "Who?");
+        assert_eq!(d.cards[1].id, format!("{}-2", d.cards[0].id));
+        assert_eq!(d.cards[0].explanation, None);
+        assert_eq!(d.cards[0].topics, ["a"]);
+    }
+}

@@ -1,0 +1,158 @@
+//! Import and export: the formats instructors and students already use.
+//!
+//! Each format lives in its own module and offers an importer (bytes of an
+//! untrusted file → [`Imported`]) and/or an exporter (a checked deck →
+//! bytes). This module is the registry: [`Format`] names them, picks one
+//! from a file extension, and dispatches. Writing files (atomically, never
+//! overwriting without `--force`) is [`output`]'s job; the CLI commands in
+//! `cli/import_cmd.rs` and `cli/export_cmd.rs` only glue these together.
+
+pub mod aiken;
+pub mod apkg;
+pub mod build;
+pub mod csv;
+pub mod gift;
+pub mod html;
+pub mod limits;
+pub mod markdown;
+pub mod output;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::deck::Deck;
+use crate::diagnostic::Diagnostic;
+
+/// The formats docket reads or writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Anki package (`.apkg`).
+    Apkg,
+    /// Comma-separated text, as Anki, spreadsheets and Quizlet write it.
+    Csv,
+    /// Tab-separated text (Anki's own text export).
+    Tsv,
+    /// Moodle GIFT.
+    Gift,
+    /// Aiken (multiple choice only; import).
+    Aiken,
+    /// A Markdown study sheet (export).
+    Md,
+}
+
+impl Format {
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Apkg => "apkg",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Gift => "gift",
+            Format::Aiken => "aiken",
+            Format::Md => "md",
+        }
+    }
+
+    /// Guesses the format from a file name's extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "apkg" | "colpkg" => Format::Apkg,
+            "csv" => Format::Csv,
+            "tsv" | "txt" => Format::Tsv,
+            "gift" => Format::Gift,
+            "aiken" => Format::Aiken,
+            "md" | "markdown" => Format::Md,
+            _ => return None,
+        })
+    }
+
+    /// Whether docket can read this format.
+    pub fn can_import(self) -> bool {
+        !matches!(self, Format::Md)
+    }
+
+    /// Whether docket can write this format.
+    pub fn can_export(self) -> bool {
+        !matches!(self, Format::Aiken)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something in the input that did not become a card (or, on export, a
+/// card the format cannot carry), with where it was and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where: "line 12", "note 1612345678901", "card `charge-x`".
+    pub item: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.item, self.reason)
+    }
+}
+
+/// The outcome of reading a file in another format.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The deck built from it.
+    pub deck: Deck,
+    /// What could not be converted, item by item.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Why an import failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is not what it claims, or is unsafe to open; nothing was converted.
+    #[error("{0}")]
+    Invalid(String),
+    /// Syntax errors located in the (text) input, to be rendered with the text.
+    #[error("{} syntax error{} in the file", .diagnostics.len(), if .diagnostics.len() == 1 { "" } else { "s" })]
+    Syntax {
+        /// The file's text, for rendering.
+        text: String,
+        /// Located errors.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl ImportError {
+    /// A whole-file failure.
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        ImportError::Invalid(msg.into())
+    }
+}
+
+/// Reads `bytes` (the contents of `name`) in `format`. `progress` is told
+/// how far the conversion got, for long imports.
+pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
+    match format {
+        Format::Apkg => apkg::import(name, bytes),
+        Format::Csv | Format::Tsv => csv::import(name, bytes, format),
+        Format::Gift => gift::import(name, bytes),
+        Format::Aiken => aiken::import(name, bytes),
+        Format::Md => Err(ImportError::invalid(
+            "Markdown study sheets are an export only; import the deck they came from",
+        )),
+    }
+}
+
+/// The bytes of `deck` in `format`, and the cards the format could not carry.
+pub fn export(format: Format, deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
+    Ok(match format {
+        Format::Apkg => apkg::export(deck)?,
+        Format::Csv | Format::Tsv => csv::export(deck, format),
+        Format::Gift => gift::export(deck),
+        Format::Md => (markdown::export(deck).into_bytes(), Vec::new()),
+        Format::Aiken => anyhow::bail!("docket does not write Aiken; use --to gift"),
+    })
+}

@@ -1,0 +1,56 @@
+//! Writing an import's or export's result: to a temporary file beside the
+//! target, then renamed into place, so that a failure never leaves a
+//! partial file; and never over an existing file unless forced.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Why a file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target exists and `--force` was not given.
+    #[error("{0} already exists; pass --force to replace it")]
+    Exists(String),
+    /// An I/O failure.
+    #[error("cannot write {0}: {1}")]
+    Io(String, std::io::Error),
+}
+
+/// Refuses early when `path` exists and `force` is off, so a long import
+/// does not run only to be thrown away.
+pub fn check_target(path: &Path, force: bool) -> Result<(), OutputError> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(OutputError::Exists(path.display().to_string()));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+    check_target(path, force)?;
+    let io = |e| OutputError::Io(path.display().to_string(), e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".docket-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if force {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        // persist_noclobber: a file created meanwhile is still not replaced.
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                OutputError::Exists(path.display().to_string())
+            } else {
+                io(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
