@@ -20,6 +20,10 @@ pub struct Args {
 pub enum Command {
     /// Check decks: syntax, fields, and every quote against its source.
     Check(CheckArgs),
+    /// Import a file (Anki .apkg, CSV/TSV, GIFT, Aiken) as a TOML deck.
+    Import(super::import_cmd::ImportArgs),
+    /// Export a deck as Anki .apkg, CSV/TSV, GIFT or a Markdown study sheet.
+    Export(super::export_cmd::ExportArgs),
 }
 
 /// Arguments of `docket check`.

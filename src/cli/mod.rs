@@ -4,6 +4,8 @@
 
 pub mod args;
 pub mod check_cmd;
+pub mod export_cmd;
+pub mod import_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -32,6 +34,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let outcome = match args.command {
         Some(Command::Check(c)) => check_cmd::run(&c),
+        Some(Command::Import(a)) => import_cmd::run(&a),
+        Some(Command::Export(a)) => export_cmd::run(&a),
         None => {
             use clap::CommandFactory;
             let _ = Args::command().print_help();

@@ -371,7 +371,6 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
     let stem = stem(name);
     let mut deck = DeckBuilder::new(&stem, &stem, "");
     let mut errors = Vec::new();
-    let mut category: Option<String> = None;
     let mut titled = false;
     for b in blocks(text) {
         let item = format!("line {}", b.first_line);
@@ -382,27 +381,19 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
         let q = b.text.trim_start();
         let lead = b.text.len() - q.len();
         if let Some(c) = q.strip_prefix("$CATEGORY:") {
-            let c = c.trim().trim_start_matches("$course$/").to_string();
+            // The first category names the deck; categories are not topics,
+            // so a GIFT file docket wrote reads back unchanged.
+            let c = unescape(c.trim().trim_start_matches("$course$/"));
             if !titled {
                 deck.set_title(&c);
                 titled = true;
             }
-            category = c
-                .rsplit('/')
-                .next()
-                .map(str::to_string)
-                .filter(|s| !s.is_empty());
             continue;
         }
         let mut card = question(&mut cx, q, lead, &item, &mut deck);
         errors.append(&mut cx.errors);
         if let Some(c) = card.as_mut() {
             c.topics.extend(b.tags.iter().cloned());
-            if let Some(cat) = &category
-                && c.topics.is_empty()
-            {
-                c.topics.push(cat.clone());
-            }
             let c = card.take().expect("checked above");
             deck.add(&item, c);
         }
