@@ -241,6 +241,14 @@ pub fn clean(s: &str) -> Option<String> {
 
 /// Lowercase letters, digits and single dashes, at most `max` bytes.
 pub fn slug(s: &str, max: usize) -> String {
+    // An id that is already valid is kept as it is, so ids survive round trips.
+    if !s.is_empty()
+        && s.len() <= max
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return s.to_string();
+    }
     let mut out = String::new();
     for c in s.chars() {
         let c = c.to_ascii_lowercase();

@@ -1,1 +1,116 @@
-//! placeholder
+//! CSV/TSV: round trips of the cards the format carries, Anki headers and
+//! plain spreadsheet files.
+
+use docket::deck::Deck;
+use docket::deck::model::Answer;
+use docket::deck::model::Card;
+use docket::interop::Format;
+use docket::interop::export;
+use docket::interop::import;
+use proptest::prelude::*;
+
+use super::support::card;
+use super::support::deck;
+use super::support::meaning;
+use super::support::reparse;
+
+/// Basic cards whose accepted answers are distinct and free of `|`, and cloze cards.
+fn csv_card(c: &Card) -> bool {
+    match &c.answer {
+        Answer::Basic { answer, accept } => {
+            let mut seen = vec![answer];
+            accept.iter().all(|a| {
+                let ok = !a.contains('|') && !seen.contains(&a);
+                seen.push(a);
+                ok
+            })
+        }
+        Answer::Cloze(_) => true,
+        _ => false,
+    }
+}
+
+fn cards_only(d: &Deck) -> Vec<Card> {
+    let (_, _, mut cards) = meaning(d);
+    for c in &mut cards {
+        c.evidence.clear();
+        c.differs = None;
+    }
+    cards
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn basic_and_cloze_cards_survive_csv_and_tsv(mut d in deck(), extra in card()) {
+        d.cards.push(extra);
+        d.cards.retain(csv_card);
+        prop_assume!(!d.cards.is_empty());
+        for format in [Format::Csv, Format::Tsv] {
+            let (bytes, lossy) = export(format, &d).unwrap();
+            prop_assert!(lossy.is_empty());
+            let back = import(format, "deck.csv", &bytes).unwrap();
+            prop_assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+            reparse(&back.deck);
+            prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
+        }
+    }
+}
+
+#[test]
+fn anki_headers_html_and_tags_are_read() {
+    let text = "#separator:Semicolon\n#html:true\n#tags column:3\n#deck:Geography\n\
+                <b>Capital</b> of France?;Paris <i>city</i>;geo europe\n\
+                What does <script>steal()</script>this say?;hi<br>there;\n";
+    let got = import(Format::Csv, "x.csv", text.as_bytes()).unwrap();
+    let d = &got.deck;
+    assert_eq!(d.meta.title, "Geography");
+    assert_eq!(d.cards[0].prompt, "Capital of France?");
+    assert_eq!(d.cards[0].topics, ["geo", "europe"]);
+    assert_eq!(d.cards[1].prompt, "What does this say?");
+    assert_eq!(
+        d.cards[1].answer,
+        Answer::Basic {
+            answer: "hi\nthere".into(),
+            accept: vec![]
+        }
+    );
+    reparse(d);
+}
+
+#[test]
+fn plain_two_column_files_as_quizlet_and_spreadsheets_write_them() {
+    let quizlet = "mitochondria\tpowerhouse of the cell\nribosome\tmakes proteins\n";
+    let got = import(Format::Tsv, "bio.txt", quizlet.as_bytes()).unwrap();
+    assert_eq!(got.deck.cards.len(), 2);
+    assert_eq!(got.deck.cards[1].prompt, "ribosome");
+    let sheet = "Term,Definition,Notes\n\"a, b\",\"two\nlines\",why\n";
+    let got = import(Format::Csv, "s.csv", sheet.as_bytes()).unwrap();
+    let c = &got.deck.cards[0];
+    assert_eq!(c.prompt, "a, b");
+    assert_eq!(c.explanation.as_deref(), Some("why"));
+    // The same file imported twice gives the same ids.
+    let again = import(Format::Csv, "s.csv", sheet.as_bytes()).unwrap();
+    assert_eq!(again.deck.cards[0].id, c.id);
+}
+
+#[test]
+fn rows_without_an_answer_are_reported_by_line() {
+    let got = import(Format::Csv, "x.csv", b"q1,a1\nq2,\nq3,a3\n").unwrap();
+    assert_eq!(got.deck.cards.len(), 2);
+    assert_eq!(got.skipped.len(), 1);
+    assert_eq!(got.skipped[0].to_string(), "line 2: no answer");
+}
+
+#[test]
+fn other_kinds_are_exported_as_text_and_listed() {
+    let text = std::fs::read_to_string("decks/case.toml").unwrap();
+    let (d, _) = docket::deck::parse::parse_deck(std::path::Path::new("case.toml"), &text);
+    let d = d.unwrap();
+    let (bytes, lossy) = export(Format::Tsv, &d).unwrap();
+    assert!(lossy.iter().any(|s| s.reason.contains("choice card")));
+    let back = import(Format::Tsv, "case.tsv", &bytes).unwrap();
+    assert_eq!(back.deck.cards.len(), d.cards.len());
+    reparse(&back.deck);
+}

@@ -119,11 +119,13 @@ pub fn card() -> impl Strategy<Value = Card> {
                 let (prompt, answer) = match answer {
                     Some(a) => (prompt, a),
                     None => {
-                        let p = format!(
-                            "{} {{{{c1::{}}}}} end",
-                            prompt.replace(['{', '}'], ""),
-                            "gap"
-                        );
+                        let lead = prompt.replace(['{', '}'], "");
+                        let lead = if lead.trim().is_empty() {
+                            "x"
+                        } else {
+                            lead.trim()
+                        };
+                        let p = format!("{lead} {{{{c1::gap}}}} end");
                         let gaps = docket::deck::cloze::parse_gaps(&p).unwrap();
                         (p, Answer::Cloze(gaps))
                     }
