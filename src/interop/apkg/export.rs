@@ -1,0 +1,344 @@
+//! Writing a deck as an Anki package: a schema-11 `collection.anki2`
+//! holding one note per card in docket's own note types ("docket" and
+//! "docket cloze", so nothing collides with Anki's "Basic"), the deck named
+//! after the deck's title, topics as tags, and an empty media map.
+//!
+//! Note guids are `<deck id>/<card id>`, so Anki updates notes when a
+//! package of the same deck is imported again, and docket gets its card ids
+//! back. Timestamps come from `SOURCE_DATE_EPOCH` when set (reproducible
+//! output), else from the clock.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use anyhow::Context;
+use rusqlite::Connection;
+use rusqlite::params;
+use sha1::Digest;
+
+use super::super::Skipped;
+use super::super::csv::answer_text;
+use super::CLOZE_FIELDS;
+use super::CLOZE_NOTETYPE_NAME;
+use super::FIELDS;
+use super::NOTETYPE_NAME;
+use crate::deck::Deck;
+use crate::deck::model::Answer;
+use crate::deck::model::Card;
+
+/// Fixed note type ids: the same note type in every docket package lets
+/// Anki recognise it instead of adding copies.
+const NOTETYPE_ID: i64 = 1_700_000_000_101;
+const CLOZE_NOTETYPE_ID: i64 = 1_700_000_000_102;
+
+const SCHEMA: &str = "
+CREATE TABLE col (id integer PRIMARY KEY, crt integer NOT NULL, mod integer NOT NULL,
+  scm integer NOT NULL, ver integer NOT NULL, dty integer NOT NULL, usn integer NOT NULL,
+  ls integer NOT NULL, conf text NOT NULL, models text NOT NULL, decks text NOT NULL,
+  dconf text NOT NULL, tags text NOT NULL);
+CREATE TABLE notes (id integer PRIMARY KEY, guid text NOT NULL, mid integer NOT NULL,
+  mod integer NOT NULL, usn integer NOT NULL, tags text NOT NULL, flds text NOT NULL,
+  sfld integer NOT NULL, csum integer NOT NULL, flags integer NOT NULL, data text NOT NULL);
+CREATE TABLE cards (id integer PRIMARY KEY, nid integer NOT NULL, did integer NOT NULL,
+  ord integer NOT NULL, mod integer NOT NULL, usn integer NOT NULL, type integer NOT NULL,
+  queue integer NOT NULL, due integer NOT NULL, ivl integer NOT NULL, factor integer NOT NULL,
+  reps integer NOT NULL, lapses integer NOT NULL, left integer NOT NULL, odue integer NOT NULL,
+  odid integer NOT NULL, flags integer NOT NULL, data text NOT NULL);
+CREATE TABLE revlog (id integer PRIMARY KEY, cid integer NOT NULL, usn integer NOT NULL,
+  ease integer NOT NULL, ivl integer NOT NULL, lastIvl integer NOT NULL,
+  factor integer NOT NULL, time integer NOT NULL, type integer NOT NULL);
+CREATE TABLE graves (usn integer NOT NULL, oid integer NOT NULL, type integer NOT NULL);
+CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_cards_usn ON cards (usn);
+CREATE INDEX ix_revlog_usn ON revlog (usn);
+CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_sched ON cards (did, queue, due);
+CREATE INDEX ix_revlog_cid ON revlog (cid);
+CREATE INDEX ix_notes_csum ON notes (csum);
+";
+
+const CSS: &str = ".card { font-family: sans-serif; font-size: 20px; line-height: 1.5; \
+text-align: center; color: black; background-color: white; }\n\
+.explanation { font-size: 16px; margin-top: 1em; }\n\
+.source { font-size: 14px; color: #555; margin-top: 1em; }\n";
+
+const EVIDENCE: &str = "{{#Explanation}}<div class=explanation>{{Explanation}}</div>{{/Explanation}}\
+{{#Source}}<div class=source>{{Source}}{{#Quote}}<br>“{{Quote}}”{{/Quote}}</div>{{/Source}}";
+
+/// Seconds since the epoch: `SOURCE_DATE_EPOCH` or now.
+fn now_secs() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| chrono::Utc::now().timestamp())
+}
+
+fn field_json(names: &[&str]) -> serde_json::Value {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            serde_json::json!({"name": n, "ord": i, "sticky": false, "rtl": false,
+                "font": "Arial", "size": 20, "description": "", "plainText": false,
+                "collapsed": false, "excludeFromSearch": false, "media": []})
+        })
+        .collect()
+}
+
+fn model_json(id: i64, name: &str, cloze: bool, did: i64, m: i64) -> serde_json::Value {
+    let (fields, qfmt, afmt): (&[&str], String, String) = if cloze {
+        (
+            &CLOZE_FIELDS,
+            "{{cloze:Text}}".into(),
+            format!("{{{{cloze:Text}}}}{EVIDENCE}"),
+        )
+    } else {
+        (
+            &FIELDS,
+            "{{Prompt}}".into(),
+            format!("{{{{FrontSide}}}}\n\n<hr id=answer>\n\n{{{{Answer}}}}{EVIDENCE}"),
+        )
+    };
+    serde_json::json!({
+        "id": id, "name": name, "type": i32::from(cloze), "mod": m, "usn": -1, "sortf": 0,
+        "did": did, "css": CSS, "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+        "latexPost": "\\end{document}", "latexsvg": false, "tags": [], "vers": [],
+        "req": [[0, "any", [0]]],
+        "flds": field_json(fields),
+        "tmpls": [{"name": if cloze { "Cloze" } else { "Card 1" }, "ord": 0, "qfmt": qfmt,
+                   "afmt": afmt, "bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0}],
+    })
+}
+
+/// Text as an HTML field: escaped, line breaks as `<br>`.
+fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Anki's duplicate-check sum: the first 8 hex digits of the SHA-1 of the sort field.
+fn csum(sort_field: &str) -> i64 {
+    let h = sha1::Sha1::digest(sort_field.as_bytes());
+    i64::from(u32::from_be_bytes([h[0], h[1], h[2], h[3]]))
+}
+
+/// A stable id in Anki's millisecond range, from a text.
+fn stable_id(text: &str) -> i64 {
+    let h = sha2::Sha256::digest(text.as_bytes());
+    let n = u64::from_be_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]]);
+    // 2001–2033 in milliseconds: plausible creation times, far from Anki's own ids.
+    1_000_000_000_000 + (n % 1_000_000_000_000) as i64
+}
+
+/// The prompt field of a card: choices and items are listed under the
+/// question, since Anki shows fields, not docket's widgets.
+fn prompt_field(card: &Card) -> String {
+    let mut p = html(&card.prompt);
+    match &card.answer {
+        Answer::Choice { options, .. } => {
+            for (i, o) in options.iter().enumerate() {
+                p.push_str(&format!("<br>{}) {}", (b'a' + i as u8) as char, html(o)));
+            }
+        }
+        Answer::Order(items) => {
+            let mut shown = items.clone();
+            shown.sort();
+            p.push_str("<br>Put in order: ");
+            p.push_str(&html(&shown.join("; ")));
+        }
+        _ => {}
+    }
+    p
+}
+
+/// Writes a deck as an `.apkg`.
+pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
+    let secs = now_secs();
+    let ms = secs * 1000;
+    let did = stable_id(&format!("deck:{}", deck.meta.id));
+    let mut skipped = Vec::new();
+    let tmp = tempfile::NamedTempFile::new().context("cannot create a temporary file")?;
+    {
+        let mut conn = Connection::open(tmp.path()).context("cannot create the collection")?;
+        // A throwaway file: no journal, no syncs.
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+        conn.execute_batch(SCHEMA)?;
+        let models = serde_json::json!({
+            NOTETYPE_ID.to_string(): model_json(NOTETYPE_ID, NOTETYPE_NAME, false, did, secs),
+            CLOZE_NOTETYPE_ID.to_string(): model_json(CLOZE_NOTETYPE_ID, CLOZE_NOTETYPE_NAME, true, did, secs),
+        });
+        let deck_json = |id: i64, name: &str, desc: &str| {
+            serde_json::json!({"id": id, "mod": secs, "name": name, "usn": -1,
+                "lrnToday": [0, 0], "revToday": [0, 0], "newToday": [0, 0], "timeToday": [0, 0],
+                "collapsed": false, "browserCollapsed": false, "desc": desc, "dyn": 0,
+                "conf": 1, "extendNew": 0, "extendRev": 0})
+        };
+        let decks = serde_json::json!({
+            "1": deck_json(1, "Default", ""),
+            did.to_string(): deck_json(did, &deck.meta.title.replace('\n', " "), &html(&deck.meta.description)),
+        });
+        let dconf = serde_json::json!({"1": {"id": 1, "mod": 0, "name": "Default", "usn": 0,
+            "maxTaken": 60, "autoplay": true, "timer": 0, "replayq": true, "dyn": false,
+            "new": {"bury": false, "delays": [1.0, 10.0], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
+            "rev": {"bury": false, "ease4": 1.3, "ivlFct": 1.0, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
+            "lapse": {"delays": [10.0], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0.0}}});
+        let conf = serde_json::json!({"activeDecks": [1], "curDeck": 1, "newSpread": 0,
+            "collapseTime": 1200, "timeLim": 0, "estTimes": true, "dueCounts": true,
+            "curModel": NOTETYPE_ID, "nextPos": deck.cards.len() + 1, "sortType": "noteFld",
+            "sortBackwards": false, "addToCur": true, "schedVer": 2});
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+            params![
+                secs - secs.rem_euclid(86_400),
+                ms,
+                conf.to_string(),
+                models.to_string(),
+                decks.to_string(),
+                dconf.to_string()
+            ],
+        )?;
+        {
+            let mut note =
+                tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+            let mut card_st = tx.prepare(
+                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+            )?;
+            let mut used: HashSet<i64> = HashSet::new();
+            let mut next_card = 0i64;
+            for (pos, card) in deck.cards.iter().enumerate() {
+                let mut nid = stable_id(&format!("{}/{}", deck.meta.id, card.id));
+                while !used.insert(nid) {
+                    nid += 1;
+                }
+                let sources: Vec<String> = card
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        deck.source(&e.source)
+                            .map_or(e.source.clone(), |s| s.title.clone())
+                    })
+                    .collect();
+                let quotes: Vec<&str> = card
+                    .evidence
+                    .iter()
+                    .filter_map(|e| e.quote.as_deref())
+                    .collect();
+                let mut explanation = card.explanation.clone().unwrap_or_default();
+                if let Some(d) = &card.differs {
+                    explanation = format!("{explanation}\n\nSources differ: {d}")
+                        .trim()
+                        .to_string();
+                }
+                let (mid, fields, ords): (i64, Vec<String>, Vec<i64>) = match &card.answer {
+                    Answer::Cloze(gaps) => {
+                        let mut ords: Vec<i64> = gaps
+                            .iter()
+                            .map(|g| i64::from(g.number.max(1)) - 1)
+                            .collect();
+                        ords.sort_unstable();
+                        ords.dedup();
+                        if gaps.iter().any(|g| g.answers.len() > 1) {
+                            skipped.push(Skipped {
+                                item: format!("card `{}`", card.id),
+                                reason: "Anki shows the alternatives of a gap as one answer `a|b`"
+                                    .into(),
+                            });
+                        }
+                        (
+                            CLOZE_NOTETYPE_ID,
+                            vec![
+                                html(&card.prompt),
+                                html(&explanation),
+                                html(&sources.join("; ")),
+                                html(&quotes.join(" / ")),
+                            ],
+                            ords,
+                        )
+                    }
+                    other => {
+                        let answer = match other {
+                            Answer::Basic { answer, accept } if !accept.is_empty() => {
+                                format!("{answer} (also: {})", accept.join("; "))
+                            }
+                            a => answer_text(a),
+                        };
+                        if !matches!(other, Answer::Basic { .. }) {
+                            skipped.push(Skipped {
+                                item: format!("card `{}`", card.id),
+                                reason: format!(
+                                    "Anki has no {} cards: written as a front/back note",
+                                    other.kind().name()
+                                ),
+                            });
+                        }
+                        (
+                            NOTETYPE_ID,
+                            vec![
+                                prompt_field(card),
+                                html(&answer),
+                                html(&explanation),
+                                html(&sources.join("; ")),
+                                html(&quotes.join(" / ")),
+                            ],
+                            vec![0],
+                        )
+                    }
+                };
+                let tags: Vec<String> = card
+                    .topics
+                    .iter()
+                    .map(|t| t.replace(char::is_whitespace, "_"))
+                    .collect();
+                let tags = if tags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {} ", tags.join(" "))
+                };
+                let sort = card.prompt.clone();
+                note.execute(params![
+                    nid,
+                    format!("{}/{}", deck.meta.id, card.id),
+                    mid,
+                    secs,
+                    tags,
+                    fields.join("\x1f"),
+                    sort,
+                    csum(&sort),
+                ])?;
+                for ord in ords {
+                    next_card += 1;
+                    card_st.execute(params![nid + ord, nid, did, ord, secs, pos as i64 + 1])?;
+                    let _ = next_card;
+                }
+            }
+        }
+        tx.commit()?;
+        conn.close().map_err(|(_, e)| e)?;
+    }
+    let db = std::fs::read(tmp.path()).context("cannot read the collection back")?;
+    let mut zip_bytes = Vec::new();
+    {
+        let mut zw = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .last_modified_time(zip::DateTime::default());
+        zw.start_file("collection.anki2", opts)?;
+        zw.write_all(&db)?;
+        zw.start_file("media", opts)?;
+        zw.write_all(b"{}")?;
+        zw.finish()?;
+    }
+    Ok((zip_bytes, skipped))
+}

@@ -1,0 +1,422 @@
+//! Reading an Anki package into a deck: Basic, Basic-and-reversed, Type-in
+//! and Cloze notes (and any note type shaped like them), HTML stripped,
+//! tags as topics. Card ids keep the Anki note id (`anki-<note id>`, with
+//! `-2`… for a note's further cards) so that re-importing a package with
+//! `--update` updates cards instead of duplicating them; notes of docket's
+//! own note type get their docket ids back.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use rusqlite::OpenFlags;
+
+use super::super::ImportError;
+use super::super::Imported;
+use super::super::build::DeckBuilder;
+use super::super::build::RawCard;
+use super::super::csv::stem;
+use super::super::html;
+use super::super::limits::MAX_CARDS;
+use super::super::limits::MAX_COLLECTION_BYTES;
+use super::archive::SafeArchive;
+use super::archive::unzstd;
+use super::protobuf;
+use super::templates::field_refs;
+use super::templates::question_and_answer;
+use crate::deck::cloze::parse_gaps;
+use crate::deck::model::Answer;
+
+/// A note type, reduced to what conversion needs.
+#[derive(Debug, Clone)]
+struct NoteType {
+    name: String,
+    cloze: bool,
+    fields: Vec<String>,
+    /// (question format, answer format) by template ordinal.
+    templates: Vec<(String, String)>,
+}
+
+fn corrupt(e: rusqlite::Error) -> ImportError {
+    ImportError::invalid(format!(
+        "the package's collection database is corrupt or not a database: {e}"
+    ))
+}
+
+/// Reads an `.apkg` (or `.colpkg`) file.
+pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
+    let mut zip = SafeArchive::open(bytes)?;
+    let (entry, db) = if zip.has("collection.anki21b") {
+        let packed = zip.read("collection.anki21b", MAX_COLLECTION_BYTES)?;
+        (
+            "collection.anki21b",
+            unzstd(&packed, MAX_COLLECTION_BYTES, "collection.anki21b")?,
+        )
+    } else if zip.has("collection.anki21") {
+        (
+            "collection.anki21",
+            zip.read("collection.anki21", MAX_COLLECTION_BYTES)?,
+        )
+    } else if zip.has("collection.anki2") {
+        (
+            "collection.anki2",
+            zip.read("collection.anki2", MAX_COLLECTION_BYTES)?,
+        )
+    } else {
+        return Err(ImportError::invalid(
+            "the package holds no collection (collection.anki21b, .anki21 or .anki2)",
+        ));
+    };
+    if !db.starts_with(b"SQLite format 3\0") {
+        return Err(ImportError::invalid(format!(
+            "`{entry}` in the package is not an SQLite database"
+        )));
+    }
+    // SQLite reads files; the copy lives in a private temporary file.
+    let tmp = tempfile::NamedTempFile::new()
+        .map_err(|e| ImportError::invalid(format!("cannot create a temporary file: {e}")))?;
+    std::fs::write(tmp.path(), &db)
+        .map_err(|e| ImportError::invalid(format!("cannot write a temporary file: {e}")))?;
+    drop(db);
+    let conn = Connection::open_with_flags(
+        tmp.path(),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(corrupt)?;
+    read_collection(&conn, name, entry)
+}
+
+fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Imported, ImportError> {
+    let ver: i64 = conn
+        .query_row("SELECT ver FROM col", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    let (notetypes, decks) = match ver {
+        11 => schema11(conn)?,
+        15..=18 => schema18(conn)?,
+        v => {
+            return Err(ImportError::invalid(format!(
+                "`{entry}` has collection schema version {v}; docket reads versions 11 and 15–18 \
+                 (export the deck again from a current Anki)"
+            )));
+        }
+    };
+    let mut cards_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut deck_use: HashMap<i64, usize> = HashMap::new();
+    {
+        let mut st = conn
+            .prepare("SELECT nid, ord, did FROM cards ORDER BY nid, ord")
+            .map_err(corrupt)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(corrupt)?;
+        for row in rows {
+            let (nid, ord, did) = row.map_err(corrupt)?;
+            cards_of.entry(nid).or_default().push(ord);
+            *deck_use.entry(did).or_default() += 1;
+        }
+    }
+    let stem = stem(name);
+    let main_deck = deck_use
+        .iter()
+        .max_by_key(|(id, n)| (**n, -**id))
+        .and_then(|(id, _)| decks.get(id))
+        .cloned()
+        .unwrap_or_else(|| stem.clone());
+    let mut b = DeckBuilder::new(
+        &stem,
+        &main_deck,
+        &format!("Imported from the Anki deck {main_deck}."),
+    );
+    let mut st = conn
+        .prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
+        .map_err(corrupt)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .map_err(corrupt)?;
+    let mut placeholder = false;
+    for row in rows {
+        let (nid, guid, mid, tags, flds) = row.map_err(corrupt)?;
+        if b.len() >= MAX_CARDS {
+            return Err(ImportError::invalid(
+                "the package has more than a million cards",
+            ));
+        }
+        let item = format!("note {nid}");
+        if flds.starts_with("Please update to the latest Anki version") {
+            placeholder = true;
+            continue;
+        }
+        let Some(nt) = notetypes.get(&mid) else {
+            b.skip(item, "its note type is missing from the package");
+            continue;
+        };
+        let values: Vec<&str> = flds.split('\x1f').collect();
+        let field = |n: &str| -> String {
+            nt.fields
+                .iter()
+                .position(|f| f == n)
+                .and_then(|i| values.get(i))
+                .map(|v| html::to_text(v))
+                .unwrap_or_default()
+        };
+        let topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
+        let own = nt.name == super::NOTETYPE_NAME || nt.name == super::CLOZE_NOTETYPE_NAME;
+        let own_id = own
+            .then(|| guid.rsplit('/').next().unwrap_or("").to_string())
+            .filter(|g| !g.is_empty());
+        // Fields shown on the answer side besides question and answer.
+        let explanation = |afmt: &str, skip: &[&str]| -> Option<String> {
+            if own {
+                return Some(field("Explanation")).filter(|e| !e.is_empty());
+            }
+            let mut parts: Vec<String> = Vec::new();
+            for r in field_refs(afmt) {
+                if skip.contains(&r.name.as_str()) || parts.iter().any(|p| *p == r.name) {
+                    continue;
+                }
+                let v = field(&r.name);
+                if !v.trim().is_empty() && !parts.contains(&v) {
+                    parts.push(v);
+                }
+            }
+            (!parts.is_empty()).then(|| parts.join("\n\n"))
+        };
+        if nt.cloze {
+            let (q, a) = nt.templates.first().cloned().unwrap_or_default();
+            let text_field = field_refs(&q)
+                .into_iter()
+                .find(|r| r.filters.iter().any(|f| f == "cloze"))
+                .map(|r| r.name)
+                .or_else(|| nt.fields.first().cloned())
+                .unwrap_or_default();
+            let text = field(&text_field);
+            if let Err(e) = parse_gaps(&text) {
+                b.skip(
+                    item,
+                    format!("its cloze text cannot be read: {}", e.message),
+                );
+                continue;
+            }
+            b.add(
+                &item,
+                RawCard {
+                    id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
+                    prompt: text,
+                    answer: Answer::Cloze(Vec::new()),
+                    explanation: explanation(&a, &[&text_field]),
+                    topics,
+                },
+            );
+            continue;
+        }
+        let ords = cards_of.get(&nid).cloned().unwrap_or_else(|| vec![0]);
+        for ord in ords {
+            let item = if ord == 0 {
+                item.clone()
+            } else {
+                format!("note {nid} card {}", ord + 1)
+            };
+            let Some((qfmt, afmt)) = usize::try_from(ord).ok().and_then(|o| nt.templates.get(o))
+            else {
+                b.skip(item, "its card template is missing");
+                continue;
+            };
+            let Some((qf, af)) = question_and_answer(qfmt, afmt) else {
+                b.skip(
+                    item,
+                    format!(
+                        "the note type `{}` does not say which field is the answer",
+                        nt.name
+                    ),
+                );
+                continue;
+            };
+            let (prompt, mut answer) = (field(&qf), field(&af));
+            let mut accept = Vec::new();
+            // docket's exporter writes accepted answers as "answer (also: a; b)".
+            if own
+                && let Some(open) = answer.find(" (also: ")
+                && answer.ends_with(')')
+            {
+                accept = answer[open + 8..answer.len() - 1]
+                    .split("; ")
+                    .map(str::to_string)
+                    .collect();
+                answer.truncate(open);
+            }
+            if answer.trim().is_empty() {
+                b.skip(item, "the answer field is empty");
+                continue;
+            }
+            let id = match (&own_id, ord) {
+                (Some(g), 0) => g.clone(),
+                (_, 0) => format!("anki-{nid}"),
+                (_, o) => format!("anki-{nid}-{}", o + 1),
+            };
+            b.add(
+                &item,
+                RawCard {
+                    id: Some(id),
+                    prompt,
+                    answer: Answer::Basic { answer, accept },
+                    explanation: explanation(afmt, &[&qf, &af]),
+                    topics: topics.clone(),
+                },
+            );
+        }
+    }
+    if b.is_empty() {
+        if placeholder {
+            return Err(ImportError::invalid(
+                "this package holds only Anki's \"please update\" placeholder: its real collection is missing",
+            ));
+        }
+        return Err(ImportError::invalid(
+            "the package holds no note docket can convert",
+        ));
+    }
+    Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
+}
+
+type Schema = (HashMap<i64, NoteType>, HashMap<i64, String>);
+
+/// Schema 11: note types and decks are JSON in the `col` row.
+fn schema11(conn: &Connection) -> Result<Schema, ImportError> {
+    let (models, decks): (String, String) = conn
+        .query_row("SELECT models, decks FROM col", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(corrupt)?;
+    let bad = |e: serde_json::Error| {
+        ImportError::invalid(format!("the package's note types cannot be read: {e}"))
+    };
+    let models: HashMap<String, serde_json::Value> = serde_json::from_str(&models).map_err(bad)?;
+    let mut out = HashMap::new();
+    for (id, m) in models {
+        let Ok(id) = id.parse::<i64>() else { continue };
+        let list = |key: &str, f: &dyn Fn(&serde_json::Value) -> Option<(i64, String, String)>| {
+            let mut v: Vec<(i64, String, String)> = m[key]
+                .as_array()
+                .map(|a| a.iter().filter_map(f).collect())
+                .unwrap_or_default();
+            v.sort_by_key(|x| x.0);
+            v
+        };
+        let fields = list("flds", &|f| {
+            Some((
+                f["ord"].as_i64()?,
+                f["name"].as_str()?.to_string(),
+                String::new(),
+            ))
+        });
+        let tmpls = list("tmpls", &|t| {
+            Some((
+                t["ord"].as_i64()?,
+                t["qfmt"].as_str()?.to_string(),
+                t["afmt"].as_str()?.to_string(),
+            ))
+        });
+        out.insert(
+            id,
+            NoteType {
+                name: m["name"].as_str().unwrap_or("").to_string(),
+                cloze: m["type"].as_i64() == Some(1),
+                fields: fields.into_iter().map(|f| f.1).collect(),
+                templates: tmpls.into_iter().map(|t| (t.1, t.2)).collect(),
+            },
+        );
+    }
+    let decks: HashMap<String, serde_json::Value> = serde_json::from_str(&decks).map_err(bad)?;
+    let decks = decks
+        .into_iter()
+        .filter_map(|(id, d)| Some((id.parse().ok()?, d["name"].as_str()?.to_string())))
+        .collect();
+    Ok((out, decks))
+}
+
+/// Schemas 15–18: note types, fields and templates in their own tables,
+/// with protobuf configs.
+fn schema18(conn: &Connection) -> Result<Schema, ImportError> {
+    let mut out: HashMap<i64, NoteType> = HashMap::new();
+    let mut st = conn
+        .prepare("SELECT id, name, config FROM notetypes")
+        .map_err(corrupt)?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })
+        .map_err(corrupt)?;
+    for row in rows {
+        let (id, name, config) = row.map_err(corrupt)?;
+        let kind = protobuf::varint_field(&config, 1).ok_or_else(|| {
+            ImportError::invalid(format!(
+                "the note type `{name}` has a corrupt configuration"
+            ))
+        })?;
+        out.insert(
+            id,
+            NoteType {
+                name,
+                cloze: kind == 1,
+                fields: Vec::new(),
+                templates: Vec::new(),
+            },
+        );
+    }
+    let mut st = conn
+        .prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord")
+        .map_err(corrupt)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .map_err(corrupt)?;
+    for row in rows {
+        let (ntid, name) = row.map_err(corrupt)?;
+        if let Some(nt) = out.get_mut(&ntid) {
+            nt.fields.push(name);
+        }
+    }
+    let mut st = conn
+        .prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord")
+        .map_err(corrupt)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .map_err(corrupt)?;
+    for row in rows {
+        let (ntid, config) = row.map_err(corrupt)?;
+        if let Some(nt) = out.get_mut(&ntid) {
+            let q = protobuf::string(&config, 1).unwrap_or_default();
+            let a = protobuf::string(&config, 2).unwrap_or_default();
+            nt.templates.push((q, a));
+        }
+    }
+    let mut st = conn
+        .prepare("SELECT id, name FROM decks")
+        .map_err(corrupt)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .map_err(corrupt)?;
+    let mut decks = HashMap::new();
+    for row in rows {
+        let (id, name) = row.map_err(corrupt)?;
+        decks.insert(id, name.replace('\x1f', "::"));
+    }
+    Ok((out, decks))
+}

@@ -1,0 +1,29 @@
+//! Anki packages (`.apkg`): a zip holding a collection (an SQLite
+//! database), a media map and, in current packages, a `meta` entry.
+//!
+//! Import prefers `collection.anki21b` (zstd-compressed, schema 18, beside
+//! a dummy `collection.anki2` that only says "please upgrade"), then
+//! `collection.anki21`, then `collection.anki2` (schema 11). Export writes
+//! a schema-11 `collection.anki2`, which every Anki since 2.1 imports, with
+//! a note type named after docket so it never collides with "Basic".
+
+pub mod archive;
+pub mod export;
+pub mod import;
+pub mod protobuf;
+pub mod templates;
+
+pub use export::export;
+pub use import::import;
+
+/// The name of the note type docket's packages use.
+pub const NOTETYPE_NAME: &str = "docket";
+
+/// The fields of docket's note type, in order.
+pub const FIELDS: [&str; 5] = ["Prompt", "Answer", "Explanation", "Source", "Quote"];
+
+/// The cloze note type docket's packages use for cloze cards.
+pub const CLOZE_NOTETYPE_NAME: &str = "docket cloze";
+
+/// The fields of docket's cloze note type.
+pub const CLOZE_FIELDS: [&str; 4] = ["Text", "Explanation", "Source", "Quote"];
