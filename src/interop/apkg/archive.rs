@@ -72,11 +72,13 @@ impl<'a> SafeArchive<'a> {
                 f.size()
             )));
         }
-        let mut out = Vec::with_capacity(f.size() as usize);
-        f.take(limit + 1).read_to_end(&mut out).map_err(|e| {
+        // Stop at the declared size: a directory that lies cannot make us inflate more.
+        let declared = f.size();
+        let mut out = Vec::with_capacity(declared as usize);
+        f.take(declared + 1).read_to_end(&mut out).map_err(|e| {
             ImportError::invalid(format!("`{name}` in the package is corrupt: {e}"))
         })?;
-        if out.len() as u64 > limit {
+        if out.len() as u64 > declared {
             return Err(ImportError::invalid(format!(
                 "the package entry `{name}` unpacks to more than its declared size"
             )));
