@@ -1,6 +1,8 @@
 //! Import and export tests: one test binary, one module per format.
 
 mod interop {
+    pub mod anki;
+    pub mod apkg;
     pub mod bad_input;
     pub mod cli;
     pub mod csv;

@@ -293,6 +293,19 @@ fn find_unescaped(s: &str, c: char, from: usize) -> Option<usize> {
     None
 }
 
+/// Where `####` (general feedback) starts, skipping an escaped first `#`.
+fn find_general_feedback(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("####").map(|i| from + i) {
+        let slashes = s[..i].bytes().rev().take_while(|b| *b == b'\\').count();
+        if slashes % 2 == 0 {
+            return Some(i);
+        }
+        from = i + 1;
+    }
+    None
+}
+
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -471,7 +484,7 @@ fn question(
     let mut inner = &body[open + 1..close];
     let inner_at = base + open + 1;
     let mut explanation = None;
-    if let Some(g) = inner.find("####") {
+    if let Some(g) = find_general_feedback(inner) {
         explanation = Some(text_of(inner[g + 4..].trim()));
         inner = &inner[..g];
     }

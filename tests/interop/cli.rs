@@ -1,1 +1,112 @@
-//! placeholder
+//! The commands end to end: what `docket import` writes passes
+//! `docket check`; `--update` merges; every export format is written.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn docket() -> Command {
+    Command::cargo_bin("docket").unwrap()
+}
+
+#[test]
+fn imports_pass_docket_check_and_report_what_was_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fixture, skipped) in [
+        ("bank.gift", "not converted: line 21: a matching question"),
+        ("anki-current.apkg", "0 items not converted"),
+        ("bank.aiken", "0 items not converted"),
+    ] {
+        let out = dir.path().join(format!("{fixture}.toml"));
+        docket()
+            .args(["import", &format!("tests/fixtures/interop/{fixture}"), "-o"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(contains(skipped));
+        docket()
+            .arg("check")
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(contains("0 errors"));
+    }
+}
+
+#[test]
+fn update_replaces_cards_by_id_and_keeps_their_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("d.toml");
+    let csv1 = dir.path().join("d.csv");
+    std::fs::write(&csv1, "#columns:id,Front,Back\nq1,One?,1\nq2,Two?,2\n").unwrap();
+    docket()
+        .arg("import")
+        .arg(&csv1)
+        .arg("-o")
+        .arg(&deck)
+        .assert()
+        .success();
+    // Hand-added evidence survives the update.
+    let text = std::fs::read_to_string(&deck).unwrap().replace(
+        "[[card]]\nid = \"q1\"",
+        "[sources.s]\nfile = \"s.txt\"\ntitle = \"S\"\n\n[[card]]\nid = \"q1\"",
+    );
+    let text = text.replacen(
+        "answer = \"1\"\n",
+        "answer = \"1\"\nevidence = [{ source = \"s\" }]\n",
+        1,
+    );
+    std::fs::write(&deck, text).unwrap();
+    std::fs::write(&csv1, "#columns:id,Front,Back\nq1,One!,uno\nq3,Three?,3\n").unwrap();
+    docket()
+        .arg("import")
+        .arg(&csv1)
+        .arg("-o")
+        .arg(&deck)
+        .arg("--update")
+        .assert()
+        .success()
+        .stderr(contains("1 added, 1 updated"));
+    let text = std::fs::read_to_string(&deck).unwrap();
+    assert!(text.contains("prompt = \"One!\"") && text.contains("answer = \"uno\""));
+    assert!(text.contains("evidence = [{ source = \"s\" }]"));
+    assert!(text.contains("id = \"q2\"") && text.contains("id = \"q3\""));
+    docket().arg("check").arg(&deck).assert().success();
+}
+
+#[test]
+fn every_export_format_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for to in ["apkg", "csv", "tsv", "gift", "md"] {
+        let out = dir.path().join(format!("case.{to}"));
+        docket()
+            .args(["export", "decks/case.toml", "--to", to, "-o"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(contains("exported"));
+        assert!(std::fs::metadata(&out).unwrap().len() > 1000, "{to}");
+    }
+    let md = std::fs::read_to_string(dir.path().join("case.md")).unwrap();
+    assert!(md.starts_with("# The Zoom–China case (2020)\n"));
+    assert!(md.contains("## charges") && md.contains("> “") && md.contains("## Sources"));
+}
+
+#[test]
+fn formats_must_be_known() {
+    docket()
+        .args(["import", "deck.xyz"])
+        .assert()
+        .code(2)
+        .stderr(contains("--from"));
+    docket()
+        .args([
+            "export",
+            "decks/case.toml",
+            "--to",
+            "aiken",
+            "-o",
+            "x.aiken",
+        ])
+        .assert()
+        .code(2);
+}

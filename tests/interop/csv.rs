@@ -1,7 +1,6 @@
 //! CSV/TSV: round trips of the cards the format carries, Anki headers and
 //! plain spreadsheet files.
 
-use docket::deck::Deck;
 use docket::deck::model::Answer;
 use docket::deck::model::Card;
 use docket::interop::Format;
@@ -10,8 +9,8 @@ use docket::interop::import;
 use proptest::prelude::*;
 
 use super::support::card;
+use super::support::cards_only;
 use super::support::deck;
-use super::support::meaning;
 use super::support::reparse;
 
 /// Basic cards whose accepted answers are distinct and free of `|`, and cloze cards.
@@ -28,15 +27,6 @@ fn csv_card(c: &Card) -> bool {
         Answer::Cloze(_) => true,
         _ => false,
     }
-}
-
-fn cards_only(d: &Deck) -> Vec<Card> {
-    let (_, _, mut cards) = meaning(d);
-    for c in &mut cards {
-        c.evidence.clear();
-        c.differs = None;
-    }
-    cards
 }
 
 proptest! {

@@ -1,6 +1,5 @@
 //! GIFT and Aiken: round trips, Moodle's question types, located errors.
 
-use docket::deck::Deck;
 use docket::deck::model::Answer;
 use docket::deck::model::Card;
 use docket::deck::number::NumberAnswer;
@@ -11,8 +10,8 @@ use docket::interop::export;
 use docket::interop::import;
 use proptest::prelude::*;
 
+use super::support::cards_only;
 use super::support::deck;
-use super::support::meaning;
 use super::support::reparse;
 
 /// Cards GIFT carries exactly: answers distinct, numbers without units
@@ -45,15 +44,6 @@ fn gift_safe(c: &mut Card) -> bool {
         Answer::Cloze(_) => true,
         _ => false,
     }
-}
-
-fn cards_only(d: &Deck) -> Vec<Card> {
-    let (_, _, mut cards) = meaning(d);
-    for c in &mut cards {
-        c.evidence.clear();
-        c.differs = None;
-    }
-    cards
 }
 
 proptest! {

@@ -189,15 +189,14 @@ pub fn deck() -> impl Strategy<Value = Deck> {
     )
 }
 
-/// The deck without what a format cannot carry: evidence, sources, differs.
-pub fn content_only(deck: &Deck) -> Deck {
-    let mut d = normalized(deck);
-    d.sources.clear();
-    for c in &mut d.cards {
+/// The cards without what text formats cannot carry: evidence and `differs`.
+pub fn cards_only(deck: &Deck) -> Vec<Card> {
+    let mut cards = normalized(deck).cards;
+    for c in &mut cards {
         c.evidence.clear();
         c.differs = None;
     }
-    d
+    cards
 }
 
 /// What a deck means, as a comparable value (`Deck` has no `PartialEq`

@@ -8,7 +8,6 @@
 //! back. Timestamps come from `SOURCE_DATE_EPOCH` when set (reproducible
 //! output), else from the clock.
 
-use std::collections::HashSet;
 use std::io::Write;
 
 use anyhow::Context;
@@ -214,13 +213,12 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
             let mut card_st = tx.prepare(
                 "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
             )?;
-            let mut used: HashSet<i64> = HashSet::new();
-            let mut next_card = 0i64;
+            let base = stable_id(&format!("notes:{}", deck.meta.id));
+            let mut next_card = base;
             for (pos, card) in deck.cards.iter().enumerate() {
-                let mut nid = stable_id(&format!("{}/{}", deck.meta.id, card.id));
-                while !used.insert(nid) {
-                    nid += 1;
-                }
+                // Consecutive ids keep the deck's order (Anki lists notes by id);
+                // Anki matches re-imported notes by guid, so ids need not be stable.
+                let nid = base + pos as i64;
                 let sources: Vec<String> = card
                     .evidence
                     .iter()
@@ -317,9 +315,8 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                     csum(&sort),
                 ])?;
                 for ord in ords {
+                    card_st.execute(params![next_card, nid, did, ord, secs, pos as i64 + 1])?;
                     next_card += 1;
-                    card_st.execute(params![nid + ord, nid, did, ord, secs, pos as i64 + 1])?;
-                    let _ = next_card;
                 }
             }
         }

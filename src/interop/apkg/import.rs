@@ -184,11 +184,13 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 return Some(field("Explanation")).filter(|e| !e.is_empty());
             }
             let mut parts: Vec<String> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
             for r in field_refs(afmt) {
-                if skip.contains(&r.name.as_str()) || parts.iter().any(|p| *p == r.name) {
+                if skip.contains(&r.name.as_str()) || seen.contains(&r.name) {
                     continue;
                 }
                 let v = field(&r.name);
+                seen.push(r.name);
                 if !v.trim().is_empty() && !parts.contains(&v) {
                     parts.push(v);
                 }
@@ -294,6 +296,9 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
 
 type Schema = (HashMap<i64, NoteType>, HashMap<i64, String>);
 
+/// Picks (ordinal, text, text) out of one JSON field or template.
+type Pick = dyn Fn(&serde_json::Value) -> Option<(i64, String, String)>;
+
 /// Schema 11: note types and decks are JSON in the `col` row.
 fn schema11(conn: &Connection) -> Result<Schema, ImportError> {
     let (models, decks): (String, String) = conn
@@ -308,7 +313,7 @@ fn schema11(conn: &Connection) -> Result<Schema, ImportError> {
     let mut out = HashMap::new();
     for (id, m) in models {
         let Ok(id) = id.parse::<i64>() else { continue };
-        let list = |key: &str, f: &dyn Fn(&serde_json::Value) -> Option<(i64, String, String)>| {
+        let list = |key: &str, f: &Pick| {
             let mut v: Vec<(i64, String, String)> = m[key]
                 .as_array()
                 .map(|a| a.iter().filter_map(f).collect())
