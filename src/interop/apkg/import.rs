@@ -37,6 +37,73 @@ struct NoteType {
     templates: Vec<(String, String)>,
 }
 
+/// How a note type's fields become cards, worked out once per note type.
+#[derive(Debug, Clone, Default)]
+struct Plan {
+    /// Whether this is docket's own note type.
+    own: bool,
+    /// For cloze types: the cloze field.
+    cloze_text: Option<String>,
+    /// For normal types, by template: (question, answer, explanation fields).
+    cards: Vec<Option<(String, String, Vec<String>)>>,
+    /// For cloze types: the explanation fields.
+    cloze_extra: Vec<String>,
+}
+
+/// Fields shown on the answer side besides those in `skip`, in order.
+fn extra_fields(afmt: &str, skip: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in field_refs(afmt) {
+        if !skip.contains(&r.name.as_str()) && !out.contains(&r.name) {
+            out.push(r.name);
+        }
+    }
+    out
+}
+
+fn plan(nt: &NoteType) -> Plan {
+    let own = nt.name == super::NOTETYPE_NAME || nt.name == super::CLOZE_NOTETYPE_NAME;
+    let explain = |afmt: &str, skip: &[&str]| {
+        if own {
+            vec!["Explanation".to_string()]
+        } else {
+            extra_fields(afmt, skip)
+        }
+    };
+    if nt.cloze {
+        let (q, a) = nt.templates.first().cloned().unwrap_or_default();
+        let text = field_refs(&q)
+            .into_iter()
+            .find(|r| r.filters.iter().any(|f| f == "cloze"))
+            .map(|r| r.name)
+            .or_else(|| nt.fields.first().cloned())
+            .unwrap_or_default();
+        let extra = explain(&a, &[&text]);
+        return Plan {
+            own,
+            cloze_text: Some(text),
+            cards: Vec::new(),
+            cloze_extra: extra,
+        };
+    }
+    let cards = nt
+        .templates
+        .iter()
+        .map(|(q, a)| {
+            question_and_answer(q, a).map(|(qf, af)| {
+                let extra = explain(a, &[&qf, &af]);
+                (qf, af, extra)
+            })
+        })
+        .collect();
+    Plan {
+        own,
+        cloze_text: None,
+        cards,
+        cloze_extra: Vec::new(),
+    }
+}
+
 fn corrupt(e: rusqlite::Error) -> ImportError {
     ImportError::invalid(format!(
         "the package's collection database is corrupt or not a database: {e}"
@@ -148,6 +215,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         })
         .map_err(corrupt)?;
     let mut placeholder = false;
+    let mut plans: HashMap<i64, Plan> = HashMap::new();
     for row in rows {
         let (nid, guid, mid, tags, flds) = row.map_err(corrupt)?;
         if b.len() >= MAX_CARDS {
@@ -164,6 +232,8 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
             b.skip(item, "its note type is missing from the package");
             continue;
         };
+        let plan = plans.entry(mid).or_insert_with(|| plan(nt));
+        let own = plan.own;
         let values: Vec<&str> = flds.split('\x1f').collect();
         let field = |n: &str| -> String {
             nt.fields
@@ -174,38 +244,21 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 .unwrap_or_default()
         };
         let topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
-        let own = nt.name == super::NOTETYPE_NAME || nt.name == super::CLOZE_NOTETYPE_NAME;
         let own_id = own
             .then(|| guid.rsplit('/').next().unwrap_or("").to_string())
             .filter(|g| !g.is_empty());
-        // Fields shown on the answer side besides question and answer.
-        let explanation = |afmt: &str, skip: &[&str]| -> Option<String> {
-            if own {
-                return Some(field("Explanation")).filter(|e| !e.is_empty());
-            }
+        let explanation = |names: &[String]| -> Option<String> {
             let mut parts: Vec<String> = Vec::new();
-            let mut seen: Vec<String> = Vec::new();
-            for r in field_refs(afmt) {
-                if skip.contains(&r.name.as_str()) || seen.contains(&r.name) {
-                    continue;
-                }
-                let v = field(&r.name);
-                seen.push(r.name);
+            for n in names {
+                let v = field(n);
                 if !v.trim().is_empty() && !parts.contains(&v) {
                     parts.push(v);
                 }
             }
             (!parts.is_empty()).then(|| parts.join("\n\n"))
         };
-        if nt.cloze {
-            let (q, a) = nt.templates.first().cloned().unwrap_or_default();
-            let text_field = field_refs(&q)
-                .into_iter()
-                .find(|r| r.filters.iter().any(|f| f == "cloze"))
-                .map(|r| r.name)
-                .or_else(|| nt.fields.first().cloned())
-                .unwrap_or_default();
-            let text = field(&text_field);
+        if let Some(text_field) = &plan.cloze_text {
+            let text = field(text_field);
             if let Err(e) = parse_gaps(&text) {
                 b.skip(
                     item,
@@ -219,7 +272,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                     id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
                     prompt: text,
                     answer: Answer::Cloze(Vec::new()),
-                    explanation: explanation(&a, &[&text_field]),
+                    explanation: explanation(&plan.cloze_extra),
                     topics,
                 },
             );
@@ -232,12 +285,11 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
             } else {
                 format!("note {nid} card {}", ord + 1)
             };
-            let Some((qfmt, afmt)) = usize::try_from(ord).ok().and_then(|o| nt.templates.get(o))
-            else {
+            let Some(card_plan) = usize::try_from(ord).ok().and_then(|o| plan.cards.get(o)) else {
                 b.skip(item, "its card template is missing");
                 continue;
             };
-            let Some((qf, af)) = question_and_answer(qfmt, afmt) else {
+            let Some((qf, af, extra)) = card_plan else {
                 b.skip(
                     item,
                     format!(
@@ -275,7 +327,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                     id: Some(id),
                     prompt,
                     answer: Answer::Basic { answer, accept },
-                    explanation: explanation(afmt, &[&qf, &af]),
+                    explanation: explanation(extra),
                     topics: topics.clone(),
                 },
             );
