@@ -1267,12 +1267,9 @@ mod tests {
     const SAMPLE: &str = include_str!("../../tests/fixtures/good/sample.toml");
     const BAD: &str = include_str!("../../tests/fixtures/bad/many_errors.toml");
 
-    fn both(
-        text: &str,
-    ) -> Option<(
-        (Option<Deck>, Vec<Diagnostic>),
-        (Option<Deck>, Vec<Diagnostic>),
-    )> {
+    type Parsed = (Option<Deck>, Vec<Diagnostic>);
+
+    fn both(text: &str) -> Option<(Parsed, Parsed)> {
         let layout = layout::scan(text);
         let sections = layout::sections(text, &layout)?;
         let path = Path::new("x.toml");
