@@ -299,7 +299,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 );
                 continue;
             };
-            let (prompt, mut answer) = (field(&qf), field(&af));
+            let (prompt, mut answer) = (field(qf), field(af));
             let mut accept = Vec::new();
             // docket's exporter writes accepted answers as "answer (also: a; b)".
             if own
