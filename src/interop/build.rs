@@ -230,6 +230,13 @@ fn clean_answer(answer: Answer, prompt: &str) -> Result<Answer, String> {
 /// Text as a deck may hold it: control characters dropped, line endings
 /// normalised, outer whitespace trimmed; `None` when nothing is left.
 pub fn clean(s: &str) -> Option<String> {
+    // Fast path for the common case, which large imports are made of.
+    if !s.chars().any(|c| {
+        c.is_control() && c != '\n' && c != '\t' || c == '\u{FEFF}' || is_forbidden_control(c)
+    }) {
+        let t = s.trim();
+        return (!t.is_empty()).then(|| t.to_string());
+    }
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     let s: String = s
         .chars()

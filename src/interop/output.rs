@@ -33,11 +33,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ou
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".docket-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".docket-").suffix(".tmp");
+    // Temporary files are private (0600); the result should be an ordinary
+    // file, or keep the permissions of the file it replaces.
+    let perms = match std::fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => ordinary_permissions(),
+    };
+    if let Some(p) = perms {
+        builder.permissions(p);
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     if force {
@@ -53,4 +60,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ou
         })?;
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn ordinary_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn ordinary_permissions() -> Option<std::fs::Permissions> {
+    // Elsewhere a temporary file's permissions are already ordinary.
+    None
 }

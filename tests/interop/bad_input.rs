@@ -87,3 +87,19 @@ fn an_existing_file_is_not_overwritten_without_force() {
         .stderr(contains("already exists"));
     assert_eq!(std::fs::read_to_string(&exported).unwrap(), "precious");
 }
+
+#[cfg(unix)]
+#[test]
+fn written_files_are_ordinary_files_not_private_temporaries() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("deck.toml");
+    Command::cargo_bin("docket")
+        .unwrap()
+        .args(["import", "tests/fixtures/interop/bank.aiken", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rusqlite::Connection;
-use rusqlite::OpenFlags;
 
 use super::super::ImportError;
 use super::super::Imported;
@@ -139,17 +138,19 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
             "`{entry}` in the package is not an SQLite database"
         )));
     }
-    // SQLite reads files; the copy lives in a private temporary file.
-    let tmp = tempfile::NamedTempFile::new()
-        .map_err(|e| ImportError::invalid(format!("cannot create a temporary file: {e}")))?;
-    std::fs::write(tmp.path(), &db)
-        .map_err(|e| ImportError::invalid(format!("cannot write a temporary file: {e}")))?;
+    // The untrusted database is opened in memory, read-only: it never
+    // touches the disk and cannot be written to.
+    // Anki saves in WAL mode, which an in-memory copy cannot use; bytes 18
+    // and 19 of the header select it, and 1 means the plain rollback journal.
+    let mut db = db;
+    if db.len() > 19 && (db[18] == 2 || db[19] == 2) {
+        db[18] = 1;
+        db[19] = 1;
+    }
+    let mut conn = Connection::open_in_memory().map_err(corrupt)?;
+    conn.deserialize_read_exact(rusqlite::MAIN_DB, db.as_slice(), db.len(), true)
+        .map_err(corrupt)?;
     drop(db);
-    let conn = Connection::open_with_flags(
-        tmp.path(),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(corrupt)?;
     read_collection(&conn, name, entry)
 }
 
