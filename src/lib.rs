@@ -21,5 +21,6 @@ pub mod cli;
 pub mod deck;
 pub mod diagnostic;
 pub mod grade;
+pub mod quiz;
 
 pub use cli::run;

@@ -20,6 +20,8 @@ pub struct Args {
 pub enum Command {
     /// Check decks: syntax, fields, and every quote against its source.
     Check(CheckArgs),
+    /// Classroom quizzes: make a fixed form, take it, report on the class.
+    Quiz(super::quiz_cmd::QuizArgs),
 }
 
 /// Arguments of `docket check`.

@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod check_cmd;
+pub mod quiz_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let outcome = match args.command {
         Some(Command::Check(c)) => check_cmd::run(&c),
+        Some(Command::Quiz(q)) => quiz_cmd::run(&q),
         None => {
             use clap::CommandFactory;
             let _ = Args::command().print_help();
