@@ -327,6 +327,14 @@ fn take(a: &TakeArgs) -> anyhow::Result<u8> {
     } else {
         Take::start(&form, student, now)
     };
+    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return fail(format!(
+            "{}: cannot create the directory: {e}",
+            dir.display()
+        ));
+    }
     let out = a.output.clone();
     let mut save = |r: &ResultFile| r.write(&out);
     let stdin = std::io::stdin();
