@@ -347,7 +347,7 @@ fn small_class_prints_n_beside_every_index() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("Fewer than 10 students"), "{text}");
     assert!(text.contains("CIC (alpha)    26.7 (N=5) %"), "{text}");
-    assert!(text.contains("(all item indices: N=5)"), "{text}");
+    assert!(text.contains("(N=5 for every item index"), "{text}");
 }
 
 #[test]
@@ -728,4 +728,65 @@ fn thirty_students_end_to_end_csv_and_json() {
     // Self-contained: inline SVG charts, no scripts, nothing fetched.
     assert!(html.contains("Score histogram") && html.contains("<circle"));
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"));
+}
+
+#[test]
+fn the_time_limit_submits_the_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (form, key) = make(dir.path(), 4, &["--time-limit", "1"]);
+    let result = dir.path().join("r/ana.json");
+    let input = format!(
+        "{}\n{}\n",
+        serde_json::json!({"answer": "Phobos", "at": at(20)}),
+        serde_json::json!({"answer": "8", "at": at(61)})
+    );
+    let out = docket()
+        .args(["quiz", "take", "--json", "--student", "Ana", "-o"])
+        .arg(&result)
+        .arg(&form)
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let last: Value =
+        serde_json::from_str(String::from_utf8(out).unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "submitted");
+    assert_eq!(last["time_up"], true);
+    let (r, _) = report_json(&key, &dir.path().join("r"), &[]);
+    assert_eq!(r["students"][0]["time_up"], true);
+    // The answer that came after the limit was not taken.
+    let responses = r["students"][0]["responses"].as_array().unwrap();
+    assert!(
+        responses.iter().all(|a| a["response"] != "8"),
+        "{responses:?}"
+    );
+}
+
+#[test]
+fn json_mode_reports_unreadable_lines_and_keeps_going() {
+    let dir = tempfile::tempdir().unwrap();
+    let (form, _) = make(dir.path(), 4, &[]);
+    let out = docket()
+        .args(["quiz", "take", "--json", "--student", "Ana", "-o"])
+        .arg(dir.path().join("ana.json"))
+        .arg(&form)
+        .write_stdin("not json\n{\"command\":\"goto\",\"item\":9}\n{\"command\":\"review\"}\n{\"command\":\"submit\"}\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let types: Vec<String> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(types, ["item", "invalid", "invalid", "review", "submitted"]);
 }

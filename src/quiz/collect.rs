@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::form::Key;
@@ -14,6 +15,9 @@ use super::result_file::ResultFile;
 use crate::deck::model::Card;
 use crate::grade::Presentation;
 use crate::grade::grade;
+
+/// Responses longer than this are not graded (they count as wrong).
+pub const MAX_RESPONSE_BYTES: usize = 4096;
 
 /// One graded response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,10 +134,16 @@ fn check_file(
         .into_iter()
         .zip(items)
         .map(|((text, seconds), (card, shown))| {
-            let (correct, note) = match text.as_deref().map(|t| grade(card, shown, t)) {
+            let (correct, note) = match text.as_deref() {
                 None => (false, None),
-                Some(Ok(g)) => (g.correct, g.note),
-                Some(Err(e)) => (false, Some(format!("unreadable response: {e}"))),
+                // No real answer is this long; don't let one slow the grader.
+                Some(t) if t.len() > MAX_RESPONSE_BYTES => {
+                    (false, Some("unreadable response: too long".to_string()))
+                }
+                Some(t) => match grade(card, shown, t) {
+                    Ok(g) => (g.correct, g.note),
+                    Err(e) => (false, Some(format!("unreadable response: {e}"))),
+                },
             };
             Response {
                 text,
@@ -160,8 +170,14 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
     let ids: Vec<String> = key.items.iter().map(|i| i.id.clone()).collect();
     let mut out = Collected::default();
     let mut by_student: BTreeMap<String, Vec<Attempt>> = BTreeMap::new();
-    for f in files {
-        match check_file(key, &items, &ids, f) {
+    // Files are independent: read, verify and grade them in parallel, then
+    // fold them in path order so the outcome never depends on scheduling.
+    let checked: Vec<Result<Attempt, String>> = files
+        .par_iter()
+        .map(|f| check_file(key, &items, &ids, f))
+        .collect();
+    for (f, outcome) in files.iter().zip(checked) {
+        match outcome {
             Ok(a) => by_student
                 .entry(a.student.to_lowercase())
                 .or_default()

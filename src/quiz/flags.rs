@@ -95,3 +95,66 @@ pub fn flags(stats: &ItemStats, distractors: Option<&Distractors>) -> Vec<Flag> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::distractors::OptionStats;
+
+    fn option(label: &str, key: bool, count: usize, upper: usize) -> OptionStats {
+        OptionStats {
+            label: label.into(),
+            text: label.into(),
+            key,
+            count,
+            percent: 0.0,
+            upper,
+            lower: 0,
+            mean_total: None,
+            rest_correlation: None,
+        }
+    }
+
+    fn stats(facility: f64, di: f64, de: f64) -> ItemStats {
+        ItemStats {
+            n: 20,
+            facility: Some(facility),
+            sd: None,
+            random_guess: None,
+            intended_weight: 10.0,
+            effective_weight: None,
+            negative_covariance: false,
+            discrimination_index: Some(di),
+            discriminative_efficiency: Some(de),
+            upper_lower: None,
+        }
+    }
+
+    #[test]
+    fn a_distractor_the_top_group_prefers_means_check_the_key() {
+        let d = Distractors {
+            options: vec![option("a", true, 5, 1), option("b", false, 9, 4)],
+            blank: 0,
+            unreadable: 0,
+        };
+        let f = flags(&stats(50.0, 45.0, 60.0), Some(&d));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "check-key");
+        assert!(
+            f[0].reason
+                .contains("b) was chosen by 4 of the top group, more than the key (1)")
+        );
+    }
+
+    #[test]
+    fn thresholds() {
+        let codes = |s: ItemStats| flags(&s, None).iter().map(|f| f.code).collect::<Vec<_>>();
+        assert!(codes(stats(50.0, 30.0, 15.0)).is_empty());
+        assert_eq!(
+            codes(stats(50.0, 29.9, 14.9)),
+            ["low-efficiency", "low-discrimination"]
+        );
+        assert_eq!(codes(stats(95.0, 40.0, 50.0)), ["very-easy"]);
+        assert_eq!(codes(stats(5.0, 40.0, 50.0)), ["very-hard"]);
+    }
+}

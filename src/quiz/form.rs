@@ -236,8 +236,22 @@ pub fn shown_presentation(card: &Card, order: &[usize]) -> Presentation {
     shown
 }
 
+/// Quiz files larger than this are refused unread (a 100-item result file
+/// is about 30 KB; this bounds memory on a hostile or corrupt file).
+pub const MAX_QUIZ_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads a JSON file of some kind, naming the file in every error.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("{}: cannot read the {what} file: {e}", path.display()))?
+        .len();
+    if size > MAX_QUIZ_FILE_BYTES {
+        return Err(format!(
+            "{}: the {what} file is larger than {} MiB; it cannot be a docket quiz file",
+            path.display(),
+            MAX_QUIZ_FILE_BYTES >> 20
+        ));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read the {what} file: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| {

@@ -178,7 +178,7 @@ pub fn render_html(r: &Report) -> String {
     let _ = writeln!(s, "<h3>Facility against discrimination</h3>{}", scatter(r));
     let _ = writeln!(
         s,
-        "<h2>Items</h2><table><tr><th>#</th><th class=\"l\">id</th><th class=\"l\">card</th><th>facility %</th><th>SD %</th><th>guess %</th><th>DI %</th><th>DE %</th><th>EW %</th><th>U−L</th><th class=\"l\">flags</th></tr>"
+        "<h2>Items</h2><table><tr><th>#</th><th class=\"l\">id</th><th class=\"l\">card</th><th>N</th><th>facility %</th><th>SD %</th><th>guess %</th><th>DI %</th><th>DE %</th><th>EW %</th><th>U−L</th><th class=\"l\">flags</th></tr>"
     );
     for it in &r.items {
         let st = &it.stats;
@@ -190,10 +190,11 @@ pub fn render_html(r: &Report) -> String {
         let flags: Vec<String> = it.flags.iter().map(|f| esc(f.code)).collect();
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l flag\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l flag\">{}</td></tr>",
             it.position,
             esc(&it.id),
             esc(&it.card_id),
+            st.n,
             num(st.facility, 1),
             num(st.sd, 1),
             num(st.random_guess, 1),
@@ -252,9 +253,13 @@ pub fn render_html(r: &Report) -> String {
             }
             for e in &it.evidence {
                 let src = esc(&evidence_source(e));
+                // Only web links: a hand-edited key must not plant a
+                // `javascript:` URL in the teacher's report.
                 let src = match &e.url {
-                    Some(u) => format!("<a href=\"{}\">{src}</a>", esc(u)),
-                    None => src,
+                    Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                        format!("<a href=\"{}\">{src}</a>", esc(u))
+                    }
+                    _ => src,
                 };
                 match &e.quote {
                     Some(q) => {

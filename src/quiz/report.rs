@@ -373,8 +373,8 @@ pub fn render_text(r: &Report) -> String {
     );
     let _ = writeln!(
         s,
-        "  {:>3} {:<6} {:<9} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  flags",
-        "#", "id", "kind", "facility", "SD", "guess", "DI", "DE", "EW", "U−L"
+        "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  flags",
+        "#", "id", "kind", "N", "facility", "SD", "guess", "DI", "DE", "EW", "U−L"
     );
     for it in &r.items {
         let st = &it.stats;
@@ -385,10 +385,11 @@ pub fn render_text(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "  {:>3} {:<6} {:<9} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  {}",
+            "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  {}",
             it.position,
             it.id,
             it.kind,
+            st.n,
             num(st.facility, 1),
             num(st.sd, 1),
             num(st.random_guess, 1),
@@ -404,7 +405,11 @@ pub fn render_text(r: &Report) -> String {
         );
     }
     if r.small_class {
-        let _ = writeln!(s, "  (all item indices: N={})", t.n);
+        let _ = writeln!(
+            s,
+            "  (N={} for every item index: too few students to trust them)",
+            t.n
+        );
     }
 
     for it in &r.items {

@@ -199,6 +199,9 @@ impl<'f> Take<'f> {
                 let Some(i) = self.current else {
                     return Step::Invalid("pick an item first with :goto N".into());
                 };
+                if text.len() > super::collect::MAX_RESPONSE_BYTES {
+                    return Step::Invalid("that answer is too long".into());
+                }
                 if let Err(e) = check_response(&self.form.items[i], &text) {
                     return Step::Invalid(e);
                 }
