@@ -13,6 +13,17 @@ use codespan_reporting::term::termcolor::WriteColor;
 use super::Diagnostic;
 use super::Severity;
 
+/// Lines longer than this are not drawn; the diagnostic is given in short form.
+const MAX_SHOWN_LINE: usize = 400;
+
+fn line_len(source: &str, offset: usize) -> usize {
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    end - start
+}
+
 /// Rich (with source excerpt) or short (one line each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -46,6 +57,32 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
     out.with_notes(notes)
 }
 
+/// Replaces characters that could drive a terminal (C0 and C1 controls
+/// other than newline and tab, bidirectional overrides) with `?`, one per
+/// byte, so that byte spans still point at the same places.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::deck::parse::is_forbidden_control(c) || c == '\r' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn safe(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    d.message = terminal_safe(&d.message);
+    d.label = terminal_safe(&d.label);
+    d.help = d.help.as_deref().map(terminal_safe);
+    for r in &mut d.related {
+        r.message = terminal_safe(&r.message);
+    }
+    d
+}
+
 /// Writes the diagnostics of one file. `source` is the file's text (empty
 /// when it could not be read as text; spans are then ignored).
 pub fn render(
@@ -55,7 +92,10 @@ pub fn render(
     diagnostics: &[Diagnostic],
     style: Style,
 ) -> io::Result<()> {
-    let file = SimpleFile::new(path.display().to_string(), source);
+    // Deck files are untrusted: nothing from them reaches the terminal raw.
+    let source = terminal_safe(source);
+    let source = source.as_str();
+    let file = SimpleFile::new(terminal_safe(&path.display().to_string()), source);
     let config = term::Config {
         display_style: match style {
             Style::Rich => term::DisplayStyle::Rich,
@@ -63,8 +103,12 @@ pub fn render(
         },
         ..term::Config::default()
     };
+    let short = term::Config {
+        display_style: term::DisplayStyle::Short,
+        ..term::Config::default()
+    };
     for d in diagnostics {
-        let mut d = d.clone();
+        let mut d = safe(d);
         if let Some(span) = &d.span
             && (span.end > source.len()
                 || !source.is_char_boundary(span.start)
@@ -72,14 +116,44 @@ pub fn render(
         {
             d.span = None;
         }
+        let long_line = d
+            .span
+            .as_ref()
+            .is_some_and(|s| line_len(source, s.start) > MAX_SHOWN_LINE);
+        let config = if long_line {
+            // Drawing a line of megabytes helps nobody: say where, in one line.
+            &short
+        } else {
+            &config
+        };
         let cs = to_codespan(&d);
         if d.span.is_none() {
             // codespan has no location for span-less diagnostics; name the file ourselves.
-            let cs = cs.with_message(format!("{}: {}", path.display(), d.message));
-            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+            let cs = cs.with_message(format!(
+                "{}: {}",
+                terminal_safe(&path.display().to_string()),
+                d.message
+            ));
+            term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
         } else {
-            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+            term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
+            if long_line && let Some(help) = &d.help {
+                writeln!(out, "  = help: {help}")?;
+            }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_keeps_byte_offsets() {
+        let text = "a\u{1b}[31mb\u{9b}c\u{202e}d\n\te";
+        let safe = terminal_safe(text);
+        assert_eq!(safe.len(), text.len());
+        assert_eq!(safe, "a?[31mb??c???d\n\te");
+    }
 }
