@@ -106,7 +106,7 @@ fn bench(c: &mut Criterion) {
             let collected = collect(&key, &files);
             assert_eq!(collected.attempts.len(), STUDENTS);
             let r = report::build(&key, collected, 10);
-            let text = report::render_text(&r);
+            let text = docket::quiz::text_report::render_text(&r);
             let csv = docket::quiz::csv::long(&r);
             (text.len(), csv.len())
         })

@@ -390,7 +390,7 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", report::render_text(&report));
+        print!("{}", crate::quiz::text_report::render_text(&report));
     }
     for r in &report.rejected {
         eprintln!(

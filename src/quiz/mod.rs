@@ -37,3 +37,4 @@ pub mod selection;
 pub mod stats;
 pub mod take;
 pub mod test_stats;
+pub mod text_report;

@@ -98,7 +98,7 @@ fn markdown(form: &Form, key: Option<&Key>) -> String {
     if let Some(key) = key {
         let _ = writeln!(
             s,
-            "\n\\newpage\n\n# Key: {}\n\n| # | id | answer | written out | card |\n|---|---|---|---|---|",
+            "\n---\n\n<div style=\"break-before: page\"></div>\n\n# Key: {}\n\n| # | id | answer | written out | card |\n|---|---|---|---|---|",
             md(&form.title)
         );
         for (i, (id, typed, full, card)) in key_rows(form, key).into_iter().enumerate() {
