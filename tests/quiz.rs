@@ -217,6 +217,7 @@ fn worked_example_matches_the_hand_computation() {
     );
     // 27 %: g = round(.27·5) = 1; upper = Ana (4), lower = Eve (1 is tied with Dee; by name Eve is last).
     close(&s["upper_lower"], 1.0);
+    close(&item(&r, "largest")["mean_seconds"], 10.0);
 
     // venus: x = 1,1,0,1,0; X = 3,1,2,0,1 (mean 1.4, squares 2.56+.16+.36+1.96+.16 = 5.2, V = 1.3).
     // C(x,X) = (.64 − .16 − .36 − .56 + .24)/4 = −.05; DI = −5/√.39 = −8.00641.
@@ -552,6 +553,39 @@ fn bad_result_files_are_named_and_the_rest_still_reported() {
             .unwrap()
             .to_string()
     };
+    let kind = |file: &str| -> String {
+        r["rejected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["file"].as_str().unwrap().ends_with(file))
+            .unwrap()["kind"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let kinds: Vec<String> = [
+        "zed.json",
+        "eve-edited.json",
+        "truncated.json",
+        "ben-again.json",
+        "uma.json",
+        "ola.json",
+    ]
+    .iter()
+    .map(|f| kind(f))
+    .collect();
+    assert_eq!(
+        kinds,
+        [
+            "other-form",
+            "tampered",
+            "unreadable",
+            "duplicate-student",
+            "unknown-items",
+            "not-submitted"
+        ]
+    );
     assert!(reason("zed.json").contains("another form"));
     assert!(reason("eve-edited.json").contains("broken hash chain at event 1"));
     assert!(reason("truncated.json").contains("truncated or edited by hand"));

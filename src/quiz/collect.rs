@@ -63,12 +63,32 @@ impl Attempt {
     }
 }
 
+/// Why a file was left out, for scripts (the reason text is for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RejectKind {
+    /// Not readable as a result file: missing, truncated, not JSON, wrong shape.
+    Unreadable,
+    /// The hash chain or format does not hold: edited by hand.
+    Tampered,
+    /// A result of a different form.
+    OtherForm,
+    /// The attempt was never submitted.
+    NotSubmitted,
+    /// It answers items the form does not have.
+    UnknownItems,
+    /// The same student handed in several files.
+    DuplicateStudent,
+}
+
 /// A file left out of the report, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
     /// The file.
     pub file: PathBuf,
-    /// Why.
+    /// Which kind of problem.
+    pub kind: RejectKind,
+    /// Why, in words.
     pub reason: String,
 }
 
@@ -111,23 +131,36 @@ fn check_file(
     items: &[(Card, Presentation)],
     ids: &[String],
     path: &Path,
-) -> Result<Attempt, String> {
-    let record = ResultFile::read(path)?;
-    record.verify()?;
+) -> Result<Attempt, (RejectKind, String)> {
+    let record = ResultFile::read(path).map_err(|e| {
+        // The rejection names the file already.
+        let prefix = format!("{}: ", path.display());
+        (
+            RejectKind::Unreadable,
+            e.strip_prefix(&prefix).unwrap_or(&e).to_string(),
+        )
+    })?;
+    record.verify().map_err(|e| (RejectKind::Tampered, e))?;
     if record.form != key.form_fingerprint {
-        return Err(format!(
-            "it is a result of another form (fingerprint {}…, the key's form is {}…)",
-            record.form.get(..12).unwrap_or(&record.form),
-            &key.form_fingerprint.get(..12).unwrap_or("")
+        return Err((
+            RejectKind::OtherForm,
+            format!(
+                "it is a result of another form (fingerprint {}…, the key's form is {}…)",
+                record.form.get(..12).unwrap_or(&record.form),
+                &key.form_fingerprint.get(..12).unwrap_or("")
+            ),
         ));
     }
     let Some(submission) = &record.submitted else {
-        return Err("the attempt was never submitted (paused or interrupted): ask the student to resume it and submit".into());
+        return Err((RejectKind::NotSubmitted, "the attempt was never submitted (paused or interrupted): ask the student to resume it and submit".into()));
     };
     let answers = record.answers(ids).map_err(|unknown| {
-        format!(
-            "it names items the form does not have: {}",
-            unknown.join(", ")
+        (
+            RejectKind::UnknownItems,
+            format!(
+                "it names items the form does not have: {}",
+                unknown.join(", ")
+            ),
         )
     })?;
     let responses = answers
@@ -172,7 +205,7 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
     let mut by_student: BTreeMap<String, Vec<Attempt>> = BTreeMap::new();
     // Files are independent: read, verify and grade them in parallel, then
     // fold them in path order so the outcome never depends on scheduling.
-    let checked: Vec<Result<Attempt, String>> = files
+    let checked: Vec<Result<Attempt, (RejectKind, String)>> = files
         .par_iter()
         .map(|f| check_file(key, &items, &ids, f))
         .collect();
@@ -182,8 +215,9 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
                 .entry(a.student.to_lowercase())
                 .or_default()
                 .push(a),
-            Err(reason) => out.rejected.push(Rejection {
+            Err((kind, reason)) => out.rejected.push(Rejection {
                 file: f.clone(),
+                kind,
                 reason,
             }),
         }
@@ -201,6 +235,7 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
         for a in attempts {
             out.rejected.push(Rejection {
                 file: a.file.clone(),
+                kind: RejectKind::DuplicateStudent,
                 reason: format!(
                     "student `{}` handed in more than one result ({}); all are left out until one is removed",
                     a.student,

@@ -104,6 +104,8 @@ pub struct ItemReport {
     pub answer: String,
     /// The right answer as a student would type it on this form.
     pub expected_response: String,
+    /// Mean seconds students spent on it.
+    pub mean_seconds: Option<f64>,
     /// Moodle's statistics.
     pub stats: ItemStats,
     /// Option analysis, for choice items.
@@ -204,6 +206,12 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
                 prompt: shown.prompt.clone(),
                 answer: expected_answer(card),
                 expected_response: expected_response(card, shown),
+                mean_seconds: super::stats::mean(
+                    &attempts
+                        .iter()
+                        .map(|a| a.responses[i].seconds as f64)
+                        .collect::<Vec<_>>(),
+                ),
                 stats,
                 distractors,
                 flags: item_flags,

@@ -94,12 +94,12 @@ pub fn render_text(r: &Report) -> String {
 
     let _ = writeln!(
         s,
-        "\nItems (%; DI = discrimination index, DE = discriminative efficiency, EW = effective weight, U−L = 27 % index)"
+        "\nItems (%; DI = discrimination index, DE = discriminative efficiency, EW = effective weight, U−L = 27 % index, time = mean time on the item)"
     );
     let _ = writeln!(
         s,
-        "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  flags",
-        "#", "id", "kind", "N", "facility", "SD", "guess", "DI", "DE", "EW", "U−L"
+        "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6} {:>6}  flags",
+        "#", "id", "kind", "N", "facility", "SD", "guess", "DI", "DE", "EW", "U−L", "time"
     );
     for it in &r.items {
         let st = &it.stats;
@@ -110,7 +110,7 @@ pub fn render_text(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}  {}",
+            "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6} {:>6}  {}",
             it.position,
             it.id,
             it.kind,
@@ -122,6 +122,8 @@ pub fn render_text(r: &Report) -> String {
             num(st.discriminative_efficiency, 1),
             ew,
             num(st.upper_lower, 2),
+            it.mean_seconds
+                .map_or_else(|| "—".into(), |m| duration(m.round() as u64)),
             it.flags
                 .iter()
                 .map(|f| f.code)
