@@ -824,3 +824,63 @@ fn json_mode_reports_unreadable_lines_and_keeps_going() {
         .collect();
     assert_eq!(types, ["item", "invalid", "invalid", "review", "submitted"]);
 }
+
+#[test]
+fn receipts_noted_in_the_room_catch_a_rewritten_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let receipt = |name: &str| {
+        ResultFile::read(&results.join(format!("{name}.json")))
+            .unwrap()
+            .submitted
+            .unwrap()
+            .receipt
+    };
+    // Eve rewrites her answers and recomputes the whole chain: the file
+    // verifies, but its receipt is not the one the teacher noted.
+    let noted_eve = receipt("Eve");
+    let eve = ResultFile::read(&results.join("Eve.json")).unwrap();
+    let mut forged = ResultFile::new(
+        &eve.form,
+        "Eve",
+        chrono::DateTime::parse_from_rfc3339(&eve.started)
+            .unwrap()
+            .into(),
+    );
+    for e in &eve.events {
+        let t: chrono::DateTime<chrono::Utc> =
+            chrono::DateTime::parse_from_rfc3339(&e.at).unwrap().into();
+        forged.push(&e.item, Some("forged"), e.seconds, t);
+    }
+    forged.submit(chrono::Utc::now(), false);
+    forged.write(&results.join("Eve.json")).unwrap();
+    let noted = dir.path().join("receipts.csv");
+    std::fs::write(
+        &noted,
+        format!(
+            "student,receipt\nAna,{}\nEve,{}\nZoe,ABCD-0000\n",
+            receipt("Ana").to_lowercase(),
+            noted_eve
+        ),
+    )
+    .unwrap();
+    let out = docket()
+        .args(["quiz", "report", "--json", "--receipts"])
+        .arg(&noted)
+        .arg(&key)
+        .arg(&results)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["rejected"][0]["kind"], "receipt-mismatch");
+    assert!(
+        r["rejected"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("Eve.json")
+    );
+    assert_eq!(r["students"].as_array().unwrap().len(), 4);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("no valid result from `Zoe`"), "{stderr}");
+}

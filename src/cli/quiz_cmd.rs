@@ -154,6 +154,9 @@ pub struct ReportArgs {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Receipt codes noted at submission (`student,CODE` per line): a file whose receipt differs is rejected.
+    #[arg(long, value_name = "FILE")]
+    pub receipts: Option<PathBuf>,
     /// Below this many students, indices carry their N and nothing is flagged.
     #[arg(long, default_value_t = DEFAULT_MIN_CLASS_SIZE, value_name = "N")]
     pub min_class_size: usize,
@@ -376,7 +379,16 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
     }
     files.sort();
     files.dedup();
-    let collected = collect(&key, &files);
+    let mut collected = collect(&key, &files);
+    if let Some(p) = &a.receipts {
+        let noted = match crate::quiz::receipts::read_noted(p) {
+            Ok(n) => n,
+            Err(e) => return fail(e),
+        };
+        for name in crate::quiz::receipts::check_receipts(&mut collected, &noted) {
+            eprintln!("docket quiz report: no valid result from `{name}`, whose receipt was noted");
+        }
+    }
     let report = report::build(&key, collected, a.min_class_size);
     if let Some(p) = &a.csv {
         write_file(p, csv::long(&report).as_bytes())?;

@@ -79,6 +79,8 @@ pub enum RejectKind {
     UnknownItems,
     /// The same student handed in several files.
     DuplicateStudent,
+    /// The receipt differs from the one the teacher noted.
+    ReceiptMismatch,
 }
 
 /// A file left out of the report, and why.

@@ -30,6 +30,7 @@ pub mod input;
 pub mod item_analysis;
 pub mod key_card;
 pub mod print;
+pub mod receipts;
 pub mod report;
 pub mod result_file;
 pub mod sanitize;
