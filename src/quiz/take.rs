@@ -199,6 +199,11 @@ impl<'f> Take<'f> {
                 let Some(i) = self.current else {
                     return Step::Invalid("pick an item first with :goto N".into());
                 };
+                // An empty answer clears the item (it is unanswered again).
+                if text.trim().is_empty() {
+                    self.answers[i] = None;
+                    return self.go(after(i), now);
+                }
                 if text.len() > super::collect::MAX_RESPONSE_BYTES {
                     return Step::Invalid("that answer is too long".into());
                 }
@@ -319,5 +324,45 @@ mod tests {
         let step = again.apply(Input::Answer("late".into()), at(601));
         assert!(matches!(step, Step::Submitted { time_up: true, .. }));
         assert_eq!(again.answers()[1], None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the student does, the saved record verifies, replays to
+        /// the answers on screen, and never charges more time than passed.
+        #[test]
+        fn any_session_replays_from_its_record(
+            steps in proptest::collection::vec((0u8..8, 0usize..5, 0i64..100), 0..40)
+        ) {
+            let f = form();
+            let mut t = Take::start(&f, "ana", at(0));
+            let mut clock = 0;
+            for (what, n, dt) in steps {
+                clock += dt;
+                let input = match what {
+                    0 => Input::Answer(["a", "c", "zz", "t", "Paris"][n].to_string()),
+                    1 => Input::Next,
+                    2 => Input::Back,
+                    3 => Input::Goto(n),
+                    4 => Input::Review,
+                    5 => Input::Help,
+                    6 => Input::Answer(String::new()),
+                    _ => Input::Answer("f".into()),
+                };
+                if matches!(t.apply(input, at(clock)), Step::Submitted { .. }) {
+                    break;
+                }
+            }
+            if t.record().submitted.is_none() {
+                t.apply(Input::Submit, at(clock.min(599)));
+            }
+            let r = t.record();
+            proptest::prop_assert!(r.verify().is_ok());
+            let ids: Vec<String> = f.items.iter().map(|i| i.id.clone()).collect();
+            let replayed = r.answers(&ids).unwrap();
+            let answers: Vec<Option<String>> = replayed.iter().map(|(a, _)| a.clone()).collect();
+            proptest::prop_assert_eq!(&answers[..], t.answers());
+            let charged: u64 = replayed.iter().map(|(_, s)| s).sum();
+            proptest::prop_assert!(charged as i64 <= clock.max(0));
+        }
     }
 }
