@@ -884,3 +884,56 @@ fn receipts_noted_in_the_room_catch_a_rewritten_chain() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("no valid result from `Zoe`"), "{stderr}");
 }
+
+#[test]
+fn a_deck_that_fails_its_checks_makes_no_quiz() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("form.json");
+    docket()
+        .args(["quiz", "make", "--seed", "1", "-o"])
+        .arg(&form)
+        .arg(fixture("bad-deck.toml"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("error[answer-not-an-option]"))
+        .stderr(predicates::str::contains("no quiz was made"));
+    assert!(!form.exists());
+}
+
+#[test]
+fn a_key_or_form_edited_by_hand_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (form, key) = make(dir.path(), 1, &[]);
+    // A form whose prompt was changed no longer matches its fingerprint.
+    let text = std::fs::read_to_string(&form)
+        .unwrap()
+        .replace("biggest", "smallest");
+    std::fs::write(&form, text).unwrap();
+    docket()
+        .args(["quiz", "take", "--plain", "--student", "Ana", "-o"])
+        .arg(dir.path().join("a.json"))
+        .arg(&form)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "form.json: the form was changed after it was made",
+        ));
+    // A key whose right option points past the options.
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    for item in v["items"].as_array_mut().unwrap() {
+        if item["card"]["answer"]["kind"] == "choice" {
+            item["card"]["answer"]["correct"] = serde_json::json!([7]);
+        }
+    }
+    std::fs::write(&key, v.to_string()).unwrap();
+    docket()
+        .args(["quiz", "report"])
+        .arg(&key)
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("form.key.json: item"))
+        .stderr(predicates::str::contains(
+            "right option 7 is not among the options",
+        ));
+}

@@ -386,7 +386,10 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
             Err(e) => return fail(e),
         };
         for name in crate::quiz::receipts::check_receipts(&mut collected, &noted) {
-            eprintln!("docket quiz report: no valid result from `{name}`, whose receipt was noted");
+            eprintln!(
+                "docket quiz report: no valid result from `{}`, whose receipt was noted",
+                crate::quiz::sanitize::one_line(&name)
+            );
         }
     }
     let report = report::build(&key, collected, a.min_class_size);
@@ -405,10 +408,11 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         print!("{}", crate::quiz::text_report::render_text(&report));
     }
     for r in &report.rejected {
+        // Reasons quote file contents (names, item ids): never print them raw.
         eprintln!(
             "docket quiz report: rejected {}: {}",
             r.file.display(),
-            r.reason
+            crate::quiz::sanitize::one_line(&r.reason)
         );
     }
     if report.students.is_empty() {
