@@ -788,6 +788,15 @@ fn the_time_limit_submits_the_attempt() {
         serde_json::from_str(String::from_utf8(out).unwrap().lines().last().unwrap()).unwrap();
     assert_eq!(last["type"], "submitted");
     assert_eq!(last["time_up"], true);
+    // Line mode tells the student how long is left.
+    docket()
+        .args(["quiz", "take", "--plain", "--student", "Bo", "-o"])
+        .arg(dir.path().join("bo.json"))
+        .arg(&form)
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Time left: about 1 min."));
     let (r, _) = report_json(&key, &dir.path().join("r"), &[]);
     assert_eq!(r["students"][0]["time_up"], true);
     // The answer that came after the limit was not taken.

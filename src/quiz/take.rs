@@ -152,9 +152,14 @@ impl<'f> Take<'f> {
             .collect()
     }
 
-    /// Minutes left, if there is a time limit.
+    /// Whole minutes left at `now`, if there is a time limit.
     pub fn minutes_left(&self, now: DateTime<Utc>) -> Option<i64> {
         self.deadline.map(|d| (d - now).num_minutes().max(0))
+    }
+
+    /// Whole minutes left when the student reached the current screen.
+    pub fn minutes_left_on_arrival(&self) -> Option<i64> {
+        self.minutes_left(self.arrived)
     }
 
     /// Charges the time on the current item to it and records its answer.

@@ -101,6 +101,9 @@ pub fn item_text(take: &Take<'_>, i: usize) -> String {
     if let Some(a) = &take.answers()[i] {
         s.push_str(&format!("Your answer so far: {}\n", one_line(a)));
     }
+    if let Some(m) = take.minutes_left_on_arrival() {
+        s.push_str(&format!("Time left: about {m} min.\n"));
+    }
     s
 }
 
