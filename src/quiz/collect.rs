@@ -136,13 +136,14 @@ fn check_file(
 ) -> Result<Attempt, (RejectKind, String)> {
     let record = ResultFile::read(path).map_err(|e| {
         // The rejection names the file already.
+        let e = e.to_string();
         let prefix = format!("{}: ", path.display());
-        (
-            RejectKind::Unreadable,
-            e.strip_prefix(&prefix).unwrap_or(&e).to_string(),
-        )
+        let reason = e.strip_prefix(&prefix).unwrap_or(&e).to_string();
+        (RejectKind::Unreadable, reason)
     })?;
-    record.verify().map_err(|e| (RejectKind::Tampered, e))?;
+    record
+        .verify()
+        .map_err(|e| (RejectKind::Tampered, e.to_string()))?;
     if record.form != key.form_fingerprint {
         return Err((
             RejectKind::OtherForm,

@@ -8,6 +8,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::Serialize;
 
+use super::error::QuizFileError;
+use super::error::SelectError;
 use super::hashing::derive_seed;
 use super::hashing::sha256_hex;
 use super::key_card::KeyCard;
@@ -126,23 +128,21 @@ impl Form {
     }
 
     /// Reads and verifies a form file.
-    pub fn read(path: &Path) -> Result<Form, String> {
+    pub fn read(path: &Path) -> Result<Form, QuizFileError> {
         let form: Form = read_json(path, "form")?;
+        let path = path.to_path_buf();
         if form.format != FORM_FORMAT {
-            return Err(format!(
-                "{}: not a docket quiz form (format `{}`)",
-                path.display(),
-                form.format
-            ));
+            return Err(QuizFileError::WrongFormat {
+                path,
+                what: "form",
+                found: form.format,
+            });
         }
         if form.items.is_empty() {
-            return Err(format!("{}: the form has no items", path.display()));
+            return Err(QuizFileError::NoItems { path, what: "form" });
         }
         if form.compute_fingerprint() != form.fingerprint {
-            return Err(format!(
-                "{}: the form was changed after it was made (its fingerprint does not match)",
-                path.display()
-            ));
+            return Err(QuizFileError::FormChanged { path });
         }
         Ok(form)
     }
@@ -155,32 +155,33 @@ impl Form {
 
 impl Key {
     /// Reads a key file and checks every card in it.
-    pub fn read(path: &Path) -> Result<Key, String> {
+    pub fn read(path: &Path) -> Result<Key, QuizFileError> {
         let key: Key = read_json(path, "key")?;
+        let path = path.to_path_buf();
         if key.format != KEY_FORMAT {
-            return Err(format!(
-                "{}: not a docket quiz key (format `{}`)",
-                path.display(),
-                key.format
-            ));
+            return Err(QuizFileError::WrongFormat {
+                path,
+                what: "key",
+                found: key.format,
+            });
         }
         if key.items.is_empty() {
-            return Err(format!("{}: the key has no items", path.display()));
+            return Err(QuizFileError::NoItems { path, what: "key" });
         }
         for item in &key.items {
-            let card = item
-                .card
-                .to_card()
-                .map_err(|e| format!("{}: item {}: {e}", path.display(), item.id))?;
+            let bad = |detail: String| QuizFileError::BadKeyItem {
+                path: path.clone(),
+                item: item.id.clone(),
+                detail,
+            };
+            let card = item.card.to_card().map_err(bad)?;
             let n = option_count(&card);
             let mut sorted = item.order.clone();
             sorted.sort_unstable();
             if sorted != (0..n).collect::<Vec<_>>() {
-                return Err(format!(
-                    "{}: item {}: the option order does not fit its {n} options",
-                    path.display(),
-                    item.id
-                ));
+                return Err(bad(format!(
+                    "the option order does not fit its {n} options"
+                )));
             }
         }
         Ok(key)
@@ -241,24 +242,28 @@ pub fn shown_presentation(card: &Card, order: &[usize]) -> Presentation {
 pub const MAX_QUIZ_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads a JSON file of some kind, naming the file in every error.
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{}: cannot read the {what} file: {e}", path.display()))?
-        .len();
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &'static str,
+) -> Result<T, QuizFileError> {
+    let unreadable = |e: std::io::Error| QuizFileError::Unreadable {
+        path: path.to_path_buf(),
+        what,
+        detail: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > MAX_QUIZ_FILE_BYTES {
-        return Err(format!(
-            "{}: the {what} file is larger than {} MiB; it cannot be a docket quiz file",
-            path.display(),
-            MAX_QUIZ_FILE_BYTES >> 20
-        ));
+        return Err(QuizFileError::TooLarge {
+            path: path.to_path_buf(),
+            what,
+            limit_mib: MAX_QUIZ_FILE_BYTES >> 20,
+        });
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the {what} file: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}: not a valid {what} file ({e}); was it truncated or edited by hand?",
-            path.display()
-        )
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    serde_json::from_str(&text).map_err(|e| QuizFileError::Malformed {
+        path: path.to_path_buf(),
+        what,
+        detail: e.to_string(),
     })
 }
 
@@ -279,7 +284,11 @@ pub struct MakeOptions {
 }
 
 /// Makes the form and key from a checked deck and its file text.
-pub fn make(deck: &Deck, deck_text: &str, options: &MakeOptions) -> Result<(Form, Key), String> {
+pub fn make(
+    deck: &Deck,
+    deck_text: &str,
+    options: &MakeOptions,
+) -> Result<(Form, Key), SelectError> {
     let cards = select(deck, &options.selection)?;
     let width = cards.len().to_string().len().max(2);
     let mut form_items = Vec::new();

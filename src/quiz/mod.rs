@@ -21,6 +21,7 @@ pub mod clock;
 pub mod collect;
 pub mod csv;
 pub mod distractors;
+pub mod error;
 pub mod flags;
 pub mod form;
 pub mod frontend;

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use serde::Serialize;
 
 use super::atomic_file::write_atomic;
+use super::error::QuizFileError;
+use super::error::VerifyError;
 use super::form::read_json;
 use super::form::to_json_bytes;
 use super::hashing::sha256_fields;
@@ -174,49 +176,45 @@ impl ResultFile {
 
     /// Checks the format and every link of the chain. The error says where
     /// the chain first breaks.
-    pub fn verify(&self) -> Result<(), String> {
+    pub fn verify(&self) -> Result<(), VerifyError> {
         if self.format != RESULT_FORMAT {
-            return Err(format!(
-                "not a docket quiz result (format `{}`)",
-                self.format
-            ));
+            return Err(VerifyError::WrongFormat(self.format.clone()));
         }
         if self.student.trim().is_empty() {
-            return Err("the student name is empty".into());
+            return Err(VerifyError::NoStudent);
         }
         let mut prev = self.genesis();
         for (i, e) in self.events.iter().enumerate() {
             if e.n != i as u64 + 1 {
-                return Err(format!(
-                    "event {} is numbered {}: events were removed or reordered",
-                    i + 1,
-                    e.n
-                ));
+                return Err(VerifyError::Renumbered {
+                    position: i + 1,
+                    n: e.n,
+                });
             }
             let want =
                 Self::event_hash(&prev, e.n, &e.item, e.response.as_deref(), e.seconds, &e.at);
             if want != e.hash {
-                return Err(format!(
-                    "broken hash chain at event {} (item {}): the file was edited",
-                    e.n, e.item
-                ));
+                return Err(VerifyError::BrokenAt {
+                    n: e.n,
+                    item: e.item.clone(),
+                });
             }
             prev = want;
         }
         if let Some(s) = &self.submitted {
             let want = Self::submission_hash(&prev, &s.at, s.time_up);
             if want != s.hash {
-                return Err("broken hash chain at the submission: the file was edited".into());
+                return Err(VerifyError::BrokenSubmission);
             }
             if receipt_code(&want) != s.receipt {
-                return Err("the receipt code does not match the hash chain".into());
+                return Err(VerifyError::WrongReceipt);
             }
         }
         Ok(())
     }
 
     /// Reads a result file (not yet verified).
-    pub fn read(path: &Path) -> Result<ResultFile, String> {
+    pub fn read(path: &Path) -> Result<ResultFile, QuizFileError> {
         read_json(path, "result")
     }
 
@@ -266,7 +264,10 @@ mod tests {
         assert!(r.verify().is_ok());
         let mut edited = r.clone();
         edited.events[0].response = Some("b".into());
-        assert!(edited.verify().unwrap_err().contains("event 1"));
+        assert!(matches!(
+            edited.verify(),
+            Err(VerifyError::BrokenAt { n: 1, .. })
+        ));
         let mut dropped = r.clone();
         dropped.events.remove(0);
         assert!(dropped.verify().is_err());

@@ -5,6 +5,7 @@
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
+use super::error::SelectError;
 use crate::deck::model::Card;
 use crate::deck::model::CardKind;
 use crate::deck::model::Deck;
@@ -23,7 +24,7 @@ pub struct Selection {
 }
 
 /// Picks the cards, in quiz order.
-pub fn select<'a>(deck: &'a Deck, selection: &Selection) -> Result<Vec<&'a Card>, String> {
+pub fn select<'a>(deck: &'a Deck, selection: &Selection) -> Result<Vec<&'a Card>, SelectError> {
     let mut pool: Vec<&Card> = deck
         .cards
         .iter()
@@ -33,19 +34,19 @@ pub fn select<'a>(deck: &'a Deck, selection: &Selection) -> Result<Vec<&'a Card>
         .filter(|c| selection.kinds.is_empty() || selection.kinds.contains(&c.kind()))
         .collect();
     if pool.is_empty() {
-        return Err("no card matches the chosen topics and kinds".into());
+        return Err(SelectError::NoMatch);
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(selection.seed);
     pool.shuffle(&mut rng);
     if let Some(n) = selection.items {
         if n == 0 {
-            return Err("--items must be at least 1".into());
+            return Err(SelectError::ZeroItems);
         }
         if n > pool.len() {
-            return Err(format!(
-                "asked for {n} items but only {} cards match",
-                pool.len()
-            ));
+            return Err(SelectError::TooFew {
+                asked: n,
+                available: pool.len(),
+            });
         }
         pool.truncate(n);
     }

@@ -11,6 +11,7 @@ use chrono::DateTime;
 use chrono::Duration;
 use chrono::Utc;
 
+use super::error::ResumeError;
 use super::form::Form;
 use super::form::FormItem;
 use super::input::Input;
@@ -65,27 +66,22 @@ impl<'f> Take<'f> {
         record: ResultFile,
         student: &str,
         now: DateTime<Utc>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ResumeError> {
         record.verify()?;
         if record.form != form.fingerprint {
-            return Err("it is a result of a different form".into());
+            return Err(ResumeError::OtherForm);
         }
         if record.student != student {
-            return Err(format!(
-                "it belongs to `{}`, not `{student}`",
-                record.student
-            ));
+            return Err(ResumeError::OtherStudent {
+                owner: record.student.clone(),
+                student: student.to_string(),
+            });
         }
         if let Some(s) = &record.submitted {
-            return Err(format!("it was already submitted (receipt {})", s.receipt));
+            return Err(ResumeError::Submitted(s.receipt.clone()));
         }
         let ids: Vec<String> = form.items.iter().map(|i| i.id.clone()).collect();
-        if let Err(unknown) = record.answers(&ids) {
-            return Err(format!(
-                "it names items this form does not have: {}",
-                unknown.join(", ")
-            ));
-        }
+        record.answers(&ids).map_err(ResumeError::UnknownItems)?;
         Ok(Self::from_record(form, record, now))
     }
 
