@@ -946,3 +946,28 @@ fn a_key_or_form_edited_by_hand_is_refused_with_its_name() {
             "right option 7 is not among the options",
         ));
 }
+
+/// The whole text report of the worked example, pinned. Everything in it is
+/// deterministic (fixed clock, scripted times, seeded form), so any change
+/// shows up here; rewrite the file with `DOCKET_BLESS=1 cargo test`.
+#[test]
+fn worked_example_text_report_is_pinned() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let out = docket()
+        .args(["quiz", "report", "--min-class-size", "5"])
+        .arg(&key)
+        .arg(&results)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let golden = fixture("worked-example-report.txt");
+    if std::env::var_os("DOCKET_BLESS").is_some() {
+        std::fs::write(&golden, &text).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(
+        text, want,
+        "the report changed; if on purpose, rerun with DOCKET_BLESS=1"
+    );
+}

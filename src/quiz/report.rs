@@ -64,6 +64,10 @@ pub struct StudentRow {
     pub seconds: u64,
     /// Whether the time limit ran out.
     pub time_up: bool,
+    /// When the attempt began.
+    pub started: String,
+    /// When it was submitted.
+    pub submitted: String,
     /// Each answer.
     pub responses: Vec<ResponseRow>,
 }
@@ -244,6 +248,8 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             percent: 100.0 * a.score() as f64 / items as f64,
             seconds: a.seconds(),
             time_up: a.time_up,
+            started: a.started.clone(),
+            submitted: a.submitted.clone(),
             responses: a
                 .responses
                 .iter()

@@ -185,12 +185,19 @@ pub fn render_text(r: &Report) -> String {
                 it.kind
             );
             let _ = writeln!(s, "    {}", one_line(&it.prompt));
-            let _ = writeln!(
-                s,
-                "    answer: {}  (typed: {})",
-                one_line(&it.answer),
-                one_line(&it.expected_response)
-            );
+            if it.answer == it.expected_response {
+                let _ = writeln!(s, "    answer: {}", one_line(&it.answer));
+            } else {
+                let _ = writeln!(
+                    s,
+                    "    answer: {}  (typed on this form: {})",
+                    one_line(&it.answer),
+                    one_line(&it.expected_response)
+                );
+            }
+            if let Some(why) = &it.explanation {
+                let _ = writeln!(s, "    why: {}", one_line(why));
+            }
             for f in &it.flags {
                 let _ = writeln!(s, "    ! {}", f.reason);
             }
