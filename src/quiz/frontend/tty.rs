@@ -22,7 +22,6 @@ use crate::quiz::take::Take;
 /// The interactive frontend.
 pub struct Tty {
     term: Term,
-    message: Option<String>,
 }
 
 impl Tty {
@@ -30,7 +29,6 @@ impl Tty {
     pub fn new() -> Self {
         Tty {
             term: Term::stdout(),
-            message: None,
         }
     }
 }
@@ -45,15 +43,11 @@ impl Frontend for Tty {
     fn draw(&mut self, step: &Step, take: &Take<'_>) -> io::Result<()> {
         let title = Style::new().bold();
         let warn = Style::new().yellow();
+        // A rejected input or the help is shown under the item, which
+        // stays on screen so the student can answer again.
         match step {
-            Step::Invalid(msg) => {
-                self.message = Some(msg.clone());
-                return Ok(());
-            }
-            Step::Help => {
-                self.message = Some(HELP.to_string());
-                return Ok(());
-            }
+            Step::Invalid(msg) => return self.term.write_line(&warn.apply_to(msg).to_string()),
+            Step::Help => return self.term.write_line(HELP),
             _ => {}
         }
         self.term.clear_screen()?;
@@ -72,9 +66,6 @@ impl Frontend for Tty {
             )?,
             Step::Paused => self.term.write_line(PAUSED_TEXT)?,
             Step::Invalid(_) | Step::Help => {}
-        }
-        if let Some(m) = self.message.take() {
-            self.term.write_line(&warn.apply_to(m).to_string())?;
         }
         Ok(())
     }
