@@ -242,6 +242,13 @@ fn make(a: &MakeArgs) -> anyhow::Result<u8> {
         .key
         .clone()
         .unwrap_or_else(|| form::default_key_path(&a.output));
+    if a.deck
+        .as_ref()
+        .is_some_and(|d| *d == a.output || *d == key_path)
+    {
+        eprintln!("docket quiz make: refusing to write the form or key over the deck");
+        return Ok(EXIT_USAGE);
+    }
     if key_path == a.output {
         eprintln!("docket quiz make: the form and the key must be different files");
         return Ok(EXIT_USAGE);
