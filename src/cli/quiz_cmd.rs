@@ -386,6 +386,9 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
     }
     files.sort();
     files.dedup();
+    // A key kept in the results directory is not a result.
+    let key_file = std::fs::canonicalize(&a.key).ok();
+    files.retain(|f| std::fs::canonicalize(f).ok() != key_file);
     let mut collected = collect(&key, &files);
     if let Some(p) = &a.receipts {
         let noted = match crate::quiz::receipts::read_noted(p) {
