@@ -40,6 +40,11 @@ pub struct ResultFile {
     pub events: Vec<Event>,
     /// Set once the student submits; an attempt without it is unfinished.
     pub submitted: Option<Submission>,
+    /// The item on screen when the file was last saved, so a resumed
+    /// attempt opens where it stopped. Outside the hash chain on purpose:
+    /// it is where to resume, not an answer.
+    #[serde(default)]
+    pub position: Option<String>,
 }
 
 /// The student left an item, with this response on it.
@@ -94,6 +99,7 @@ impl ResultFile {
             started: instant(started),
             events: Vec::new(),
             submitted: None,
+            position: None,
         }
     }
 

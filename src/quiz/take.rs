@@ -102,7 +102,14 @@ impl<'f> Take<'f> {
         let deadline = form
             .time_limit_minutes
             .map(|m| started + Duration::minutes(i64::from(m)));
-        let current = answers.iter().position(Option::is_none);
+        // Open where the student stopped; else at the first open item.
+        let current = record
+            .position
+            .as_ref()
+            .and_then(|id| form.position(id))
+            .or_else(|| answers.iter().position(Option::is_none));
+        let mut record = record;
+        record.position = current.map(|i| form.items[i].id.clone());
         Take {
             form,
             record,
@@ -172,6 +179,7 @@ impl<'f> Take<'f> {
     fn go(&mut self, to: Option<usize>, now: DateTime<Utc>) -> Step {
         self.leave(now);
         self.current = to;
+        self.record.position = to.map(|i| self.form.items[i].id.clone());
         match to {
             Some(i) => Step::Item(i),
             None => Step::Review,
@@ -233,6 +241,7 @@ impl<'f> Take<'f> {
             Input::Submit => {
                 self.leave(now);
                 self.current = None;
+                self.record.position = None;
                 let receipt = self.record.submit(now, false);
                 Step::Submitted {
                     receipt,
@@ -321,6 +330,12 @@ mod tests {
         let saved = t.record().clone();
         let mut again = Take::resume(&f, saved.clone(), "ana", at(100)).unwrap();
         assert_eq!(again.first_step(), Step::Item(1));
+        // Skipping ahead and stopping there reopens there, not at the gap.
+        let mut jumped = Take::resume(&f, saved.clone(), "ana", at(100)).unwrap();
+        jumped.apply(Input::Goto(3), at(101));
+        jumped.apply(Input::Quit, at(102));
+        let reopened = Take::resume(&f, jumped.record().clone(), "ana", at(103)).unwrap();
+        assert_eq!(reopened.first_step(), Step::Item(2));
         assert!(Take::resume(&f, saved, "bo", at(100)).is_err());
         let step = again.apply(Input::Answer("late".into()), at(601));
         assert!(matches!(step, Step::Submitted { time_up: true, .. }));

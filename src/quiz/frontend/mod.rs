@@ -61,17 +61,11 @@ pub fn drive(
                 continue;
             }
         };
-        let before = (
-            take.record().events.len(),
-            take.record().submitted.is_some(),
-        );
+        // Save whenever the record changed: a new event, the submission,
+        // or only where the student is (so a crash reopens there).
+        let before = take.record().clone();
         let step = take.apply(input, at.unwrap_or_else(|| clock.now()));
-        if before
-            != (
-                take.record().events.len(),
-                take.record().submitted.is_some(),
-            )
-        {
+        if *take.record() != before {
             save(take.record())?;
         }
         frontend.draw(&step, take)?;
