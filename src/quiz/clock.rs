@@ -9,6 +9,12 @@ use chrono::Utc;
 pub trait Clock {
     /// The current instant.
     fn now(&self) -> DateTime<Utc>;
+
+    /// Whether time is fixed by the environment (tests and scripted
+    /// sittings). Only then may inputs carry their own times.
+    fn is_fixed(&self) -> bool {
+        false
+    }
 }
 
 /// The machine's clock.
@@ -28,6 +34,10 @@ pub struct FixedClock(pub DateTime<Utc>);
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         self.0
+    }
+
+    fn is_fixed(&self) -> bool {
+        true
     }
 }
 
