@@ -22,5 +22,6 @@ pub mod deck;
 pub mod diagnostic;
 pub mod grade;
 pub mod interop;
+pub mod quiz;
 
 pub use cli::run;

@@ -24,6 +24,8 @@ pub enum Command {
     Import(super::import_cmd::ImportArgs),
     /// Export a deck as Anki .apkg, CSV/TSV, GIFT or a Markdown study sheet.
     Export(super::export_cmd::ExportArgs),
+    /// Classroom quizzes: make a fixed form, take it, report on the class.
+    Quiz(super::quiz_cmd::QuizArgs),
 }
 
 /// Arguments of `docket check`.

@@ -6,6 +6,7 @@ pub mod args;
 pub mod check_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
+pub mod quiz_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Check(c)) => check_cmd::run(&c),
         Some(Command::Import(a)) => import_cmd::run(&a),
         Some(Command::Export(a)) => export_cmd::run(&a),
+        Some(Command::Quiz(q)) => quiz_cmd::run(&q),
         None => {
             use clap::CommandFactory;
             let _ = Args::command().print_help();
