@@ -22,7 +22,7 @@ use crate::interop::output;
 /// Arguments of `docket export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The deck file to export.
+    /// The deck file to export, or a quiz key (`quiz.key.json`) to export its form.
     pub deck: PathBuf,
     /// The format to write (default: from the output's extension).
     #[arg(long, value_name = "FORMAT")]
@@ -49,26 +49,47 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         eprintln!("docket export: {e}");
         return Ok(EXIT_FAILURE);
     }
-    let mut loaded = read_deck_file(&args.deck);
-    let checked = check_loaded(&mut loaded, &CheckOptions::default());
-    let Some(checked) = checked else {
-        let mut err = StandardStream::stderr(stderr_color());
-        let errors: Vec<_> = loaded
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.is_error())
-            .collect();
-        render::render(
-            &mut err,
-            &args.deck,
-            &loaded.text,
-            &errors,
-            render::Style::Rich,
-        )?;
-        eprintln!("docket export: the deck has errors (see docket check); nothing was written");
-        return Ok(EXIT_FAILURE);
+    let owned;
+    let deck = if args.deck.extension().is_some_and(|e| e == "json") {
+        // A quiz key: export the quiz form it describes.
+        match crate::quiz::form::Key::read(&args.deck) {
+            Ok(key) => {
+                owned = interop::quiz_form::deck_of_key(&key);
+                &owned
+            }
+            Err(e) => {
+                eprintln!("docket export: {e}");
+                return Ok(EXIT_FAILURE);
+            }
+        }
+    } else {
+        let mut loaded = read_deck_file(&args.deck);
+        match check_loaded(&mut loaded, &CheckOptions::default()) {
+            Some(checked) => {
+                owned = checked.into_deck();
+                &owned
+            }
+            None => {
+                let mut err = StandardStream::stderr(stderr_color());
+                let errors: Vec<_> = loaded
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| d.is_error())
+                    .collect();
+                render::render(
+                    &mut err,
+                    &args.deck,
+                    &loaded.text,
+                    &errors,
+                    render::Style::Rich,
+                )?;
+                eprintln!(
+                    "docket export: the deck has errors (see docket check); nothing was written"
+                );
+                return Ok(EXIT_FAILURE);
+            }
+        }
     };
-    let deck = checked.deck();
     let pb = spinner(format!("exporting {} cards", deck.cards.len()));
     let result = interop::export(format, deck);
     pb.finish_and_clear();

@@ -16,6 +16,7 @@ pub mod html;
 pub mod limits;
 pub mod markdown;
 pub mod output;
+pub mod quiz_form;
 
 use std::fmt;
 use std::path::Path;

@@ -110,3 +110,61 @@ fn formats_must_be_known() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_quiz_form_exports_to_gift_in_form_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("quiz.json");
+    docket()
+        .args([
+            "quiz",
+            "make",
+            "decks/case.toml",
+            "--items",
+            "12",
+            "--seed",
+            "3",
+            "-o",
+        ])
+        .arg(&form)
+        .assert()
+        .success();
+    let gift = dir.path().join("quiz.gift");
+    docket()
+        .arg("export")
+        .arg(dir.path().join("quiz.key.json"))
+        .args(["--to", "gift", "-o"])
+        .arg(&gift)
+        .assert()
+        .success();
+    let back = docket::interop::import(
+        docket::interop::Format::Gift,
+        "quiz.gift",
+        &std::fs::read(&gift).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = back.deck.cards.iter().map(|c| c.id.as_str()).collect();
+    let form: serde_json::Value = serde_json::from_slice(&std::fs::read(&form).unwrap()).unwrap();
+    let items = form["items"].as_array().unwrap();
+    // Order cards have no GIFT form; every other item arrives, in form order,
+    // with its options in the order the students saw them.
+    let expected: Vec<&serde_json::Value> = items.iter().filter(|i| i["kind"] != "order").collect();
+    assert_eq!(
+        ids,
+        expected
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect::<Vec<_>>()
+    );
+    for (card, item) in back.deck.cards.iter().zip(&expected) {
+        if let docket::deck::model::Answer::Choice { options, .. } = &card.answer {
+            let shown: Vec<&str> = item["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o.as_str().unwrap())
+                .collect();
+            assert_eq!(options, &shown);
+        }
+    }
+}
