@@ -154,6 +154,7 @@ fn question(para: &[(usize, usize, &str)], deck: &mut DeckBuilder, errors: &mut 
             },
             explanation: None,
             topics: Vec::new(),
+            html: false,
         },
     );
 }

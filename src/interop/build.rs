@@ -10,6 +10,7 @@ use sha2::Digest;
 
 use super::Imported;
 use super::Skipped;
+use super::html;
 use crate::deck::cloze::parse_gaps;
 use crate::deck::model::Answer;
 use crate::deck::model::Card;
@@ -44,6 +45,9 @@ pub struct RawCard {
     pub explanation: Option<String>,
     /// Tags.
     pub topics: Vec<String>,
+    /// Whether the texts are HTML, to be converted to text (in parallel, by
+    /// [`DeckBuilder::add_all`]).
+    pub html: bool,
 }
 
 impl DeckBuilder {
@@ -99,8 +103,29 @@ impl DeckBuilder {
     /// Cleans and adds a card; when its text is unusable, records why under
     /// `item` instead. Returns whether the card was added.
     pub fn add(&mut self, item: &str, raw: RawCard) -> bool {
-        match self.make(raw) {
-            Ok(card) => {
+        let prepared = prepare(raw);
+        self.push(item, prepared)
+    }
+
+    /// Adds many cards: they are converted and cleaned in parallel, then
+    /// given unique ids in order, so the result is the same as adding them
+    /// one by one.
+    pub fn add_all(&mut self, items: Vec<(String, RawCard)>) {
+        use rayon::prelude::*;
+        let prepared: Vec<(String, Result<Card, String>)> = items
+            .into_par_iter()
+            .map(|(item, raw)| (item, prepare(raw)))
+            .collect();
+        self.cards.reserve(prepared.len());
+        for (item, p) in prepared {
+            self.push(&item, p);
+        }
+    }
+
+    fn push(&mut self, item: &str, prepared: Result<Card, String>) -> bool {
+        match prepared {
+            Ok(mut card) => {
+                card.id = self.unique(std::mem::take(&mut card.id));
                 self.ids.insert(card.id.clone());
                 self.cards.push(card);
                 true
@@ -110,32 +135,6 @@ impl DeckBuilder {
                 false
             }
         }
-    }
-
-    fn make(&self, raw: RawCard) -> Result<Card, String> {
-        let prompt = clean(&raw.prompt).ok_or("the question is empty")?;
-        let answer = clean_answer(raw.answer, &prompt)?;
-        let base = match raw.id.as_deref().map(|s| slug(s, MAX_ID - 9)) {
-            Some(s) if !s.is_empty() => s,
-            _ => derived_id(&prompt),
-        };
-        let id = self.unique(base);
-        let mut topics: Vec<String> = Vec::new();
-        for t in raw.topics.iter().filter_map(|t| clean(t)) {
-            if !topics.contains(&t) {
-                topics.push(t);
-            }
-        }
-        Ok(Card {
-            id,
-            prompt,
-            answer,
-            explanation: raw.explanation.as_deref().and_then(clean),
-            topics,
-            evidence: Vec::new(),
-            differs: None,
-            spans: CardSpans::default(),
-        })
     }
 
     fn unique(&self, base: String) -> String {
@@ -160,6 +159,48 @@ impl DeckBuilder {
             skipped: self.skipped,
         }
     }
+}
+
+/// A card from raw input, with its preferred (not yet unique) id.
+fn prepare(mut raw: RawCard) -> Result<Card, String> {
+    if raw.html {
+        let t = |s: &mut String| *s = html::to_text(s);
+        t(&mut raw.prompt);
+        if let Some(e) = raw.explanation.as_mut() {
+            t(e);
+        }
+        match &mut raw.answer {
+            Answer::Basic { answer, accept } => {
+                t(answer);
+                accept.iter_mut().for_each(t);
+            }
+            Answer::Choice { options, .. } => options.iter_mut().for_each(t),
+            Answer::Order(items) => items.iter_mut().for_each(t),
+            _ => {}
+        }
+    }
+    let prompt = clean(&raw.prompt).ok_or("the question is empty")?;
+    let answer = clean_answer(raw.answer, &prompt)?;
+    let id = match raw.id.as_deref().map(|s| slug(s, MAX_ID - 9)) {
+        Some(s) if !s.is_empty() => s,
+        _ => derived_id(&prompt),
+    };
+    let mut topics: Vec<String> = Vec::new();
+    for t in raw.topics.iter().filter_map(|t| clean(t)) {
+        if !topics.contains(&t) {
+            topics.push(t);
+        }
+    }
+    Ok(Card {
+        id,
+        prompt,
+        answer,
+        explanation: raw.explanation.as_deref().and_then(clean),
+        topics,
+        evidence: Vec::new(),
+        differs: None,
+        spans: CardSpans::default(),
+    })
 }
 
 fn clean_answer(answer: Answer, prompt: &str) -> Result<Answer, String> {
@@ -300,6 +341,7 @@ mod tests {
             },
             explanation: Some("  ".into()),
             topics: vec!["a".into(), "a".into()],
+            html: false,
         };
         assert!(b.add("line 1", raw.clone()));
         assert!(b.add("line 2", raw));

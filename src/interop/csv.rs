@@ -21,7 +21,6 @@ use super::Imported;
 use super::Skipped;
 use super::build::DeckBuilder;
 use super::build::RawCard;
-use super::html;
 use crate::deck::Deck;
 use crate::deck::cloze;
 use crate::deck::model::Answer;
@@ -249,16 +248,13 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
             );
         }
     }
+    let mut pending = Vec::with_capacity(rows.len());
     for (line, _, row) in rows {
         let item = format!("line {line}");
+        // HTML (with `#html:true`) is converted later, in parallel.
         let get = |role: Role| -> Option<String> {
             let i = roles.iter().position(|r| *r == role)?;
-            let v = &row[i];
-            Some(if headers.html {
-                html::to_text(v)
-            } else {
-                v.clone()
-            })
+            Some(row[i].clone())
         };
         let prompt = get(Role::Prompt).unwrap_or_default();
         let answer = get(Role::Answer).unwrap_or_default();
@@ -273,8 +269,8 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
         } else {
             Answer::Basic { answer, accept }
         };
-        b.add(
-            &item,
+        pending.push((
+            item,
             RawCard {
                 id: get(Role::Id),
                 prompt,
@@ -283,9 +279,11 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
                 topics: get(Role::Topics)
                     .map(|t| t.split_whitespace().map(str::to_string).collect())
                     .unwrap_or_default(),
+                html: headers.html,
             },
-        );
+        ));
     }
+    b.add_all(pending);
     if b.is_empty() {
         let mut reasons = b.finish(PathBuf::new()).skipped;
         reasons.truncate(5);

@@ -505,6 +505,7 @@ fn question(
         answer,
         explanation: explanation.clone(),
         topics: Vec::new(),
+        html: false,
     };
     if answers_text.is_empty() {
         deck.skip(

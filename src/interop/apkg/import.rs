@@ -23,7 +23,6 @@ use super::archive::unzstd;
 use super::protobuf;
 use super::templates::field_refs;
 use super::templates::question_and_answer;
-use crate::deck::cloze::parse_gaps;
 use crate::deck::model::Answer;
 
 /// A note type, reduced to what conversion needs.
@@ -217,9 +216,10 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         .map_err(corrupt)?;
     let mut placeholder = false;
     let mut plans: HashMap<i64, Plan> = HashMap::new();
+    let mut pending: Vec<(String, RawCard)> = Vec::new();
     for row in rows {
         let (nid, guid, mid, tags, flds) = row.map_err(corrupt)?;
-        if b.len() >= MAX_CARDS {
+        if pending.len() >= MAX_CARDS {
             return Err(ImportError::invalid(
                 "the package has more than a million cards",
             ));
@@ -236,13 +236,21 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         let plan = plans.entry(mid).or_insert_with(|| plan(nt));
         let own = plan.own;
         let values: Vec<&str> = flds.split('\x1f').collect();
+        // Fields stay HTML and are converted later, in parallel; docket's own
+        // notes are converted now because their answer field is parsed here.
         let field = |n: &str| -> String {
-            nt.fields
+            let raw = nt
+                .fields
                 .iter()
                 .position(|f| f == n)
                 .and_then(|i| values.get(i))
-                .map(|v| html::to_text(v))
-                .unwrap_or_default()
+                .copied()
+                .unwrap_or_default();
+            if own {
+                html::to_text(raw)
+            } else {
+                raw.to_string()
+            }
         };
         let topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
         let own_id = own
@@ -256,27 +264,22 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                     parts.push(v);
                 }
             }
-            (!parts.is_empty()).then(|| parts.join("\n\n"))
+            let gap = if own { "\n\n" } else { "<br><br>" };
+            (!parts.is_empty()).then(|| parts.join(gap))
         };
         if let Some(text_field) = &plan.cloze_text {
             let text = field(text_field);
-            if let Err(e) = parse_gaps(&text) {
-                b.skip(
-                    item,
-                    format!("its cloze text cannot be read: {}", e.message),
-                );
-                continue;
-            }
-            b.add(
-                &item,
+            pending.push((
+                item,
                 RawCard {
                     id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
                     prompt: text,
                     answer: Answer::Cloze(Vec::new()),
                     explanation: explanation(&plan.cloze_extra),
                     topics,
+                    html: !own,
                 },
-            );
+            ));
             continue;
         }
         let ords = cards_of.get(&nid).cloned().unwrap_or_else(|| vec![0]);
@@ -322,18 +325,20 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 (_, 0) => format!("anki-{nid}"),
                 (_, o) => format!("anki-{nid}-{}", o + 1),
             };
-            b.add(
-                &item,
+            pending.push((
+                item,
                 RawCard {
                     id: Some(id),
                     prompt,
                     answer: Answer::Basic { answer, accept },
                     explanation: explanation(extra),
                     topics: topics.clone(),
+                    html: !own,
                 },
-            );
+            ));
         }
     }
+    b.add_all(pending);
     if b.is_empty() {
         if placeholder {
             return Err(ImportError::invalid(
