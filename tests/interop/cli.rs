@@ -168,3 +168,27 @@ fn a_quiz_form_exports_to_gift_in_form_order() {
         }
     }
 }
+
+#[test]
+fn reimporting_an_anki_package_updates_instead_of_duplicating() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("anki.toml");
+    let import = || {
+        let mut c = docket();
+        c.args(["import", "tests/fixtures/interop/anki-current.apkg", "-o"])
+            .arg(&deck);
+        c
+    };
+    import().assert().success();
+    let first = std::fs::read_to_string(&deck).unwrap();
+    import()
+        .arg("--update")
+        .assert()
+        .success()
+        .stderr(contains("0 added, 5 updated"));
+    let second = std::fs::read_to_string(&deck).unwrap();
+    assert_eq!(
+        first.matches("[[card]]").count(),
+        second.matches("[[card]]").count()
+    );
+}
