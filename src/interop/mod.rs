@@ -133,8 +133,7 @@ impl ImportError {
     }
 }
 
-/// Reads `bytes` (the contents of `name`) in `format`. `progress` is told
-/// how far the conversion got, for long imports.
+/// Reads `bytes` (the contents of `name`) in `format`.
 pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
     match format {
         Format::Apkg => apkg::import(name, bytes),
