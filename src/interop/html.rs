@@ -5,6 +5,14 @@
 
 /// The text of an HTML fragment.
 pub fn to_text(html: &str) -> String {
+    // Anki's sound references are media docket does not carry.
+    let owned;
+    let html = if html.contains("[sound:") {
+        owned = strip_sounds(html);
+        owned.as_str()
+    } else {
+        html
+    };
     if !html.contains(['<', '&']) {
         return html.to_string();
     }
@@ -15,6 +23,23 @@ pub fn to_text(html: &str) -> String {
     // html2text ends blocks with newlines; fields are single texts.
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     lines.join("\n").trim().to_string()
+}
+
+fn strip_sounds(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("[sound:") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find(']') {
+            Some(e) => rest = &rest[i + e + 1..],
+            None => {
+                rest = &rest[i..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -31,5 +56,6 @@ mod tests {
             "xy"
         );
         assert_eq!(to_text("<div>one</div><div>two</div>"), "one\ntwo");
+        assert_eq!(to_text("hund [sound:hund.mp3]"), "hund ");
     }
 }

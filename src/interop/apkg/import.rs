@@ -269,6 +269,13 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         };
         if let Some(text_field) = &plan.cloze_text {
             let text = field(text_field);
+            if text.contains("image-occlusion:") {
+                b.skip(
+                    item,
+                    "an image occlusion note needs its image, which docket does not import",
+                );
+                continue;
+            }
             pending.push((
                 item,
                 RawCard {
