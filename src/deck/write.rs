@@ -69,39 +69,7 @@ fn write_card(out: &mut String, card: &Card) {
     kv(out, "id", &card.id);
     kv(out, "kind", card.kind().name());
     kv(out, "prompt", &card.prompt);
-    match &card.answer {
-        Answer::Basic { answer, accept } => {
-            kv(out, "answer", answer);
-            if !accept.is_empty() {
-                let _ = writeln!(out, "accept = {}", string_array(accept));
-            }
-        }
-        Answer::Choice { options, correct } => {
-            let _ = writeln!(out, "options = {}", string_array(options));
-            let right: Vec<String> = correct.iter().map(|&i| options[i].clone()).collect();
-            if let [one] = right.as_slice() {
-                kv(out, "answer", one);
-            } else {
-                let _ = writeln!(out, "answer = {}", string_array(&right));
-            }
-        }
-        Answer::TrueFalse(b) => {
-            let _ = writeln!(out, "answer = {b}");
-        }
-        Answer::Number(n) => write_number(out, n),
-        Answer::Date(d) => match (d.month, d.day) {
-            (Some(m), Some(day)) => {
-                let _ = writeln!(out, "answer = {:04}-{m:02}-{day:02}", d.year);
-            }
-            (Some(m), None) => kv(out, "answer", &format!("{:04}-{m:02}", d.year)),
-            _ => kv(out, "answer", &format!("{:04}", d.year)),
-        },
-        // The gaps live in the prompt.
-        Answer::Cloze(_) => {}
-        Answer::Order(items) => {
-            let _ = writeln!(out, "items = {}", string_array(items));
-        }
-    }
+    write_answer(out, &card.answer);
     if let Some(e) = &card.explanation {
         kv(out, "explanation", e);
     }
@@ -133,6 +101,45 @@ fn write_card(out: &mut String, card: &Card) {
     }
     if let Some(d) = &card.differs {
         kv(out, "differs", d);
+    }
+}
+
+/// The kind-specific keys of a card (`answer`, `accept`, `options`,
+/// `items`, `unit`…), one per line; nothing for cloze cards, whose gaps
+/// live in the prompt. Also used by formats that embed a docket answer.
+pub fn write_answer(out: &mut String, answer: &Answer) {
+    match answer {
+        Answer::Basic { answer, accept } => {
+            kv(out, "answer", answer);
+            if !accept.is_empty() {
+                let _ = writeln!(out, "accept = {}", string_array(accept));
+            }
+        }
+        Answer::Choice { options, correct } => {
+            let _ = writeln!(out, "options = {}", string_array(options));
+            let right: Vec<String> = correct.iter().map(|&i| options[i].clone()).collect();
+            if let [one] = right.as_slice() {
+                kv(out, "answer", one);
+            } else {
+                let _ = writeln!(out, "answer = {}", string_array(&right));
+            }
+        }
+        Answer::TrueFalse(b) => {
+            let _ = writeln!(out, "answer = {b}");
+        }
+        Answer::Number(n) => write_number(out, n),
+        Answer::Date(d) => match (d.month, d.day) {
+            (Some(m), Some(day)) => {
+                let _ = writeln!(out, "answer = {:04}-{m:02}-{day:02}", d.year);
+            }
+            (Some(m), None) => kv(out, "answer", &format!("{:04}-{m:02}", d.year)),
+            _ => kv(out, "answer", &format!("{:04}", d.year)),
+        },
+        // The gaps live in the prompt.
+        Answer::Cloze(_) => {}
+        Answer::Order(items) => {
+            let _ = writeln!(out, "items = {}", string_array(items));
+        }
     }
 }
 

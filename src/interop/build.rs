@@ -208,16 +208,12 @@ fn clean_answer(answer: Answer, prompt: &str) -> Result<Answer, String> {
         |items: Vec<String>| -> Vec<String> { items.iter().filter_map(|s| clean(s)).collect() };
     Ok(match answer {
         Answer::Basic { answer, accept } => {
+            // Alternatives are kept as given (even repeats), so that a deck
+            // written out and read back is unchanged.
             let answer = clean(&answer).ok_or("the answer is empty")?;
-            let mut alts: Vec<String> = Vec::new();
-            for a in list(accept) {
-                if a != answer && !alts.contains(&a) {
-                    alts.push(a);
-                }
-            }
             Answer::Basic {
                 answer,
-                accept: alts,
+                accept: list(accept),
             }
         }
         Answer::Choice { options, correct } => {

@@ -24,6 +24,8 @@ use super::build::RawCard;
 use crate::deck::Deck;
 use crate::deck::cloze;
 use crate::deck::model::Answer;
+use crate::deck::parse::parse_deck;
+use crate::deck::write::write_answer;
 use crate::diagnostic::Diagnostic;
 
 /// What a column holds.
@@ -35,6 +37,8 @@ enum Role {
     Accept,
     Explanation,
     Topics,
+    /// docket's own column: the kind-specific keys of a card, as TOML.
+    Docket,
     Ignored,
 }
 
@@ -46,6 +50,7 @@ fn role_of(name: &str) -> Option<Role> {
         "accept" => Role::Accept,
         "extra" | "back extra" | "explanation" | "notes" | "note" => Role::Explanation,
         "tags" | "topics" => Role::Topics,
+        "docket" => Role::Docket,
         _ => return None,
     })
 }
@@ -261,7 +266,19 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
         let accept: Vec<String> = get(Role::Accept)
             .map(|a| a.split('|').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default();
-        let answer = if prompt.contains("{{c") && cloze::parse_gaps(&prompt).is_ok() {
+        let embedded = get(Role::Docket).filter(|d| !d.trim().is_empty());
+        let answer = if let Some(toml) = embedded {
+            match embedded_answer(&toml) {
+                Ok(a) => a,
+                Err(why) => {
+                    b.skip(
+                        item,
+                        format!("its docket column is not a card's answer: {why}"),
+                    );
+                    continue;
+                }
+            }
+        } else if prompt.contains("{{c") && cloze::parse_gaps(&prompt).is_ok() {
             Answer::Cloze(Vec::new())
         } else if answer.trim().is_empty() {
             b.skip(item, "no answer");
@@ -358,7 +375,7 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
     };
     let d = delimiter as char;
     let mut out = format!(
-        "#separator:{sep}\n#html:false\n#columns:id{d}prompt{d}answer{d}accept{d}explanation{d}topics\n#guid column:1\n#tags column:6\n"
+        "#separator:{sep}\n#html:false\n#columns:id{d}prompt{d}answer{d}accept{d}explanation{d}topics{d}docket\n#guid column:1\n#tags column:6\n"
     )
     .into_bytes();
     let mut skipped = Vec::new();
@@ -368,6 +385,7 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
             .has_headers(false)
             .from_writer(&mut out);
         for card in &deck.cards {
+            let mut embedded = String::new();
             let (answer, accept) = match &card.answer {
                 Answer::Basic { answer, accept } => {
                     if accept.iter().any(|a| a.contains('|')) {
@@ -380,13 +398,10 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
                 }
                 Answer::Cloze(_) => (String::new(), String::new()),
                 other => {
-                    skipped.push(lossy(
-                        &card.id,
-                        &format!(
-                            "a {} card is written as its answer text and comes back as a basic card",
-                            other.kind().name()
-                        ),
-                    ));
+                    // Readable text for Anki and spreadsheets; the exact answer
+                    // for docket in its own column.
+                    embedded = format!("kind = \"{}\"\n", other.kind().name());
+                    write_answer(&mut embedded, other);
                     (answer_text(other), String::new())
                 }
             };
@@ -402,11 +417,29 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
                 &accept,
                 card.explanation.as_deref().unwrap_or(""),
                 &topics.join(" "),
+                embedded.trim_end(),
             ]);
         }
         let _ = w.flush();
     }
     (out, skipped)
+}
+
+/// The answer a `docket` cell describes: its TOML keys are read by the deck
+/// parser itself, inside a one-card deck, so exactly what a deck file may
+/// say is accepted and nothing else.
+fn embedded_answer(toml: &str) -> Result<Answer, String> {
+    let doc = format!(
+        "[deck]\nid = \"cell\"\ntitle = \"cell\"\ndescription = \"cell\"\n\n[[card]]\nid = \"cell\"\nprompt = \"cell\"\n{toml}\n"
+    );
+    let (deck, diagnostics) = parse_deck(std::path::Path::new("cell"), &doc);
+    if let Some(d) = diagnostics.iter().find(|d| d.is_error()) {
+        return Err(d.message.clone());
+    }
+    match deck.map(|d| d.cards) {
+        Some(mut cards) if cards.len() == 1 => Ok(cards.remove(0).answer),
+        _ => Err("it does not describe one card".into()),
+    }
 }
 
 fn lossy(id: &str, reason: &str) -> Skipped {
