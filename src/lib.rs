@@ -18,8 +18,11 @@
 pub mod bundled;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod deck;
 pub mod diagnostic;
 pub mod grade;
+pub mod schedule;
+pub mod store;
 
 pub use cli::run;
