@@ -23,6 +23,7 @@ pub mod deck;
 pub mod diagnostic;
 pub mod grade;
 pub mod schedule;
+pub mod session;
 pub mod store;
 
 pub use cli::run;

@@ -51,7 +51,9 @@ pub fn parse_steps(text: &str) -> Result<Vec<u32>, String> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-            let n: u32 = num.parse().map_err(|_| format!("`{s}` is not a step like 10m"))?;
+            let n: u32 = num
+                .parse()
+                .map_err(|_| format!("`{s}` is not a step like 10m"))?;
             let mult = match unit {
                 "s" => 1,
                 "" | "m" => 60,

@@ -118,7 +118,9 @@ impl Scheduler {
         let cfg = &self.config;
         let days = self.days(now);
         let elapsed_days = before.last_review_ms.map_or(0, |l| days.elapsed(l, now.ms));
-        let elapsed_secs = before.last_review_ms.map_or(0, |l| ((now.ms - l) / 1000).max(0));
+        let elapsed_secs = before
+            .last_review_ms
+            .map_or(0, |l| ((now.ms - l) / 1000).max(0));
         let next = self
             .fsrs
             .next_states(before.memory(), cfg.desired_retention, elapsed_days)
@@ -176,7 +178,11 @@ impl Scheduler {
             }
             Phase::New | Phase::Learning | Phase::Relearning => {
                 let (steps, phase, kind) = if before.phase == Phase::Relearning {
-                    (&cfg.relearn_steps, Phase::Relearning, ReviewKind::Relearning)
+                    (
+                        &cfg.relearn_steps,
+                        Phase::Relearning,
+                        ReviewKind::Relearning,
+                    )
                 } else {
                     (&cfg.learn_steps, Phase::Learning, ReviewKind::Learning)
                 };
@@ -264,9 +270,18 @@ mod tests {
         let s = sched(false);
         let n = s.next_states(&CardState::NEW, t0(), 7).unwrap();
         let [again, hard, good, easy] = n.outcomes;
-        assert_eq!((again.phase, again.due_ms - t0().ms), (Phase::Learning, 60_000));
-        assert_eq!((hard.phase, hard.due_ms - t0().ms), (Phase::Learning, 330_000));
-        assert_eq!((good.phase, good.step, good.due_ms - t0().ms), (Phase::Learning, 1, 600_000));
+        assert_eq!(
+            (again.phase, again.due_ms - t0().ms),
+            (Phase::Learning, 60_000)
+        );
+        assert_eq!(
+            (hard.phase, hard.due_ms - t0().ms),
+            (Phase::Learning, 330_000)
+        );
+        assert_eq!(
+            (good.phase, good.step, good.due_ms - t0().ms),
+            (Phase::Learning, 1, 600_000)
+        );
         assert_eq!(easy.phase, Phase::Review);
         assert_eq!(easy.interval_days, 8);
         assert!((good.stability - 2.3065).abs() < 1e-3);
@@ -277,7 +292,10 @@ mod tests {
     #[test]
     fn good_on_the_last_step_graduates() {
         let s = sched(false);
-        let first = s.next_states(&CardState::NEW, t0(), 7).unwrap().get(Rating::Good);
+        let first = s
+            .next_states(&CardState::NEW, t0(), 7)
+            .unwrap()
+            .get(Rating::Good);
         let later = t0().plus_secs(600);
         let second = s.next_states(&first, later, 7).unwrap();
         let good = second.get(Rating::Good);
@@ -287,7 +305,10 @@ mod tests {
         assert!(easy.interval_days > good.interval_days);
         // due at the start of a later study day (4 am UTC here)
         let days = s.days(later);
-        assert_eq!(good.due_ms, days.start_of(days.day_of(later.ms) + good.interval_days as i64));
+        assert_eq!(
+            good.due_ms,
+            days.start_of(days.day_of(later.ms) + good.interval_days as i64)
+        );
     }
 
     #[test]
@@ -303,7 +324,9 @@ mod tests {
             ..CardState::NEW
         };
         for seed in 0..50 {
-            let n = s.next_states(&review, t0().plus_secs(7 * 86_400), seed).unwrap();
+            let n = s
+                .next_states(&review, t0().plus_secs(7 * 86_400), seed)
+                .unwrap();
             let [again, hard, good, easy] = n.outcomes;
             assert!(hard.interval_days < good.interval_days);
             assert!(good.interval_days < easy.interval_days);
@@ -349,7 +372,9 @@ mod tests {
             reps: 9,
             ..CardState::NEW
         };
-        let n = s.next_states(&review, t0().plus_secs(30 * 86_400), 3).unwrap();
+        let n = s
+            .next_states(&review, t0().plus_secs(30 * 86_400), 3)
+            .unwrap();
         assert!(n.outcomes.iter().all(|o| o.interval_days <= 30));
     }
 

@@ -92,15 +92,20 @@ mod tests {
         migrate(&mut c, Path::new(":memory:"), LATEST).unwrap();
         assert_eq!(version(&c).unwrap(), 2);
         let reps: i64 = c
-            .query_row("SELECT reps FROM cards WHERE card_id = 'c'", [], |r| r.get(0))
+            .query_row("SELECT reps FROM cards WHERE card_id = 'c'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(reps, 3);
         let session: Option<i64> = c
             .query_row("SELECT session_id FROM revlog", [], |r| r.get(0))
             .unwrap();
         assert_eq!(session, None);
-        c.execute("INSERT INTO sessions (deck_id, started_ms) VALUES ('d', 1)", [])
-            .unwrap();
+        c.execute(
+            "INSERT INTO sessions (deck_id, started_ms) VALUES ('d', 1)",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]
@@ -108,7 +113,11 @@ mod tests {
         let c = at(1);
         assert_eq!(version(&c).unwrap(), 1);
         let n: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name IN ('cards','revlog','decks')", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('cards','revlog','decks')",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 3);
     }

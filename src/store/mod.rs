@@ -43,7 +43,9 @@ pub enum StoreError {
         reason: String,
     },
     /// A SQLite database that belongs to another program.
-    #[error("{path} belongs to another program (application id {app_id:#x}); it was left untouched")]
+    #[error(
+        "{path} belongs to another program (application id {app_id:#x}); it was left untouched"
+    )]
     Foreign {
         /// The file.
         path: PathBuf,
@@ -206,9 +208,21 @@ pub trait Store {
     /// Every card row of a deck, in deck order (removed cards last).
     fn cards(&self, deck_id: &str) -> StoreResult<Vec<CardRow>>;
     /// Learning and relearning cards due by `until_ms`, earliest first.
-    fn due_learning(&self, deck_id: &str, until_ms: i64, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>>;
+    fn due_learning(
+        &self,
+        deck_id: &str,
+        until_ms: i64,
+        now_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<CardRow>>;
     /// Review cards due before `before_ms`, lowest retrievability at `now_ms` first.
-    fn due_reviews(&self, deck_id: &str, before_ms: i64, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>>;
+    fn due_reviews(
+        &self,
+        deck_id: &str,
+        before_ms: i64,
+        now_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<CardRow>>;
     /// New cards in deck order.
     fn new_cards(&self, deck_id: &str, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>>;
     /// New cards introduced and reviews answered since `since_ms`.
@@ -232,6 +246,15 @@ pub trait Store {
     fn setting(&self, scope: &str, key: &str) -> StoreResult<Option<String>>;
     /// Stores a setting.
     fn set_setting(&mut self, scope: &str, key: &str, value: &str) -> StoreResult<()>;
+    /// How many cards are due: (learning by `learn_until_ms`, reviews
+    /// before `review_before_ms`, new), not counting daily limits.
+    fn due_counts(
+        &self,
+        deck_id: &str,
+        learn_until_ms: i64,
+        review_before_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<(u32, u32, u32)>;
     /// The earliest due time among cards not new, suspended or removed.
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>>;
 }

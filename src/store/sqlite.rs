@@ -273,7 +273,10 @@ impl Store for SqliteStore {
                 "SELECT card_id, content_hash, position, present, phase FROM cards WHERE deck_id = ?1",
             )?;
             let rows = stmt.query_map([deck_id], |r| {
-                Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                ))
             })?;
             for row in rows {
                 let (id, v) = row?;
@@ -470,7 +473,13 @@ impl Store for SqliteStore {
             )?
             .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
             .optional()?;
-        write_state(&tx, &a.deck_id, &a.card_id, &a.before, previous_hash.as_deref())?;
+        write_state(
+            &tx,
+            &a.deck_id,
+            &a.card_id,
+            &a.before,
+            previous_hash.as_deref(),
+        )?;
         tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
         tx.commit()?;
         Ok(a)
@@ -541,6 +550,42 @@ impl Store for SqliteStore {
             params![scope, key, value],
         )?;
         Ok(())
+    }
+
+    fn due_counts(
+        &self,
+        deck_id: &str,
+        learn_until_ms: i64,
+        review_before_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<(u32, u32, u32)> {
+        let count = |sql: &str, until: i64| -> StoreResult<u32> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(params![deck_id, until, now_ms], |r| r.get(0))?)
+        };
+        let live = "present = 1 AND suspended = 0 AND buried_until_ms <= ?3";
+        Ok((
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2 AND {live}"
+                ),
+                learn_until_ms,
+            )?,
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2 AND {live}"
+                ),
+                review_before_ms,
+            )?,
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase = 0 AND ?2 = ?2 AND {live}"
+                ),
+                0,
+            )?,
+        ))
     }
 
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>> {

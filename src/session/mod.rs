@@ -1,0 +1,401 @@
+//! Stage 4 of the data flow: the study session, a UI-agnostic state
+//! machine. A frontend feeds it [`Event`]s with the current time and draws
+//! the [`View`]s it returns; the session asks the queue for cards, the
+//! grader for verdicts, the scheduler for next states, and saves every
+//! answer through the [`Store`] at once (so quitting or being killed loses
+//! nothing already answered). No terminal, no SQL.
+
+pub mod clean;
+pub mod event;
+pub mod view;
+
+use std::collections::HashMap;
+
+use crate::clock::Now;
+use crate::deck::Card;
+use crate::deck::Deck;
+use crate::grade;
+use crate::grade::Presentation;
+use crate::schedule::NextStates;
+use crate::schedule::Rating;
+use crate::schedule::Scheduler;
+use crate::schedule::card_seed;
+use crate::schedule::queue;
+use crate::schedule::queue::QueueSource;
+use crate::store::Answer;
+use crate::store::CardRow;
+use crate::store::Store;
+use crate::store::StoreError;
+
+#[cfg(test)]
+mod tests;
+
+pub use event::Event;
+pub use view::View;
+
+/// Anki caps the recorded answer time at 60 s.
+pub const MAX_ANSWER_MS: i64 = 60_000;
+
+/// What can stop a session.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// FSRS failed.
+    #[error(transparent)]
+    Scheduler(#[from] crate::schedule::states::SchedulerError),
+}
+
+type Result<T> = std::result::Result<T, SessionError>;
+
+#[derive(Debug, Clone)]
+struct Current {
+    row: CardRow,
+    index: usize,
+    shown: Presentation,
+    next: NextStates,
+    shown_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+enum Phase {
+    Asking(Current),
+    Revealed(Current),
+    Answered {
+        current: Current,
+        log_id: i64,
+        applied: Rating,
+        correct: bool,
+    },
+    Finished,
+}
+
+#[derive(Debug, Clone)]
+struct Done {
+    log_id: i64,
+    correct: bool,
+}
+
+/// One study session over one deck.
+pub struct Session<'a> {
+    store: &'a mut dyn Store,
+    deck: &'a Deck,
+    index: HashMap<&'a str, usize>,
+    sched: Scheduler,
+    seed: u64,
+    session_id: i64,
+    started_ms: i64,
+    phase: Phase,
+    history: Vec<Done>,
+    last_card: Option<String>,
+}
+
+impl<'a> Session<'a> {
+    /// Starts a session and returns it with the first views. The deck must
+    /// already be synced into the store.
+    pub fn start(
+        store: &'a mut dyn Store,
+        deck: &'a Deck,
+        sched: Scheduler,
+        seed: u64,
+        now: Now,
+    ) -> Result<(Session<'a>, Vec<View>)> {
+        let session_id = store.start_session(&deck.meta.id, now.ms)?;
+        let mut s = Session {
+            store,
+            deck,
+            index: deck
+                .cards
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i))
+                .collect(),
+            sched,
+            seed,
+            session_id,
+            started_ms: now.ms,
+            phase: Phase::Finished,
+            history: Vec::new(),
+            last_card: None,
+        };
+        let first = s.advance(now)?;
+        Ok((s, vec![first]))
+    }
+
+    /// Whether the session has ended.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished)
+    }
+
+    /// Whether the session waits for a rating (after an answer or a reveal).
+    pub fn awaiting_rating(&self) -> bool {
+        matches!(self.phase, Phase::Answered { .. } | Phase::Revealed(_))
+    }
+
+    /// The deck studied.
+    pub fn deck(&self) -> &Deck {
+        self.deck
+    }
+
+    fn deck_id(&self) -> &'a str {
+        &self.deck.meta.id
+    }
+
+    fn card(&self, c: &Current) -> &'a Card {
+        &self.deck.cards[c.index]
+    }
+
+    /// Handles one event at `now`.
+    pub fn handle(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        match (event, phase) {
+            (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
+            (Event::Quit, _) => Ok(vec![self.finish(now)?]),
+            (Event::Undo, phase) => self.undo(phase, now),
+            (Event::Suspend, phase) | (Event::Bury, phase) if self.current_of(&phase).is_none() => {
+                self.phase = phase;
+                Ok(vec![])
+            }
+            (e @ (Event::Suspend | Event::Bury), phase) => {
+                let current = self.current_of(&phase).cloned().expect("checked above");
+                let card_id = current.row.card_id.clone();
+                let message = if e == Event::Suspend {
+                    self.store.set_suspended(self.deck_id(), &card_id, true)?;
+                    format!("suspended `{}`", clean::clean(&card_id))
+                } else {
+                    let days = self.sched.days(now);
+                    let tomorrow = days.start_of(days.day_of(now.ms) + 1);
+                    self.store
+                        .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
+                    format!("buried `{}` until tomorrow", clean::clean(&card_id))
+                };
+                self.last_card = Some(card_id);
+                Ok(vec![View::Notice { message }, self.advance(now)?])
+            }
+            (Event::Answer(text), Phase::Asking(current)) => {
+                let card = self.card(&current);
+                match grade::grade(card, &current.shown, &text) {
+                    Err(e) => {
+                        self.phase = Phase::Asking(current);
+                        Ok(vec![View::Retry {
+                            message: clean::clean(&e.0),
+                        }])
+                    }
+                    Ok(g) => {
+                        let proposed = if g.correct {
+                            Rating::Good
+                        } else {
+                            Rating::Again
+                        };
+                        let log_id = self.record(&current, proposed, now)?;
+                        let fb = view::feedback_view(
+                            self.deck,
+                            card,
+                            &current.shown,
+                            Some((&g, &text)),
+                            proposed,
+                            true,
+                            &current.next,
+                        );
+                        self.history.push(Done {
+                            log_id,
+                            correct: g.correct,
+                        });
+                        self.phase = Phase::Answered {
+                            current,
+                            log_id,
+                            applied: proposed,
+                            correct: g.correct,
+                        };
+                        Ok(vec![View::Feedback(fb)])
+                    }
+                }
+            }
+            (Event::Reveal, Phase::Asking(current)) => {
+                let card = self.card(&current);
+                let fb = view::feedback_view(
+                    self.deck,
+                    card,
+                    &current.shown,
+                    None,
+                    Rating::Good,
+                    false,
+                    &current.next,
+                );
+                self.phase = Phase::Revealed(current);
+                Ok(vec![View::Feedback(fb)])
+            }
+            (Event::Rate(_), phase @ Phase::Asking(_)) => {
+                self.phase = phase;
+                Ok(vec![View::Retry {
+                    message: "answer the card first".into(),
+                }])
+            }
+            (Event::Rate(r), Phase::Revealed(current)) => {
+                let rating = r.unwrap_or(Rating::Good);
+                let log_id = self.record(&current, rating, now)?;
+                self.history.push(Done {
+                    log_id,
+                    correct: rating != Rating::Again,
+                });
+                self.last_card = Some(current.row.card_id.clone());
+                Ok(vec![self.advance(now)?])
+            }
+            (
+                Event::Rate(r),
+                Phase::Answered {
+                    current,
+                    log_id,
+                    applied,
+                    correct,
+                },
+            ) => {
+                if let Some(r) = r.filter(|&r| r != applied) {
+                    self.store.undo(log_id)?;
+                    self.history.pop();
+                    let new_id = self.record(&current, r, now)?;
+                    self.history.push(Done {
+                        log_id: new_id,
+                        correct,
+                    });
+                }
+                self.last_card = Some(current.row.card_id.clone());
+                Ok(vec![self.advance(now)?])
+            }
+            (Event::Answer(_) | Event::Reveal, phase) => {
+                self.phase = phase;
+                Ok(vec![View::Retry {
+                    message: "rate the card first (Enter accepts the proposal)".into(),
+                }])
+            }
+        }
+    }
+
+    fn current_of<'p>(&self, phase: &'p Phase) -> Option<&'p Current> {
+        match phase {
+            Phase::Asking(c) | Phase::Revealed(c) => Some(c),
+            Phase::Answered { current, .. } => Some(current),
+            Phase::Finished => None,
+        }
+    }
+
+    fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
+        let after = c.next.get(rating);
+        let r_after = self.sched.retrievability(&after, now.at(after.due_ms));
+        let card = self.card(c);
+        let answer = Answer {
+            deck_id: self.deck.meta.id.clone(),
+            card_id: c.row.card_id.clone(),
+            ts_ms: now.ms,
+            rating: Some(rating),
+            kind: c.next.kind,
+            before: c.next.before,
+            after,
+            elapsed_days: c.next.elapsed_days,
+            elapsed_secs: c.next.elapsed_secs,
+            r_before: c.next.retrievability,
+            r_after,
+            duration_ms: (now.ms - c.shown_ms).clamp(0, MAX_ANSWER_MS),
+            content_hash: card.content_hash(),
+            session_id: Some(self.session_id),
+        };
+        Ok(self.store.record(&answer)?)
+    }
+
+    fn undo(&mut self, phase: Phase, now: Now) -> Result<Vec<View>> {
+        let Some(done) = self.history.pop() else {
+            self.phase = phase;
+            return Ok(vec![View::Notice {
+                message: "nothing to undo in this session".into(),
+            }]);
+        };
+        let answer = match self.store.undo(done.log_id) {
+            Ok(a) => a,
+            Err(e) => {
+                self.phase = phase;
+                return Ok(vec![View::Notice {
+                    message: format!("cannot undo: {e}"),
+                }]);
+            }
+        };
+        let Some(row) = self.store.card(self.deck_id(), &answer.card_id)? else {
+            return Ok(vec![self.advance(now)?]);
+        };
+        let message = format!("undid the answer to `{}`", clean::clean(&row.card_id));
+        self.last_card = None;
+        let shown = match self.index.get(row.card_id.as_str()) {
+            Some(&index) => self.show(row, index, QueueSource::Learning, now)?,
+            None => self.advance(now)?,
+        };
+        Ok(vec![View::Notice { message }, shown])
+    }
+
+    /// Picks the next card and shows it, or finishes.
+    fn advance(&mut self, now: Now) -> Result<View> {
+        let deck_id = self.deck.meta.id.clone();
+        let mut avoid = self.last_card.clone();
+        loop {
+            let next =
+                queue::next_card(&*self.store, &deck_id, &self.sched, now, avoid.as_deref())?;
+            let Some((row, source)) = next else {
+                return self.finish(now);
+            };
+            match self.index.get(row.card_id.as_str()) {
+                Some(&index) => return self.show(row, index, source, now),
+                // Not in this deck any more (the store was not synced): hide it.
+                None => {
+                    self.store
+                        .set_buried_until(&deck_id, &row.card_id, i64::MAX)?;
+                    avoid = Some(row.card_id);
+                }
+            }
+        }
+    }
+
+    fn show(&mut self, row: CardRow, index: usize, source: QueueSource, now: Now) -> Result<View> {
+        let card = &self.deck.cards[index];
+        let cseed = card_seed(&self.deck.meta.id, &card.id);
+        let next = self.sched.next_states(&row.state, now, cseed)?;
+        let shown = grade::present(card, Some(cseed ^ self.seed ^ row.state.reps as u64));
+        let remaining = queue::counts(&*self.store, &self.deck.meta.id, &self.sched, now)?;
+        let v = view::card_view(
+            card,
+            &shown,
+            row.changed_since_answered(),
+            source,
+            remaining,
+        );
+        self.phase = Phase::Asking(Current {
+            row,
+            index,
+            shown,
+            next,
+            shown_ms: now.ms,
+        });
+        Ok(View::Card(v))
+    }
+
+    fn finish(&mut self, now: Now) -> Result<View> {
+        self.phase = Phase::Finished;
+        let s = self.summary(now)?;
+        self.store
+            .end_session(self.session_id, now.ms, s.seen, s.correct)?;
+        Ok(View::Finished(s))
+    }
+
+    /// The session so far.
+    pub fn summary(&self, now: Now) -> Result<view::Summary> {
+        let next_due = self
+            .store
+            .next_due(self.deck_id())?
+            .map(|ms| now.at(ms).rfc3339());
+        Ok(view::Summary {
+            seen: self.history.len() as u32,
+            correct: self.history.iter().filter(|d| d.correct).count() as u32,
+            elapsed_ms: (now.ms - self.started_ms).max(0),
+            next_due,
+            remaining: queue::counts(&*self.store, self.deck_id(), &self.sched, now)?,
+        })
+    }
+}
