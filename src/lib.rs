@@ -21,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod deck;
 pub mod diagnostic;
+pub mod frontend;
 pub mod grade;
 pub mod schedule;
 pub mod session;

@@ -13,6 +13,9 @@ pub struct Args {
     /// What to do; with none, study the bundled case deck.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Study options for `docket` alone (the bundled deck).
+    #[command(flatten)]
+    pub study: super::study_cmd::StudyOptions,
 }
 
 /// The subcommands.
@@ -20,6 +23,14 @@ pub struct Args {
 pub enum Command {
     /// Check decks: syntax, fields, and every quote against its source.
     Check(CheckArgs),
+    /// Study decks with spaced repetition (FSRS); progress is saved after every answer.
+    Study(super::study_cmd::StudyArgs),
+    /// List each card's scheduling state.
+    Cards(super::cards_cmd::CardsArgs),
+    /// Show due counts and recent retention.
+    Stats(super::stats_cmd::StatsArgs),
+    /// Start one card over (its history is kept).
+    Reset(super::reset_cmd::ResetArgs),
 }
 
 /// Arguments of `docket check`.

@@ -3,7 +3,11 @@
 //! an exit code, printing any error exactly once.
 
 pub mod args;
+pub mod cards_cmd;
 pub mod check_cmd;
+pub mod reset_cmd;
+pub mod stats_cmd;
+pub mod study_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -32,11 +36,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let outcome = match args.command {
         Some(Command::Check(c)) => check_cmd::run(&c),
-        None => {
-            use clap::CommandFactory;
-            let _ = Args::command().print_help();
-            Ok(EXIT_OK)
-        }
+        Some(Command::Study(s)) => study_cmd::run(&s),
+        Some(Command::Cards(c)) => cards_cmd::run(&c),
+        Some(Command::Stats(s)) => stats_cmd::run(&s),
+        Some(Command::Reset(r)) => reset_cmd::run(&r),
+        None => study_cmd::run(&study_cmd::StudyArgs {
+            decks: Vec::new(),
+            options: args.study,
+        }),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

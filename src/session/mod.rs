@@ -71,6 +71,20 @@ enum Phase {
     Finished,
 }
 
+/// What the session waits for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Awaiting {
+    /// An answer (or reveal) to the card shown.
+    Answer,
+    /// A rating; `saved` when the proposed one is already stored.
+    Rating {
+        /// Whether the proposal is already saved.
+        saved: bool,
+    },
+    /// Nothing: the session is over.
+    Nothing,
+}
+
 #[derive(Debug, Clone)]
 struct Done {
     log_id: i64,
@@ -128,9 +142,14 @@ impl<'a> Session<'a> {
         matches!(self.phase, Phase::Finished)
     }
 
-    /// Whether the session waits for a rating (after an answer or a reveal).
-    pub fn awaiting_rating(&self) -> bool {
-        matches!(self.phase, Phase::Answered { .. } | Phase::Revealed(_))
+    /// What the session waits for.
+    pub fn awaiting(&self) -> Awaiting {
+        match self.phase {
+            Phase::Asking(_) => Awaiting::Answer,
+            Phase::Answered { .. } => Awaiting::Rating { saved: true },
+            Phase::Revealed(_) => Awaiting::Rating { saved: false },
+            Phase::Finished => Awaiting::Nothing,
+        }
     }
 
     /// The deck studied.
