@@ -298,3 +298,71 @@ fn edited_cards_keep_history_and_are_flagged() {
             .unchanged
     );
 }
+
+#[derive(Debug, Clone)]
+enum Op {
+    Answer(bool),
+    Rate(Option<u8>),
+    Reveal,
+    Undo,
+    Bury,
+    Wait(u32),
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => any::<bool>().prop_map(Op::Answer),
+        3 => proptest::option::of(1u8..=4).prop_map(Op::Rate),
+        1 => Just(Op::Reveal),
+        2 => Just(Op::Undo),
+        1 => Just(Op::Bury),
+        2 => (0u32..200_000).prop_map(Op::Wait),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Any sequence of answers, overrides and undos leaves every card's
+    /// stored state equal to the end of the chain of its review-log rows.
+    #[test]
+    fn store_stays_consistent_with_its_log(ops in proptest::collection::vec(op(), 1..60)) {
+        let deck = deck();
+        let mut store = store_for(&deck);
+        let mut now = t0();
+        {
+            let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, now).unwrap();
+            for op in ops {
+                let answers = ["one", "true", "a"];
+                let wrong = ["x", "false", "b"];
+                let event = match op {
+                    Op::Answer(right) => {
+                        let i = (now.ms as usize / 1000) % 3;
+                        Event::Answer(if right { answers[i] } else { wrong[i] }.to_string())
+                    }
+                    Op::Rate(r) => Event::Rate(r.and_then(Rating::from_number)),
+                    Op::Reveal => Event::Reveal,
+                    Op::Undo => Event::Undo,
+                    Op::Bury => Event::Bury,
+                    Op::Wait(secs) => {
+                        now = now.plus_secs(secs as i64);
+                        continue;
+                    }
+                };
+                s.handle(event, now).unwrap();
+            }
+        }
+        for card in &deck.cards {
+            let row = store.card("t", &card.id).unwrap().unwrap();
+            let log = store.log("t", Some(&card.id)).unwrap();
+            let mut state = crate::schedule::CardState::NEW;
+            for e in &log {
+                proptest::prop_assert_eq!(e.answer.before, state);
+                state = e.answer.after;
+            }
+            proptest::prop_assert_eq!(row.state, state);
+            proptest::prop_assert_eq!(row.state.reps as usize, log.len());
+        }
+    }
+}
