@@ -4,21 +4,30 @@
 
 use std::collections::HashMap;
 use std::collections::HashSet;
-use std::hash::Hash;
-use std::hash::Hasher;
 use std::ops::Range;
 
 use super::SourceText;
+use rayon::prelude::*;
+
+use crate::deck::Card;
 use crate::deck::Deck;
 use crate::diagnostic::Diagnostic;
 
 /// How many consecutive words count as copying.
 pub const COPY_WORDS: usize = 8;
 
-/// A source's text prepared for the checks.
+/// How many leading tokens of a quote key the lookup of where it may start.
+const KEY_TOKENS: usize = 3;
+
+/// A source's text prepared for the quote check.
 #[derive(Debug)]
 pub struct SourceIndex {
     normalized: String,
+    /// Byte offsets in `normalized` where each run of [`KEY_TOKENS`]
+    /// space-separated tokens starts, keyed by the run: most quotes begin at
+    /// a token, so candidates are found without scanning the whole text.
+    token_starts: HashMap<String, Vec<usize>>,
+    /// Hashes of every run of [`COPY_WORDS`] words, for the copy check.
     windows: HashSet<u64>,
 }
 
@@ -51,54 +60,78 @@ pub fn normalize_quote(text: &str) -> String {
     out
 }
 
-/// The words of a text with their byte ranges: runs of letters and digits
-/// (apostrophes inside a word are dropped, so "company's" is one word),
-/// lowercased.
-pub fn words(text: &str) -> Vec<(String, Range<usize>)> {
+/// The words of a text as hashes with their byte ranges: runs of letters
+/// and digits, lowercased, with apostrophes inside a word dropped (so
+/// "company's" is one word). Hashing as we go keeps the copy check free of
+/// per-word allocations.
+pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
+    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut out = Vec::new();
-    let mut current = String::new();
+    let mut hash = FNV_OFFSET;
     let mut start = None;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
             if start.is_none() {
                 start = Some(i);
+                hash = FNV_OFFSET;
             }
-            current.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                hash = (hash ^ u64::from(u32::from(l))).wrapping_mul(FNV_PRIME);
+            }
         } else if matches!(c, '\'' | '\u{2019}') && start.is_some() {
             continue;
         } else if let Some(s) = start.take() {
-            out.push((std::mem::take(&mut current), s..i));
+            out.push((hash, s..i));
         }
     }
     if let Some(s) = start {
-        out.push((current, s..text.len()));
+        out.push((hash, s..text.len()));
     }
     out
 }
 
-fn window_hashes(words: &[(String, Range<usize>)]) -> impl Iterator<Item = (usize, u64)> + '_ {
+fn window_hashes(words: &[(u64, Range<usize>)]) -> impl Iterator<Item = (usize, u64)> + '_ {
     words.windows(COPY_WORDS).enumerate().map(|(i, w)| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (word, _) in w {
-            word.hash(&mut h);
-        }
-        (i, h.finish())
+        let h = w.iter().fold(0u64, |h, (word, _)| {
+            (h.rotate_left(7) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
+        (i, h)
     })
 }
 
 impl SourceIndex {
     /// Indexes a source text.
     pub fn new(text: &str) -> Self {
-        let ws = words(text);
+        let normalized = normalize_quote(text);
+        let tokens: Vec<&str> = normalized.split(' ').collect();
+        let mut token_starts: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut at = 0;
+        for (i, token) in tokens.iter().enumerate() {
+            if i + KEY_TOKENS <= tokens.len() {
+                let key = tokens[i..i + KEY_TOKENS].join(" ");
+                token_starts.entry(key).or_default().push(at);
+            }
+            at += token.len() + 1;
+        }
         SourceIndex {
-            normalized: normalize_quote(text),
-            windows: window_hashes(&ws).map(|(_, h)| h).collect(),
+            windows: window_hashes(&word_hashes(text)).map(|(_, h)| h).collect(),
+            normalized,
+            token_starts,
         }
     }
 
     /// Whether a quote occurs in the source.
     pub fn contains_quote(&self, quote: &str) -> bool {
-        self.normalized.contains(&normalize_quote(quote))
+        let quote = normalize_quote(quote);
+        let key: Vec<&str> = quote.split(' ').take(KEY_TOKENS).collect();
+        let at_token = self.token_starts.get(&key.join(" ")).is_some_and(|starts| {
+            starts
+                .iter()
+                .any(|&s| self.normalized[s..].starts_with(&quote))
+        });
+        // A quote may also begin inside a token ("ulien, who"): scan for those.
+        at_token || self.normalized.contains(&quote)
     }
 
     /// How many leading words of a quote occur in the source, to say where
@@ -116,7 +149,7 @@ impl SourceIndex {
     /// The first run of [`COPY_WORDS`] words of `text` that the source also
     /// has, as a byte range of `text`.
     pub fn copied_run(&self, text: &str) -> Option<Range<usize>> {
-        let ws = words(text);
+        let ws = word_hashes(text);
         let (i, _) = window_hashes(&ws).find(|(_, h)| self.windows.contains(h))?;
         Some(ws[i].1.start..ws[i + COPY_WORDS - 1].1.end)
     }
@@ -135,86 +168,102 @@ fn narrow(file: &str, span: &Range<usize>, value: &str, part: Range<usize>) -> R
 }
 
 /// Checks quotes against their sources and card text against copying.
+/// Cards are checked in parallel; the caller sorts the diagnostics.
 pub fn check_citations(
     deck: &Deck,
     file: &str,
     sources: &HashMap<String, SourceText>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for card in &deck.cards {
-        for e in &card.evidence {
-            let (Some(quote), Some(span), Some(source)) =
-                (&e.quote, &e.quote_span, sources.get(&e.source))
-            else {
-                continue;
-            };
-            if source.index.contains_quote(quote) {
-                continue;
-            }
-            let good = source.index.matching_prefix_words(quote);
-            let help = if good == 0 {
+    let mut sources: Vec<(&String, &SourceText)> = sources.iter().collect();
+    sources.sort_by_key(|(id, _)| *id);
+    let found: Vec<Diagnostic> = deck
+        .cards
+        .par_iter()
+        .flat_map_iter(|card| check_card(card, file, &sources))
+        .collect();
+    out.extend(found);
+}
+
+fn check_card(card: &Card, file: &str, sources: &[(&String, &SourceText)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for e in &card.evidence {
+        let (Some(quote), Some(span), Some((_, source))) = (
+            &e.quote,
+            &e.quote_span,
+            sources.iter().find(|(id, _)| **id == e.source),
+        ) else {
+            continue;
+        };
+        if source.index.contains_quote(quote) {
+            continue;
+        }
+        let good = source.index.matching_prefix_words(quote);
+        let help = if good == 0 {
+            format!(
+                "not even its first word occurs in {}; is it from another source?",
+                source.path.display()
+            )
+        } else {
+            let shown: Vec<&str> = quote.split_whitespace().take(good).collect();
+            format!(
+                "the first {good} words (\"{}\") match {}; the quote departs from the source after them. Copy it verbatim (only whitespace, quote marks and dashes may differ)",
+                shown.join(" "),
+                source.path.display()
+            )
+        };
+        out.push(
+            Diagnostic::error(
+                "quote-not-found",
                 format!(
-                    "not even its first word occurs in {}; is it from another source?",
-                    source.path.display()
-                )
-            } else {
-                let shown: Vec<&str> = quote.split_whitespace().take(good).collect();
-                format!(
-                    "the first {good} words (\"{}\") match {}; the quote departs from the source after them. Copy it verbatim (only whitespace, quote marks and dashes may differ)",
-                    shown.join(" "),
-                    source.path.display()
-                )
-            };
+                    "card `{}`: the quote is not in source `{}`",
+                    card.id, e.source
+                ),
+                span.clone(),
+            )
+            .with_label("not found in the source")
+            .with_help(help),
+        );
+    }
+    let mut fields: Vec<(&str, &str, &Range<usize>)> =
+        vec![("prompt", card.prompt.as_str(), &card.spans.prompt)];
+    if let (Some(t), Some(s)) = (&card.explanation, &card.spans.explanation) {
+        fields.push(("explanation", t, s));
+    }
+    if let (Some(t), Some(s)) = (&card.differs, &card.spans.differs) {
+        fields.push(("differs", t, s));
+    }
+    for s in &card.spans.answer_texts {
+        fields.push(("answer", file.get(s.clone()).unwrap_or(""), s));
+    }
+    for (name, text, span) in fields {
+        let words = word_hashes(text);
+        if words.len() < COPY_WORDS {
+            continue;
+        }
+        let windows: Vec<(usize, u64)> = window_hashes(&words).collect();
+        let copied = sources.iter().find_map(|(id, source)| {
+            windows
+                .iter()
+                .find(|(_, h)| source.index.windows.contains(h))
+                .map(|&(i, _)| (id, words[i].1.start..words[i + COPY_WORDS - 1].1.end))
+        });
+        if let Some((id, run)) = copied {
             out.push(
                 Diagnostic::error(
-                    "quote-not-found",
+                    "copied-text",
                     format!(
-                        "card `{}`: the quote is not in source `{}`",
-                        card.id, e.source
+                        "card `{}`: the {name} copies {COPY_WORDS} or more consecutive words of source `{id}`",
+                        card.id
                     ),
-                    span.clone(),
+                    narrow(file, span, text, run),
                 )
-                .with_label("not found in the source")
-                .with_help(help),
+                .with_label("these words are the source's")
+                .with_help("write it in your own words; put verbatim text in an evidence quote"),
             );
         }
-        let mut fields: Vec<(&str, &str, &Range<usize>)> =
-            vec![("prompt", card.prompt.as_str(), &card.spans.prompt)];
-        if let (Some(t), Some(s)) = (&card.explanation, &card.spans.explanation) {
-            fields.push(("explanation", t, s));
-        }
-        if let (Some(t), Some(s)) = (&card.differs, &card.spans.differs) {
-            fields.push(("differs", t, s));
-        }
-        let answer_texts: Vec<String> = card
-            .spans
-            .answer_texts
-            .iter()
-            .map(|s| file.get(s.clone()).unwrap_or("").to_string())
-            .collect();
-        for (t, s) in answer_texts.iter().zip(&card.spans.answer_texts) {
-            fields.push(("answer", t, s));
-        }
-        'field: for (name, text, span) in fields {
-            for (id, source) in sources {
-                if let Some(run) = source.index.copied_run(text) {
-                    out.push(
-                        Diagnostic::error(
-                            "copied-text",
-                            format!(
-                                "card `{}`: the {name} copies {COPY_WORDS} or more consecutive words of source `{id}`",
-                                card.id
-                            ),
-                            narrow(file, span, text, run),
-                        )
-                        .with_label("these words are the source's")
-                        .with_help("write it in your own words; put verbatim text in an evidence quote"),
-                    );
-                    continue 'field;
-                }
-            }
-        }
     }
+    out
 }
 
 #[cfg(test)]

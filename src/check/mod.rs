@@ -54,8 +54,8 @@ impl CheckedDeck {
 }
 
 /// Runs every check on a loaded deck, appending to its diagnostics.
-/// Returns the checked deck when there are no errors (and, with `strict`,
-/// no warnings).
+/// Returns the checked deck, moved out of `loaded`, when there are no
+/// errors (and, with `strict`, no warnings).
 pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<CheckedDeck> {
     if let Some(deck) = &loaded.deck {
         let found = check_deck(deck, &loaded.text, options);
@@ -72,7 +72,8 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
     if loaded.has_errors() {
         return None;
     }
-    loaded.deck.clone().map(|deck| CheckedDeck { deck })
+    // The checked deck moves out: a 100,000-card deck is too big to copy.
+    loaded.deck.take().map(|deck| CheckedDeck { deck })
 }
 
 /// The checks that look beyond the deck file: sources, quotes, copying,

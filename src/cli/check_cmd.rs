@@ -33,9 +33,13 @@ pub fn stderr_color() -> ColorChoice {
     }
 }
 
-/// Loads and checks every deck under `paths`. The outer error is a usage
-/// problem (a path that does not exist).
-pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<LoadedDeck>, String> {
+/// Loads and checks every deck under `paths`, giving each file with its
+/// card count. The outer error is a usage problem (a path that does not
+/// exist).
+pub fn check_paths(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> Result<Vec<(LoadedDeck, usize)>, String> {
     if let Some(dir) = &options.sources_dir
         && !dir.is_dir()
     {
@@ -50,16 +54,17 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Load
         }
         files.extend(found);
     }
-    let mut loaded: Vec<LoadedDeck> = files
+    let mut loaded: Vec<(LoadedDeck, usize)> = files
         .par_iter()
         .map(|f| {
             let mut l = read_deck_file(f);
+            let cards = l.deck.as_ref().map_or(0, |d| d.cards.len());
             check_loaded(&mut l, options);
-            l
+            (l, cards)
         })
         .collect();
     for dir in empty_dirs {
-        loaded.push(LoadedDeck {
+        let no_decks = LoadedDeck {
             path: dir,
             text: String::new(),
             deck: None,
@@ -71,7 +76,8 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> Result<Vec<Load
                 )
                 .with_help("name a deck file, or a directory that contains some"),
             ],
-        });
+        };
+        loaded.push((no_decks, 0));
     }
     Ok(loaded)
 }
@@ -90,15 +96,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     };
     let (mut errors, mut warnings, mut cards) = (0, 0, 0);
-    for l in &loaded {
+    for (l, n) in &loaded {
         errors += l.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += l.diagnostics.iter().filter(|d| !d.is_error()).count();
-        cards += l.deck.as_ref().map_or(0, |d| d.cards.len());
+        cards += n;
     }
     if args.json {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        for l in &loaded {
+        for (l, _) in &loaded {
             for d in &l.diagnostics {
                 writeln!(
                     out,
@@ -119,7 +125,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         } else {
             render::Style::Rich
         };
-        for l in &loaded {
+        for (l, _) in &loaded {
             render::render(&mut err, &l.path, &l.text, &l.diagnostics, style)?;
         }
         let status = if errors > 0 { "FAILED" } else { "ok" };

@@ -130,7 +130,7 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
             let d = Diagnostic::error(
                 "not-utf8",
                 format!("the file is not valid UTF-8 (bad byte at offset {at})"),
-                prefix.len()..prefix.len() + 1,
+                prefix.len()..prefix.len() + '\u{FFFD}'.len_utf8(),
             )
             .with_label("invalid UTF-8 here")
             .with_help("save the file as UTF-8");
@@ -189,13 +189,11 @@ fn too_deep(text: &str) -> Option<usize> {
                 };
                 i += close.len();
                 while i < bytes.len() && !bytes[i..].starts_with(close) {
-                    if q == b'"' && bytes[i] == b'\\' {
-                        i += 1;
-                    }
                     if !triple && bytes[i] == b'\n' {
                         break;
                     }
-                    i += 1;
+                    // An escape hides the next byte, whatever it is.
+                    i += if q == b'"' && bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i += close.len() - 1;
             }

@@ -84,6 +84,8 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 /// Walks the TOML tree, collecting diagnostics.
 struct Lowering<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Keys that the table being lowered has misspelt (so "missing" is redundant).
+    misspelt: Vec<String>,
 }
 
 impl Lowering<'_> {
@@ -108,7 +110,10 @@ impl Lowering<'_> {
             )
             .with_label("not a known key");
             d = match suggest(name, allowed.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                Some(s) => {
+                    self.misspelt.push(s.to_string());
+                    d.with_help(format!("did you mean `{s}`?"))
+                }
                 None => d.with_help(format!("the keys of {what} are: {}", allowed.join(", "))),
             };
             self.push(d);
@@ -116,6 +121,10 @@ impl Lowering<'_> {
     }
 
     fn missing(&mut self, key: &str, what: &str, at: Range<usize>, hint: &str) {
+        if self.misspelt.iter().any(|k| k == key) {
+            // The unknown-key error for the misspelling already says this.
+            return;
+        }
         self.push(
             Diagnostic::error("missing-key", format!("{what} has no `{key}`"), at)
                 .with_label(format!("`{key}` is required here"))
@@ -256,11 +265,25 @@ pub fn parse_deck(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
     }
     let mut lowering = Lowering {
         diagnostics: &mut diagnostics,
+        misspelt: Vec::new(),
     };
     let deck = lower_document(&mut lowering, path, root.get_ref(), text.len());
     if syntax_errors {
-        // A broken document also looks incomplete; only the syntax errors matter then.
-        diagnostics.retain(|d| d.code != "missing-key" && d.code != "no-cards");
+        // A broken document also looks incomplete, and a value the parser
+        // could not read looks wrong: report only what the syntax errors
+        // do not already explain.
+        let broken: Vec<Range<usize>> = diagnostics
+            .iter()
+            .filter(|d| d.code == "toml-syntax")
+            .filter_map(|d| d.span.clone())
+            .collect();
+        diagnostics.retain(|d| {
+            d.code == "toml-syntax"
+                || (!matches!(d.code, "missing-key" | "missing-deck" | "no-cards")
+                    && !d.span.as_ref().is_some_and(|s| {
+                        broken.iter().any(|b| s.start <= b.end && b.start <= s.end)
+                    }))
+        });
     }
     (deck, diagnostics)
 }
@@ -360,6 +383,7 @@ fn lower_document(l: &mut Lowering<'_>, path: &Path, root: &Table<'_>, len: usiz
 }
 
 fn lower_meta(l: &mut Lowering<'_>, t: &Table<'_>, at: Range<usize>) -> Option<DeckMeta> {
+    l.misspelt.clear();
     l.unknown_keys(t, DECK_KEYS, "`[deck]`");
     let head = at.start..at.start;
     let id = match t.get("id") {
@@ -436,6 +460,7 @@ fn lower_sources(l: &mut Lowering<'_>, t: &Table<'_>) -> Vec<Source> {
             continue;
         };
         let what = format!("`[sources.{id}]`");
+        l.misspelt.clear();
         l.unknown_keys(st, SOURCE_KEYS, &what);
         let head = key.span();
         let file = l.required_text(st, "file", &what, &head);
@@ -567,6 +592,7 @@ fn lower_card(
     at: Range<usize>,
     source_ids: &[&str],
 ) -> Option<Card> {
+    l.misspelt.clear();
     let head = at.start..at.start;
     let kind = match t.get("kind") {
         Some(v) => match l.text("kind", v, false) {
@@ -623,7 +649,10 @@ fn lower_card(
         )
         .with_label("not a field of this card");
         d = match (suggest(name, allowed.iter().copied()), other_kind, kind) {
-            (Some(s), _, _) => d.with_help(format!("did you mean `{s}`?")),
+            (Some(s), _, _) => {
+                l.misspelt.push(s.to_string());
+                d.with_help(format!("did you mean `{s}`?"))
+            }
             (None, Some(other), Some(k)) => d.with_help(format!(
                 "`{name}` belongs to {} cards; a {} card has: {}",
                 other.name(),
@@ -662,9 +691,11 @@ fn lower_card(
         None => Some(Vec::new()),
     };
     let mut answer_texts = Vec::new();
+    // Check the answer even when the prompt is broken, so every mistake shows.
     let answer = match (kind, &prompt) {
         (Some(k), Some((p, pspan))) => lower_answer(l, k, t, &head, p, pspan, &mut answer_texts),
-        _ => None,
+        (Some(CardKind::Cloze), None) | (None, _) => None,
+        (Some(k), None) => lower_answer(l, k, t, &head, "", &(0..0), &mut answer_texts),
     };
     let (prompt, prompt_span) = prompt?;
     Some(Card {

@@ -13,6 +13,17 @@ use codespan_reporting::term::termcolor::WriteColor;
 use super::Diagnostic;
 use super::Severity;
 
+/// Lines longer than this are not drawn; the diagnostic is given in short form.
+const MAX_SHOWN_LINE: usize = 400;
+
+fn line_len(source: &str, offset: usize) -> usize {
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    end - start
+}
+
 /// Rich (with source excerpt) or short (one line each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -63,6 +74,10 @@ pub fn render(
         },
         ..term::Config::default()
     };
+    let short = term::Config {
+        display_style: term::DisplayStyle::Short,
+        ..term::Config::default()
+    };
     for d in diagnostics {
         let mut d = d.clone();
         if let Some(span) = &d.span
@@ -72,13 +87,26 @@ pub fn render(
         {
             d.span = None;
         }
+        let long_line = d
+            .span
+            .as_ref()
+            .is_some_and(|s| line_len(source, s.start) > MAX_SHOWN_LINE);
+        let config = if long_line {
+            // Drawing a line of megabytes helps nobody: say where, in one line.
+            &short
+        } else {
+            &config
+        };
         let cs = to_codespan(&d);
         if d.span.is_none() {
             // codespan has no location for span-less diagnostics; name the file ourselves.
             let cs = cs.with_message(format!("{}: {}", path.display(), d.message));
-            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+            term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
         } else {
-            term::emit(out, &config, &file, &cs).map_err(io::Error::other)?;
+            term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
+            if long_line && let Some(help) = &d.help {
+                writeln!(out, "  = help: {help}")?;
+            }
         }
     }
     Ok(())
