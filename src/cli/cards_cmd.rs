@@ -30,7 +30,7 @@ pub fn run(args: &CardsArgs) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for d in &p.decks {
-        let deck_id = &d.deck().meta.id;
+        let deck_id = &d.meta().id;
         for row in p.store.cards(deck_id)? {
             let s = &row.state;
             let due =

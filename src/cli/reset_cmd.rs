@@ -30,19 +30,19 @@ pub fn run(args: &ResetArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     let now = p.clock.now();
-    let Some(deck) = p.decks.first().map(|d| d.deck().clone()) else {
+    let Some(deck_id) = p.decks.first().map(|d| d.meta().id.clone()) else {
         return Ok(EXIT_FAILURE);
     };
-    let Some(row) = p.store.card(&deck.meta.id, &args.card)? else {
+    let Some(row) = p.store.card(&deck_id, &args.card)? else {
         eprintln!(
             "docket reset: no card `{}` in deck `{}`",
             crate::session::clean::clean(&args.card),
-            deck.meta.id
+            deck_id
         );
         return Ok(EXIT_FAILURE);
     };
     let answer = Answer {
-        deck_id: deck.meta.id.clone(),
+        deck_id: deck_id.clone(),
         card_id: row.card_id.clone(),
         ts_ms: now.ms,
         rating: None,

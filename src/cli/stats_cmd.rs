@@ -34,7 +34,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
     };
     let now = p.clock.now();
     for d in &p.decks {
-        let deck = d.deck();
+        let deck = d.meta();
         let config = match config_for(&p.store, deck, &SchedArgs::default()) {
             Ok(c) => c,
             Err(e) => {
@@ -43,8 +43,8 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
             }
         };
         let sched = Scheduler::new(config)?;
-        let due = queue::counts(&p.store, &deck.meta.id, &sched, now)?;
-        let rows = p.store.cards(&deck.meta.id)?;
+        let due = queue::counts(&p.store, &deck.id, &sched, now)?;
+        let rows = p.store.cards(&deck.id)?;
         let live = rows.iter().filter(|r| r.present);
         let count = |ph: Phase| live.clone().filter(|r| r.state.phase == ph).count();
         let (new, learning, review, relearning) = (
@@ -57,7 +57,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
         let since = now.ms - 30 * 86_400_000;
         let reviews: Vec<_> = p
             .store
-            .log(&deck.meta.id, None)?
+            .log(&deck.id, None)?
             .into_iter()
             .filter(|e| e.answer.ts_ms >= since && e.answer.kind == ReviewKind::Review)
             .collect();
@@ -74,13 +74,13 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
             println!(
                 "{}",
                 serde_json::json!({
-                    "deck": deck.meta.id, "due_today": due, "new": new, "learning": learning,
+                    "deck": deck.id, "due_today": due, "new": new, "learning": learning,
                     "review": review, "relearning": relearning, "suspended": suspended,
                     "reviews_30d": reviews.len(), "retention_30d": retention,
                 })
             );
         } else {
-            println!("{}", crate::session::clean::clean(&deck.meta.title));
+            println!("{}", crate::session::clean::clean(&deck.title));
             println!(
                 "  due today: {} ({} learning, {} review, {} new)",
                 due.total(),

@@ -4,6 +4,7 @@
 //! deck/store/settings preparation the other progress commands share.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::path::PathBuf;
 
 use sha2::Digest;
@@ -18,6 +19,7 @@ use crate::clock::Clock;
 use crate::clock::SystemClock;
 use crate::deck::Deck;
 use crate::deck::deck_files;
+use crate::deck::model::DeckMeta;
 use crate::deck::read_deck_file;
 use crate::diagnostic::render;
 use crate::frontend;
@@ -25,9 +27,13 @@ use crate::frontend::Frontend;
 use crate::schedule::Scheduler;
 use crate::schedule::SchedulerConfig;
 use crate::schedule::config::parse_steps;
+use crate::session::CardSource;
 use crate::session::Session;
 use crate::session::View;
+use crate::session::cards::CachedCards;
+use crate::session::cards::DeckCards;
 use crate::store::DeckCard;
+use crate::store::DeckFile;
 use crate::store::SqliteStore;
 use crate::store::Store;
 use crate::store::SyncReport;
@@ -79,10 +85,48 @@ pub struct SchedArgs {
     pub desired_retention: Option<f32>,
 }
 
-/// A deck ready to study: checked, with its store synced.
+/// A deck ready to study: checked now, or unchanged since it was checked.
+pub enum StudyDeck {
+    /// Parsed and checked in this run.
+    Full(CheckedDeck),
+    /// Unchanged since last checked: cards are re-read one at a time from the store.
+    Cached(CachedCards),
+}
+
+impl StudyDeck {
+    /// The `[deck]` table.
+    pub fn meta(&self) -> &DeckMeta {
+        match self {
+            StudyDeck::Full(d) => &d.deck().meta,
+            StudyDeck::Cached(c) => c.meta(),
+        }
+    }
+
+    /// Its cards, for a session.
+    pub fn source(&self) -> Box<dyn CardSource + '_> {
+        match self {
+            StudyDeck::Full(d) => Box::new(DeckCards::new(d.deck())),
+            StudyDeck::Cached(c) => Box::new(CardsRef(c)),
+        }
+    }
+}
+
+struct CardsRef<'a>(&'a CachedCards);
+
+impl CardSource for CardsRef<'_> {
+    fn meta(&self) -> &DeckMeta {
+        self.0.meta()
+    }
+
+    fn card(&self, store: &dyn Store, card_id: &str) -> Option<crate::session::OneCard> {
+        self.0.card(store, card_id)
+    }
+}
+
+/// Decks ready to study, with the store synced.
 pub struct Prepared {
-    /// The decks, checked.
-    pub decks: Vec<CheckedDeck>,
+    /// The decks.
+    pub decks: Vec<StudyDeck>,
     /// The progress store.
     pub store: SqliteStore,
     /// What each sync found.
@@ -91,15 +135,8 @@ pub struct Prepared {
     pub clock: SystemClock,
 }
 
-/// Loads and checks decks (none: the bundled deck). Problems are printed;
-/// the error is the exit code.
-pub fn load_decks(paths: &[PathBuf]) -> Result<Vec<CheckedDeck>, u8> {
-    if paths.is_empty() {
-        return crate::bundled::case_deck().map(|d| vec![d]).map_err(|e| {
-            eprintln!("docket: {e:#}");
-            EXIT_FAILURE
-        });
-    }
+/// The deck files named by `paths` (directories searched for `*.toml`).
+pub fn deck_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, u8> {
     let mut files = Vec::new();
     for p in paths {
         match deck_files(p) {
@@ -114,39 +151,7 @@ pub fn load_decks(paths: &[PathBuf]) -> Result<Vec<CheckedDeck>, u8> {
             }
         }
     }
-    let mut decks = Vec::new();
-    let mut failed = false;
-    let mut err = codespan_reporting::term::termcolor::StandardStream::stderr(
-        super::check_cmd::stderr_color(),
-    );
-    for f in files {
-        let mut loaded = read_deck_file(&f);
-        let checked = check_loaded(&mut loaded, &CheckOptions::default());
-        let errors: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        if !errors.is_empty() {
-            let _ = render::render(
-                &mut err,
-                &loaded.path,
-                &loaded.text,
-                &errors,
-                render::Style::Rich,
-            );
-        }
-        match checked {
-            Some(d) => decks.push(d),
-            None => failed = true,
-        }
-    }
-    if failed {
-        eprintln!("docket: fix the deck errors above (see `docket check`)");
-        return Err(EXIT_FAILURE);
-    }
-    Ok(decks)
+    Ok(files)
 }
 
 /// Opens the store in the data directory; problems are printed.
@@ -166,7 +171,7 @@ pub fn clock() -> Result<SystemClock, u8> {
     })
 }
 
-/// The deck's identity for sync: its id and every card's id and content.
+/// The identity of an in-memory deck for sync: its id and every card's id and content.
 pub fn deck_hash(deck: &Deck) -> String {
     let mut h = sha2::Sha256::new();
     h.update(deck.meta.id.as_bytes());
@@ -180,44 +185,179 @@ pub fn deck_hash(deck: &Deck) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// Syncs a deck into the store.
+/// Syncs a deck into the store; `texts` are the cards' own texts, kept
+/// for the unchanged-file fast path.
 pub fn sync(
     store: &mut dyn Store,
     deck: &Deck,
+    deck_hash: &str,
+    texts: Option<Vec<String>>,
     now_ms: i64,
 ) -> crate::store::StoreResult<SyncReport> {
+    let mut texts = texts.map(|t| t.into_iter());
     let cards: Vec<DeckCard> = deck
         .cards
         .iter()
         .map(|c| DeckCard {
             card_id: c.id.clone(),
             content_hash: c.content_hash(),
+            text: texts.as_mut().and_then(|t| t.next()),
         })
         .collect();
-    store.sync_deck(
-        &deck.meta.id,
-        &deck.meta.title,
-        &deck_hash(deck),
-        &cards,
-        now_ms,
-    )
+    store.sync_deck(&deck.meta.id, &deck.meta.title, deck_hash, &cards, now_ms)
 }
 
-/// Decks, store and clock, with every deck synced.
+fn fail(e: impl std::fmt::Display) -> u8 {
+    eprintln!("docket: {e}");
+    EXIT_FAILURE
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+fn mtime_ns(md: &std::fs::Metadata) -> i64 {
+    md.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64)
+}
+
+/// The unchanged-file fast path: the file has the size and mtime (or,
+/// failing that, the content hash) it had when it was last checked.
+fn cached(store: &mut SqliteStore, path: &Path) -> Result<Option<CachedCards>, u8> {
+    let key = path.to_string_lossy();
+    let Some(mut rec) = store.deck_file(&key).map_err(fail)? else {
+        return Ok(None);
+    };
+    let Ok(md) = std::fs::metadata(path) else {
+        return Ok(None);
+    };
+    if rec.size != md.len() as i64 {
+        return Ok(None);
+    }
+    if rec.mtime_ns == 0 || rec.mtime_ns != mtime_ns(&md) {
+        let Ok(bytes) = std::fs::read(path) else {
+            return Ok(None);
+        };
+        if sha256_hex(&bytes) != rec.file_hash {
+            return Ok(None);
+        }
+        rec.mtime_ns = mtime_ns(&md);
+        store.set_deck_file(&rec).map_err(fail)?;
+    }
+    let Some((text, _)) = store
+        .card_text(&rec.deck_id, &rec.first_card)
+        .map_err(fail)?
+    else {
+        return Ok(None);
+    };
+    Ok(CachedCards::new(path, rec.head, &text))
+}
+
+/// Each card's own text: from its `[[card]]` header to the next card's.
+/// `None` when the layout does not allow it (a table after the first card).
+fn card_texts(deck: &Deck, text: &str) -> Option<(String, Vec<String>)> {
+    let first = deck.cards.first()?.spans.card.start;
+    if deck.sources.iter().any(|s| s.file_span.start > first) {
+        return None;
+    }
+    let starts: Vec<usize> = deck.cards.iter().map(|c| c.spans.card.start).collect();
+    let mut out = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        out.push(text.get(start..end)?.to_string());
+    }
+    Some((text.get(..first)?.to_string(), out))
+}
+
+/// Loads one deck file: the fast path when it is unchanged, else parse,
+/// check, sync and remember it.
+fn load_file(
+    store: &mut SqliteStore,
+    path: &Path,
+    now_ms: i64,
+) -> Result<(StudyDeck, SyncReport), u8> {
+    if let Some(c) = cached(store, path)? {
+        let report = SyncReport {
+            unchanged: true,
+            ..SyncReport::default()
+        };
+        return Ok((StudyDeck::Cached(c), report));
+    }
+    let mut loaded = read_deck_file(path);
+    let checked = check_loaded(&mut loaded, &CheckOptions::default());
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let Some(checked) = checked else {
+        let mut err = codespan_reporting::term::termcolor::StandardStream::stderr(
+            super::check_cmd::stderr_color(),
+        );
+        let _ = render::render(
+            &mut err,
+            &loaded.path,
+            &loaded.text,
+            &errors,
+            render::Style::Rich,
+        );
+        eprintln!("docket: fix the deck errors above (see `docket check`)");
+        return Err(EXIT_FAILURE);
+    };
+    let deck = checked.deck();
+    let file_hash = sha256_hex(loaded.text.as_bytes());
+    let texts = card_texts(deck, &loaded.text);
+    let report = sync(
+        store,
+        deck,
+        &format!("file:{file_hash}"),
+        texts.as_ref().map(|(_, t)| t.clone()),
+        now_ms,
+    )
+    .map_err(fail)?;
+    if let (Some((head, _)), Ok(md)) = (texts, std::fs::metadata(path)) {
+        let mtime = mtime_ns(&md);
+        // A file modified within the last seconds could change again within
+        // the same mtime tick: make the next run compare its hash.
+        let wall_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        let racy = (wall_ns - mtime as i128).abs() < 3_000_000_000;
+        let rec = DeckFile {
+            path: path.to_string_lossy().into_owned(),
+            deck_id: deck.meta.id.clone(),
+            size: md.len() as i64,
+            mtime_ns: if racy { 0 } else { mtime },
+            file_hash,
+            head,
+            first_card: deck.cards.first().map(|c| c.id.clone()).unwrap_or_default(),
+        };
+        store.set_deck_file(&rec).map_err(fail)?;
+    }
+    Ok((StudyDeck::Full(checked), report))
+}
+
+/// Decks, store and clock, with every deck synced. No paths means the bundled deck.
 pub fn prepare(paths: &[PathBuf]) -> Result<Prepared, u8> {
     let clock = clock()?;
-    let decks = load_decks(paths)?;
+    let files = deck_paths(paths)?;
     let mut store = open_store()?;
     let now = clock.now();
+    let mut decks = Vec::new();
     let mut reports = Vec::new();
-    for d in &decks {
-        match sync(&mut store, d.deck(), now.ms) {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                eprintln!("docket: {e}");
-                return Err(EXIT_FAILURE);
-            }
-        }
+    if paths.is_empty() {
+        let d = crate::bundled::case_deck().map_err(fail)?;
+        let hash = deck_hash(d.deck());
+        reports.push(sync(&mut store, d.deck(), &hash, None, now.ms).map_err(fail)?);
+        decks.push(StudyDeck::Full(d));
+    }
+    for f in files {
+        let (d, r) = load_file(&mut store, &f, now.ms)?;
+        decks.push(d);
+        reports.push(r);
     }
     Ok(Prepared {
         decks,
@@ -231,14 +371,14 @@ pub fn prepare(paths: &[PathBuf]) -> Result<Prepared, u8> {
 /// (scope "" then the deck id), then flags.
 pub fn config_for(
     store: &dyn Store,
-    deck: &Deck,
+    deck: &DeckMeta,
     args: &SchedArgs,
 ) -> Result<SchedulerConfig, String> {
     let mut c = SchedulerConfig {
-        desired_retention: deck.meta.desired_retention,
+        desired_retention: deck.desired_retention,
         ..SchedulerConfig::default()
     };
-    for scope in ["", deck.meta.id.as_str()] {
+    for scope in ["", deck.id.as_str()] {
         let get = |key: &str| store.setting(scope, key).map_err(|e| e.to_string());
         let bad = |key: &str, v: &str| format!("stored setting {key} = `{v}` is not valid");
         if let Some(v) = get("desired_retention")? {
@@ -309,9 +449,8 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Box::new(frontend::tty::Tty::new(!no_color))
     };
-    for (checked, report) in decks.iter().zip(&reports) {
-        let deck = checked.deck();
-        let config = match config_for(&store, deck, &args.options.sched) {
+    for (deck, report) in decks.iter().zip(&reports) {
+        let config = match config_for(&store, deck.meta(), &args.options.sched) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("docket: {e}");
@@ -329,7 +468,9 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
                 ),
             });
         }
-        let (mut session, views) = Session::start(&mut store, deck, sched, seed, clock.now())?;
+        let source = deck.source();
+        let (mut session, views) =
+            Session::start(&mut store, source.as_ref(), sched, seed, clock.now())?;
         first.extend(views);
         if frontend::drive(&mut session, fe.as_mut(), &clock, first)? {
             break;

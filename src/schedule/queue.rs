@@ -1,12 +1,20 @@
-//! The daily queue, asked one card at a time: due learning cards, then due
-//! reviews (lowest retrievability first), then new cards in deck order,
-//! then learning cards due within the learn-ahead window. Daily limits
-//! count today's answers in the review log; the card just shown is not
-//! shown again when another is available. The store does the selecting
-//! (in SQL for the SQLite store), so nothing loads the whole collection.
+//! The day's queue, Anki's order: due learning cards, then due reviews
+//! (lowest retrievability first, so a backlog is worked in the order that
+//! saves the most), then new cards in deck order, then learning cards due
+//! within the learn-ahead window when nothing else is left. The card just
+//! shown is not shown again while another is available.
+//!
+//! [`Queue::build`] asks the store for at most a day's worth of cards
+//! (daily limits counted from today's review log), in SQL for the SQLite
+//! store, so nothing loads the whole collection; answering then only
+//! updates this small in-memory queue.
+
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
+use super::state::CardState;
+use super::state::Phase;
 use super::states::Scheduler;
 use crate::clock::Now;
 use crate::store::CardRow;
@@ -23,14 +31,14 @@ pub enum QueueSource {
     Review,
     /// A new card.
     New,
-    /// A learning card due soon, shown early because nothing else is due.
+    /// A learning card due soon, shown early because nothing else is left.
     LearnAhead,
 }
 
 /// Cards left today, within the daily limits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct QueueCounts {
-    /// Learning cards due (including learn-ahead).
+    /// Learning cards due today.
     pub learning: u32,
     /// Reviews due, up to what is left of the daily limit.
     pub review: u32,
@@ -45,74 +53,128 @@ impl QueueCounts {
     }
 }
 
-struct Limits {
-    new_left: u32,
-    reviews_left: u32,
+/// Most intraday learning cards fetched at once.
+const LEARNING_CAP: u32 = 10_000;
+
+/// Today's queue for one deck.
+#[derive(Debug, Clone, Default)]
+pub struct Queue {
+    learning: Vec<CardRow>,
+    reviews: VecDeque<CardRow>,
+    new: VecDeque<CardRow>,
     next_day_ms: i64,
+    learn_ahead_ms: i64,
 }
 
-fn limits(store: &dyn Store, deck_id: &str, sched: &Scheduler, now: Now) -> StoreResult<Limits> {
-    let days = sched.days(now);
-    let today = days.day_of(now.ms);
-    let done = store.studied_since(deck_id, days.start_of(today))?;
-    Ok(Limits {
-        new_left: sched.config.new_per_day.saturating_sub(done.new),
-        reviews_left: sched.config.reviews_per_day.saturating_sub(done.reviews),
-        next_day_ms: days.start_of(today + 1),
-    })
-}
-
-/// The next card to show, avoiding `avoid` (the card just shown) when
-/// another is available.
-pub fn next_card(
-    store: &dyn Store,
-    deck_id: &str,
-    sched: &Scheduler,
-    now: Now,
-    avoid: Option<&str>,
-) -> StoreResult<Option<(CardRow, QueueSource)>> {
-    let l = limits(store, deck_id, sched, now)?;
-    let ahead = now.ms + sched.config.learn_ahead_secs as i64 * 1000;
-    let mut fallback = None;
-    let groups: [(QueueSource, u32); 4] = [
-        (QueueSource::Learning, 2),
-        (QueueSource::Review, l.reviews_left.min(2)),
-        (QueueSource::New, l.new_left.min(2)),
-        (QueueSource::LearnAhead, 2),
-    ];
-    for (source, limit) in groups {
-        if limit == 0 {
-            continue;
-        }
-        let rows = match source {
-            QueueSource::Learning => store.due_learning(deck_id, now.ms, now.ms, limit)?,
-            QueueSource::Review => store.due_reviews(deck_id, l.next_day_ms, now.ms, limit)?,
-            QueueSource::New => store.new_cards(deck_id, now.ms, limit)?,
-            QueueSource::LearnAhead => store.due_learning(deck_id, ahead, now.ms, limit)?,
+impl Queue {
+    /// Builds the queue at `now` from the store.
+    pub fn build(
+        store: &dyn Store,
+        deck_id: &str,
+        sched: &Scheduler,
+        now: Now,
+    ) -> StoreResult<Queue> {
+        let days = sched.days(now);
+        let today = days.day_of(now.ms);
+        let next_day_ms = days.start_of(today + 1);
+        let done = store.studied_since(deck_id, days.start_of(today))?;
+        let new_left = sched.config.new_per_day.saturating_sub(done.new);
+        let reviews_left = sched.config.reviews_per_day.saturating_sub(done.reviews);
+        let mut learning = store.due_learning(deck_id, next_day_ms - 1, now.ms, LEARNING_CAP)?;
+        learning.sort_by_key(|r| r.state.due_ms);
+        let reviews = if reviews_left > 0 {
+            store.due_reviews(deck_id, next_day_ms, now.ms, reviews_left)?
+        } else {
+            Vec::new()
         };
-        for row in rows {
-            if Some(row.card_id.as_str()) != avoid {
-                return Ok(Some((row, source)));
+        let new = if new_left > 0 {
+            store.new_cards(deck_id, now.ms, new_left)?
+        } else {
+            Vec::new()
+        };
+        Ok(Queue {
+            learning,
+            reviews: reviews.into(),
+            new: new.into(),
+            next_day_ms,
+            learn_ahead_ms: sched.config.learn_ahead_secs as i64 * 1000,
+        })
+    }
+
+    /// The next card at `now`, avoiding `avoid` when another is available.
+    pub fn next(&self, now: Now, avoid: Option<&str>) -> Option<(&CardRow, QueueSource)> {
+        let ok = |r: &&CardRow| Some(r.card_id.as_str()) != avoid;
+        let due_now = self.learning.iter().filter(|r| r.state.due_ms <= now.ms);
+        let ahead = self
+            .learning
+            .iter()
+            .filter(|r| r.state.due_ms <= now.ms + self.learn_ahead_ms);
+        let candidates = due_now
+            .map(|r| (r, QueueSource::Learning))
+            .chain(self.reviews.iter().map(|r| (r, QueueSource::Review)))
+            .chain(self.new.iter().map(|r| (r, QueueSource::New)))
+            .chain(ahead.map(|r| (r, QueueSource::LearnAhead)));
+        let mut first = None;
+        for (row, source) in candidates {
+            if ok(&row) {
+                return Some((row, source));
             }
-            fallback.get_or_insert((row, source));
+            first.get_or_insert((row, source));
+        }
+        first
+    }
+
+    /// Takes a card out of the queue (answered, buried or suspended).
+    pub fn remove(&mut self, card_id: &str) {
+        self.learning.retain(|r| r.card_id != card_id);
+        self.reviews.retain(|r| r.card_id != card_id);
+        self.new.retain(|r| r.card_id != card_id);
+    }
+
+    /// Puts an answered card back with its new state if it is due again
+    /// today in the (re)learning steps.
+    pub fn answered(&mut self, mut row: CardRow, after: CardState) {
+        self.remove(&row.card_id);
+        row.state = after;
+        if matches!(after.phase, Phase::Learning | Phase::Relearning)
+            && after.due_ms < self.next_day_ms
+        {
+            let at = self
+                .learning
+                .partition_point(|r| r.state.due_ms <= after.due_ms);
+            self.learning.insert(at, row);
         }
     }
-    Ok(fallback)
+
+    /// Cards left today.
+    pub fn counts(&self) -> QueueCounts {
+        QueueCounts {
+            learning: self.learning.len() as u32,
+            review: self.reviews.len() as u32,
+            new: self.new.len() as u32,
+        }
+    }
 }
 
-/// How many cards are left today.
+/// How many cards are left today (for `docket stats`).
 pub fn counts(
     store: &dyn Store,
     deck_id: &str,
     sched: &Scheduler,
     now: Now,
 ) -> StoreResult<QueueCounts> {
-    let l = limits(store, deck_id, sched, now)?;
-    let ahead = now.ms + sched.config.learn_ahead_secs as i64 * 1000;
-    let (learning, review, new) = store.due_counts(deck_id, ahead, l.next_day_ms, now.ms)?;
+    let days = sched.days(now);
+    let today = days.day_of(now.ms);
+    let done = store.studied_since(deck_id, days.start_of(today))?;
+    let (learning, review, new) = store.due_counts(
+        deck_id,
+        days.start_of(today + 1) - 1,
+        days.start_of(today + 1),
+        now.ms,
+    )?;
     Ok(QueueCounts {
         learning,
-        review: review.min(l.reviews_left),
-        new: new.min(l.new_left),
+        review: review.min(sched.config.reviews_per_day.saturating_sub(done.reviews)),
+        new: new.min(sched.config.new_per_day.saturating_sub(done.new)),
     })
 }

@@ -5,22 +5,19 @@
 //! answer through the [`Store`] at once (so quitting or being killed loses
 //! nothing already answered). No terminal, no SQL.
 
+pub mod cards;
 pub mod clean;
 pub mod event;
 pub mod view;
 
-use std::collections::HashMap;
-
 use crate::clock::Now;
-use crate::deck::Card;
-use crate::deck::Deck;
 use crate::grade;
 use crate::grade::Presentation;
 use crate::schedule::NextStates;
 use crate::schedule::Rating;
 use crate::schedule::Scheduler;
 use crate::schedule::card_seed;
-use crate::schedule::queue;
+use crate::schedule::queue::Queue;
 use crate::schedule::queue::QueueSource;
 use crate::store::Answer;
 use crate::store::CardRow;
@@ -30,6 +27,8 @@ use crate::store::StoreError;
 #[cfg(test)]
 mod tests;
 
+pub use cards::CardSource;
+pub use cards::OneCard;
 pub use event::Event;
 pub use view::View;
 
@@ -52,7 +51,7 @@ type Result<T> = std::result::Result<T, SessionError>;
 #[derive(Debug, Clone)]
 struct Current {
     row: CardRow,
-    index: usize,
+    one: OneCard,
     shown: Presentation,
     next: NextStates,
     shown_ms: i64,
@@ -94,8 +93,8 @@ struct Done {
 /// One study session over one deck.
 pub struct Session<'a> {
     store: &'a mut dyn Store,
-    deck: &'a Deck,
-    index: HashMap<&'a str, usize>,
+    cards: &'a dyn CardSource,
+    queue: Queue,
     sched: Scheduler,
     seed: u64,
     session_id: i64,
@@ -110,21 +109,17 @@ impl<'a> Session<'a> {
     /// already be synced into the store.
     pub fn start(
         store: &'a mut dyn Store,
-        deck: &'a Deck,
+        cards: &'a dyn CardSource,
         sched: Scheduler,
         seed: u64,
         now: Now,
     ) -> Result<(Session<'a>, Vec<View>)> {
-        let session_id = store.start_session(&deck.meta.id, now.ms)?;
+        let session_id = store.start_session(&cards.meta().id, now.ms)?;
+        let queue = Queue::build(&*store, &cards.meta().id, &sched, now)?;
         let mut s = Session {
             store,
-            deck,
-            index: deck
-                .cards
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), i))
-                .collect(),
+            cards,
+            queue,
             sched,
             seed,
             session_id,
@@ -152,21 +147,32 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// The deck studied.
-    pub fn deck(&self) -> &Deck {
-        self.deck
-    }
-
     fn deck_id(&self) -> &'a str {
-        &self.deck.meta.id
+        &self.cards.meta().id
     }
 
-    fn card(&self, c: &Current) -> &'a Card {
-        &self.deck.cards[c.index]
-    }
-
-    /// Handles one event at `now`.
+    /// Handles one event at `now`. An answer refused as stale (another
+    /// session answered the card meanwhile) rebuilds the queue.
     pub fn handle(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
+        match self.handle_inner(event, now) {
+            Err(SessionError::Store(StoreError::Stale(id))) => {
+                self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+                self.last_card = None;
+                Ok(vec![
+                    View::Notice {
+                        message: format!(
+                            "`{}` was answered elsewhere meanwhile; not saved",
+                            clean::clean(&id)
+                        ),
+                    },
+                    self.advance(now)?,
+                ])
+            }
+            other => other,
+        }
+    }
+
+    fn handle_inner(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         match (event, phase) {
             (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
@@ -189,11 +195,12 @@ impl<'a> Session<'a> {
                         .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
                     format!("buried `{}` until tomorrow", clean::clean(&card_id))
                 };
+                self.queue.remove(&card_id);
                 self.last_card = Some(card_id);
                 Ok(vec![View::Notice { message }, self.advance(now)?])
             }
             (Event::Answer(text), Phase::Asking(current)) => {
-                let card = self.card(&current);
+                let card = &current.one.card;
                 match grade::grade(card, &current.shown, &text) {
                     Err(e) => {
                         self.phase = Phase::Asking(current);
@@ -209,7 +216,7 @@ impl<'a> Session<'a> {
                         };
                         let log_id = self.record(&current, proposed, now)?;
                         let fb = view::feedback_view(
-                            self.deck,
+                            &current.one.sources,
                             card,
                             &current.shown,
                             Some((&g, &text)),
@@ -232,10 +239,9 @@ impl<'a> Session<'a> {
                 }
             }
             (Event::Reveal, Phase::Asking(current)) => {
-                let card = self.card(&current);
                 let fb = view::feedback_view(
-                    self.deck,
-                    card,
+                    &current.one.sources,
+                    &current.one.card,
                     &current.shown,
                     None,
                     Rating::Good,
@@ -259,6 +265,7 @@ impl<'a> Session<'a> {
                     correct: rating != Rating::Again,
                 });
                 self.last_card = Some(current.row.card_id.clone());
+                self.queue.answered(current.row, current.next.get(rating));
                 Ok(vec![self.advance(now)?])
             }
             (
@@ -270,6 +277,7 @@ impl<'a> Session<'a> {
                     correct,
                 },
             ) => {
+                let mut rating = applied;
                 if let Some(r) = r.filter(|&r| r != applied) {
                     self.store.undo(log_id)?;
                     self.history.pop();
@@ -278,8 +286,10 @@ impl<'a> Session<'a> {
                         log_id: new_id,
                         correct,
                     });
+                    rating = r;
                 }
                 self.last_card = Some(current.row.card_id.clone());
+                self.queue.answered(current.row, current.next.get(rating));
                 Ok(vec![self.advance(now)?])
             }
             (Event::Answer(_) | Event::Reveal, phase) => {
@@ -302,9 +312,9 @@ impl<'a> Session<'a> {
     fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
         let after = c.next.get(rating);
         let r_after = self.sched.retrievability(&after, now.at(after.due_ms));
-        let card = self.card(c);
+        let card = &c.one.card;
         let answer = Answer {
-            deck_id: self.deck.meta.id.clone(),
+            deck_id: self.deck_id().to_string(),
             card_id: c.row.card_id.clone(),
             ts_ms: now.ms,
             rating: Some(rating),
@@ -343,8 +353,9 @@ impl<'a> Session<'a> {
         };
         let message = format!("undid the answer to `{}`", clean::clean(&row.card_id));
         self.last_card = None;
-        let shown = match self.index.get(row.card_id.as_str()) {
-            Some(&index) => self.show(row, index, QueueSource::Learning, now)?,
+        self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+        let shown = match self.cards.card(&*self.store, &row.card_id) {
+            Some(one) => self.show(row, one, QueueSource::Learning, now)?,
             None => self.advance(now)?,
         };
         Ok(vec![View::Notice { message }, shown])
@@ -352,42 +363,36 @@ impl<'a> Session<'a> {
 
     /// Picks the next card and shows it, or finishes.
     fn advance(&mut self, now: Now) -> Result<View> {
-        let deck_id = self.deck.meta.id.clone();
-        let mut avoid = self.last_card.clone();
         loop {
-            let next =
-                queue::next_card(&*self.store, &deck_id, &self.sched, now, avoid.as_deref())?;
-            let Some((row, source)) = next else {
+            let Some((row, source)) = self
+                .queue
+                .next(now, self.last_card.as_deref())
+                .map(|(r, s)| (r.clone(), s))
+            else {
                 return self.finish(now);
             };
-            match self.index.get(row.card_id.as_str()) {
-                Some(&index) => return self.show(row, index, source, now),
-                // Not in this deck any more (the store was not synced): hide it.
-                None => {
-                    self.store
-                        .set_buried_until(&deck_id, &row.card_id, i64::MAX)?;
-                    avoid = Some(row.card_id);
-                }
+            match self.cards.card(&*self.store, &row.card_id) {
+                Some(one) => return self.show(row, one, source, now),
+                // Not readable from this deck any more: skip it this session.
+                None => self.queue.remove(&row.card_id),
             }
         }
     }
 
-    fn show(&mut self, row: CardRow, index: usize, source: QueueSource, now: Now) -> Result<View> {
-        let card = &self.deck.cards[index];
-        let cseed = card_seed(&self.deck.meta.id, &card.id);
+    fn show(&mut self, row: CardRow, one: OneCard, source: QueueSource, now: Now) -> Result<View> {
+        let cseed = card_seed(self.deck_id(), &one.card.id);
         let next = self.sched.next_states(&row.state, now, cseed)?;
-        let shown = grade::present(card, Some(cseed ^ self.seed ^ row.state.reps as u64));
-        let remaining = queue::counts(&*self.store, &self.deck.meta.id, &self.sched, now)?;
+        let shown = grade::present(&one.card, Some(cseed ^ self.seed ^ row.state.reps as u64));
         let v = view::card_view(
-            card,
+            &one.card,
             &shown,
             row.changed_since_answered(),
             source,
-            remaining,
+            self.queue.counts(),
         );
         self.phase = Phase::Asking(Current {
             row,
-            index,
+            one,
             shown,
             next,
             shown_ms: now.ms,
@@ -414,7 +419,7 @@ impl<'a> Session<'a> {
             correct: self.history.iter().filter(|d| d.correct).count() as u32,
             elapsed_ms: (now.ms - self.started_ms).max(0),
             next_due,
-            remaining: queue::counts(&*self.store, self.deck_id(), &self.sched, now)?,
+            remaining: self.queue.counts(),
         })
     }
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::*;
 use crate::clock::Now;
+use crate::deck::Deck;
 use crate::deck::parse::parse_deck;
 use crate::schedule::Phase;
 use crate::schedule::SchedulerConfig;
@@ -58,10 +59,15 @@ pub(crate) fn store_for(deck: &Deck) -> SqliteStore {
         .map(|c| DeckCard {
             card_id: c.id.clone(),
             content_hash: c.content_hash(),
+            text: None,
         })
         .collect();
     store.sync_deck("t", "Test", "h1", &cards, 0).unwrap();
     store
+}
+
+pub(crate) fn cards(deck: &Deck) -> cards::DeckCards<'_> {
+    cards::DeckCards::new(deck)
 }
 
 pub(crate) fn sched() -> Scheduler {
@@ -87,7 +93,8 @@ fn card_id(v: &View) -> &str {
 fn new_cards_come_in_deck_order_and_answers_are_saved() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, views) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, views) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     assert_eq!(card_id(&views[0]), "one");
     let fb = s.handle(Event::Answer("one".into()), t0()).unwrap();
     let View::Feedback(f) = &fb[0] else { panic!() };
@@ -107,7 +114,8 @@ fn new_cards_come_in_deck_order_and_answers_are_saved() {
 fn wrong_answers_propose_again_and_can_be_overridden() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let fb = s.handle(Event::Answer("zero".into()), t0()).unwrap();
     let View::Feedback(f) = &fb[0] else { panic!() };
     assert_eq!((f.correct, f.proposed), (Some(false), Rating::Again));
@@ -126,7 +134,8 @@ fn wrong_answers_propose_again_and_can_be_overridden() {
 fn unreadable_answers_are_asked_again() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     s.handle(Event::Answer("one".into()), t0()).unwrap();
     s.handle(Event::Rate(None), t0()).unwrap();
     let v = s.handle(Event::Answer("maybe".into()), t0()).unwrap();
@@ -137,7 +146,8 @@ fn unreadable_answers_are_asked_again() {
 fn undo_walks_back_to_the_start() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     for answer in ["one", "true"] {
         s.handle(Event::Answer(answer.into()), t0()).unwrap();
         s.handle(Event::Rate(None), t0()).unwrap();
@@ -160,7 +170,8 @@ fn undo_walks_back_to_the_start() {
 fn never_the_same_card_twice_when_another_is_available() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     // Again puts "one" back due in a minute; later, it is due, but "two" comes first.
     s.handle(Event::Answer("no".into()), t0()).unwrap();
     let later = t0().plus_secs(120);
@@ -176,7 +187,8 @@ fn never_the_same_card_twice_when_another_is_available() {
 fn learn_ahead_shows_soon_due_cards_then_the_session_ends() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let mut seen = Vec::new();
     let mut last = None;
     for _ in 0..20 {
@@ -198,7 +210,8 @@ fn learn_ahead_shows_soon_due_cards_then_the_session_ends() {
 fn suspend_and_bury_skip_cards() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let v = s.handle(Event::Suspend, t0()).unwrap();
     assert_eq!(card_id(&v[1]), "two");
     let v = s.handle(Event::Bury, t0()).unwrap();
@@ -207,7 +220,8 @@ fn suspend_and_bury_skip_cards() {
     assert!(store.card("t", "one").unwrap().unwrap().suspended);
     // Tomorrow the buried card is back, the suspended one is not.
     let tomorrow = t0().plus_secs(86_400);
-    let (_, v) = Session::start(&mut store, &deck, sched(), 1, tomorrow).unwrap();
+    let src = cards(&deck);
+    let (_, v) = Session::start(&mut store, &src, sched(), 1, tomorrow).unwrap();
     assert_eq!(card_id(&v[0]), "two");
 }
 
@@ -221,7 +235,8 @@ fn daily_new_limit_is_respected() {
         ..SchedulerConfig::default()
     };
     let sched = Scheduler::new(config).unwrap();
-    let (mut s, _) = Session::start(&mut store, &deck, sched, 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched, 1, t0()).unwrap();
     s.handle(Event::Reveal, t0()).unwrap();
     let v = s.handle(Event::Rate(Some(Rating::Easy)), t0()).unwrap();
     assert!(matches!(v[0], View::Finished(_)), "{v:?}");
@@ -234,7 +249,8 @@ fn deck_text_is_cleaned() {
     let mut store = store_for(&deck);
     store.set_suspended("t", "one", true).unwrap();
     store.set_suspended("t", "two", true).unwrap();
-    let (_, v) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (_, v) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let View::Card(c) = &v[0] else { panic!() };
     assert!(!c.prompt.contains('\u{1b}'), "{:?}", c.prompt);
 }
@@ -270,7 +286,8 @@ fn stale_answers_are_refused() {
 fn edited_cards_keep_history_and_are_flagged() {
     let deck = deck();
     let mut store = store_for(&deck);
-    let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, t0()).unwrap();
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     s.handle(Event::Answer("one".into()), t0()).unwrap();
     s.handle(Event::Rate(None), t0()).unwrap();
     drop(s);
@@ -280,6 +297,7 @@ fn edited_cards_keep_history_and_are_flagged() {
         .map(|c| DeckCard {
             card_id: c.id.clone(),
             content_hash: c.content_hash(),
+            text: None,
         })
         .collect();
     cards[0].content_hash = "edited".into();
@@ -332,7 +350,8 @@ proptest::proptest! {
         let mut store = store_for(&deck);
         let mut now = t0();
         {
-            let (mut s, _) = Session::start(&mut store, &deck, sched(), 1, now).unwrap();
+            let src = cards(&deck);
+            let (mut s, _) = Session::start(&mut store, &src, sched(), 1, now).unwrap();
             for op in ops {
                 let answers = ["one", "true", "a"];
                 let wrong = ["x", "false", "b"];

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::clean::clean;
 use crate::deck::Card;
-use crate::deck::Deck;
+use crate::deck::model::Source;
 use crate::grade;
 use crate::grade::Grade;
 use crate::grade::Presentation;
@@ -172,7 +172,7 @@ pub fn card_view(
 
 /// Builds the feedback view.
 pub fn feedback_view(
-    deck: &Deck,
+    sources: &[Source],
     card: &Card,
     shown: &Presentation,
     grade: Option<(&Grade, &str)>,
@@ -192,7 +192,7 @@ pub fn feedback_view(
             .evidence
             .iter()
             .map(|e| {
-                let source = deck.source(&e.source);
+                let source = sources.iter().find(|s| s.id == e.source);
                 EvidenceView {
                     quote: e.quote.as_deref().map(clean),
                     title: clean(source.map_or(e.source.as_str(), |s| s.title.as_str())),

@@ -14,7 +14,11 @@ use super::StoreResult;
 pub const APPLICATION_ID: i64 = 0x646b_7431;
 
 /// The SQL of each version, in order: index 0 brings version 0 to 1.
-pub const MIGRATIONS: [&str; 2] = [include_str!("sql/v1.sql"), include_str!("sql/v2.sql")];
+pub const MIGRATIONS: [&str; 3] = [
+    include_str!("sql/v1.sql"),
+    include_str!("sql/v2.sql"),
+    include_str!("sql/v3.sql"),
+];
 
 /// The newest schema this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -89,7 +93,7 @@ mod tests {
                VALUES (1, 'd', 'c', 3, 1, 2, 2, 1, 86400, 3, 0, 1, 5, 3, 5, 900, 'h', '{}', '{}');",
         )
         .unwrap();
-        migrate(&mut c, Path::new(":memory:"), LATEST).unwrap();
+        migrate(&mut c, Path::new(":memory:"), 2).unwrap();
         assert_eq!(version(&c).unwrap(), 2);
         let reps: i64 = c
             .query_row("SELECT reps FROM cards WHERE card_id = 'c'", [], |r| {
@@ -103,6 +107,34 @@ mod tests {
         assert_eq!(session, None);
         c.execute(
             "INSERT INTO sessions (deck_id, started_ms) VALUES ('d', 1)",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn v2_to_v3_adds_card_text_and_deck_files() {
+        let mut c = at(2);
+        c.execute_batch(
+            "INSERT INTO cards (deck_id, card_id, position, content_hash, phase, reps)
+               VALUES ('d', 'c', 0, 'h', 2, 3);
+             INSERT INTO settings (scope, key, value) VALUES ('', 'new_per_day', '5');",
+        )
+        .unwrap();
+        migrate(&mut c, Path::new(":memory:"), 3).unwrap();
+        assert_eq!(version(&c).unwrap(), 3);
+        let (reps, body): (i64, Option<String>) = c
+            .query_row("SELECT reps, body FROM cards", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((reps, body), (3, None));
+        let v: String = c
+            .query_row("SELECT value FROM settings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, "5");
+        c.execute(
+            "INSERT INTO deck_files VALUES ('p', 'd', 1, 2, 'h', 'head', 'c')",
             [],
         )
         .unwrap();

@@ -122,6 +122,28 @@ pub struct DeckCard {
     pub card_id: String,
     /// Content hash.
     pub content_hash: String,
+    /// The card's own text in the deck file (its `[[card]]` table), kept
+    /// so that an unchanged file need not be parsed again.
+    pub text: Option<String>,
+}
+
+/// What the store remembers about a deck file that passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckFile {
+    /// The file path as studied.
+    pub path: String,
+    /// The deck's id.
+    pub deck_id: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Modification time, ns since the epoch.
+    pub mtime_ns: i64,
+    /// SHA-256 of the file.
+    pub file_hash: String,
+    /// The text before the first card (the `[deck]` and `[sources]` tables).
+    pub head: String,
+    /// The id of the first card.
+    pub first_card: String,
 }
 
 /// What syncing a deck into the store found.
@@ -255,6 +277,12 @@ pub trait Store {
         review_before_ms: i64,
         now_ms: i64,
     ) -> StoreResult<(u32, u32, u32)>;
+    /// A card's kept text and content hash.
+    fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>>;
+    /// What is known about a deck file.
+    fn deck_file(&self, path: &str) -> StoreResult<Option<DeckFile>>;
+    /// Remembers a deck file that passed its checks.
+    fn set_deck_file(&mut self, file: &DeckFile) -> StoreResult<()>;
     /// The earliest due time among cards not new, suspended or removed.
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>>;
 }

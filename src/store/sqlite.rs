@@ -15,6 +15,7 @@ use rusqlite::params;
 use super::Answer;
 use super::CardRow;
 use super::DeckCard;
+use super::DeckFile;
 use super::LogEntry;
 use super::Store;
 use super::StoreError;
@@ -292,6 +293,8 @@ impl Store for SqliteStore {
                 "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
                  WHERE deck_id = ?1 AND card_id = ?2",
             )?;
+            let mut body =
+                tx.prepare("UPDATE cards SET body = ?3 WHERE deck_id = ?1 AND card_id = ?2")?;
             for (i, c) in cards.iter().enumerate() {
                 let pos = i as u32;
                 match known.remove(&c.card_id) {
@@ -307,6 +310,9 @@ impl Store for SqliteStore {
                             update.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
                         }
                     }
+                }
+                if let Some(text) = &c.text {
+                    body.execute(params![deck_id, c.card_id, text])?;
                 }
             }
             let mut remove =
@@ -586,6 +592,47 @@ impl Store for SqliteStore {
                 0,
             )?,
         ))
+    }
+
+    fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
+        let found: Option<(Option<String>, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT body, content_hash FROM cards WHERE deck_id = ?1 AND card_id = ?2",
+            )?
+            .query_row(params![deck_id, card_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(found.and_then(|(body, hash)| body.map(|b| (b, hash))))
+    }
+
+    fn deck_file(&self, path: &str) -> StoreResult<Option<DeckFile>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT path, deck_id, size, mtime_ns, file_hash, head, first_card
+                 FROM deck_files WHERE path = ?1",
+            )?
+            .query_row([path], |r| {
+                Ok(DeckFile {
+                    path: r.get(0)?,
+                    deck_id: r.get(1)?,
+                    size: r.get(2)?,
+                    mtime_ns: r.get(3)?,
+                    file_hash: r.get(4)?,
+                    head: r.get(5)?,
+                    first_card: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn set_deck_file(&mut self, f: &DeckFile) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO deck_files (path, deck_id, size, mtime_ns, file_hash, head, first_card)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![f.path, f.deck_id, f.size, f.mtime_ns, f.file_hash, f.head, f.first_card],
+        )?;
+        Ok(())
     }
 
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>> {
