@@ -238,3 +238,30 @@ fn a_bad_clock_is_a_usage_error() {
         .code(2)
         .stderr(contains("DOCKET_NOW"));
 }
+
+#[test]
+fn an_unchanged_deck_file_is_read_from_the_store() {
+    let env = Env::new();
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_old_mtime = |env: &Env| {
+        std::fs::File::options()
+            .write(true)
+            .open(env.deck())
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+    };
+    set_old_mtime(&env);
+    env.study(NOW, "one\n", &[]);
+    // Second run: same size and mtime, so the deck is not parsed again;
+    // the cards still show and grade the same.
+    let out = env.study(NOW, "true\n", &[]);
+    assert!(out.contains("Two is even?"), "{out}");
+    assert!(out.contains("right"), "{out}");
+    // Same size, same mtime, different content would be missed by design
+    // (as in git); a different size is noticed at once.
+    env.write_deck(&support::DECK.replace("Say three", "Say three!"));
+    set_old_mtime(&env);
+    let out = env.study(NOW, "three\n", &[]);
+    assert!(out.contains("Say three!"), "{out}");
+}

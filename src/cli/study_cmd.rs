@@ -438,11 +438,14 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut fe: Box<dyn Frontend> = if args.options.json {
-        Box::new(frontend::json::Json::new(stdin.lock(), stdout.lock()))
+        Box::new(frontend::json::Json::new(
+            stdin.lock(),
+            std::io::BufWriter::new(stdout.lock()),
+        ))
     } else if plain {
         Box::new(frontend::plain::Plain::new(
             stdin.lock(),
-            stdout.lock(),
+            std::io::BufWriter::new(stdout.lock()),
             args.options.rate,
         ))
     } else {
