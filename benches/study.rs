@@ -155,14 +155,22 @@ fn populate(data: &Path) {
                     break;
                 }
                 let ts = last - (rows_per_card - k) as i64 * 7 * DAY_MS;
-                log.execute(rusqlite::params![ts, id, 7, 7 * 86_400, ts + 7 * DAY_MS, stability])
-                    .unwrap();
+                log.execute(rusqlite::params![
+                    ts,
+                    id,
+                    7,
+                    7 * 86_400,
+                    ts + 7 * DAY_MS,
+                    stability
+                ])
+                .unwrap();
                 rows += 1;
             }
         }
     }
     tx.commit().unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
+        .unwrap();
 }
 
 fn stats(name: &str, mut v: Vec<Duration>) {
@@ -189,7 +197,11 @@ fn main() {
     let deck = dir.join("big.toml");
     let text = deck_text();
     std::fs::write(&deck, &text).unwrap();
-    println!("deck: {CARDS} cards, {:.1} MB; review log: {} rows", text.len() as f64 / 1e6, CARDS * LOG_ROWS_PER_CARD);
+    println!(
+        "deck: {CARDS} cards, {:.1} MB; review log: {} rows",
+        text.len() as f64 / 1e6,
+        CARDS * LOG_ROWS_PER_CARD
+    );
 
     // First run: parse, check and sync the whole deck.
     let t = Instant::now();
@@ -197,13 +209,19 @@ fn main() {
     run.next_card().expect("a first card");
     let first = t.elapsed();
     run.quit();
-    println!("first run on the deck (parse + check + sync): {:.0} ms", first.as_secs_f64() * 1e3);
+    println!(
+        "first run on the deck (parse + check + sync): {:.0} ms",
+        first.as_secs_f64() * 1e3
+    );
     // The file was just written: wait out the racy-mtime window once, then
     // record its mtime with a second slow-path-free run.
     std::thread::sleep(Duration::from_secs(3));
     let t = Instant::now();
     populate(&data);
-    println!("populated the review log in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "populated the review log in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     Run::start(&data, &deck, &[]).quit();
 
     let mut cold = Vec::new();
