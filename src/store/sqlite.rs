@@ -272,7 +272,9 @@ impl Store for SqliteStore {
                 ..SyncReport::default()
             });
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut known: HashMap<String, (String, u32, bool, i64)> = HashMap::new();
         {
             let mut stmt = tx.prepare(
@@ -428,7 +430,9 @@ impl Store for SqliteStore {
     }
 
     fn record(&mut self, a: &Answer) -> StoreResult<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let current = current_state(&tx, &a.deck_id, &a.card_id)?;
         if current.state != a.before {
             return Err(StoreError::Stale(a.card_id.clone()));
@@ -472,7 +476,9 @@ impl Store for SqliteStore {
     }
 
     fn undo(&mut self, log_id: i64) -> StoreResult<Answer> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let entry = tx
             .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
             .query_row([log_id], log_entry)
