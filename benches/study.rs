@@ -170,7 +170,8 @@ fn populate(data: &Path) {
     }
     tx.commit().unwrap();
     // No ANALYZE: docket never runs it, so real databases have no statistics.
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
 }
 
 fn stats(name: &str, mut v: Vec<Duration>) {

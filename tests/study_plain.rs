@@ -265,3 +265,38 @@ fn an_unchanged_deck_file_is_read_from_the_store() {
     let out = env.study(NOW, "three\n", &[]);
     assert!(out.contains("Say three!"), "{out}");
 }
+
+#[test]
+fn config_settings_apply_to_sessions() {
+    let env = Env::new();
+    env.cmd(NOW)
+        .args(["config", "new_per_day", "1"])
+        .assert()
+        .success();
+    env.cmd(NOW)
+        .args(["config", "desired_retention", "2"])
+        .assert()
+        .code(2)
+        .stderr(contains("not a valid desired_retention"));
+    env.cmd(NOW)
+        .args(["config", "new_per_day"])
+        .assert()
+        .success()
+        .stdout("1\n");
+    let out = env.study(NOW, "one\none\n", &[]);
+    assert!(!out.contains("Two is even?"), "one new card a day: {out}");
+    assert!(out.contains("session: 2 seen, 2 correct"), "{out}");
+}
+
+#[test]
+fn limit_ends_a_session_fed_forever() {
+    let env = Env::new();
+    // Wrong answers and unreadable ones alike: the session still ends.
+    let out = env.study(NOW, &"nope\n".repeat(100), &["--limit", "5"]);
+    assert!(out.contains("session: "), "{out}");
+    assert_eq!(
+        out.matches("answer (").count(),
+        5 - out.matches("try again").count() + 1,
+        "{out}"
+    );
+}

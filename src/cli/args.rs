@@ -31,6 +31,8 @@ pub enum Command {
     Stats(super::stats_cmd::StatsArgs),
     /// Start one card over (its history is kept).
     Reset(super::reset_cmd::ResetArgs),
+    /// Show or change scheduling settings (per user, or per deck with --deck).
+    Config(super::config_cmd::ConfigArgs),
 }
 
 /// Arguments of `docket check`.

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod cards_cmd;
 pub mod check_cmd;
+pub mod config_cmd;
 pub mod reset_cmd;
 pub mod stats_cmd;
 pub mod study_cmd;
@@ -40,6 +41,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Cards(c)) => cards_cmd::run(&c),
         Some(Command::Stats(s)) => stats_cmd::run(&s),
         Some(Command::Reset(r)) => reset_cmd::run(&r),
+        Some(Command::Config(c)) => config_cmd::run(&c),
         None => study_cmd::run(&study_cmd::StudyArgs {
             decks: Vec::new(),
             options: args.study,

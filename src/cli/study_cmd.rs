@@ -60,6 +60,9 @@ pub struct StudyOptions {
     /// In line mode, read a rating line after each answer.
     #[arg(long)]
     pub rate: bool,
+    /// End the session after this many answer lines, retries included (so `yes a | docket --limit 50` ends).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
     /// Scheduling options.
     #[command(flatten)]
     pub sched: SchedArgs,
@@ -379,7 +382,12 @@ pub fn config_for(
         ..SchedulerConfig::default()
     };
     for scope in ["", deck.id.as_str()] {
-        let get = |key: &str| store.setting(scope, key).map_err(|e| e.to_string());
+        let get = |key: &str| {
+            store
+                .setting(scope, key)
+                .map(|v| v.filter(|v| !v.is_empty()))
+                .map_err(|e| e.to_string())
+        };
         let bad = |key: &str, v: &str| format!("stored setting {key} = `{v}` is not valid");
         if let Some(v) = get("desired_retention")? {
             c.desired_retention = v.parse().map_err(|_| bad("desired_retention", &v))?;
@@ -475,7 +483,7 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         let (mut session, views) =
             Session::start(&mut store, source.as_ref(), sched, seed, clock.now())?;
         first.extend(views);
-        if frontend::drive(&mut session, fe.as_mut(), &clock, first)? {
+        if frontend::drive(&mut session, fe.as_mut(), &clock, first, args.options.limit)? {
             break;
         }
     }

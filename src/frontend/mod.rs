@@ -38,19 +38,29 @@ pub enum DriveError {
 
 /// Runs a session to its end: shows `first`, then alternates reading an
 /// event and showing what the session answers. End of input quits.
-/// Returns whether the student quit (rather than finishing the queue).
+/// `limit` ends the session after that many answers. Returns whether
+/// the session was ended early (quit or limit) rather than by finishing
+/// the queue.
 pub fn drive(
     session: &mut Session<'_>,
     frontend: &mut dyn Frontend,
     clock: &dyn Clock,
     first: Vec<View>,
+    limit: Option<u32>,
 ) -> Result<bool, DriveError> {
     let mut quit = false;
+    let mut answers = 0u32;
     for v in &first {
         frontend.show(v)?;
     }
     while !session.is_finished() {
         let awaiting = session.awaiting();
+        if awaiting == Awaiting::Answer && limit.is_some_and(|l| answers >= l) {
+            for v in session.handle(Event::Quit, clock.now())? {
+                frontend.show(&v)?;
+            }
+            return Ok(true);
+        }
         let event = match frontend.read(awaiting) {
             Ok(Some(e)) => e,
             Ok(None) => Event::Quit,
@@ -62,6 +72,9 @@ pub fn drive(
             }
         };
         quit = event == Event::Quit;
+        if matches!(event, Event::Answer(_) | Event::Reveal) {
+            answers += 1;
+        }
         for v in session.handle(event, clock.now())? {
             match frontend.show(&v) {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {

@@ -24,7 +24,6 @@ use crate::session::view::CardView;
 pub struct Tty {
     term: Term,
     card: Option<CardView>,
-    color: bool,
 }
 
 impl Tty {
@@ -35,7 +34,6 @@ impl Tty {
         Tty {
             term: Term::stdout(),
             card: None,
-            color,
         }
     }
 
@@ -239,7 +237,6 @@ impl Frontend for Tty {
                 ))?;
             }
         }
-        let _ = self.color;
         Ok(())
     }
 

@@ -677,3 +677,70 @@ impl Store for SqliteStore {
         Ok(first)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review(stability: f32, last_review_ms: i64) -> CardState {
+        CardState {
+            phase: Phase::Review,
+            stability,
+            difficulty: 5.0,
+            due_ms: 0,
+            interval_days: 3,
+            last_review_ms: Some(last_review_ms),
+            reps: 1,
+            ..CardState::NEW
+        }
+    }
+
+    #[test]
+    fn due_reviews_come_lowest_retrievability_first_within_the_limit() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let cards: Vec<DeckCard> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|id| DeckCard {
+                card_id: id.to_string(),
+                content_hash: "h".into(),
+                text: None,
+            })
+            .collect();
+        s.sync_deck("d", "D", "x", &cards, 0).unwrap();
+        let day = 86_400_000;
+        let now = 100 * day;
+        // elapsed/stability: a 10/10, b 10/2, c 10/50, d not due.
+        let states = [
+            ("a", review(10.0, now - 10 * day)),
+            ("b", review(2.0, now - 10 * day)),
+            ("c", review(50.0, now - 10 * day)),
+            (
+                "d",
+                CardState {
+                    due_ms: now + 5 * day,
+                    ..review(1.0, now - 10 * day)
+                },
+            ),
+        ];
+        for (id, st) in states {
+            let tx = s.conn.transaction().unwrap();
+            write_state(&tx, "d", id, &st, None).unwrap();
+            tx.commit().unwrap();
+        }
+        let ids = |rows: Vec<CardRow>| rows.into_iter().map(|r| r.card_id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 10).unwrap()),
+            ["b", "a", "c"]
+        );
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 2).unwrap()),
+            ["b", "a"]
+        );
+        s.set_buried_until("d", "b", now + day).unwrap();
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 10).unwrap()),
+            ["a", "c"]
+        );
+        assert_eq!(s.next_due("d").unwrap(), Some(0));
+    }
+}
