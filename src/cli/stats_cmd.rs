@@ -10,7 +10,6 @@ use super::study_cmd::config_for;
 use super::study_cmd::prepare;
 use crate::clock::Clock;
 use crate::schedule::Phase;
-use crate::schedule::ReviewKind;
 use crate::schedule::Scheduler;
 use crate::schedule::queue;
 use crate::store::Store;
@@ -55,28 +54,15 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
         );
         let suspended = live.clone().filter(|r| r.suspended).count();
         let since = now.ms - 30 * 86_400_000;
-        let reviews: Vec<_> = p
-            .store
-            .log(&deck.id, None)?
-            .into_iter()
-            .filter(|e| e.answer.ts_ms >= since && e.answer.kind == ReviewKind::Review)
-            .collect();
-        let passed = reviews
-            .iter()
-            .filter(|e| {
-                e.answer
-                    .rating
-                    .is_some_and(|r| r != crate::schedule::Rating::Again)
-            })
-            .count();
-        let retention = (!reviews.is_empty()).then(|| passed as f64 / reviews.len() as f64);
+        let (reviews, passed) = p.store.reviews_passed_since(&deck.id, since)?;
+        let retention = (reviews > 0).then(|| passed as f64 / reviews as f64);
         if args.json {
             println!(
                 "{}",
                 serde_json::json!({
                     "deck": deck.id, "due_today": due, "new": new, "learning": learning,
                     "review": review, "relearning": relearning, "suspended": suspended,
-                    "reviews_30d": reviews.len(), "retention_30d": retention,
+                    "reviews_30d": reviews, "retention_30d": retention,
                 })
             );
         } else {
@@ -95,7 +81,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
                 Some(r) => println!(
                     "  retention (last 30 days): {:.1}% of {} reviews",
                     r * 100.0,
-                    reviews.len()
+                    reviews
                 ),
                 None => println!("  retention (last 30 days): no reviews yet"),
             }

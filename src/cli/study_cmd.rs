@@ -471,11 +471,18 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         let sched = Scheduler::new(config)?;
         let mut first = Vec::new();
         if !report.changed.is_empty() {
+            let shown: Vec<&str> = report.changed.iter().take(10).map(String::as_str).collect();
+            let more = report.changed.len() - shown.len();
             first.push(View::Notice {
                 message: format!(
-                    "{} card(s) changed since last time: {}",
+                    "{} card(s) changed since last time: {}{}",
                     report.changed.len(),
-                    crate::session::clean::clean(&report.changed.join(", "))
+                    crate::session::clean::clean(&shown.join(", ")),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
                 ),
             });
         }

@@ -277,6 +277,8 @@ pub trait Store {
         review_before_ms: i64,
         now_ms: i64,
     ) -> StoreResult<(u32, u32, u32)>;
+    /// Review answers (kind review) since an instant: (all, not Again).
+    fn reviews_passed_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<(u32, u32)>;
     /// A card's kept text and content hash.
     fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>>;
     /// What is known about a deck file.

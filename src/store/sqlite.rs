@@ -615,6 +615,17 @@ impl Store for SqliteStore {
         ))
     }
 
+    fn reviews_passed_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<(u32, u32)> {
+        let (all, passed): (u32, Option<u32>) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), sum(rating > 1) FROM revlog
+                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind = 1",
+            )?
+            .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((all, passed.unwrap_or(0)))
+    }
+
     fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
         let found: Option<(Option<String>, String)> = self
             .conn
