@@ -368,7 +368,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<CardRow>> {
         self.rows(
             &format!(
-                "SELECT {CARD_COLUMNS} FROM cards
+                "SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_queue
                  WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2
                    AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
                  ORDER BY due_ms, position LIMIT ?4"
@@ -596,13 +596,13 @@ impl Store for SqliteStore {
         Ok((
             count(
                 &format!(
-                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2 AND {live}"
+                    "SELECT count(*) FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2 AND {live}"
                 ),
                 learn_until_ms,
             )?,
             count(
                 &format!(
-                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2 AND {live}"
+                    "SELECT count(*) FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2 AND {live}"
                 ),
                 review_before_ms,
             )?,
@@ -675,7 +675,7 @@ impl Store for SqliteStore {
             let due: Option<i64> = self
                 .conn
                 .prepare_cached(
-                    "SELECT due_ms FROM cards WHERE deck_id = ?1 AND phase = ?2
+                    "SELECT due_ms FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase = ?2
                        AND present = 1 AND suspended = 0 ORDER BY due_ms LIMIT 1",
                 )?
                 .query_row(params![deck_id, phase], |r| r.get(0))
