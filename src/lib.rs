@@ -23,6 +23,7 @@ pub mod deck;
 pub mod diagnostic;
 pub mod frontend;
 pub mod grade;
+pub mod quiz;
 pub mod schedule;
 pub mod session;
 pub mod store;

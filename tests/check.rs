@@ -239,3 +239,36 @@ fn colour_is_never_used_with_no_color_or_off_a_terminal() {
         "escape sequences in piped output"
     );
 }
+
+#[test]
+fn control_characters_from_a_deck_never_reach_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deck = tmp.path().join("evil.toml");
+    std::fs::write(
+        &deck,
+        "[deck]\nid = \"x\"\ntitle = \"t\"\ndescription = \"d\"\n\"\\u001b]0;pwned\\u0007\" = 1\n# \u{1b}[2J raw escape in a comment\n",
+    )
+    .unwrap();
+    let out = docket().arg("check").arg(&deck).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.stderr.contains(&0x07));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_unparsed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.toml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(docket::deck::MAX_DECK_BYTES + 1).unwrap();
+    docket()
+        .arg("check")
+        .arg(&big)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("larger than the 128 MiB limit"));
+}

@@ -33,6 +33,8 @@ pub enum Command {
     Reset(super::reset_cmd::ResetArgs),
     /// Show or change scheduling settings (per user, or per deck with --deck).
     Config(super::config_cmd::ConfigArgs),
+    /// Classroom quizzes: make a fixed form, take it, report on the class.
+    Quiz(super::quiz_cmd::QuizArgs),
 }
 
 /// Arguments of `docket check`.

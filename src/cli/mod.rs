@@ -6,6 +6,7 @@ pub mod args;
 pub mod cards_cmd;
 pub mod check_cmd;
 pub mod config_cmd;
+pub mod quiz_cmd;
 pub mod reset_cmd;
 pub mod stats_cmd;
 pub mod study_cmd;
@@ -46,6 +47,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             decks: Vec::new(),
             options: args.study,
         }),
+        Some(Command::Quiz(q)) => quiz_cmd::run(&q),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

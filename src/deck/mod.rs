@@ -6,6 +6,7 @@
 
 pub mod cloze;
 pub mod date;
+pub mod layout;
 pub mod model;
 pub mod number;
 pub mod parse;
@@ -17,16 +18,13 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
 
+pub use layout::MAX_NESTING;
 pub use model::Card;
 pub use model::Deck;
 
 /// Deck files larger than this are refused unread: a deck of 100,000 cards
 /// is about 41 MB, so this leaves room while bounding memory.
 pub const MAX_DECK_BYTES: u64 = 128 * 1024 * 1024;
-
-/// How deeply arrays and inline tables may nest. Decks need three levels;
-/// the limit protects the recursive TOML parser from stack exhaustion.
-pub const MAX_NESTING: usize = 32;
 
 /// One deck file after reading and parsing.
 #[derive(Debug, Clone)]
@@ -142,16 +140,6 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
         Some(rest) => format!("   {rest}"),
         None => text,
     };
-    if let Some(at) = too_deep(&text) {
-        let d = Diagnostic::error(
-            "too-deep",
-            format!("arrays or tables nest more than {MAX_NESTING} levels deep"),
-            at..at + 1,
-        )
-        .with_label("too deep")
-        .with_help("a deck needs at most three levels, as in `evidence = [{ source = \"x\" }]`");
-        return LoadedDeck::failed(path, text, d);
-    }
     let (deck, diagnostics) = parse::parse_deck(path, &text);
     LoadedDeck {
         path: path.to_path_buf(),
@@ -163,53 +151,6 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
         text,
         diagnostics,
     }
-}
-
-/// The offset where bracket nesting first exceeds [`MAX_NESTING`], if it
-/// does. Strings and comments are skipped, so brackets in text don't count.
-fn too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                let triple = bytes[i..].starts_with(if q == b'"' { b"\"\"\"" } else { b"'''" });
-                let close: &[u8] = if triple {
-                    if q == b'"' { b"\"\"\"" } else { b"'''" }
-                } else if q == b'"' {
-                    b"\""
-                } else {
-                    b"'"
-                };
-                i += close.len();
-                while i < bytes.len() && !bytes[i..].starts_with(close) {
-                    if !triple && bytes[i] == b'\n' {
-                        break;
-                    }
-                    // An escape hides the next byte, whatever it is.
-                    i += if q == b'"' && bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += close.len() - 1;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' if depth > 0 => {}
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The deck files a path names: the file itself, or the `*.toml` files
@@ -238,21 +179,4 @@ pub fn deck_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nesting_ignores_brackets_in_strings_and_comments() {
-        assert_eq!(
-            too_deep(
-                "a = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n# {{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n"
-            ),
-            None
-        );
-        let deep = format!("a = {}1{}", "[".repeat(40), "]".repeat(40));
-        assert_eq!(too_deep(&deep), Some(4 + MAX_NESTING));
-    }
 }

@@ -8,6 +8,9 @@
 use std::ops::Range;
 use std::path::Path;
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use toml::Spanned;
 use toml::de::DeTable;
 use toml::de::DeValue;
@@ -15,6 +18,9 @@ use toml::de::DeValue;
 use super::cloze;
 use super::date::PartialDate;
 use super::date::parse_date;
+use super::layout;
+use super::layout::MAX_NESTING;
+use super::layout::Section;
 use super::model::Answer;
 use super::model::Card;
 use super::model::CardKind;
@@ -251,10 +257,56 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// Parses the text of a deck file. Returns the deck when it is complete
 /// enough to use (even if some cards had errors, those cards are left out),
 /// and every diagnostic found.
+///
+/// A deck with the plain layout (see [`layout::sections`]) is parsed one
+/// table at a time, cards in parallel, so a 100,000-card deck never exists
+/// as one TOML tree; any other layout is parsed whole. Both give the same
+/// deck and diagnostics.
 pub fn parse_deck(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
+    let layout = layout::scan(text);
+    if let Some(at) = layout.too_deep_at {
+        let d = Diagnostic::error(
+            "too-deep",
+            format!("arrays or tables nest more than {MAX_NESTING} levels deep"),
+            at..at + 1,
+        )
+        .with_label("too deep")
+        .with_help("a deck needs at most three levels, as in `evidence = [{ source = \"x\" }]`");
+        return (None, vec![d]);
+    }
+    let (deck, mut diagnostics) = match layout::sections(text, &layout) {
+        Some(sections) => parse_sections(path, text, &sections),
+        None => parse_whole(path, text),
+    };
+    drop_what_syntax_errors_explain(&mut diagnostics);
+    (deck, diagnostics)
+}
+
+/// A broken document also looks incomplete, and a value the parser could
+/// not read looks wrong: keep only what the syntax errors do not explain.
+fn drop_what_syntax_errors_explain(diagnostics: &mut Vec<Diagnostic>) {
+    let broken: Vec<Range<usize>> = diagnostics
+        .iter()
+        .filter(|d| d.code == "toml-syntax")
+        .filter_map(|d| d.span.clone())
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        d.code == "toml-syntax"
+            || (!matches!(d.code, "missing-key" | "missing-deck" | "no-cards")
+                && !d
+                    .span
+                    .as_ref()
+                    .is_some_and(|s| broken.iter().any(|b| s.start <= b.end && b.start <= s.end)))
+    });
+}
+
+/// Parses TOML text into a spanned tree, turning syntax errors into
+/// diagnostics.
+fn parse_toml<'i>(text: &'i str, diagnostics: &mut Vec<Diagnostic>) -> Spanned<Table<'i>> {
     let (root, errors) = DeTable::parse_recoverable(text);
-    let syntax_errors = !errors.is_empty();
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         diagnostics.push(
@@ -263,29 +315,202 @@ pub fn parse_deck(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
                 .with_help(syntax_help(e.message())),
         );
     }
+    root
+}
+
+fn parse_whole(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let root = parse_toml(text, &mut diagnostics);
     let mut lowering = Lowering {
         diagnostics: &mut diagnostics,
         misspelt: Vec::new(),
     };
     let deck = lower_document(&mut lowering, path, root.get_ref(), text.len());
-    if syntax_errors {
-        // A broken document also looks incomplete, and a value the parser
-        // could not read looks wrong: report only what the syntax errors
-        // do not already explain.
-        let broken: Vec<Range<usize>> = diagnostics
-            .iter()
-            .filter(|d| d.code == "toml-syntax")
-            .filter_map(|d| d.span.clone())
-            .collect();
-        diagnostics.retain(|d| {
-            d.code == "toml-syntax"
-                || (!matches!(d.code, "missing-key" | "missing-deck" | "no-cards")
-                    && !d.span.as_ref().is_some_and(|s| {
-                        broken.iter().any(|b| s.start <= b.end && b.start <= s.end)
-                    }))
-        });
-    }
     (deck, diagnostics)
+}
+
+/// Moves spans found in a section to their place in the whole file.
+fn shift(span: &mut Range<usize>, by: usize) {
+    span.start += by;
+    span.end += by;
+}
+
+fn shift_diagnostics(diagnostics: &mut [Diagnostic], by: usize) {
+    for d in diagnostics {
+        if let Some(s) = &mut d.span {
+            shift(s, by);
+        }
+        for r in &mut d.related {
+            shift(&mut r.span, by);
+        }
+    }
+}
+
+/// Parses one section on its own; `lower` turns its tree into a value.
+fn parse_section<T>(
+    text: &str,
+    range: &Range<usize>,
+    lower: impl FnOnce(&mut Lowering<'_>, &Table<'_>) -> Option<T>,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let root = parse_toml(&text[range.clone()], &mut diagnostics);
+    let mut l = Lowering {
+        diagnostics: &mut diagnostics,
+        misspelt: Vec::new(),
+    };
+    let value = lower(&mut l, root.get_ref());
+    shift_diagnostics(&mut diagnostics, range.start);
+    (value, diagnostics)
+}
+
+fn parse_sections(
+    path: &Path,
+    text: &str,
+    sections: &[Section<'_>],
+) -> (Option<Deck>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut meta = None;
+    let mut saw_deck = false;
+    let mut sources = Vec::new();
+    let mut card_ranges = Vec::new();
+    for section in sections {
+        match section {
+            Section::Deck(range) => {
+                saw_deck = true;
+                let (m, d) = parse_section(text, range, |l, root| {
+                    let v = root.get("deck")?;
+                    match v.get_ref() {
+                        DeValue::Table(t) => lower_meta(l, t, v.span()),
+                        _ => None,
+                    }
+                });
+                meta = m;
+                diagnostics.extend(d);
+            }
+            Section::Source(_, range) => {
+                let (found, d) = parse_section(text, range, |l, root| {
+                    match root.get("sources").map(|v| v.get_ref()) {
+                        Some(DeValue::Table(t)) => Some(lower_sources(l, t)),
+                        _ => None,
+                    }
+                });
+                for mut source in found.unwrap_or_default() {
+                    shift(&mut source.file_span, range.start);
+                    if let Some(s) = &mut source.sha256_span {
+                        shift(s, range.start);
+                    }
+                    sources.push(source);
+                }
+                diagnostics.extend(d);
+            }
+            Section::Card(range) => card_ranges.push(range.clone()),
+        }
+    }
+    let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = card_ranges
+        .par_iter()
+        .map(|range| {
+            let (card, d) = parse_section(text, range, |l, root| {
+                let v = root.get("card")?;
+                let DeValue::Array(items) = v.get_ref() else {
+                    return None;
+                };
+                let item = items.first()?;
+                let DeValue::Table(t) = item.get_ref() else {
+                    return None;
+                };
+                lower_card(l, t, item.span(), &source_ids)
+            });
+            (card.map(|c| shift_card(c, range.start)), d)
+        })
+        .collect();
+    let mut l = Lowering {
+        diagnostics: &mut diagnostics,
+        misspelt: Vec::new(),
+    };
+    if !saw_deck {
+        l.push(missing_deck());
+    }
+    if card_ranges.is_empty() {
+        l.push(no_cards(text.len()));
+    }
+    let mut cards = Vec::with_capacity(parsed.len());
+    let mut seen = HashMap::new();
+    for (card, d) in parsed {
+        l.diagnostics.extend(d);
+        if let Some(card) = card {
+            keep_unique(&mut l, &mut seen, &mut cards, card);
+        }
+    }
+    let deck = meta.map(|meta| Deck {
+        path: path.to_path_buf(),
+        meta,
+        sources,
+        cards,
+    });
+    (deck, diagnostics)
+}
+
+fn shift_card(mut card: Card, by: usize) -> Card {
+    let spans = &mut card.spans;
+    for s in [&mut spans.card, &mut spans.id, &mut spans.prompt] {
+        shift(s, by);
+    }
+    for s in [&mut spans.explanation, &mut spans.differs]
+        .into_iter()
+        .flatten()
+    {
+        shift(s, by);
+    }
+    for s in &mut spans.answer_texts {
+        shift(s, by);
+    }
+    for e in &mut card.evidence {
+        shift(&mut e.source_span, by);
+        if let Some(s) = &mut e.quote_span {
+            shift(s, by);
+        }
+    }
+    card
+}
+
+fn missing_deck() -> Diagnostic {
+    Diagnostic::error("missing-deck", "the file has no `[deck]` table", 0..0)
+        .with_label("expected `[deck]` in this file")
+        .with_help(
+            "start the file with `[deck]` and its `id`, `title` and `description`; \
+             see docs/deck-format.md",
+        )
+}
+
+fn no_cards(len: usize) -> Diagnostic {
+    Diagnostic::error("no-cards", "the deck has no cards", len..len)
+        .with_label("expected `[[card]]` tables")
+        .with_help("add cards with `[[card]]` headers; see docs/deck-format.md")
+}
+
+/// Adds a card unless its id is taken, which is reported.
+fn keep_unique(
+    l: &mut Lowering<'_>,
+    seen: &mut HashMap<String, Range<usize>>,
+    cards: &mut Vec<Card>,
+    card: Card,
+) {
+    if let Some(first) = seen.get(&card.id) {
+        l.push(
+            Diagnostic::error(
+                "duplicate-id",
+                format!("two cards have the id `{}`", card.id),
+                card.spans.id.clone(),
+            )
+            .with_label("second card with this id")
+            .with_related(first.clone(), "first used here")
+            .with_help("card ids must be unique in a deck: progress is keyed by them"),
+        );
+        return;
+    }
+    seen.insert(card.id.clone(), card.spans.id.clone());
+    cards.push(card);
 }
 
 fn syntax_help(message: &str) -> String {
@@ -312,14 +537,7 @@ fn lower_document(l: &mut Lowering<'_>, path: &Path, root: &Table<'_>, len: usiz
             }
         },
         None => {
-            l.push(
-                Diagnostic::error("missing-deck", "the file has no `[deck]` table", 0..0)
-                    .with_label("expected `[deck]` in this file")
-                    .with_help(
-                        "start the file with `[deck]` and its `id`, `title` and `description`; \
-                         see docs/deck-format.md",
-                    ),
-            );
+            l.push(missing_deck());
             None
         }
     };
@@ -338,41 +556,20 @@ fn lower_document(l: &mut Lowering<'_>, path: &Path, root: &Table<'_>, len: usiz
         Some(v) => match v.get_ref() {
             DeValue::Array(items) => {
                 let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
-                let mut seen: std::collections::HashMap<String, Range<usize>> =
-                    std::collections::HashMap::new();
+                let mut seen = HashMap::new();
                 for item in items.iter() {
                     let DeValue::Table(t) = item.get_ref() else {
                         l.wrong_type("card", "a `[[card]]` table", item);
                         continue;
                     };
                     if let Some(card) = lower_card(l, t, item.span(), &source_ids) {
-                        if let Some(first) = seen.get(&card.id) {
-                            l.push(
-                                Diagnostic::error(
-                                    "duplicate-id",
-                                    format!("two cards have the id `{}`", card.id),
-                                    card.spans.id.clone(),
-                                )
-                                .with_label("second card with this id")
-                                .with_related(first.clone(), "first used here")
-                                .with_help(
-                                    "card ids must be unique in a deck: progress is keyed by them",
-                                ),
-                            );
-                            continue;
-                        }
-                        seen.insert(card.id.clone(), card.spans.id.clone());
-                        cards.push(card);
+                        keep_unique(l, &mut seen, &mut cards, card);
                     }
                 }
             }
             _ => l.wrong_type("card", "an array of `[[card]]` tables", v),
         },
-        None => l.push(
-            Diagnostic::error("no-cards", "the deck has no cards", len..len)
-                .with_label("expected `[[card]]` tables")
-                .with_help("add cards with `[[card]]` headers; see docs/deck-format.md"),
-        ),
+        None => l.push(no_cards(len)),
     }
     Some(Deck {
         path: path.to_path_buf(),
@@ -1058,6 +1255,69 @@ fn lower_answer(
             }
             texts.extend(items.iter().map(|(_, s)| s.clone()));
             Some(Answer::Order(items.into_iter().map(|(s, _)| s).collect()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = include_str!("../../tests/fixtures/good/sample.toml");
+    const BAD: &str = include_str!("../../tests/fixtures/bad/many_errors.toml");
+
+    type Parsed = (Option<Deck>, Vec<Diagnostic>);
+
+    fn both(text: &str) -> Option<(Parsed, Parsed)> {
+        let layout = layout::scan(text);
+        let sections = layout::sections(text, &layout)?;
+        let path = Path::new("x.toml");
+        let mut split = parse_sections(path, text, &sections);
+        let mut whole = parse_whole(path, text);
+        for d in [&mut split.1, &mut whole.1] {
+            drop_what_syntax_errors_explain(d);
+            d.sort_by_key(|d| (d.span.as_ref().map(|s| s.start), d.code));
+        }
+        Some((split, whole))
+    }
+
+    #[test]
+    fn sectioned_and_whole_parsing_agree_on_fixtures() {
+        for text in [SAMPLE, BAD] {
+            let (split, whole) = both(text).expect("plain layout");
+            assert_eq!(split.0.map(|d| d.cards), whole.0.map(|d| d.cards));
+            assert_eq!(split.1, whole.1);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Whatever the edit, both parsers find the same cards and, unless
+        /// the TOML itself is broken (where recovery may differ), the same
+        /// diagnostics.
+        #[test]
+        fn sectioned_and_whole_parsing_agree(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, "[\\[\\]{}=\"',.#\\n a-z0-9]{0,5}"), 1..5)
+        ) {
+            let mut text = format!("{SAMPLE}{}", BAD.split_once("[[card]]").map(|(_, c)| format!("[[card]]{c}")).unwrap_or_default());
+            for (at, op, insert) in edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) { i -= 1; }
+                match op {
+                    0 => text.insert_str(i, &insert),
+                    1 => { let mut end = (i + insert.len()).min(text.len()); while !text.is_char_boundary(end) { end -= 1; } text.replace_range(i..end, ""); }
+                    _ => text.insert_str(i, "\n[[card]]\n"),
+                }
+            }
+            if let Some((split, whole)) = both(&text) {
+                let syntax = whole.1.iter().any(|d| d.code == "toml-syntax") || split.1.iter().any(|d| d.code == "toml-syntax");
+                if !syntax {
+                    prop_assert_eq!(split.0.map(|d| d.cards), whole.0.map(|d| d.cards));
+                    prop_assert_eq!(split.1, whole.1);
+                }
+            }
         }
     }
 }

@@ -57,6 +57,32 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
     out.with_notes(notes)
 }
 
+/// Replaces characters that could drive a terminal (C0 and C1 controls
+/// other than newline and tab, bidirectional overrides) with `?`, one per
+/// byte, so that byte spans still point at the same places.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::deck::parse::is_forbidden_control(c) || c == '\r' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn safe(d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    d.message = terminal_safe(&d.message);
+    d.label = terminal_safe(&d.label);
+    d.help = d.help.as_deref().map(terminal_safe);
+    for r in &mut d.related {
+        r.message = terminal_safe(&r.message);
+    }
+    d
+}
+
 /// Writes the diagnostics of one file. `source` is the file's text (empty
 /// when it could not be read as text; spans are then ignored).
 pub fn render(
@@ -66,7 +92,10 @@ pub fn render(
     diagnostics: &[Diagnostic],
     style: Style,
 ) -> io::Result<()> {
-    let file = SimpleFile::new(path.display().to_string(), source);
+    // Deck files are untrusted: nothing from them reaches the terminal raw.
+    let source = terminal_safe(source);
+    let source = source.as_str();
+    let file = SimpleFile::new(terminal_safe(&path.display().to_string()), source);
     let config = term::Config {
         display_style: match style {
             Style::Rich => term::DisplayStyle::Rich,
@@ -79,7 +108,7 @@ pub fn render(
         ..term::Config::default()
     };
     for d in diagnostics {
-        let mut d = d.clone();
+        let mut d = safe(d);
         if let Some(span) = &d.span
             && (span.end > source.len()
                 || !source.is_char_boundary(span.start)
@@ -100,7 +129,11 @@ pub fn render(
         let cs = to_codespan(&d);
         if d.span.is_none() {
             // codespan has no location for span-less diagnostics; name the file ourselves.
-            let cs = cs.with_message(format!("{}: {}", path.display(), d.message));
+            let cs = cs.with_message(format!(
+                "{}: {}",
+                terminal_safe(&path.display().to_string()),
+                d.message
+            ));
             term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
         } else {
             term::emit(out, config, &file, &cs).map_err(io::Error::other)?;
@@ -110,4 +143,17 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_keeps_byte_offsets() {
+        let text = "a\u{1b}[31mb\u{9b}c\u{202e}d\n\te";
+        let safe = terminal_safe(text);
+        assert_eq!(safe.len(), text.len());
+        assert_eq!(safe, "a?[31mb??c???d\n\te");
+    }
 }

@@ -1,0 +1,138 @@
+//! Distractor analysis for choice items: per shown option, how many chose
+//! it, how many of the upper and lower 27 % groups did, their mean total,
+//! and the correlation of choosing it with the rest score (a good
+//! distractor correlates negatively; a positive one hints at a miskey).
+
+use serde::Serialize;
+
+use super::item_analysis::Marks;
+use super::stats::correlation;
+use super::stats::mean;
+use crate::grade::Presentation;
+use crate::grade::label;
+use crate::grade::text::normalize;
+
+/// One option of one item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionStats {
+    /// Its label as shown (a, b, c…).
+    pub label: String,
+    /// Its text.
+    pub text: String,
+    /// Whether it is a right option.
+    pub key: bool,
+    /// How many students chose it.
+    pub count: usize,
+    /// Share of students who chose it, %.
+    pub percent: f64,
+    /// How many of the upper group chose it.
+    pub upper: usize,
+    /// How many of the lower group chose it.
+    pub lower: usize,
+    /// Mean total score of those who chose it.
+    pub mean_total: Option<f64>,
+    /// r(chose it, rest score).
+    pub rest_correlation: Option<f64>,
+}
+
+/// The options of a choice item, and the responses that named none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distractors {
+    /// Per shown option.
+    pub options: Vec<OptionStats>,
+    /// Students who left it blank.
+    pub blank: usize,
+    /// Students whose response named no option.
+    pub unreadable: usize,
+}
+
+/// Which shown options a response names (same reading as the grader:
+/// an option's full text, or letters a, b… or digits 1, 2…).
+pub fn chosen(response: &str, shown: &Presentation) -> Option<Vec<usize>> {
+    let r = response.trim();
+    let n = shown.options.len();
+    if r.chars().count() > 1
+        && let Some(p) = shown
+            .options
+            .iter()
+            .position(|o| normalize(o) == normalize(r))
+    {
+        return Some(vec![p]);
+    }
+    let mut out = Vec::new();
+    for ch in r.chars() {
+        if ch.is_whitespace() || matches!(ch, ',' | ';' | '-' | '>' | ')' | '.') {
+            continue;
+        }
+        let lower = ch.to_ascii_lowercase();
+        let p = if lower.is_ascii_lowercase() {
+            (lower as u8 - b'a') as usize
+        } else {
+            (ch.to_digit(10)? as usize).wrapping_sub(1)
+        };
+        if p >= n {
+            return None;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Analyses the options of choice item `i`. `responses[s]` is student s's
+/// response; `correct` the deck indices of the right options.
+pub fn analyse_options(
+    i: usize,
+    shown: &Presentation,
+    correct: &[usize],
+    responses: &[Option<&str>],
+    marks: &Marks,
+    groups: Option<&(Vec<usize>, Vec<usize>)>,
+) -> Distractors {
+    let s = responses.len();
+    let rest = marks.rest(i);
+    let mut blank = 0;
+    let mut unreadable = 0;
+    let mut picks: Vec<Vec<f64>> = vec![vec![0.0; s]; shown.options.len()];
+    for (st, r) in responses.iter().enumerate() {
+        match r.map(str::trim).filter(|r| !r.is_empty()) {
+            None => blank += 1,
+            Some(r) => match chosen(r, shown) {
+                Some(ps) => ps.into_iter().for_each(|p| picks[p][st] = 1.0),
+                None => unreadable += 1,
+            },
+        }
+    }
+    let options = shown
+        .options
+        .iter()
+        .enumerate()
+        .map(|(p, text)| {
+            let chose = &picks[p];
+            let who: Vec<usize> = (0..s).filter(|&st| chose[st] > 0.0).collect();
+            let totals: Vec<f64> = who.iter().map(|&st| marks.totals[st]).collect();
+            let in_group = |g: &[usize]| g.iter().filter(|&&st| chose[st] > 0.0).count();
+            OptionStats {
+                label: label(p).to_string(),
+                text: text.clone(),
+                key: correct.contains(&shown.order[p]),
+                count: who.len(),
+                percent: if s == 0 {
+                    0.0
+                } else {
+                    100.0 * who.len() as f64 / s as f64
+                },
+                upper: groups.map_or(0, |g| in_group(&g.0)),
+                lower: groups.map_or(0, |g| in_group(&g.1)),
+                mean_total: mean(&totals),
+                rest_correlation: correlation(chose, &rest),
+            }
+        })
+        .collect();
+    Distractors {
+        options,
+        blank,
+        unreadable,
+    }
+}
