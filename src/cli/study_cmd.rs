@@ -442,7 +442,8 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         Err(code) => return Ok(code),
     };
     let seed = args.options.sched.seed.unwrap_or_else(rand::random);
-    let plain = args.options.plain || !std::io::stdin().is_terminal();
+    let plain =
+        args.options.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut fe: Box<dyn Frontend> = if args.options.json {

@@ -178,12 +178,11 @@ impl<'a> Session<'a> {
             (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
             (Event::Quit, _) => Ok(vec![self.finish(now)?]),
             (Event::Undo, phase) => self.undo(phase, now),
-            (Event::Suspend, phase) | (Event::Bury, phase) if self.current_of(&phase).is_none() => {
-                self.phase = phase;
-                Ok(vec![])
-            }
             (e @ (Event::Suspend | Event::Bury), phase) => {
-                let current = self.current_of(&phase).cloned().expect("checked above");
+                let Some(current) = self.current_of(&phase).cloned() else {
+                    self.phase = phase;
+                    return Ok(vec![]);
+                };
                 let card_id = current.row.card_id.clone();
                 let message = if e == Event::Suspend {
                     self.store.set_suspended(self.deck_id(), &card_id, true)?;
