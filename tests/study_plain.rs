@@ -300,3 +300,35 @@ fn limit_ends_a_session_fed_forever() {
         "{out}"
     );
 }
+
+#[test]
+fn killing_the_process_keeps_every_graded_answer() {
+    use std::io::BufRead;
+    use std::io::Write;
+    let env = Env::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .env("DOCKET_DATA_DIR", env.data())
+        .env("DOCKET_NOW", NOW)
+        .args(["study", "--plain", "--no-fuzz", "--seed", "1"])
+        .arg(env.deck())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "one").unwrap();
+    writeln!(stdin, "true").unwrap();
+    stdin.flush().unwrap();
+    // Wait until the third card is shown: both answers were graded.
+    let mut line = String::new();
+    while !line.contains("Say three") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "docket ended early");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(env.card(NOW, "one")["reps"], 1);
+    assert_eq!(env.card(NOW, "two")["reps"], 1);
+    assert_eq!(env.card(NOW, "three")["reps"], 0);
+}

@@ -385,3 +385,37 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn an_answer_made_stale_by_another_session_is_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite3");
+    let deck = deck();
+    let mut a = SqliteStore::open(&path).unwrap();
+    let cards_list: Vec<DeckCard> = deck
+        .cards
+        .iter()
+        .map(|c| DeckCard {
+            card_id: c.id.clone(),
+            content_hash: c.content_hash(),
+            text: None,
+        })
+        .collect();
+    a.sync_deck("t", "Test", "h", &cards_list, 0).unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    let src = cards(&deck);
+    let (mut sa, first) = Session::start(&mut a, &src, sched(), 1, t0()).unwrap();
+    assert_eq!(card_id(&first[0]), "one");
+    {
+        let (mut sb, _) = Session::start(&mut b, &src, sched(), 1, t0()).unwrap();
+        sb.handle(Event::Answer("one".into()), t0()).unwrap();
+        sb.handle(Event::Quit, t0()).unwrap();
+    }
+    let v = sa.handle(Event::Answer("one".into()), t0()).unwrap();
+    assert!(
+        matches!(&v[0], View::Notice { message } if message.contains("answered elsewhere")),
+        "{v:?}"
+    );
+    drop(sa);
+    assert_eq!(a.log("t", Some("one")).unwrap().len(), 1);
+}
