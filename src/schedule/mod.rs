@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod fuzz;
+pub mod leech;
 pub mod queue;
 pub mod rating;
 pub mod state;

@@ -227,13 +227,29 @@ impl<'a> Session<'a> {
                             log_id,
                             correct: g.correct,
                         });
+                        let mut views = vec![View::Feedback(fb)];
+                        let after = current.next.get(proposed);
+                        if after.lapses > current.row.state.lapses
+                            && crate::schedule::leech::is_leech(
+                                after.lapses,
+                                crate::schedule::leech::DEFAULT_LEECH_THRESHOLD,
+                            )
+                        {
+                            views.push(View::Notice {
+                                message: format!(
+                                    "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
+                                    clean::clean(&current.row.card_id),
+                                    after.lapses
+                                ),
+                            });
+                        }
                         self.phase = Phase::Answered {
                             current,
                             log_id,
                             applied: proposed,
                             correct: g.correct,
                         };
-                        Ok(vec![View::Feedback(fb)])
+                        Ok(views)
                     }
                 }
             }

@@ -419,3 +419,45 @@ fn an_answer_made_stale_by_another_session_is_not_saved() {
     drop(sa);
     assert_eq!(a.log("t", Some("one")).unwrap().len(), 1);
 }
+
+#[test]
+fn the_eighth_lapse_flags_a_leech() {
+    let deck = deck();
+    let mut store = store_for(&deck);
+    let review = crate::schedule::CardState {
+        phase: Phase::Review,
+        stability: 3.0,
+        difficulty: 8.0,
+        due_ms: 0,
+        interval_days: 3,
+        last_review_ms: Some(t0().ms - 3 * 86_400_000),
+        reps: 20,
+        lapses: 7,
+        ..crate::schedule::CardState::NEW
+    };
+    let setup = Answer {
+        deck_id: "t".into(),
+        card_id: "one".into(),
+        ts_ms: 0,
+        rating: None,
+        kind: crate::schedule::ReviewKind::Manual,
+        before: crate::schedule::CardState::NEW,
+        after: review,
+        elapsed_days: 0,
+        elapsed_secs: 0,
+        r_before: None,
+        r_after: None,
+        duration_ms: 0,
+        content_hash: "h".into(),
+        session_id: None,
+    };
+    store.record(&setup).unwrap();
+    let src = cards(&deck);
+    let (mut s, v) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    assert_eq!(card_id(&v[0]), "one");
+    let v = s.handle(Event::Answer("wrong".into()), t0()).unwrap();
+    assert!(
+        matches!(&v[1], View::Notice { message } if message.contains("leech")),
+        "{v:?}"
+    );
+}
