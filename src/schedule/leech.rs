@@ -12,7 +12,7 @@ pub fn is_leech(lapses: u32, threshold: u32) -> bool {
         return false;
     }
     let every = threshold.div_ceil(2);
-    (lapses - threshold) % every == 0
+    (lapses - threshold).is_multiple_of(every)
 }
 
 #[cfg(test)]
