@@ -219,6 +219,15 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
+/// The key a deck file is remembered under: its canonical path, so the
+/// same file named from another directory is recognised.
+fn file_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
 fn mtime_ns(md: &std::fs::Metadata) -> i64 {
     md.modified()
         .ok()
@@ -229,7 +238,7 @@ fn mtime_ns(md: &std::fs::Metadata) -> i64 {
 /// The unchanged-file fast path: the file has the size and mtime (or,
 /// failing that, the content hash) it had when it was last checked.
 fn cached(store: &mut SqliteStore, path: &Path) -> Result<Option<CachedCards>, u8> {
-    let key = path.to_string_lossy();
+    let key = file_key(path);
     let Some(mut rec) = store.deck_file(&key).map_err(fail)? else {
         return Ok(None);
     };
@@ -330,7 +339,7 @@ fn load_file(
             .map_or(0, |d| d.as_nanos() as i128);
         let racy = (wall_ns - mtime as i128).abs() < 3_000_000_000;
         let rec = DeckFile {
-            path: path.to_string_lossy().into_owned(),
+            path: file_key(path),
             deck_id: deck.meta.id.clone(),
             size: md.len() as i64,
             mtime_ns: if racy { 0 } else { mtime },
