@@ -55,7 +55,14 @@ struct Current {
     shown: Presentation,
     next: NextStates,
     shown_ms: i64,
+    /// Responses in a form this card cannot read, so far.
+    unreadable: u32,
 }
+
+/// After this many unreadable responses to one card the card counts as not
+/// known, so that a script feeding the same line forever (`yes a | docket`)
+/// moves on instead of looping on one card.
+pub const MAX_UNREADABLE: u32 = 3;
 
 #[derive(Debug, Clone)]
 enum Phase {
@@ -198,60 +205,68 @@ impl<'a> Session<'a> {
                 self.last_card = Some(card_id);
                 Ok(vec![View::Notice { message }, self.advance(now)?])
             }
-            (Event::Answer(text), Phase::Asking(current)) => {
-                let card = &current.one.card;
-                match grade::grade(card, &current.shown, &text) {
-                    Err(e) => {
+            (Event::Answer(text), Phase::Asking(mut current)) => {
+                let g = match grade::grade(&current.one.card, &current.shown, &text) {
+                    Err(e) if current.unreadable + 1 < MAX_UNREADABLE => {
+                        current.unreadable += 1;
                         self.phase = Phase::Asking(current);
-                        Ok(vec![View::Retry {
+                        return Ok(vec![View::Retry {
                             message: clean::clean(&e.0),
-                        }])
+                        }]);
                     }
-                    Ok(g) => {
-                        let proposed = if g.correct {
-                            Rating::Good
-                        } else {
-                            Rating::Again
-                        };
-                        let log_id = self.record(&current, proposed, now)?;
-                        let fb = view::feedback_view(
-                            &current.one.sources,
-                            card,
-                            &current.shown,
-                            Some((&g, &text)),
-                            proposed,
-                            true,
-                            &current.next,
-                        );
-                        self.history.push(Done {
-                            log_id,
-                            correct: g.correct,
-                        });
-                        let mut views = vec![View::Feedback(fb)];
-                        let after = current.next.get(proposed);
-                        if after.lapses > current.row.state.lapses
-                            && crate::schedule::leech::is_leech(
-                                after.lapses,
-                                crate::schedule::leech::DEFAULT_LEECH_THRESHOLD,
-                            )
-                        {
-                            views.push(View::Notice {
-                                message: format!(
-                                    "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
-                                    clean::clean(&current.row.card_id),
-                                    after.lapses
-                                ),
-                            });
-                        }
-                        self.phase = Phase::Answered {
-                            current,
-                            log_id,
-                            applied: proposed,
-                            correct: g.correct,
-                        };
-                        Ok(views)
-                    }
+                    Err(e) => grade::Grade {
+                        correct: false,
+                        closeness: 0.0,
+                        note: Some(format!(
+                            "counted as not known after {MAX_UNREADABLE} unreadable answers ({})",
+                            clean::clean(&e.0)
+                        )),
+                    },
+                    Ok(g) => g,
+                };
+                let card = &current.one.card;
+                let proposed = if g.correct {
+                    Rating::Good
+                } else {
+                    Rating::Again
+                };
+                let log_id = self.record(&current, proposed, now)?;
+                let fb = view::feedback_view(
+                    &current.one.sources,
+                    card,
+                    &current.shown,
+                    Some((&g, &text)),
+                    proposed,
+                    true,
+                    &current.next,
+                );
+                self.history.push(Done {
+                    log_id,
+                    correct: g.correct,
+                });
+                let mut views = vec![View::Feedback(fb)];
+                let after = current.next.get(proposed);
+                if after.lapses > current.row.state.lapses
+                    && crate::schedule::leech::is_leech(
+                        after.lapses,
+                        crate::schedule::leech::DEFAULT_LEECH_THRESHOLD,
+                    )
+                {
+                    views.push(View::Notice {
+                        message: format!(
+                            "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
+                            clean::clean(&current.row.card_id),
+                            after.lapses
+                        ),
+                    });
                 }
+                self.phase = Phase::Answered {
+                    current,
+                    log_id,
+                    applied: proposed,
+                    correct: g.correct,
+                };
+                Ok(views)
             }
             (Event::Reveal, Phase::Asking(current)) => {
                 let fb = view::feedback_view(
@@ -406,6 +421,7 @@ impl<'a> Session<'a> {
             self.queue.counts(),
         );
         self.phase = Phase::Asking(Current {
+            unreadable: 0,
             row,
             one,
             shown,

@@ -143,6 +143,25 @@ fn unreadable_answers_are_asked_again() {
 }
 
 #[test]
+fn a_card_counts_as_not_known_after_repeated_unreadable_answers() {
+    let deck = deck();
+    let mut store = store_for(&deck);
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    s.handle(Event::Answer("one".into()), t0()).unwrap();
+    s.handle(Event::Rate(None), t0()).unwrap();
+    for _ in 1..MAX_UNREADABLE {
+        let v = s.handle(Event::Answer("maybe".into()), t0()).unwrap();
+        assert!(matches!(v[0], View::Retry { .. }), "{v:?}");
+    }
+    let v = s.handle(Event::Answer("maybe".into()), t0()).unwrap();
+    let View::Feedback(f) = &v[0] else {
+        panic!("{v:?}")
+    };
+    assert_eq!((f.correct, f.proposed), (Some(false), Rating::Again));
+}
+
+#[test]
 fn undo_walks_back_to_the_start() {
     let deck = deck();
     let mut store = store_for(&deck);
