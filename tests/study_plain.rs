@@ -332,3 +332,16 @@ fn killing_the_process_keeps_every_graded_answer() {
     assert_eq!(env.card(NOW, "two")["reps"], 1);
     assert_eq!(env.card(NOW, "three")["reps"], 0);
 }
+
+/// `yes a | docket`: a script that answers the same line forever ends,
+/// because unreadable answers stop being re-asked and sessions are bounded.
+#[test]
+fn a_script_answering_forever_ends_with_a_summary() {
+    let env = Env::new();
+    let forever = "a\n".repeat(5000);
+    let out = env.study(NOW, &forever, &[]);
+    assert!(out.contains("counted as not known"), "{out}");
+    assert!(out.contains("session: "), "{out}");
+    let two = env.card(NOW, "two");
+    assert!(two["reps"].as_u64().unwrap() >= 1, "{two}");
+}

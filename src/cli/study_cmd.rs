@@ -38,6 +38,9 @@ use crate::store::SqliteStore;
 use crate::store::Store;
 use crate::store::SyncReport;
 
+/// Answer lines after which a session ends unless `--limit` says otherwise.
+pub const DEFAULT_ANSWER_LIMIT: u32 = 1000;
+
 /// Arguments of `docket study`.
 #[derive(Debug, Default, clap::Args)]
 pub struct StudyArgs {
@@ -60,9 +63,12 @@ pub struct StudyOptions {
     /// In line mode, read a rating line after each answer.
     #[arg(long)]
     pub rate: bool,
-    /// End the session after this many answer lines, retries included (so `yes a | docket --limit 50` ends).
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
+    /// End the session after this many answer lines, retries included. The
+    /// default bounds a script that answers forever (`yes a | docket`):
+    /// failed cards come back within the learn-ahead window, so such a
+    /// session would otherwise never run out of cards.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ANSWER_LIMIT)]
+    pub limit: u32,
     /// Scheduling options.
     #[command(flatten)]
     pub sched: SchedArgs,
@@ -500,7 +506,13 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         let (mut session, views) =
             Session::start(&mut store, source.as_ref(), sched, seed, clock.now())?;
         first.extend(views);
-        if frontend::drive(&mut session, fe.as_mut(), &clock, first, args.options.limit)? {
+        if frontend::drive(
+            &mut session,
+            fe.as_mut(),
+            &clock,
+            first,
+            Some(args.options.limit),
+        )? {
             break;
         }
     }
