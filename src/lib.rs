@@ -18,10 +18,15 @@
 pub mod bundled;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod deck;
 pub mod diagnostic;
+pub mod frontend;
 pub mod grade;
 pub mod interop;
 pub mod quiz;
+pub mod schedule;
+pub mod session;
+pub mod store;
 
 pub use cli::run;

@@ -13,6 +13,9 @@ pub struct Args {
     /// What to do; with none, study the bundled case deck.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Study options for `docket` alone (the bundled deck).
+    #[command(flatten)]
+    pub study: super::study_cmd::StudyOptions,
 }
 
 /// The subcommands.
@@ -24,6 +27,16 @@ pub enum Command {
     Import(super::import_cmd::ImportArgs),
     /// Export a deck as Anki .apkg, CSV/TSV, GIFT or a Markdown study sheet.
     Export(super::export_cmd::ExportArgs),
+    /// Study decks with spaced repetition (FSRS); progress is saved after every answer.
+    Study(super::study_cmd::StudyArgs),
+    /// List each card's scheduling state.
+    Cards(super::cards_cmd::CardsArgs),
+    /// Show due counts and recent retention.
+    Stats(super::stats_cmd::StatsArgs),
+    /// Start one card over (its history is kept).
+    Reset(super::reset_cmd::ResetArgs),
+    /// Show or change scheduling settings (per user, or per deck with --deck).
+    Config(super::config_cmd::ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
     Quiz(super::quiz_cmd::QuizArgs),
 }

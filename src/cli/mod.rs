@@ -3,10 +3,15 @@
 //! an exit code, printing any error exactly once.
 
 pub mod args;
+pub mod cards_cmd;
 pub mod check_cmd;
+pub mod config_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
 pub mod quiz_cmd;
+pub mod reset_cmd;
+pub mod stats_cmd;
+pub mod study_cmd;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -37,12 +42,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Check(c)) => check_cmd::run(&c),
         Some(Command::Import(a)) => import_cmd::run(&a),
         Some(Command::Export(a)) => export_cmd::run(&a),
+        Some(Command::Study(s)) => study_cmd::run(&s),
+        Some(Command::Cards(c)) => cards_cmd::run(&c),
+        Some(Command::Stats(s)) => stats_cmd::run(&s),
+        Some(Command::Reset(r)) => reset_cmd::run(&r),
+        Some(Command::Config(c)) => config_cmd::run(&c),
+        None => study_cmd::run(&study_cmd::StudyArgs {
+            decks: Vec::new(),
+            options: args.study,
+        }),
         Some(Command::Quiz(q)) => quiz_cmd::run(&q),
-        None => {
-            use clap::CommandFactory;
-            let _ = Args::command().print_help();
-            Ok(EXIT_OK)
-        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,253 @@
+//! Whole-process benchmark of `docket study` on a generated collection:
+//! a 100,000-card deck and 1,000,000 review-log rows.
+//!
+//! Run: `cargo bench --bench study`. It writes the deck and the data
+//! directory under `target/bench-study/`, then measures, by driving the
+//! release binary in line mode through pipes with a fixed `DOCKET_NOW`:
+//!
+//! - the first run on the deck (parse, check and sync 100,000 cards);
+//! - cold start to first card shown, the deck unchanged since the last
+//!   run (process start → the first card's answer prompt on stdout);
+//! - answer-to-next-card latency: an answer line written → the next
+//!   card's prompt read, which includes grading, scheduling, the
+//!   committed transaction (review-log row + card state) and the pipe.
+
+use std::io::BufRead;
+use std::io::BufReader;
+use std::io::Write;
+use std::path::Path;
+use std::process::Child;
+use std::process::ChildStdin;
+use std::process::ChildStdout;
+use std::process::Command;
+use std::process::Stdio;
+use std::time::Duration;
+use std::time::Instant;
+
+const CARDS: usize = 100_000;
+const LOG_ROWS_PER_CARD: usize = 10;
+const NOW: &str = "2026-03-02T10:00:00+00:00";
+const NOW_MS: i64 = 1_772_445_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+fn deck_text() -> String {
+    let mut s = String::from(
+        "[deck]\nid = \"bench\"\ntitle = \"Benchmark\"\ndescription = \"Generated.\"\n",
+    );
+    for i in 0..CARDS {
+        s.push_str(&format!(
+            "\n[[card]]\nid = \"card-{i}\"\nkind = \"basic\"\n\
+             prompt = \"What is the code of item {i} in the generated benchmark collection?\"\n\
+             answer = \"a{i}\"\naccept = [\"code a{i}\"]\n\
+             explanation = \"Card {i} exists to measure docket on a large collection.\"\n\
+             topics = [\"bench\"]\n"
+        ));
+    }
+    s
+}
+
+fn docket(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_docket"));
+    c.env("DOCKET_DATA_DIR", data)
+        .env("DOCKET_NOW", NOW)
+        .env("NO_COLOR", "1");
+    c
+}
+
+struct Run {
+    child: Child,
+    stdin: ChildStdin,
+    out: BufReader<ChildStdout>,
+}
+
+impl Run {
+    fn start(data: &Path, deck: &Path, extra: &[&str]) -> Run {
+        let mut child = docket(data)
+            .args(["study", "--plain", "--no-fuzz", "--seed", "1"])
+            .args(extra)
+            .arg(deck)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run docket");
+        let stdin = child.stdin.take().unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        Run { child, stdin, out }
+    }
+
+    /// Reads up to the next answer prompt; returns the card id shown, or
+    /// None when the session ended.
+    fn next_card(&mut self) -> Option<String> {
+        let mut id = None;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.out.read_line(&mut line).unwrap() == 0 {
+                return None;
+            }
+            if line.starts_with('[') {
+                id = line.split("] ").nth(1).map(|s| s.trim().to_string());
+            }
+            if line.starts_with("answer (") {
+                return id;
+            }
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        // The session may have ended on its own (nothing left today).
+        let _ = writeln!(self.stdin, "{line}").and_then(|_| self.stdin.flush());
+    }
+
+    fn quit(mut self) {
+        self.send(":quit");
+        drop(self.stdin);
+        let _ = self.child.wait();
+    }
+}
+
+fn populate(data: &Path) {
+    let db = data.join("progress.sqlite3");
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut card = tx
+            .prepare(
+                "UPDATE cards SET phase = 2, stability = ?2, difficulty = ?3, due_ms = ?4,
+                   interval_days = ?5, last_review_ms = ?6, reps = ?7
+                 WHERE deck_id = 'bench' AND card_id = ?1",
+            )
+            .unwrap();
+        let mut log = tx
+            .prepare(
+                "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
+                   elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
+                   s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after)
+                 VALUES (?1, 'bench', ?2, 3, 1, 2, 2, ?3, ?4, ?3, ?5, ?6, 5.0, 0.9, ?6, 5.0, 0.9,
+                   4000, '', '{}', '{}')",
+            )
+            .unwrap();
+        // 90% of the cards are in review, with about 11 answers each in
+        // their log, all before today; about 1 in 8 is due or overdue.
+        let reviewed = CARDS / 10 * 9;
+        let rows_per_card = (CARDS * LOG_ROWS_PER_CARD) / reviewed + 1;
+        let mut rows = 0;
+        for i in 0..reviewed {
+            let id = format!("card-{i}");
+            let ivl = 1 + (i as i64 * 31) % 200;
+            let elapsed = 1 + (i as i64 * 7919) % (ivl + ivl / 7 + 1);
+            let due_day = ivl - elapsed;
+            let last = NOW_MS - elapsed * DAY_MS;
+            let stability = ivl as f64 * 1.1;
+            card.execute(rusqlite::params![
+                id,
+                stability,
+                5.0,
+                NOW_MS - NOW_MS.rem_euclid(DAY_MS) + 4 * 3_600_000 + due_day * DAY_MS,
+                ivl,
+                last,
+                rows_per_card as i64
+            ])
+            .unwrap();
+            for k in 0..rows_per_card {
+                if rows == CARDS * LOG_ROWS_PER_CARD {
+                    break;
+                }
+                let ts = last - (rows_per_card - k) as i64 * 7 * DAY_MS;
+                log.execute(rusqlite::params![
+                    ts,
+                    id,
+                    7,
+                    7 * 86_400,
+                    ts + 7 * DAY_MS,
+                    stability
+                ])
+                .unwrap();
+                rows += 1;
+            }
+        }
+    }
+    tx.commit().unwrap();
+    // No ANALYZE: docket never runs it, so real databases have no statistics.
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+}
+
+fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let pick = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name:<44} n={:<5} median {:>9.3} ms   p90 {:>9.3} ms   p99 {:>9.3} ms   min {:>8.3} ms",
+        v.len(),
+        pick(0.5).as_secs_f64() * 1e3,
+        pick(0.9).as_secs_f64() * 1e3,
+        pick(0.99).as_secs_f64() * 1e3,
+        v[0].as_secs_f64() * 1e3,
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return; // `cargo test --benches` only compiles this.
+    }
+    let dir = Path::new("target/bench-study");
+    let data = dir.join("data");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).unwrap();
+    let deck = dir.join("big.toml");
+    let text = deck_text();
+    std::fs::write(&deck, &text).unwrap();
+    println!(
+        "deck: {CARDS} cards, {:.1} MB; review log: {} rows",
+        text.len() as f64 / 1e6,
+        CARDS * LOG_ROWS_PER_CARD
+    );
+
+    // First run: parse, check and sync the whole deck.
+    let t = Instant::now();
+    let mut run = Run::start(&data, &deck, &[]);
+    run.next_card().expect("a first card");
+    let first = t.elapsed();
+    run.quit();
+    println!(
+        "first run on the deck (parse + check + sync): {:.0} ms",
+        first.as_secs_f64() * 1e3
+    );
+    // The file was just written: wait out the racy-mtime window once, then
+    // record its mtime with a second slow-path-free run.
+    std::thread::sleep(Duration::from_secs(3));
+    let t = Instant::now();
+    populate(&data);
+    println!(
+        "populated the review log in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    Run::start(&data, &deck, &[]).quit();
+
+    let mut cold = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let mut run = Run::start(&data, &deck, &[]);
+        run.next_card().expect("a first card");
+        cold.push(t.elapsed());
+        run.quit();
+    }
+    stats("cold start to first card (deck unchanged)", cold);
+
+    let mut run = Run::start(&data, &deck, &["--review-limit", "1000"]);
+    let mut id = run.next_card();
+    let mut lat = Vec::new();
+    while let Some(card) = id {
+        if lat.len() == 1000 {
+            break;
+        }
+        let n = card.trim_start_matches("card-");
+        let t = Instant::now();
+        run.send(&format!("a{n}"));
+        id = run.next_card();
+        lat.push(t.elapsed());
+    }
+    run.quit();
+    stats("answer to next card (incl. commit)", lat);
+}

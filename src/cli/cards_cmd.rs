@@ -1,0 +1,79 @@
+//! `docket cards [DECK] [--json]`: each card's scheduling state.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::EXIT_OK;
+use super::study_cmd::prepare;
+use crate::clock::Clock;
+use crate::clock::Now;
+use crate::store::Store;
+
+/// Arguments of `docket cards`.
+#[derive(Debug, clap::Args)]
+pub struct CardsArgs {
+    /// Deck file; none lists the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `docket cards`.
+pub fn run(args: &CardsArgs) -> anyhow::Result<u8> {
+    let paths: Vec<PathBuf> = args.deck.iter().cloned().collect();
+    let p = match prepare(&paths) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let now = p.clock.now();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for d in &p.decks {
+        let deck_id = &d.meta().id;
+        for row in p.store.cards(deck_id)? {
+            let s = &row.state;
+            let due =
+                (s.phase != crate::schedule::Phase::New).then(|| Now::rfc3339(now.at(s.due_ms)));
+            let id = crate::session::clean::clean(&row.card_id);
+            let result = if args.json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({
+                        "deck": deck_id, "card": id, "state": s.phase.name(), "due": due,
+                        "stability": s.stability, "difficulty": s.difficulty, "reps": s.reps,
+                        "lapses": s.lapses, "suspended": row.suspended,
+                        "buried": row.buried_until_ms > now.ms, "in_deck": row.present,
+                        "changed": row.changed_since_answered(),
+                    })
+                )
+            } else {
+                writeln!(
+                    out,
+                    "{:<32} {:<10} {:<25} S={:<8.2} D={:<5.2} reps={:<3} lapses={}{}{}",
+                    id,
+                    s.phase.name(),
+                    due.as_deref().unwrap_or("-"),
+                    s.stability,
+                    s.difficulty,
+                    s.reps,
+                    s.lapses,
+                    if row.suspended { " suspended" } else { "" },
+                    if row.present {
+                        ""
+                    } else {
+                        " (removed from deck)"
+                    },
+                )
+            };
+            if let Err(e) = result {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Ok(EXIT_OK);
+                }
+                return Err(e.into());
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,157 @@
+//! Time as a value. The clock is read at the edge (the frontend loop) and
+//! passed inward as a [`Now`]; `DOCKET_NOW` (RFC 3339) fixes it for tests
+//! and simulations. Days are local days that start at a day-start hour
+//! (4 am by default, as in Anki), not 24-hour periods.
+
+use chrono::DateTime;
+use chrono::FixedOffset;
+use chrono::Local;
+use chrono::Offset;
+
+/// The environment variable that fixes "now".
+pub const NOW_ENV: &str = "DOCKET_NOW";
+
+/// Default hour at which a new study day starts (local time).
+pub const DEFAULT_DAY_START_HOUR: u32 = 4;
+
+/// A source of the current time.
+pub trait Clock {
+    /// The current instant.
+    fn now(&self) -> Now;
+}
+
+/// An instant with the local UTC offset it is seen in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// Milliseconds since the Unix epoch.
+    pub ms: i64,
+    /// Local offset east of UTC, in seconds.
+    pub offset_secs: i32,
+}
+
+impl Now {
+    /// An instant from an RFC 3339 text such as `2026-01-05T09:00:00+01:00`.
+    pub fn parse(text: &str) -> Result<Now, String> {
+        let t = DateTime::parse_from_rfc3339(text.trim())
+            .map_err(|e| format!("`{text}` is not an RFC 3339 time ({e})"))?;
+        Ok(Now {
+            ms: t.timestamp_millis(),
+            offset_secs: t.offset().local_minus_utc(),
+        })
+    }
+
+    /// The same offset, another instant.
+    pub fn at(self, ms: i64) -> Now {
+        Now { ms, ..self }
+    }
+
+    /// This instant plus some seconds.
+    pub fn plus_secs(self, secs: i64) -> Now {
+        self.at(self.ms + secs * 1000)
+    }
+
+    /// As RFC 3339 in its own offset.
+    pub fn rfc3339(self) -> String {
+        let offset = FixedOffset::east_opt(self.offset_secs)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
+        DateTime::from_timestamp_millis(self.ms)
+            .map(|t| t.with_timezone(&offset).to_rfc3339())
+            .unwrap_or_else(|| self.ms.to_string())
+    }
+}
+
+/// Local day numbers against a day-start hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    /// Local offset, seconds east of UTC.
+    pub offset_secs: i32,
+    /// Hour (0–23) at which a day begins.
+    pub start_hour: u32,
+}
+
+impl Days {
+    /// Day arithmetic in the offset of `now`.
+    pub fn new(now: Now, start_hour: u32) -> Days {
+        Days {
+            offset_secs: now.offset_secs,
+            start_hour: start_hour.min(23),
+        }
+    }
+
+    fn shift_ms(self) -> i64 {
+        (self.offset_secs as i64 - self.start_hour as i64 * 3600) * 1000
+    }
+
+    /// The study day an instant falls in.
+    pub fn day_of(self, ms: i64) -> i64 {
+        (ms + self.shift_ms()).div_euclid(86_400_000)
+    }
+
+    /// The instant a study day starts.
+    pub fn start_of(self, day: i64) -> i64 {
+        day * 86_400_000 - self.shift_ms()
+    }
+
+    /// Whole study days from `earlier` to `later` (0 on the same day).
+    pub fn elapsed(self, earlier_ms: i64, later_ms: i64) -> u32 {
+        (self.day_of(later_ms) - self.day_of(earlier_ms)).clamp(0, u32::MAX as i64) as u32
+    }
+}
+
+/// The system clock, or the fixed time in `DOCKET_NOW`.
+#[derive(Debug, Clone, Copy)]
+pub enum SystemClock {
+    /// Real time.
+    Real,
+    /// A fixed instant.
+    Fixed(Now),
+}
+
+impl SystemClock {
+    /// Reads `DOCKET_NOW`; an unreadable value is an error, not a silent fallback.
+    pub fn from_env() -> Result<SystemClock, String> {
+        match std::env::var(NOW_ENV) {
+            Ok(v) if !v.trim().is_empty() => Ok(SystemClock::Fixed(
+                Now::parse(&v).map_err(|e| format!("{NOW_ENV}: {e}"))?,
+            )),
+            _ => Ok(SystemClock::Real),
+        }
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Now {
+        match self {
+            SystemClock::Fixed(n) => *n,
+            SystemClock::Real => {
+                let t = Local::now();
+                Now {
+                    ms: t.timestamp_millis(),
+                    offset_secs: t.offset().fix().local_minus_utc(),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_turn_at_the_day_start_hour() {
+        let now = Now::parse("2026-01-05T03:59:00+02:00").unwrap();
+        let days = Days::new(now, 4);
+        let later = Now::parse("2026-01-05T04:00:00+02:00").unwrap();
+        assert_eq!(days.day_of(later.ms) - days.day_of(now.ms), 1);
+        assert_eq!(days.elapsed(now.ms, later.ms), 1);
+        assert_eq!(days.start_of(days.day_of(later.ms)), later.ms);
+        let evening = Now::parse("2026-01-05T23:00:00+02:00").unwrap();
+        assert_eq!(days.elapsed(later.ms, evening.ms), 0);
+    }
+
+    #[test]
+    fn bad_now_is_an_error() {
+        assert!(Now::parse("yesterday").is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! The JSON-lines protocol for other programs and UIs (`--json`), as
+//! documented in `docs/protocol.md`: one view object per output line, one
+//! event object per input line.
+
+use std::io;
+use std::io::BufRead;
+use std::io::Write;
+
+use serde::Deserialize;
+
+use super::Frontend;
+use crate::schedule::Rating;
+use crate::session::Awaiting;
+use crate::session::Event;
+use crate::session::View;
+
+/// An input line.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum Input {
+    Answer {
+        text: String,
+    },
+    Reveal,
+    Rate {
+        #[serde(default)]
+        rating: Option<RatingIn>,
+    },
+    Undo,
+    Suspend,
+    Bury,
+    Quit,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RatingIn {
+    Number(u8),
+    Name(Rating),
+}
+
+/// The JSON-lines frontend.
+pub struct Json<R, W> {
+    input: R,
+    out: W,
+}
+
+impl<R: BufRead, W: Write> Json<R, W> {
+    /// Reads events from `input`, writes views to `out`.
+    pub fn new(input: R, out: W) -> Self {
+        Json { input, out }
+    }
+
+    fn error(&mut self, message: String) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}",
+            serde_json::json!({"type": "error", "message": message})
+        )?;
+        self.out.flush()
+    }
+}
+
+impl<R: BufRead, W: Write> Frontend for Json<R, W> {
+    fn show(&mut self, view: &View) -> io::Result<()> {
+        let line = serde_json::to_string(view).map_err(io::Error::other)?;
+        writeln!(self.out, "{line}")?;
+        self.out.flush()
+    }
+
+    fn read(&mut self, _awaiting: Awaiting) -> io::Result<Option<Event>> {
+        loop {
+            let mut buf = String::new();
+            if self.input.read_line(&mut buf)? == 0 {
+                return Ok(None);
+            }
+            if buf.trim().is_empty() {
+                continue;
+            }
+            let event = match serde_json::from_str::<Input>(&buf) {
+                Ok(Input::Answer { text }) => Event::Answer(text),
+                Ok(Input::Reveal) => Event::Reveal,
+                Ok(Input::Rate { rating: None }) => Event::Rate(None),
+                Ok(Input::Rate {
+                    rating: Some(RatingIn::Name(r)),
+                }) => Event::Rate(Some(r)),
+                Ok(Input::Rate {
+                    rating: Some(RatingIn::Number(n)),
+                }) => match Rating::from_number(n) {
+                    Some(r) => Event::Rate(Some(r)),
+                    None => {
+                        self.error(format!("rating {n} is not 1-4"))?;
+                        continue;
+                    }
+                },
+                Ok(Input::Undo) => Event::Undo,
+                Ok(Input::Suspend) => Event::Suspend,
+                Ok(Input::Bury) => Event::Bury,
+                Ok(Input::Quit) => Event::Quit,
+                Err(e) => {
+                    self.error(format!("unreadable event: {e}"))?;
+                    continue;
+                }
+            };
+            return Ok(Some(event));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Stage 5 of the data flow: frontends draw [`View`]s and read
+//! [`Event`]s; [`drive`] runs a session through one. The interactive
+//! terminal ([`tty`]), line mode for pipes and scripts ([`plain`]) and the
+//! JSON-lines protocol ([`json`], see `docs/protocol.md`) are
+//! interchangeable.
+
+pub mod json;
+pub mod plain;
+pub mod tty;
+
+use std::io;
+
+use crate::clock::Clock;
+use crate::session::Awaiting;
+use crate::session::Event;
+use crate::session::Session;
+use crate::session::SessionError;
+use crate::session::View;
+
+/// A way of showing views and reading events.
+pub trait Frontend {
+    /// Draws one view.
+    fn show(&mut self, view: &View) -> io::Result<()>;
+    /// Reads the next event; `None` at end of input (treated as quit).
+    fn read(&mut self, awaiting: Awaiting) -> io::Result<Option<Event>>;
+}
+
+/// What ended a driven session.
+#[derive(Debug, thiserror::Error)]
+pub enum DriveError {
+    /// The session failed (store or scheduler).
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// Reading or writing the terminal failed.
+    #[error("terminal: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Runs a session to its end: shows `first`, then alternates reading an
+/// event and showing what the session answers. End of input quits.
+/// `limit` ends the session after that many answers. Returns whether
+/// the session was ended early (quit or limit) rather than by finishing
+/// the queue.
+pub fn drive(
+    session: &mut Session<'_>,
+    frontend: &mut dyn Frontend,
+    clock: &dyn Clock,
+    first: Vec<View>,
+    limit: Option<u32>,
+) -> Result<bool, DriveError> {
+    let mut quit = false;
+    let mut answers = 0u32;
+    for v in &first {
+        frontend.show(v)?;
+    }
+    while !session.is_finished() {
+        let awaiting = session.awaiting();
+        if awaiting == Awaiting::Answer && limit.is_some_and(|l| answers >= l) {
+            for v in session.handle(Event::Quit, clock.now())? {
+                frontend.show(&v)?;
+            }
+            return Ok(true);
+        }
+        let event = match frontend.read(awaiting) {
+            Ok(Some(e)) => e,
+            Ok(None) => Event::Quit,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Event::Quit,
+            Err(e) => {
+                // Still close the session so its summary is stored.
+                let _ = session.handle(Event::Quit, clock.now());
+                return Err(e.into());
+            }
+        };
+        quit = event == Event::Quit;
+        if matches!(event, Event::Answer(_) | Event::Reveal) {
+            answers += 1;
+        }
+        for v in session.handle(event, clock.now())? {
+            match frontend.show(&v) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    session.handle(Event::Quit, clock.now())?;
+                    return Ok(true);
+                }
+                other => other?,
+            }
+        }
+    }
+    Ok(quit)
+}
+
+/// Reads a `:command` line into an event.
+pub fn command(line: &str) -> Option<Result<Event, String>> {
+    let cmd = line.trim().strip_prefix(':')?;
+    Some(match cmd.trim() {
+        "u" | "undo" => Ok(Event::Undo),
+        "s" | "suspend" => Ok(Event::Suspend),
+        "b" | "bury" => Ok(Event::Bury),
+        "q" | "quit" => Ok(Event::Quit),
+        "r" | "reveal" => Ok(Event::Reveal),
+        other => Err(format!(
+            "unknown command `:{other}`; use :undo, :suspend, :bury, :reveal or :quit"
+        )),
+    })
+}
+
+/// Formats milliseconds as `m:ss`.
+pub fn minutes(ms: i64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
+}

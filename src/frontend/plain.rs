@@ -1,0 +1,177 @@
+//! Line mode: for pipes, scripts and screen readers. No colour and no
+//! escape sequences. Each card reads one line, the answer; the proposed
+//! rating is applied unless `--rate` asks for a rating line too. Lines
+//! starting with `:` are commands (`:undo`, `:suspend`, `:bury`,
+//! `:reveal`, `:quit`); any other line is an answer.
+
+use std::io;
+use std::io::BufRead;
+use std::io::Write;
+
+use super::Frontend;
+use super::command;
+use super::minutes;
+use crate::schedule::Rating;
+use crate::session::Awaiting;
+use crate::session::Event;
+use crate::session::View;
+
+/// The line-mode frontend.
+pub struct Plain<R, W> {
+    input: R,
+    out: W,
+    ask_rating: bool,
+}
+
+impl<R: BufRead, W: Write> Plain<R, W> {
+    /// Reads from `input`, writes to `out`; `ask_rating` is `--rate`.
+    pub fn new(input: R, out: W, ask_rating: bool) -> Self {
+        Plain {
+            input,
+            out,
+            ask_rating,
+        }
+    }
+
+    fn line(&mut self) -> io::Result<Option<String>> {
+        let mut buf = String::new();
+        if self.input.read_line(&mut buf)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(buf.trim_end_matches(['\n', '\r']).to_string()))
+    }
+}
+
+/// Writes a view as plain text.
+pub fn render(out: &mut dyn Write, view: &View) -> io::Result<()> {
+    match view {
+        View::Card(c) => {
+            let r = c.remaining;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "[{} new, {} learning, {} review] {}{}",
+                r.new,
+                r.learning,
+                r.review,
+                c.card_id,
+                if c.changed {
+                    " (changed since last time)"
+                } else {
+                    ""
+                }
+            )?;
+            writeln!(out, "{}", c.prompt)?;
+            for o in &c.options {
+                writeln!(out, "  {}) {}", o.label, o.text)?;
+            }
+            writeln!(out, "answer ({}):", c.hint)?;
+        }
+        View::Feedback(f) => {
+            match f.correct {
+                Some(true) => writeln!(out, "right")?,
+                Some(false) => writeln!(out, "wrong")?,
+                None => {}
+            }
+            if let Some(n) = &f.note {
+                writeln!(out, "note: {n}")?;
+            }
+            writeln!(out, "answer: {}", f.expected)?;
+            if f.expected_response != f.expected {
+                writeln!(out, "type: {}", f.expected_response)?;
+            }
+            if let Some(e) = &f.explanation {
+                writeln!(out, "why: {e}")?;
+            }
+            for e in &f.evidence {
+                let mut src = e.title.clone();
+                for extra in [&e.publisher, &e.date].into_iter().flatten() {
+                    src.push_str(", ");
+                    src.push_str(extra);
+                }
+                match &e.quote {
+                    Some(q) => writeln!(out, "source: \"{q}\" ({src})")?,
+                    None => writeln!(out, "source: {src}")?,
+                }
+            }
+            if let Some(d) = &f.differs {
+                writeln!(out, "differs: {d}")?;
+            }
+            let i = &f.intervals;
+            writeln!(
+                out,
+                "rating: {} (again {}, hard {}, good {}, easy {})",
+                f.proposed.name(),
+                i[0],
+                i[1],
+                i[2],
+                i[3]
+            )?;
+        }
+        View::Retry { message } => writeln!(out, "? {message}; try again")?,
+        View::Notice { message } => writeln!(out, "* {message}")?,
+        View::Finished(s) => {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "session: {} seen, {} correct, {}; left today: {} new, {} learning, {} review",
+                s.seen,
+                s.correct,
+                minutes(s.elapsed_ms),
+                s.remaining.new,
+                s.remaining.learning,
+                s.remaining.review
+            )?;
+            match &s.next_due {
+                Some(d) => writeln!(out, "next due: {d}")?,
+                None => writeln!(out, "next due: nothing scheduled")?,
+            }
+        }
+    }
+    Ok(())
+}
+
+impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
+    fn show(&mut self, view: &View) -> io::Result<()> {
+        render(&mut self.out, view)?;
+        self.out.flush()
+    }
+
+    fn read(&mut self, awaiting: Awaiting) -> io::Result<Option<Event>> {
+        loop {
+            if awaiting == (Awaiting::Rating { saved: true }) && !self.ask_rating {
+                return Ok(Some(Event::Rate(None)));
+            }
+            if let Awaiting::Rating { .. } = awaiting {
+                writeln!(
+                    self.out,
+                    "rate (Enter accepts, 1 again, 2 hard, 3 good, 4 easy):"
+                )?;
+                self.out.flush()?;
+            }
+            let Some(line) = self.line()? else {
+                return Ok(None);
+            };
+            if let Some(cmd) = command(&line) {
+                match cmd {
+                    Ok(e) => return Ok(Some(e)),
+                    Err(msg) => {
+                        writeln!(self.out, "? {msg}")?;
+                        continue;
+                    }
+                }
+            }
+            match awaiting {
+                Awaiting::Answer => return Ok(Some(Event::Answer(line))),
+                Awaiting::Rating { .. } if line.trim().is_empty() => {
+                    return Ok(Some(Event::Rate(None)));
+                }
+                Awaiting::Rating { .. } => match Rating::parse(&line) {
+                    Some(r) => return Ok(Some(Event::Rate(Some(r)))),
+                    None => writeln!(self.out, "? rate with 1-4 or Enter")?,
+                },
+                Awaiting::Nothing => return Ok(None),
+            }
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Stage 4 of the data flow: the study session, a UI-agnostic state
+//! machine. A frontend feeds it [`Event`]s with the current time and draws
+//! the [`View`]s it returns; the session asks the queue for cards, the
+//! grader for verdicts, the scheduler for next states, and saves every
+//! answer through the [`Store`] at once (so quitting or being killed loses
+//! nothing already answered). No terminal, no SQL.
+
+pub mod cards;
+pub mod clean;
+pub mod event;
+pub mod view;
+
+use crate::clock::Now;
+use crate::grade;
+use crate::grade::Presentation;
+use crate::schedule::NextStates;
+use crate::schedule::Rating;
+use crate::schedule::Scheduler;
+use crate::schedule::card_seed;
+use crate::schedule::queue::Queue;
+use crate::schedule::queue::QueueSource;
+use crate::store::Answer;
+use crate::store::CardRow;
+use crate::store::Store;
+use crate::store::StoreError;
+
+#[cfg(test)]
+mod tests;
+
+pub use cards::CardSource;
+pub use cards::OneCard;
+pub use event::Event;
+pub use view::View;
+
+/// Anki caps the recorded answer time at 60 s.
+pub const MAX_ANSWER_MS: i64 = 60_000;
+
+/// What can stop a session.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// FSRS failed.
+    #[error(transparent)]
+    Scheduler(#[from] crate::schedule::states::SchedulerError),
+}
+
+type Result<T> = std::result::Result<T, SessionError>;
+
+#[derive(Debug, Clone)]
+struct Current {
+    row: CardRow,
+    one: OneCard,
+    shown: Presentation,
+    next: NextStates,
+    shown_ms: i64,
+    /// Responses in a form this card cannot read, so far.
+    unreadable: u32,
+}
+
+/// After this many unreadable responses to one card the card counts as not
+/// known, so that a script feeding the same line forever (`yes a | docket`)
+/// moves on instead of looping on one card.
+pub const MAX_UNREADABLE: u32 = 3;
+
+#[derive(Debug, Clone)]
+enum Phase {
+    Asking(Current),
+    Revealed(Current),
+    Answered {
+        current: Current,
+        log_id: i64,
+        applied: Rating,
+        correct: bool,
+    },
+    Finished,
+}
+
+/// What the session waits for next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Awaiting {
+    /// An answer (or reveal) to the card shown.
+    Answer,
+    /// A rating; `saved` when the proposed one is already stored.
+    Rating {
+        /// Whether the proposal is already saved.
+        saved: bool,
+    },
+    /// Nothing: the session is over.
+    Nothing,
+}
+
+#[derive(Debug, Clone)]
+struct Done {
+    log_id: i64,
+    correct: bool,
+}
+
+/// One study session over one deck.
+pub struct Session<'a> {
+    store: &'a mut dyn Store,
+    cards: &'a dyn CardSource,
+    queue: Queue,
+    sched: Scheduler,
+    seed: u64,
+    session_id: i64,
+    started_ms: i64,
+    phase: Phase,
+    history: Vec<Done>,
+    last_card: Option<String>,
+}
+
+impl<'a> Session<'a> {
+    /// Starts a session and returns it with the first views. The deck must
+    /// already be synced into the store.
+    pub fn start(
+        store: &'a mut dyn Store,
+        cards: &'a dyn CardSource,
+        sched: Scheduler,
+        seed: u64,
+        now: Now,
+    ) -> Result<(Session<'a>, Vec<View>)> {
+        let session_id = store.start_session(&cards.meta().id, now.ms)?;
+        let queue = Queue::build(&*store, &cards.meta().id, &sched, now)?;
+        let mut s = Session {
+            store,
+            cards,
+            queue,
+            sched,
+            seed,
+            session_id,
+            started_ms: now.ms,
+            phase: Phase::Finished,
+            history: Vec::new(),
+            last_card: None,
+        };
+        let first = s.advance(now)?;
+        Ok((s, vec![first]))
+    }
+
+    /// Whether the session has ended.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Finished)
+    }
+
+    /// What the session waits for.
+    pub fn awaiting(&self) -> Awaiting {
+        match self.phase {
+            Phase::Asking(_) => Awaiting::Answer,
+            Phase::Answered { .. } => Awaiting::Rating { saved: true },
+            Phase::Revealed(_) => Awaiting::Rating { saved: false },
+            Phase::Finished => Awaiting::Nothing,
+        }
+    }
+
+    fn deck_id(&self) -> &'a str {
+        &self.cards.meta().id
+    }
+
+    /// Handles one event at `now`. An answer refused as stale (another
+    /// session answered the card meanwhile) rebuilds the queue.
+    pub fn handle(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
+        match self.handle_inner(event, now) {
+            Err(SessionError::Store(StoreError::Stale(id))) => {
+                self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+                self.last_card = None;
+                Ok(vec![
+                    View::Notice {
+                        message: format!(
+                            "`{}` was answered elsewhere meanwhile; not saved",
+                            clean::clean(&id)
+                        ),
+                    },
+                    self.advance(now)?,
+                ])
+            }
+            other => other,
+        }
+    }
+
+    fn handle_inner(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        match (event, phase) {
+            (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
+            (Event::Quit, _) => Ok(vec![self.finish(now)?]),
+            (Event::Undo, phase) => self.undo(phase, now),
+            (e @ (Event::Suspend | Event::Bury), phase) => {
+                let Some(current) = self.current_of(&phase).cloned() else {
+                    self.phase = phase;
+                    return Ok(vec![]);
+                };
+                let card_id = current.row.card_id.clone();
+                let message = if e == Event::Suspend {
+                    self.store.set_suspended(self.deck_id(), &card_id, true)?;
+                    format!("suspended `{}`", clean::clean(&card_id))
+                } else {
+                    let days = self.sched.days(now);
+                    let tomorrow = days.start_of(days.day_of(now.ms) + 1);
+                    self.store
+                        .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
+                    format!("buried `{}` until tomorrow", clean::clean(&card_id))
+                };
+                self.queue.remove(&card_id);
+                self.last_card = Some(card_id);
+                Ok(vec![View::Notice { message }, self.advance(now)?])
+            }
+            (Event::Answer(text), Phase::Asking(mut current)) => {
+                let g = match grade::grade(&current.one.card, &current.shown, &text) {
+                    Err(e) if current.unreadable + 1 < MAX_UNREADABLE => {
+                        current.unreadable += 1;
+                        self.phase = Phase::Asking(current);
+                        return Ok(vec![View::Retry {
+                            message: clean::clean(&e.0),
+                        }]);
+                    }
+                    Err(e) => grade::Grade {
+                        correct: false,
+                        closeness: 0.0,
+                        note: Some(format!(
+                            "counted as not known after {MAX_UNREADABLE} unreadable answers ({})",
+                            clean::clean(&e.0)
+                        )),
+                    },
+                    Ok(g) => g,
+                };
+                let card = &current.one.card;
+                let proposed = if g.correct {
+                    Rating::Good
+                } else {
+                    Rating::Again
+                };
+                let log_id = self.record(&current, proposed, now)?;
+                let fb = view::feedback_view(
+                    &current.one.sources,
+                    card,
+                    &current.shown,
+                    Some((&g, &text)),
+                    proposed,
+                    true,
+                    &current.next,
+                );
+                self.history.push(Done {
+                    log_id,
+                    correct: g.correct,
+                });
+                let mut views = vec![View::Feedback(fb)];
+                let after = current.next.get(proposed);
+                if after.lapses > current.row.state.lapses
+                    && crate::schedule::leech::is_leech(
+                        after.lapses,
+                        crate::schedule::leech::DEFAULT_LEECH_THRESHOLD,
+                    )
+                {
+                    views.push(View::Notice {
+                        message: format!(
+                            "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
+                            clean::clean(&current.row.card_id),
+                            after.lapses
+                        ),
+                    });
+                }
+                self.phase = Phase::Answered {
+                    current,
+                    log_id,
+                    applied: proposed,
+                    correct: g.correct,
+                };
+                Ok(views)
+            }
+            (Event::Reveal, Phase::Asking(current)) => {
+                let fb = view::feedback_view(
+                    &current.one.sources,
+                    &current.one.card,
+                    &current.shown,
+                    None,
+                    Rating::Good,
+                    false,
+                    &current.next,
+                );
+                self.phase = Phase::Revealed(current);
+                Ok(vec![View::Feedback(fb)])
+            }
+            (Event::Rate(_), phase @ Phase::Asking(_)) => {
+                self.phase = phase;
+                Ok(vec![View::Retry {
+                    message: "answer the card first".into(),
+                }])
+            }
+            (Event::Rate(r), Phase::Revealed(current)) => {
+                let rating = r.unwrap_or(Rating::Good);
+                let log_id = self.record(&current, rating, now)?;
+                self.history.push(Done {
+                    log_id,
+                    correct: rating != Rating::Again,
+                });
+                self.last_card = Some(current.row.card_id.clone());
+                self.queue.answered(current.row, current.next.get(rating));
+                Ok(vec![self.advance(now)?])
+            }
+            (
+                Event::Rate(r),
+                Phase::Answered {
+                    current,
+                    log_id,
+                    applied,
+                    correct,
+                },
+            ) => {
+                let mut rating = applied;
+                if let Some(r) = r.filter(|&r| r != applied) {
+                    self.store.undo(log_id)?;
+                    self.history.pop();
+                    let new_id = self.record(&current, r, now)?;
+                    self.history.push(Done {
+                        log_id: new_id,
+                        correct,
+                    });
+                    rating = r;
+                }
+                self.last_card = Some(current.row.card_id.clone());
+                self.queue.answered(current.row, current.next.get(rating));
+                Ok(vec![self.advance(now)?])
+            }
+            (Event::Answer(_) | Event::Reveal, phase) => {
+                self.phase = phase;
+                Ok(vec![View::Retry {
+                    message: "rate the card first (Enter accepts the proposal)".into(),
+                }])
+            }
+        }
+    }
+
+    fn current_of<'p>(&self, phase: &'p Phase) -> Option<&'p Current> {
+        match phase {
+            Phase::Asking(c) | Phase::Revealed(c) => Some(c),
+            Phase::Answered { current, .. } => Some(current),
+            Phase::Finished => None,
+        }
+    }
+
+    fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
+        let after = c.next.get(rating);
+        let r_after = self.sched.retrievability(&after, now.at(after.due_ms));
+        let card = &c.one.card;
+        let answer = Answer {
+            deck_id: self.deck_id().to_string(),
+            card_id: c.row.card_id.clone(),
+            ts_ms: now.ms,
+            rating: Some(rating),
+            kind: c.next.kind,
+            before: c.next.before,
+            after,
+            elapsed_days: c.next.elapsed_days,
+            elapsed_secs: c.next.elapsed_secs,
+            r_before: c.next.retrievability,
+            r_after,
+            duration_ms: (now.ms - c.shown_ms).clamp(0, MAX_ANSWER_MS),
+            content_hash: card.content_hash(),
+            session_id: Some(self.session_id),
+        };
+        Ok(self.store.record(&answer)?)
+    }
+
+    fn undo(&mut self, phase: Phase, now: Now) -> Result<Vec<View>> {
+        let Some(done) = self.history.pop() else {
+            self.phase = phase;
+            return Ok(vec![View::Notice {
+                message: "nothing to undo in this session".into(),
+            }]);
+        };
+        let answer = match self.store.undo(done.log_id) {
+            Ok(a) => a,
+            Err(e) => {
+                self.phase = phase;
+                return Ok(vec![View::Notice {
+                    message: format!("cannot undo: {e}"),
+                }]);
+            }
+        };
+        let Some(row) = self.store.card(self.deck_id(), &answer.card_id)? else {
+            return Ok(vec![self.advance(now)?]);
+        };
+        let message = format!("undid the answer to `{}`", clean::clean(&row.card_id));
+        self.last_card = None;
+        self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+        let shown = match self.cards.card(&*self.store, &row.card_id) {
+            Some(one) => self.show(row, one, QueueSource::Learning, now)?,
+            None => self.advance(now)?,
+        };
+        Ok(vec![View::Notice { message }, shown])
+    }
+
+    /// Picks the next card and shows it, or finishes.
+    fn advance(&mut self, now: Now) -> Result<View> {
+        loop {
+            let Some((row, source)) = self
+                .queue
+                .next(now, self.last_card.as_deref())
+                .map(|(r, s)| (r.clone(), s))
+            else {
+                return self.finish(now);
+            };
+            match self.cards.card(&*self.store, &row.card_id) {
+                Some(one) => return self.show(row, one, source, now),
+                // Not readable from this deck any more: skip it this session.
+                None => self.queue.remove(&row.card_id),
+            }
+        }
+    }
+
+    fn show(&mut self, row: CardRow, one: OneCard, source: QueueSource, now: Now) -> Result<View> {
+        let cseed = card_seed(self.deck_id(), &one.card.id);
+        let next = self.sched.next_states(&row.state, now, cseed)?;
+        let shown = grade::present(&one.card, Some(cseed ^ self.seed ^ row.state.reps as u64));
+        let v = view::card_view(
+            &one.card,
+            &shown,
+            row.changed_since_answered(),
+            source,
+            self.queue.counts(),
+        );
+        self.phase = Phase::Asking(Current {
+            unreadable: 0,
+            row,
+            one,
+            shown,
+            next,
+            shown_ms: now.ms,
+        });
+        Ok(View::Card(v))
+    }
+
+    fn finish(&mut self, now: Now) -> Result<View> {
+        self.phase = Phase::Finished;
+        let s = self.summary(now)?;
+        self.store
+            .end_session(self.session_id, now.ms, s.seen, s.correct)?;
+        Ok(View::Finished(s))
+    }
+
+    /// The session so far.
+    pub fn summary(&self, now: Now) -> Result<view::Summary> {
+        let next_due = self
+            .store
+            .next_due(self.deck_id())?
+            .map(|ms| now.at(ms).rfc3339());
+        Ok(view::Summary {
+            seen: self.history.len() as u32,
+            correct: self.history.iter().filter(|d| d.correct).count() as u32,
+            elapsed_ms: (now.ms - self.started_ms).max(0),
+            next_due,
+            remaining: self.queue.counts(),
+        })
+    }
+}

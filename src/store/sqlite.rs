@@ -1,0 +1,757 @@
+//! [`SqliteStore`]: the [`Store`] in a SQLite file (rusqlite, bundled).
+//! WAL mode; every answer, undo and sync is one transaction; answers are
+//! checked against the card's current state inside that transaction.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use rusqlite::OptionalExtension;
+use rusqlite::Row;
+use rusqlite::params;
+
+use super::Answer;
+use super::CardRow;
+use super::DeckCard;
+use super::DeckFile;
+use super::LogEntry;
+use super::Store;
+use super::StoreError;
+use super::StoreResult;
+use super::StudiedCounts;
+use super::SyncReport;
+use super::migrate;
+use crate::schedule::CardState;
+use crate::schedule::Phase;
+use crate::schedule::Rating;
+use crate::schedule::ReviewKind;
+
+const CARD_COLUMNS: &str = "card_id, position, present, content_hash, answered_hash, phase, step, \
+     stability, difficulty, due_ms, interval_days, last_review_ms, reps, lapses, suspended, buried_until_ms";
+
+const LOG_COLUMNS: &str = "id, ts_ms, deck_id, card_id, rating, kind, elapsed_days, elapsed_secs, \
+     r_before, r_after, duration_ms, content_hash, state_before, state_after, session_id";
+
+/// Progress in a SQLite database.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::DiskFull)
+        | Some(ErrorCode::SystemIoFailure) => StoreError::Unwritable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+        _ => StoreError::Db(e.to_string()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the progress database in `dir`.
+    pub fn open_dir(dir: &Path) -> StoreResult<SqliteStore> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Unwritable {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        SqliteStore::open(&dir.join(super::DB_FILE))
+    }
+
+    /// Opens (creating if needed) a progress database file. A file that is
+    /// not a docket database is refused before anything is written to it.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        if let Ok(mut f) = std::fs::File::open(path) {
+            let mut head = [0u8; 16];
+            let n = f.read(&mut head).unwrap_or(0);
+            if n > 0 && (n < 16 || &head != b"SQLite format 3\0") {
+                return Err(StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    reason: "it does not start with the SQLite header".into(),
+                });
+            }
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::Unwritable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        SqliteStore::setup(conn, path)
+    }
+
+    /// A private in-memory store (tests, simulations).
+    pub fn open_in_memory() -> StoreResult<SqliteStore> {
+        SqliteStore::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| classify(path, e))?;
+        migrate::migrate(&mut conn, path, migrate::LATEST).map_err(|e| match e {
+            StoreError::Db(_) => StoreError::Unwritable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            },
+            other => other,
+        })?;
+        if path != Path::new(":memory:") {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(|e| classify(path, e))?;
+        }
+        // WAL with synchronous=NORMAL: a killed process loses nothing committed.
+        // Checkpoints copy the WAL into the database with an fsync: keep
+        // them out of the answer path (up to ~40 MB of WAL) and run one when
+        // a session ends.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000;",
+        )
+            .map_err(|e| classify(path, e))?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for benchmarks and tests that build large collections.
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    fn rows(&self, sql: &str, p: impl rusqlite::Params) -> StoreResult<Vec<CardRow>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(p, card_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn phase(n: i64) -> rusqlite::Result<Phase> {
+    Phase::from_number(n).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, "phase".into())
+    })
+}
+
+fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
+    Ok(CardRow {
+        card_id: r.get(0)?,
+        position: r.get(1)?,
+        present: r.get(2)?,
+        content_hash: r.get(3)?,
+        answered_hash: r.get(4)?,
+        state: CardState {
+            phase: phase(r.get(5)?)?,
+            step: r.get(6)?,
+            stability: r.get::<_, f64>(7)? as f32,
+            difficulty: r.get::<_, f64>(8)? as f32,
+            due_ms: r.get(9)?,
+            interval_days: r.get(10)?,
+            last_review_ms: r.get(11)?,
+            reps: r.get(12)?,
+            lapses: r.get(13)?,
+        },
+        suspended: r.get(14)?,
+        buried_until_ms: r.get(15)?,
+    })
+}
+
+fn json_state(text: &str) -> rusqlite::Result<CardState> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn log_entry(r: &Row<'_>) -> rusqlite::Result<LogEntry> {
+    let rating: u8 = r.get(4)?;
+    let kind = match r.get::<_, i64>(5)? {
+        0 => ReviewKind::Learning,
+        1 => ReviewKind::Review,
+        2 => ReviewKind::Relearning,
+        _ => ReviewKind::Manual,
+    };
+    Ok(LogEntry {
+        id: r.get(0)?,
+        answer: Answer {
+            ts_ms: r.get(1)?,
+            deck_id: r.get(2)?,
+            card_id: r.get(3)?,
+            rating: Rating::from_number(rating),
+            kind,
+            elapsed_days: r.get(6)?,
+            elapsed_secs: r.get(7)?,
+            r_before: r.get::<_, Option<f64>>(8)?.map(|v| v as f32),
+            r_after: r.get::<_, Option<f64>>(9)?.map(|v| v as f32),
+            duration_ms: r.get(10)?,
+            content_hash: r.get(11)?,
+            before: json_state(&r.get::<_, String>(12)?)?,
+            after: json_state(&r.get::<_, String>(13)?)?,
+            session_id: r.get(14)?,
+        },
+    })
+}
+
+fn current_state(
+    tx: &rusqlite::Transaction<'_>,
+    deck_id: &str,
+    card_id: &str,
+) -> StoreResult<CardRow> {
+    let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1 AND card_id = ?2");
+    tx.prepare_cached(&sql)?
+        .query_row(params![deck_id, card_id], card_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("card `{card_id}`")))
+}
+
+fn write_state(
+    tx: &rusqlite::Transaction<'_>,
+    deck_id: &str,
+    card_id: &str,
+    s: &CardState,
+    answered_hash: Option<&str>,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "UPDATE cards SET phase = ?3, step = ?4, stability = ?5, difficulty = ?6, due_ms = ?7,
+           interval_days = ?8, last_review_ms = ?9, reps = ?10, lapses = ?11, answered_hash = ?12
+         WHERE deck_id = ?1 AND card_id = ?2",
+    )?
+    .execute(params![
+        deck_id,
+        card_id,
+        s.phase.number(),
+        s.step,
+        s.stability as f64,
+        s.difficulty as f64,
+        s.due_ms,
+        s.interval_days,
+        s.last_review_ms,
+        s.reps,
+        s.lapses,
+        answered_hash,
+    ])?;
+    Ok(())
+}
+
+fn to_json(s: &CardState) -> StoreResult<String> {
+    serde_json::to_string(s).map_err(|e| StoreError::Db(e.to_string()))
+}
+
+impl Store for SqliteStore {
+    fn sync_deck(
+        &mut self,
+        deck_id: &str,
+        title: &str,
+        deck_hash: &str,
+        cards: &[DeckCard],
+        now_ms: i64,
+    ) -> StoreResult<SyncReport> {
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT content_hash FROM decks WHERE deck_id = ?1",
+                [deck_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if last.as_deref() == Some(deck_hash) {
+            return Ok(SyncReport {
+                unchanged: true,
+                ..SyncReport::default()
+            });
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut known: HashMap<String, (String, u32, bool, i64)> = HashMap::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT card_id, content_hash, position, present, phase FROM cards WHERE deck_id = ?1",
+            )?;
+            let rows = stmt.query_map([deck_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                ))
+            })?;
+            for row in rows {
+                let (id, v) = row?;
+                known.insert(id, v);
+            }
+        }
+        let mut report = SyncReport::default();
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut update = tx.prepare(
+                "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
+                 WHERE deck_id = ?1 AND card_id = ?2",
+            )?;
+            let mut body = tx.prepare(
+                "INSERT OR REPLACE INTO card_texts (deck_id, card_id, body) VALUES (?1, ?2, ?3)",
+            )?;
+            for (i, c) in cards.iter().enumerate() {
+                let pos = i as u32;
+                match known.remove(&c.card_id) {
+                    None => {
+                        insert.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
+                        report.added += 1;
+                    }
+                    Some((hash, old_pos, present, phase)) => {
+                        if hash != c.content_hash && phase != Phase::New.number() {
+                            report.changed.push(c.card_id.clone());
+                        }
+                        if hash != c.content_hash || old_pos != pos || !present {
+                            update.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
+                        }
+                    }
+                }
+                if let Some(text) = &c.text {
+                    body.execute(params![deck_id, c.card_id, text])?;
+                }
+            }
+            let mut remove =
+                tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
+            for (id, (_, _, present, _)) in known {
+                if present {
+                    remove.execute(params![deck_id, id])?;
+                    report.removed += 1;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO decks (deck_id, title, content_hash, synced_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (deck_id) DO UPDATE SET title = ?2, content_hash = ?3, synced_ms = ?4",
+            params![deck_id, title, deck_hash, now_ms],
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    fn card(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<CardRow>> {
+        let sql = format!("SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1 AND card_id = ?2");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![deck_id, card_id], card_row)
+            .optional()?)
+    }
+
+    fn cards(&self, deck_id: &str) -> StoreResult<Vec<CardRow>> {
+        self.rows(
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ?1 ORDER BY present DESC, position"
+            ),
+            [deck_id],
+        )
+    }
+
+    fn due_learning(
+        &self,
+        deck_id: &str,
+        until_ms: i64,
+        now_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<CardRow>> {
+        self.rows(
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_queue
+                 WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2
+                   AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
+                 ORDER BY due_ms, position LIMIT ?4"
+            ),
+            params![deck_id, until_ms, now_ms, limit],
+        )
+    }
+
+    fn due_reviews(
+        &self,
+        deck_id: &str,
+        before_ms: i64,
+        now_ms: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<CardRow>> {
+        // Retrievability falls as elapsed/stability grows, so ordering by
+        // that ratio is ordering by retrievability, lowest first. The inner
+        // query reads only the covering index `cards_queue`; whole rows are
+        // fetched for the chosen few.
+        let order = "(?3 - coalesce(last_review_ms, 0)) / max(stability, 0.001) DESC, card_id";
+        self.rows(
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards
+                 WHERE deck_id = ?1 AND card_id IN (
+                   SELECT card_id FROM cards INDEXED BY cards_queue
+                   WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2
+                     AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
+                   ORDER BY {order} LIMIT ?4)
+                 ORDER BY {order}"
+            ),
+            params![deck_id, before_ms, now_ms, limit],
+        )
+    }
+
+    fn new_cards(&self, deck_id: &str, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>> {
+        self.rows(
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards
+                 WHERE deck_id = ?1 AND phase = 0
+                   AND present = 1 AND suspended = 0 AND buried_until_ms <= ?2
+                 ORDER BY position LIMIT ?3"
+            ),
+            params![deck_id, now_ms, limit],
+        )
+    }
+
+    fn studied_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<StudiedCounts> {
+        let (new, reviews): (Option<u32>, Option<u32>) = self
+            .conn
+            .prepare_cached(
+                "SELECT sum(phase_before = 0), sum(kind = 1) FROM revlog
+                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
+            )?
+            .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(StudiedCounts {
+            new: new.unwrap_or(0),
+            reviews: reviews.unwrap_or(0),
+        })
+    }
+
+    fn record(&mut self, a: &Answer) -> StoreResult<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = current_state(&tx, &a.deck_id, &a.card_id)?;
+        if current.state != a.before {
+            return Err(StoreError::Stale(a.card_id.clone()));
+        }
+        let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
+        write_state(&tx, &a.deck_id, &a.card_id, &a.after, answered)?;
+        tx.prepare_cached(
+            "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
+               elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
+               s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after, session_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+               ?19, ?20, ?21, ?22)",
+        )?
+        .execute(params![
+            a.ts_ms,
+            a.deck_id,
+            a.card_id,
+            a.rating.map_or(0, Rating::number),
+            a.kind.number(),
+            a.before.phase.number(),
+            a.after.phase.number(),
+            a.elapsed_days,
+            a.elapsed_secs,
+            a.after.interval_days,
+            a.after.due_ms,
+            a.before.stability as f64,
+            a.before.difficulty as f64,
+            a.r_before.map(f64::from),
+            a.after.stability as f64,
+            a.after.difficulty as f64,
+            a.r_after.map(f64::from),
+            a.duration_ms,
+            a.content_hash,
+            to_json(&a.before)?,
+            to_json(&a.after)?,
+            a.session_id,
+        ])?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn undo(&mut self, log_id: i64) -> StoreResult<Answer> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let entry = tx
+            .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
+            .query_row([log_id], log_entry)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
+        let a = entry.answer;
+        let current = current_state(&tx, &a.deck_id, &a.card_id)?;
+        if current.state != a.after {
+            return Err(StoreError::Stale(a.card_id.clone()));
+        }
+        let previous_hash: Option<String> = tx
+            .prepare_cached(
+                "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
+                   AND kind != 4 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
+            .optional()?;
+        write_state(
+            &tx,
+            &a.deck_id,
+            &a.card_id,
+            &a.before,
+            previous_hash.as_deref(),
+        )?;
+        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        tx.commit()?;
+        Ok(a)
+    }
+
+    fn set_suspended(&mut self, deck_id: &str, card_id: &str, suspended: bool) -> StoreResult<()> {
+        let n = self.conn.execute(
+            "UPDATE cards SET suspended = ?3 WHERE deck_id = ?1 AND card_id = ?2",
+            params![deck_id, card_id, suspended],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("card `{card_id}`")));
+        }
+        Ok(())
+    }
+
+    fn set_buried_until(&mut self, deck_id: &str, card_id: &str, until_ms: i64) -> StoreResult<()> {
+        let n = self.conn.execute(
+            "UPDATE cards SET buried_until_ms = ?3 WHERE deck_id = ?1 AND card_id = ?2",
+            params![deck_id, card_id, until_ms],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("card `{card_id}`")));
+        }
+        Ok(())
+    }
+
+    fn log(&self, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LOG_COLUMNS} FROM revlog
+             WHERE deck_id = ?1 AND (?2 IS NULL OR card_id = ?2) ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![deck_id, card_id], log_entry)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64> {
+        self.conn.execute(
+            "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
+            params![deck_id, now_ms],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn end_session(&mut self, id: i64, now_ms: i64, seen: u32, correct: u32) -> StoreResult<()> {
+        self.conn.execute(
+            "UPDATE sessions SET ended_ms = ?2, seen = ?3, correct = ?4 WHERE id = ?1",
+            params![id, now_ms, seen, correct],
+        )?;
+        // Best effort: another session may hold the database.
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        Ok(())
+    }
+
+    fn setting(&self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE scope = ?1 AND key = ?2",
+                params![scope, key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn set_setting(&mut self, scope: &str, key: &str, value: &str) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT INTO settings (scope, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (scope, key) DO UPDATE SET value = ?3",
+            params![scope, key, value],
+        )?;
+        Ok(())
+    }
+
+    fn due_counts(
+        &self,
+        deck_id: &str,
+        learn_until_ms: i64,
+        review_before_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<(u32, u32, u32)> {
+        let count = |sql: &str, until: i64| -> StoreResult<u32> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(params![deck_id, until, now_ms], |r| r.get(0))?)
+        };
+        let live = "present = 1 AND suspended = 0 AND buried_until_ms <= ?3";
+        Ok((
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase IN (1, 3) AND due_ms <= ?2 AND {live}"
+                ),
+                learn_until_ms,
+            )?,
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2 AND {live}"
+                ),
+                review_before_ms,
+            )?,
+            count(
+                &format!(
+                    "SELECT count(*) FROM cards WHERE deck_id = ?1 AND phase = 0 AND ?2 = ?2 AND {live}"
+                ),
+                0,
+            )?,
+        ))
+    }
+
+    fn reviews_passed_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<(u32, u32)> {
+        let (all, passed): (u32, Option<u32>) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), sum(rating > 1) FROM revlog
+                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind = 1",
+            )?
+            .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((all, passed.unwrap_or(0)))
+    }
+
+    fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
+        let found: Option<(Option<String>, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT t.body, c.content_hash FROM card_texts t
+                 JOIN cards c ON c.deck_id = t.deck_id AND c.card_id = t.card_id
+                 WHERE t.deck_id = ?1 AND t.card_id = ?2",
+            )?
+            .query_row(params![deck_id, card_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(found.and_then(|(body, hash)| body.map(|b| (b, hash))))
+    }
+
+    fn deck_file(&self, path: &str) -> StoreResult<Option<DeckFile>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT path, deck_id, size, mtime_ns, file_hash, head, first_card
+                 FROM deck_files WHERE path = ?1",
+            )?
+            .query_row([path], |r| {
+                Ok(DeckFile {
+                    path: r.get(0)?,
+                    deck_id: r.get(1)?,
+                    size: r.get(2)?,
+                    mtime_ns: r.get(3)?,
+                    file_hash: r.get(4)?,
+                    head: r.get(5)?,
+                    first_card: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn set_deck_file(&mut self, f: &DeckFile) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO deck_files (path, deck_id, size, mtime_ns, file_hash, head, first_card)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![f.path, f.deck_id, f.size, f.mtime_ns, f.file_hash, f.head, f.first_card],
+        )?;
+        Ok(())
+    }
+
+    fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>> {
+        let mut first = None::<i64>;
+        for phase in [1, 2, 3] {
+            let due: Option<i64> = self
+                .conn
+                .prepare_cached(
+                    "SELECT due_ms FROM cards INDEXED BY cards_queue WHERE deck_id = ?1 AND phase = ?2
+                       AND present = 1 AND suspended = 0 ORDER BY due_ms LIMIT 1",
+                )?
+                .query_row(params![deck_id, phase], |r| r.get(0))
+                .optional()?;
+            first = match (first, due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        Ok(first)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review(stability: f32, last_review_ms: i64) -> CardState {
+        CardState {
+            phase: Phase::Review,
+            stability,
+            difficulty: 5.0,
+            due_ms: 0,
+            interval_days: 3,
+            last_review_ms: Some(last_review_ms),
+            reps: 1,
+            ..CardState::NEW
+        }
+    }
+
+    #[test]
+    fn due_reviews_come_lowest_retrievability_first_within_the_limit() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let cards: Vec<DeckCard> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|id| DeckCard {
+                card_id: id.to_string(),
+                content_hash: "h".into(),
+                text: None,
+            })
+            .collect();
+        s.sync_deck("d", "D", "x", &cards, 0).unwrap();
+        let day = 86_400_000;
+        let now = 100 * day;
+        // elapsed/stability: a 10/10, b 10/2, c 10/50, d not due.
+        let states = [
+            ("a", review(10.0, now - 10 * day)),
+            ("b", review(2.0, now - 10 * day)),
+            ("c", review(50.0, now - 10 * day)),
+            (
+                "d",
+                CardState {
+                    due_ms: now + 5 * day,
+                    ..review(1.0, now - 10 * day)
+                },
+            ),
+        ];
+        for (id, st) in states {
+            let tx = s.conn.transaction().unwrap();
+            write_state(&tx, "d", id, &st, None).unwrap();
+            tx.commit().unwrap();
+        }
+        let ids = |rows: Vec<CardRow>| rows.into_iter().map(|r| r.card_id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 10).unwrap()),
+            ["b", "a", "c"]
+        );
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 2).unwrap()),
+            ["b", "a"]
+        );
+        s.set_buried_until("d", "b", now + day).unwrap();
+        assert_eq!(
+            ids(s.due_reviews("d", now + day, now, 10).unwrap()),
+            ["a", "c"]
+        );
+        assert_eq!(s.next_due("d").unwrap(), Some(0));
+    }
+}
