@@ -24,6 +24,7 @@ pub mod diagnostic;
 pub mod frontend;
 pub mod grade;
 pub mod quiz;
+pub mod sanitize;
 pub mod schedule;
 pub mod session;
 pub mod store;
