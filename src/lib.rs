@@ -25,6 +25,7 @@ pub mod frontend;
 pub mod grade;
 pub mod interop;
 pub mod quiz;
+pub mod sanitize;
 pub mod schedule;
 pub mod session;
 pub mod store;

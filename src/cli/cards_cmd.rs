@@ -35,7 +35,7 @@ pub fn run(args: &CardsArgs) -> anyhow::Result<u8> {
             let s = &row.state;
             let due =
                 (s.phase != crate::schedule::Phase::New).then(|| Now::rfc3339(now.at(s.due_ms)));
-            let id = crate::session::clean::clean(&row.card_id);
+            let id = crate::sanitize::clean(&row.card_id);
             let result = if args.json {
                 writeln!(
                     out,

@@ -398,7 +398,7 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         for name in crate::quiz::receipts::check_receipts(&mut collected, &noted) {
             eprintln!(
                 "docket quiz report: no valid result from `{}`, whose receipt was noted",
-                crate::quiz::sanitize::one_line(&name)
+                crate::sanitize::one_line(&name)
             );
         }
     }
@@ -422,7 +422,7 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         eprintln!(
             "docket quiz report: rejected {}: {}",
             r.file.display(),
-            crate::quiz::sanitize::one_line(&r.reason)
+            crate::sanitize::one_line(&r.reason)
         );
     }
     if report.students.is_empty() {

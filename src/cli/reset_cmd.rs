@@ -36,7 +36,7 @@ pub fn run(args: &ResetArgs) -> anyhow::Result<u8> {
     let Some(row) = p.store.card(&deck_id, &args.card)? else {
         eprintln!(
             "docket reset: no card `{}` in deck `{}`",
-            crate::session::clean::clean(&args.card),
+            crate::sanitize::clean(&args.card),
             deck_id
         );
         return Ok(EXIT_FAILURE);
@@ -60,7 +60,7 @@ pub fn run(args: &ResetArgs) -> anyhow::Result<u8> {
     p.store.record(&answer)?;
     eprintln!(
         "reset `{}`: it is a new card again",
-        crate::session::clean::clean(&row.card_id)
+        crate::sanitize::clean(&row.card_id)
     );
     Ok(EXIT_OK)
 }

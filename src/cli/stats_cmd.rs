@@ -66,7 +66,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
                 })
             );
         } else {
-            println!("{}", crate::session::clean::clean(&deck.title));
+            println!("{}", crate::sanitize::clean(&deck.title));
             println!(
                 "  due today: {} ({} learning, {} review, {} new)",
                 due.total(),

@@ -493,7 +493,7 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
                 message: format!(
                     "{} card(s) changed since last time: {}{}",
                     report.changed.len(),
-                    crate::session::clean::clean(&shown.join(", ")),
+                    crate::sanitize::clean(&shown.join(", ")),
                     if more > 0 {
                         format!(" and {more} more")
                     } else {

@@ -24,6 +24,53 @@ use crate::session::view::CardView;
 pub struct Tty {
     term: Term,
     card: Option<CardView>,
+    _keys: CtrlCAsKey,
+}
+
+/// While alive, Ctrl-C reaches the session as a key instead of raising
+/// SIGINT. Keys are read in raw mode only while a read is under way; a
+/// Ctrl-C typed while feedback is still being drawn would otherwise kill
+/// the process before it prints the summary.
+struct CtrlCAsKey {
+    #[cfg(unix)]
+    saved: Option<libc::termios>,
+}
+
+impl CtrlCAsKey {
+    fn new() -> CtrlCAsKey {
+        #[cfg(unix)]
+        {
+            // SAFETY: tcgetattr/tcsetattr only read and write the termios
+            // struct we own, for standard input, which outlives us.
+            unsafe {
+                let mut t: libc::termios = std::mem::zeroed();
+                if libc::isatty(libc::STDIN_FILENO) == 1
+                    && libc::tcgetattr(libc::STDIN_FILENO, &mut t) == 0
+                {
+                    let saved = t;
+                    t.c_lflag &= !libc::ISIG;
+                    if libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t) == 0 {
+                        return CtrlCAsKey { saved: Some(saved) };
+                    }
+                }
+            }
+            CtrlCAsKey { saved: None }
+        }
+        #[cfg(not(unix))]
+        CtrlCAsKey {}
+    }
+}
+
+impl Drop for CtrlCAsKey {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = &self.saved {
+            // SAFETY: restores the settings read in `new` on the same descriptor.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
 }
 
 impl Tty {
@@ -34,6 +81,7 @@ impl Tty {
         Tty {
             term: Term::stdout(),
             card: None,
+            _keys: CtrlCAsKey::new(),
         }
     }
 

@@ -169,17 +169,18 @@ fn best_text_match<'a>(response: &str, candidates: impl IntoIterator<Item = &'a 
     wrong(best * 0.8)
 }
 
-/// Reads option labels (`a c`, `a,c`, `ac`) or an option's text into
-/// shown positions.
-fn parse_labels(response: &str, shown: &Presentation) -> Result<Vec<usize>, ResponseError> {
-    let n = shown.options.len();
+/// Reads which of the shown `options` a response names: letters (`a c`,
+/// `a,c`, `ac`), digits (`1 3`), or one option's full text. Positions are
+/// in response order and may repeat. The grader, the quiz's input check
+/// and its distractor analysis all read choices through here.
+pub fn chosen_positions(response: &str, options: &[String]) -> Result<Vec<usize>, ResponseError> {
+    let n = options.len();
     let trimmed = response.trim();
     // The full text of an option counts as choosing it.
-    if let Some(pos) = shown
-        .options
-        .iter()
-        .position(|o| text::normalize(o) == text::normalize(trimmed))
-        && trimmed.chars().count() > 1
+    if trimmed.chars().count() > 1
+        && let Some(pos) = options
+            .iter()
+            .position(|o| text::normalize(o) == text::normalize(trimmed))
     {
         return Ok(vec![pos]);
     }
@@ -226,7 +227,7 @@ pub fn grade(card: &Card, shown: &Presentation, response: &str) -> Result<Grade,
             best_text_match(response, std::iter::once(answer).chain(accept))
         }
         Answer::Choice { correct, options } => {
-            let mut picked: Vec<usize> = parse_labels(response, shown)?
+            let mut picked: Vec<usize> = chosen_positions(response, &shown.options)?
                 .into_iter()
                 .map(|p| shown.order[p])
                 .collect();
@@ -303,7 +304,7 @@ pub fn grade(card: &Card, shown: &Presentation, response: &str) -> Result<Grade,
             }
         }
         Answer::Order(items) => {
-            let picks = parse_labels(response, shown)?;
+            let picks = chosen_positions(response, &shown.options)?;
             let mut seen = vec![false; items.len()];
             for &p in &picks {
                 if std::mem::replace(&mut seen[p], true) {

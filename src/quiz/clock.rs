@@ -1,9 +1,11 @@
-//! Where "now" comes from. Read once per event at the edge: the system
-//! clock normally, a fixed instant when `DOCKET_NOW` is set, so tests are
-//! deterministic and never time anything.
+//! The quiz's view of time: instants in UTC, taken from the one clock of
+//! [`crate::clock`] (the system's, or the instant `DOCKET_NOW` fixes), so
+//! tests are deterministic and never time anything.
 
 use chrono::DateTime;
 use chrono::Utc;
+
+use crate::clock::SystemClock;
 
 /// A source of the current time.
 pub trait Clock {
@@ -17,32 +19,16 @@ pub trait Clock {
     }
 }
 
-/// The machine's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock stopped at one instant.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
+        let ms = crate::clock::Clock::now(self).ms;
+        DateTime::from_timestamp_millis(ms).unwrap_or_default()
     }
 
     fn is_fixed(&self) -> bool {
-        true
+        matches!(self, SystemClock::Fixed(_))
     }
 }
-
-/// The environment variable that fixes "now" (RFC 3339).
-pub const NOW_VAR: &str = "DOCKET_NOW";
 
 /// Parses an RFC 3339 instant.
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
@@ -53,11 +39,5 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// The clock to use: fixed when `DOCKET_NOW` is set, else the system's.
 pub fn from_env() -> Result<Box<dyn Clock>, String> {
-    match std::env::var(NOW_VAR) {
-        Ok(v) if !v.trim().is_empty() => {
-            let t = parse_instant(&v).map_err(|e| format!("{NOW_VAR}: {e}"))?;
-            Ok(Box::new(FixedClock(t)))
-        }
-        _ => Ok(Box::new(SystemClock)),
-    }
+    Ok(Box::new(SystemClock::from_env()?))
 }

@@ -3,7 +3,7 @@
 //! hand: quoting per RFC 4180 is a few lines.
 
 use super::report::Report;
-use super::sanitize::one_line;
+use crate::sanitize::one_line;
 
 /// Quotes a field when it needs it. A leading `=`, `+`, `-` or `@` is
 /// prefixed with `'` so a spreadsheet never runs a student's text as a

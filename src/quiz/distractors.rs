@@ -9,8 +9,8 @@ use super::item_analysis::Marks;
 use super::stats::correlation;
 use super::stats::mean;
 use crate::grade::Presentation;
+use crate::grade::chosen_positions;
 use crate::grade::label;
-use crate::grade::text::normalize;
 
 /// One option of one item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,38 +46,16 @@ pub struct Distractors {
     pub unreadable: usize,
 }
 
-/// Which shown options a response names (same reading as the grader:
-/// an option's full text, or letters a, b… or digits 1, 2…).
+/// Which shown options a response names, each once (read as the grader
+/// reads it); `None` when it names none.
 pub fn chosen(response: &str, shown: &Presentation) -> Option<Vec<usize>> {
-    let r = response.trim();
-    let n = shown.options.len();
-    if r.chars().count() > 1
-        && let Some(p) = shown
-            .options
-            .iter()
-            .position(|o| normalize(o) == normalize(r))
-    {
-        return Some(vec![p]);
-    }
-    let mut out = Vec::new();
-    for ch in r.chars() {
-        if ch.is_whitespace() || matches!(ch, ',' | ';' | '-' | '>' | ')' | '.') {
-            continue;
-        }
-        let lower = ch.to_ascii_lowercase();
-        let p = if lower.is_ascii_lowercase() {
-            (lower as u8 - b'a') as usize
-        } else {
-            (ch.to_digit(10)? as usize).wrapping_sub(1)
-        };
-        if p >= n {
-            return None;
-        }
+    let mut out: Vec<usize> = Vec::new();
+    for p in chosen_positions(response, &shown.options).ok()? {
         if !out.contains(&p) {
             out.push(p);
         }
     }
-    (!out.is_empty()).then_some(out)
+    Some(out)
 }
 
 /// Analyses the options of choice item `i`. `responses[s]` is student s's

@@ -12,7 +12,7 @@ use super::report::num;
 /// Escapes text for HTML.
 pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in super::sanitize::clean(text).chars() {
+    for c in crate::sanitize::clean(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -5,6 +5,7 @@
 
 use crate::deck::date::parse_date;
 use crate::deck::number::parse_number;
+use crate::grade;
 use crate::grade::label;
 use crate::grade::text::normalize;
 
@@ -90,37 +91,9 @@ pub fn how_to_answer(item: &FormItem) -> String {
     }
 }
 
-/// Letters (or an option's full text) → shown positions.
+/// Letters, digits or an option's full text → shown positions.
 fn positions(item: &FormItem, response: &str) -> Result<Vec<usize>, String> {
-    let n = item.options.len();
-    if response.chars().count() > 1
-        && let Some(p) = item
-            .options
-            .iter()
-            .position(|o| normalize(o) == normalize(response))
-    {
-        return Ok(vec![p]);
-    }
-    let mut out = Vec::new();
-    for ch in response.chars() {
-        if ch.is_whitespace() || matches!(ch, ',' | ';' | '-' | '>' | ')' | '.') {
-            continue;
-        }
-        let lower = ch.to_ascii_lowercase();
-        let p = if lower.is_ascii_lowercase() {
-            (lower as u8 - b'a') as usize
-        } else {
-            usize::MAX
-        };
-        if p >= n {
-            return Err(format!(
-                "`{ch}` is not an option: use letters a–{}",
-                label(n.saturating_sub(1))
-            ));
-        }
-        out.push(p);
-    }
-    Ok(out)
+    grade::chosen_positions(response, &item.options).map_err(|e| e.0)
 }
 
 /// Checks that a response is in a form the item can take.

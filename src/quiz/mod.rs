@@ -34,7 +34,6 @@ pub mod print;
 pub mod receipts;
 pub mod report;
 pub mod result_file;
-pub mod sanitize;
 pub mod selection;
 pub mod stats;
 pub mod take;

@@ -7,11 +7,11 @@ use super::form::Form;
 use super::form::Key;
 use super::html::esc;
 use super::input::how_to_answer;
-use super::sanitize::clean;
-use super::sanitize::one_line;
 use crate::grade::expected_answer;
 use crate::grade::expected_response;
 use crate::grade::label;
+use crate::sanitize::clean;
+use crate::sanitize::one_line;
 
 /// Markdown or HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

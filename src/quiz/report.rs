@@ -18,13 +18,13 @@ use super::item_analysis::ItemStats;
 use super::item_analysis::Marks;
 use super::item_analysis::analyse;
 use super::item_analysis::extreme_groups;
-use super::sanitize::one_line;
 use super::test_stats::TestStats;
 use super::test_stats::test_stats;
 use crate::deck::model::Answer;
 use crate::deck::model::Card;
 use crate::grade::expected_answer;
 use crate::grade::expected_response;
+use crate::sanitize::one_line;
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]

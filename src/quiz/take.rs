@@ -300,7 +300,7 @@ mod tests {
         let mut t = Take::start(&f, "ana", at(0));
         assert_eq!(
             t.apply(Input::Answer("d".into()), at(5)),
-            Step::Invalid("`d` is not an option: use letters a–c".into())
+            Step::Invalid("`d` is not an option: answer with letters a–c".into())
         );
         assert_eq!(t.apply(Input::Answer("b".into()), at(10)), Step::Item(1));
         assert_eq!(t.apply(Input::Back, at(12)), Step::Item(0));

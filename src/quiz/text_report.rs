@@ -10,7 +10,7 @@ use super::report::Report;
 use super::report::duration;
 use super::report::evidence_source;
 use super::report::num;
-use super::sanitize::one_line;
+use crate::sanitize::one_line;
 
 /// The report as terminal text (deck and student text cleaned).
 pub fn render_text(r: &Report) -> String {

@@ -6,7 +6,6 @@
 //! nothing already answered). No terminal, no SQL.
 
 pub mod cards;
-pub mod clean;
 pub mod event;
 pub mod view;
 
@@ -169,7 +168,7 @@ impl<'a> Session<'a> {
                     View::Notice {
                         message: format!(
                             "`{}` was answered elsewhere meanwhile; not saved",
-                            clean::clean(&id)
+                            crate::sanitize::clean(&id)
                         ),
                     },
                     self.advance(now)?,
@@ -193,13 +192,16 @@ impl<'a> Session<'a> {
                 let card_id = current.row.card_id.clone();
                 let message = if e == Event::Suspend {
                     self.store.set_suspended(self.deck_id(), &card_id, true)?;
-                    format!("suspended `{}`", clean::clean(&card_id))
+                    format!("suspended `{}`", crate::sanitize::clean(&card_id))
                 } else {
                     let days = self.sched.days(now);
                     let tomorrow = days.start_of(days.day_of(now.ms) + 1);
                     self.store
                         .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
-                    format!("buried `{}` until tomorrow", clean::clean(&card_id))
+                    format!(
+                        "buried `{}` until tomorrow",
+                        crate::sanitize::clean(&card_id)
+                    )
                 };
                 self.queue.remove(&card_id);
                 self.last_card = Some(card_id);
@@ -211,7 +213,7 @@ impl<'a> Session<'a> {
                         current.unreadable += 1;
                         self.phase = Phase::Asking(current);
                         return Ok(vec![View::Retry {
-                            message: clean::clean(&e.0),
+                            message: crate::sanitize::clean(&e.0),
                         }]);
                     }
                     Err(e) => grade::Grade {
@@ -219,7 +221,7 @@ impl<'a> Session<'a> {
                         closeness: 0.0,
                         note: Some(format!(
                             "counted as not known after {MAX_UNREADABLE} unreadable answers ({})",
-                            clean::clean(&e.0)
+                            crate::sanitize::clean(&e.0)
                         )),
                     },
                     Ok(g) => g,
@@ -255,7 +257,7 @@ impl<'a> Session<'a> {
                     views.push(View::Notice {
                         message: format!(
                             "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
-                            clean::clean(&current.row.card_id),
+                            crate::sanitize::clean(&current.row.card_id),
                             after.lapses
                         ),
                     });
@@ -381,7 +383,10 @@ impl<'a> Session<'a> {
         let Some(row) = self.store.card(self.deck_id(), &answer.card_id)? else {
             return Ok(vec![self.advance(now)?]);
         };
-        let message = format!("undid the answer to `{}`", clean::clean(&row.card_id));
+        let message = format!(
+            "undid the answer to `{}`",
+            crate::sanitize::clean(&row.card_id)
+        );
         self.last_card = None;
         self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
         let shown = match self.cards.card(&*self.store, &row.card_id) {

@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use super::clean::clean;
 use crate::deck::Card;
 use crate::deck::model::Source;
 use crate::grade;
 use crate::grade::Grade;
 use crate::grade::Presentation;
+use crate::sanitize::clean;
 use crate::schedule::NextStates;
 use crate::schedule::Rating;
 use crate::schedule::queue::QueueCounts;

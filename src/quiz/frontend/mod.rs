@@ -16,11 +16,11 @@ use super::clock::Clock;
 use super::input::Input;
 use super::input::how_to_answer;
 use super::result_file::ResultFile;
-use super::sanitize::clean;
-use super::sanitize::one_line;
 use super::take::Step;
 use super::take::Take;
 use crate::grade::label;
+use crate::sanitize::clean;
+use crate::sanitize::one_line;
 
 /// What a frontend read.
 #[derive(Debug, Clone, PartialEq)]

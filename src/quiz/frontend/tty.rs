@@ -53,7 +53,7 @@ impl Frontend for Tty {
         self.term.clear_screen()?;
         self.term.write_line(
             &title
-                .apply_to(crate::quiz::sanitize::one_line(&take.form().title))
+                .apply_to(crate::sanitize::one_line(&take.form().title))
                 .to_string(),
         )?;
         match step {
