@@ -403,11 +403,10 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
             }
             continue;
         }
-        let mut card = question(&mut cx, q, lead, &item, &mut deck);
+        let card = question(&mut cx, q, lead, &item, &mut deck);
         errors.append(&mut cx.errors);
-        if let Some(c) = card.as_mut() {
+        if let Some(mut c) = card {
             c.topics.extend(b.tags.iter().cloned());
-            let c = card.take().expect("checked above");
             deck.add(&item, c);
         }
     }
