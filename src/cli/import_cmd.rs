@@ -13,6 +13,7 @@ use super::EXIT_FAILURE;
 use super::EXIT_OK;
 use super::EXIT_USAGE;
 use super::check_cmd::stderr_color;
+use super::import_history;
 use crate::check::CheckOptions;
 use crate::check::check_loaded;
 use crate::deck::Deck;
@@ -44,6 +45,13 @@ pub struct ImportArgs {
     /// note id) are replaced, keeping their evidence; new cards are added.
     #[arg(long)]
     pub update: bool,
+    /// Also import an Anki package's review history into your progress, so
+    /// that studying the deck continues each card's scheduling.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: replace progress already kept for those cards.
+    #[arg(long, requires = "history")]
+    pub replace_history: bool,
 }
 
 /// A spinner on stderr for steps that may take a while; hidden when stderr
@@ -89,6 +97,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     };
     if !format.can_import() {
         eprintln!("docket import: {format} is an export format only");
+        return Ok(EXIT_USAGE);
+    }
+    if args.history && format != Format::Apkg {
+        eprintln!("docket import: --history reads Anki packages (.apkg, .colpkg) only");
         return Ok(EXIT_USAGE);
     }
     let out = args
@@ -139,6 +151,14 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
+    let history = if args.history {
+        match import_history::read(&name, &bytes) {
+            Ok(h) => Some(h),
+            Err(code) => return Ok(code),
+        }
+    } else {
+        None
+    };
     let mut deck = imported.deck;
     let (mut added, mut updated) = (deck.cards.len(), 0);
     if update {
@@ -179,8 +199,22 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_FAILURE);
     }
+    // The history goes in first: its usual failure (progress already kept)
+    // then leaves no deck file behind either.
+    let progress = match (&history, &loaded.deck) {
+        (Some(h), Some(written)) => match import_history::store(h, written, args.replace_history) {
+            Ok(p) => Some((h, p)),
+            Err(code) => return Ok(code),
+        },
+        _ => None,
+    };
     if let Err(e) = output::write_atomically(&out, text.as_bytes(), args.force || update) {
         eprintln!("docket import: {e}");
+        if progress.is_some() {
+            eprintln!(
+                "the review history was imported; write the deck again with --replace-history"
+            );
+        }
         return Ok(EXIT_FAILURE);
     }
     for s in &imported.skipped {
@@ -197,6 +231,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
         imported.skipped.len(),
         if imported.skipped.len() == 1 { "" } else { "s" }
     );
+    if let Some((h, p)) = &progress {
+        import_history::report(h, p);
+    }
     Ok(EXIT_OK)
 }
 

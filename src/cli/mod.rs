@@ -8,6 +8,7 @@ pub mod check_cmd;
 pub mod config_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
+pub mod import_history;
 pub mod quiz_cmd;
 pub mod reset_cmd;
 pub mod stats_cmd;

@@ -71,6 +71,19 @@ pub enum StoreError {
     /// No such card or log entry.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Imported progress would overwrite progress already kept.
+    #[error(
+        "{} card{} of deck `{deck_id}` already have progress (for example `{first}`); nothing was imported",
+        .count, if *.count == 1 { "" } else { "s" }
+    )]
+    HasProgress {
+        /// The deck.
+        deck_id: String,
+        /// How many cards.
+        count: usize,
+        /// One of them.
+        first: String,
+    },
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(String),
@@ -202,6 +215,22 @@ pub struct LogEntry {
     pub answer: Answer,
 }
 
+/// A card's progress brought in from elsewhere (an Anki review history):
+/// its state now and the log rows that led to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCard {
+    /// Card id.
+    pub card_id: String,
+    /// Position in the deck.
+    pub position: u32,
+    /// The card's content hash (as in the deck file).
+    pub content_hash: String,
+    /// Its scheduling state after the imported history.
+    pub state: CardState,
+    /// The log rows, oldest first (`deck_id` and `card_id` as above).
+    pub log: Vec<Answer>,
+}
+
 /// Answers given since a moment (for daily limits).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StudiedCounts {
@@ -287,6 +316,17 @@ pub trait Store {
     fn set_deck_file(&mut self, file: &DeckFile) -> StoreResult<()>;
     /// The earliest due time among cards not new, suspended or removed.
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>>;
+    /// Writes imported progress in one transaction: every card's state and
+    /// log rows, or nothing. Refused with [`StoreError::HasProgress`] when
+    /// any of those cards already has progress (answers or a non-new
+    /// state), unless `replace` is set, in which case their old log rows
+    /// are deleted and their states replaced.
+    fn import_history(
+        &mut self,
+        deck_id: &str,
+        cards: &[ImportedCard],
+        replace: bool,
+    ) -> StoreResult<()>;
 }
 
 /// Where progress lives: `DOCKET_DATA_DIR`, else the XDG data directory.

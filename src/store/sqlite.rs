@@ -16,6 +16,7 @@ use super::Answer;
 use super::CardRow;
 use super::DeckCard;
 use super::DeckFile;
+use super::ImportedCard;
 use super::LogEntry;
 use super::Store;
 use super::StoreError;
@@ -249,6 +250,42 @@ fn to_json(s: &CardState) -> StoreResult<String> {
     serde_json::to_string(s).map_err(|e| StoreError::Db(e.to_string()))
 }
 
+/// Appends one review-log row.
+fn insert_log(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<()> {
+    tx.prepare_cached(
+            "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
+               elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
+               s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after, session_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+               ?19, ?20, ?21, ?22)",
+        )?
+        .execute(params![
+            a.ts_ms,
+            a.deck_id,
+            a.card_id,
+            a.rating.map_or(0, Rating::number),
+            a.kind.number(),
+            a.before.phase.number(),
+            a.after.phase.number(),
+            a.elapsed_days,
+            a.elapsed_secs,
+            a.after.interval_days,
+            a.after.due_ms,
+            a.before.stability as f64,
+            a.before.difficulty as f64,
+            a.r_before.map(f64::from),
+            a.after.stability as f64,
+            a.after.difficulty as f64,
+            a.r_after.map(f64::from),
+            a.duration_ms,
+            a.content_hash,
+            to_json(&a.before)?,
+            to_json(&a.after)?,
+            a.session_id,
+        ])?;
+    Ok(())
+}
+
 impl Store for SqliteStore {
     fn sync_deck(
         &mut self,
@@ -439,40 +476,60 @@ impl Store for SqliteStore {
         }
         let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
         write_state(&tx, &a.deck_id, &a.card_id, &a.after, answered)?;
-        tx.prepare_cached(
-            "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
-               elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
-               s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after, session_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-               ?19, ?20, ?21, ?22)",
-        )?
-        .execute(params![
-            a.ts_ms,
-            a.deck_id,
-            a.card_id,
-            a.rating.map_or(0, Rating::number),
-            a.kind.number(),
-            a.before.phase.number(),
-            a.after.phase.number(),
-            a.elapsed_days,
-            a.elapsed_secs,
-            a.after.interval_days,
-            a.after.due_ms,
-            a.before.stability as f64,
-            a.before.difficulty as f64,
-            a.r_before.map(f64::from),
-            a.after.stability as f64,
-            a.after.difficulty as f64,
-            a.r_after.map(f64::from),
-            a.duration_ms,
-            a.content_hash,
-            to_json(&a.before)?,
-            to_json(&a.after)?,
-            a.session_id,
-        ])?;
+        insert_log(&tx, a)?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
+    }
+
+    fn import_history(
+        &mut self,
+        deck_id: &str,
+        cards: &[ImportedCard],
+        replace: bool,
+    ) -> StoreResult<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if !replace {
+            let mut taken = Vec::new();
+            {
+                let mut has = tx.prepare(
+                    "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND card_id = ?2 AND phase != 0)
+                         OR EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2)",
+                )?;
+                for c in cards {
+                    if has.query_row(params![deck_id, c.card_id], |r| r.get::<_, bool>(0))? {
+                        taken.push(c.card_id.clone());
+                    }
+                }
+            }
+            if let Some(first) = taken.first() {
+                return Err(StoreError::HasProgress {
+                    deck_id: deck_id.to_string(),
+                    count: taken.len(),
+                    first: first.clone(),
+                });
+            }
+        }
+        {
+            let mut upsert = tx.prepare(
+                "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (deck_id, card_id) DO UPDATE SET content_hash = ?4, present = 1",
+            )?;
+            let mut clear = tx.prepare("DELETE FROM revlog WHERE deck_id = ?1 AND card_id = ?2")?;
+            for c in cards {
+                upsert.execute(params![deck_id, c.card_id, c.position, c.content_hash])?;
+                clear.execute(params![deck_id, c.card_id])?;
+                let answered = (!c.log.is_empty()).then_some(c.content_hash.as_str());
+                write_state(&tx, deck_id, &c.card_id, &c.state, answered)?;
+                for a in &c.log {
+                    insert_log(&tx, a)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn undo(&mut self, log_id: i64) -> StoreResult<Answer> {

@@ -17,9 +17,8 @@ use super::super::build::RawCard;
 use super::super::csv::stem;
 use super::super::html;
 use super::super::limits::MAX_CARDS;
-use super::super::limits::MAX_COLLECTION_BYTES;
-use super::archive::SafeArchive;
-use super::archive::unzstd;
+use super::collection::corrupt;
+use super::collection::open_collection;
 use super::protobuf;
 use super::templates::field_refs;
 use super::templates::question_and_answer;
@@ -102,54 +101,9 @@ fn plan(nt: &NoteType) -> Plan {
     }
 }
 
-fn corrupt(e: rusqlite::Error) -> ImportError {
-    ImportError::invalid(format!(
-        "the package's collection database is corrupt or not a database: {e}"
-    ))
-}
-
 /// Reads an `.apkg` (or `.colpkg`) file.
 pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
-    let mut zip = SafeArchive::open(bytes)?;
-    let (entry, db) = if zip.has("collection.anki21b") {
-        let packed = zip.read("collection.anki21b", MAX_COLLECTION_BYTES)?;
-        (
-            "collection.anki21b",
-            unzstd(&packed, MAX_COLLECTION_BYTES, "collection.anki21b")?,
-        )
-    } else if zip.has("collection.anki21") {
-        (
-            "collection.anki21",
-            zip.read("collection.anki21", MAX_COLLECTION_BYTES)?,
-        )
-    } else if zip.has("collection.anki2") {
-        (
-            "collection.anki2",
-            zip.read("collection.anki2", MAX_COLLECTION_BYTES)?,
-        )
-    } else {
-        return Err(ImportError::invalid(
-            "the package holds no collection (collection.anki21b, .anki21 or .anki2)",
-        ));
-    };
-    if !db.starts_with(b"SQLite format 3\0") {
-        return Err(ImportError::invalid(format!(
-            "`{entry}` in the package is not an SQLite database"
-        )));
-    }
-    // The untrusted database is opened in memory, read-only: it never
-    // touches the disk and cannot be written to.
-    // Anki saves in WAL mode, which an in-memory copy cannot use; bytes 18
-    // and 19 of the header select it, and 1 means the plain rollback journal.
-    let mut db = db;
-    if db.len() > 19 && (db[18] == 2 || db[19] == 2) {
-        db[18] = 1;
-        db[19] = 1;
-    }
-    let mut conn = Connection::open_in_memory().map_err(corrupt)?;
-    conn.deserialize_read_exact(rusqlite::MAIN_DB, db.as_slice(), db.len(), true)
-        .map_err(corrupt)?;
-    drop(db);
+    let (conn, entry) = open_collection(bytes)?;
     read_collection(&conn, name, entry)
 }
 

@@ -8,9 +8,13 @@
 //! a note type named after docket so it never collides with "Basic".
 
 pub mod archive;
+pub mod collection;
 pub mod export;
+pub mod history;
 pub mod import;
+pub mod progress;
 pub mod protobuf;
+pub mod replay;
 pub mod templates;
 
 pub use export::export;
