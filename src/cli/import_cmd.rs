@@ -52,6 +52,12 @@ pub struct ImportArgs {
     /// With --history: replace progress already kept for those cards.
     #[arg(long, requires = "history")]
     pub replace_history: bool,
+    /// With --history: the hour your Anki starts a new day ("Next day
+    /// starts at" in its preferences). Deck packages do not record it;
+    /// default: the package's value, else 4 as in Anki.
+    #[arg(long, requires = "history", value_name = "HOUR",
+          value_parser = clap::value_parser!(u32).range(0..24))]
+    pub rollover_hour: Option<u32>,
 }
 
 /// A spinner on stderr for steps that may take a while; hidden when stderr
@@ -185,7 +191,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     let text = write_deck(&deck, &header);
     // Prove the deck passes `docket check` before it reaches the disk.
     let mut loaded = parse_deck_bytes(&out, text.clone().into_bytes());
-    check_loaded(&mut loaded, &CheckOptions::default());
+    let checked = check_loaded(&mut loaded, &CheckOptions::default());
     if loaded.has_errors() {
         let mut err = StandardStream::stderr(stderr_color());
         let errors: Vec<_> = loaded
@@ -201,11 +207,22 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     }
     // The history goes in first: its usual failure (progress already kept)
     // then leaves no deck file behind either.
-    let progress = match (&history, &loaded.deck) {
-        (Some(h), Some(written)) => match import_history::store(h, written, args.replace_history) {
-            Ok(p) => Some((h, p)),
-            Err(code) => return Ok(code),
-        },
+    // The deck as written (re-parsed), so that ids and content hashes are
+    // exactly what `docket study` will see.
+    let progress = match (&history, &checked) {
+        (Some(h), Some(written)) => {
+            match import_history::store(h, written.deck(), args.replace_history, args.rollover_hour)
+            {
+                Ok(p) => Some(p),
+                Err(code) => return Ok(code),
+            }
+        }
+        (Some(_), None) => {
+            eprintln!(
+                "docket import: internal error: the converted deck is missing; nothing was written"
+            );
+            return Ok(EXIT_FAILURE);
+        }
         _ => None,
     };
     if let Err(e) = output::write_atomically(&out, text.as_bytes(), args.force || update) {
@@ -231,8 +248,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
         imported.skipped.len(),
         if imported.skipped.len() == 1 { "" } else { "s" }
     );
-    if let Some((h, p)) = &progress {
-        import_history::report(h, p);
+    if let Some(p) = &progress {
+        import_history::report(p);
     }
     Ok(EXIT_OK)
 }

@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::clock::Days;
 use crate::deck::Deck;
 use crate::interop::apkg::history::AnkiHistory;
+use crate::interop::apkg::history::DEFAULT_ROLLOVER_HOUR;
 use crate::interop::apkg::history::read_history;
 use crate::interop::apkg::progress::ProgressImport;
 use crate::interop::apkg::progress::progress;
@@ -39,9 +40,17 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<AnkiHistory, u8> {
 
 /// Replays the history against the deck as written and stores it in one
 /// transaction. Problems are printed; on error nothing was stored.
-pub fn store(history: &AnkiHistory, deck: &Deck, replace: bool) -> Result<ProgressImport, u8> {
+pub fn store(
+    history: &AnkiHistory,
+    deck: &Deck,
+    replace: bool,
+    rollover_hour: Option<u32>,
+) -> Result<Imported, u8> {
     let now = clock()?.now();
-    let days = Days::new(now, history.rollover_hour);
+    let rollover = rollover_hour
+        .or(history.rollover_hour)
+        .unwrap_or(DEFAULT_ROLLOVER_HOUR);
+    let days = Days::new(now, rollover);
     // The preset's own FSRS parameters are not read from the package: the
     // crate's defaults are what a fresh Anki preset uses.
     let fsrs = FSRS::default();
@@ -55,7 +64,11 @@ pub fn store(history: &AnkiHistory, deck: &Deck, replace: bool) -> Result<Progre
     }
     let mut store = open_store()?;
     match store.import_history(&deck.meta.id, &imported.cards, replace) {
-        Ok(()) => Ok(imported),
+        Ok(()) => Ok(Imported {
+            progress: imported,
+            rollover,
+            from_package: rollover_hour.is_none() && history.rollover_hour.is_some(),
+        }),
         Err(e @ StoreError::HasProgress { .. }) => {
             eprintln!("docket import: {e}; pass --replace-history to replace it");
             Err(EXIT_FAILURE)
@@ -67,20 +80,36 @@ pub fn store(history: &AnkiHistory, deck: &Deck, replace: bool) -> Result<Progre
     }
 }
 
+/// What was stored, and the day rollover it was counted with.
+pub struct Imported {
+    /// Cards and reviews.
+    pub progress: ProgressImport,
+    /// The rollover hour used.
+    pub rollover: u32,
+    /// Whether it came from the package (rather than the flag or the default).
+    pub from_package: bool,
+}
+
 /// Prints what was imported and what was not.
-pub fn report(history: &AnkiHistory, imported: &ProgressImport) {
+pub fn report(done: &Imported) {
+    let imported = &done.progress;
     for s in &imported.skipped {
         eprintln!("history not imported: {s}");
     }
     eprintln!(
-        "imported review history: {} card{}, {} review{} (days start at {}:00 local time, \
-         the collection's rollover); {} log row{} not part of FSRS histories \
-         (manual changes, cram, before a reset); {} item{} not imported",
+        "imported review history: {} card{}, {} review{} (days start at {}:00 local time, {}); \
+         {} log row{} not part of FSRS histories (manual changes, cram, before a reset); \
+         {} item{} not imported",
         imported.cards.len(),
         plural(imported.cards.len()),
         imported.reviews,
         plural(imported.reviews),
-        history.rollover_hour,
+        done.rollover,
+        if done.from_package {
+            "the collection's rollover"
+        } else {
+            "pass --rollover-hour if your Anki's day starts at another hour"
+        },
         imported.left_out,
         plural(imported.left_out),
         imported.skipped.len(),

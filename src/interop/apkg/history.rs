@@ -54,8 +54,10 @@ pub struct AnkiCard {
 /// What a package holds of review history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnkiHistory {
-    /// Hour (local time) at which Anki starts a new day.
-    pub rollover_hour: u32,
+    /// Hour (local time) at which Anki starts a new day, when the package
+    /// says: whole-collection packages do, while `.apkg` deck exports
+    /// carry a fresh collection's settings without it.
+    pub rollover_hour: Option<u32>,
     /// Every card, with or without reviews, by Anki card id.
     pub cards: Vec<AnkiCard>,
     /// Review-log rows whose card is not in the package.
@@ -144,8 +146,8 @@ pub fn read_history(bytes: &[u8]) -> Result<AnkiHistory, ImportError> {
 }
 
 /// The rollover hour: the `config` table's `rollover` key in current
-/// collections, `col.conf`'s in schema 11; 4 when neither says.
-fn rollover(conn: &Connection) -> Result<u32, ImportError> {
+/// collections, `col.conf`'s in schema 11; `None` when neither says.
+fn rollover(conn: &Connection) -> Result<Option<u32>, ImportError> {
     let has_config: bool = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'config'",
@@ -180,11 +182,11 @@ fn rollover(conn: &Connection) -> Result<u32, ImportError> {
             .and_then(|c| c.get("rollover").cloned());
     }
     match value {
-        None | Some(serde_json::Value::Null) => Ok(DEFAULT_ROLLOVER_HOUR),
+        None | Some(serde_json::Value::Null) => Ok(None),
         Some(v) => v
             .as_u64()
             .filter(|h| *h < 24)
-            .map(|h| h as u32)
+            .map(|h| Some(h as u32))
             .ok_or_else(|| {
                 ImportError::invalid(format!(
                     "the collection's day rollover hour is {v}, not an hour 0–23"
