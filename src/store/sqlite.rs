@@ -750,6 +750,77 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
 
+    fn imported(card_id: &str, ts_ms: i64) -> ImportedCard {
+        let after = review(4.0, ts_ms);
+        ImportedCard {
+            card_id: card_id.into(),
+            position: 0,
+            content_hash: "h".into(),
+            state: after,
+            log: vec![Answer {
+                deck_id: "d".into(),
+                card_id: card_id.into(),
+                ts_ms,
+                rating: Some(Rating::Good),
+                kind: ReviewKind::Learning,
+                before: CardState::NEW,
+                after,
+                elapsed_days: 0,
+                elapsed_secs: 0,
+                r_before: None,
+                r_after: None,
+                duration_ms: 1000,
+                content_hash: "h".into(),
+                session_id: None,
+            }],
+        }
+    }
+
+    fn progress(s: &SqliteStore) -> (usize, usize) {
+        let studied = s
+            .cards("d")
+            .unwrap()
+            .iter()
+            .filter(|c| c.state.phase != Phase::New)
+            .count();
+        (studied, s.log("d", None).unwrap().len())
+    }
+
+    #[test]
+    fn history_import_is_all_or_nothing() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        // A failure while writing the second card undoes the first.
+        s.connection()
+            .execute_batch(
+                "CREATE TRIGGER fail BEFORE INSERT ON revlog WHEN NEW.card_id = 'b'
+                 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;",
+            )
+            .unwrap();
+        let cards = [imported("a", 1_000), imported("b", 2_000)];
+        assert!(s.import_history("d", &cards, false).is_err());
+        assert_eq!(progress(&s), (0, 0));
+        s.connection().execute_batch("DROP TRIGGER fail").unwrap();
+        s.import_history("d", &cards, false).unwrap();
+        assert_eq!(progress(&s), (2, 2));
+        assert_eq!(
+            s.card("d", "a").unwrap().unwrap().answered_hash.as_deref(),
+            Some("h")
+        );
+        // Progress already kept is not overwritten unless asked.
+        let again = [imported("c", 3_000), imported("b", 4_000)];
+        let err = s.import_history("d", &again, false).unwrap_err();
+        assert!(
+            matches!(err, StoreError::HasProgress { count: 1, .. }),
+            "{err}"
+        );
+        assert_eq!(progress(&s), (2, 2));
+        s.import_history("d", &again, true).unwrap();
+        assert_eq!(progress(&s), (3, 3));
+        let b = s.log("d", Some("b")).unwrap();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].answer.ts_ms, 4_000);
+    }
+
     fn review(stability: f32, last_review_ms: i64) -> CardState {
         CardState {
             phase: Phase::Review,

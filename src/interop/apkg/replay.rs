@@ -249,3 +249,179 @@ pub fn replay(log: &[RevEntry], days: Days, fsrs: &FSRS) -> Result<Option<Replay
 pub fn duration_ms(e: &RevEntry) -> i64 {
     e.time_ms.clamp(0, MAX_ANSWER_MS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Now;
+
+    /// Days starting at 06:00 in UTC+2.
+    fn days() -> Days {
+        Days::new(Now::parse("2025-03-01T12:00:00+02:00").unwrap(), 6)
+    }
+
+    fn ms(t: &str) -> i64 {
+        Now::parse(t).unwrap().ms
+    }
+
+    fn row(t: &str, ease: i64, ivl: i64, factor: i64, kind: i64) -> RevEntry {
+        RevEntry {
+            id_ms: ms(t),
+            ease,
+            ivl,
+            factor,
+            time_ms: 5000,
+            kind,
+        }
+    }
+
+    fn deltas(log: &[RevEntry]) -> Vec<(u32, u8)> {
+        replay(log, days(), &FSRS::default())
+            .unwrap()
+            .unwrap()
+            .answers
+            .iter()
+            .map(|a| (a.delta_t, a.rating.number()))
+            .collect()
+    }
+
+    #[test]
+    fn days_turn_at_the_rollover_hour_in_local_time() {
+        let log = [
+            row("2025-03-03T06:01:00+02:00", 3, -600, 2500, 0),
+            row("2025-03-03T06:20:00+02:00", 3, 1, 2500, 0),
+            // Before 06:00 the next morning: still the same Anki day.
+            row("2025-03-04T05:59:00+02:00", 3, 3, 2500, 1),
+            // Just after 06:00 three calendar days on: four Anki days after
+            // the previous answer, which counted as 3 March.
+            row("2025-03-07T06:01:00+02:00", 4, 10, 2500, 1),
+        ];
+        assert_eq!(deltas(&log), vec![(0, 3), (0, 3), (0, 3), (4, 4)]);
+    }
+
+    #[test]
+    fn manual_and_cram_rows_are_dropped_and_rescheduling_filtered_answers_kept() {
+        let log = [
+            row("2025-03-03T09:00:00+02:00", 4, 3, 2500, 0),
+            row("2025-03-05T09:00:00+02:00", 1, 0, 0, 3), // cram
+            row("2025-03-06T09:00:00+02:00", 3, 8, 2500, 1),
+            row("2025-03-07T09:00:00+02:00", 0, 20, 2500, 4), // set due date
+            row("2025-03-08T09:00:00+02:00", 0, 20, 2500, 5), // rescheduled
+            row("2025-03-14T09:00:00+02:00", 3, 20, 2500, 1),
+            row("2025-03-15T09:00:00+02:00", 2, 30, 2500, 3), // filtered, rescheduling
+        ];
+        let r = replay(&log, days(), &FSRS::default()).unwrap().unwrap();
+        assert_eq!(r.left_out, 3);
+        let got: Vec<(u32, u8)> = r
+            .answers
+            .iter()
+            .map(|a| (a.delta_t, a.rating.number()))
+            .collect();
+        assert_eq!(got, vec![(0, 4), (3, 3), (8, 3), (1, 2)]);
+        assert_eq!(r.answers[3].kind, ReviewKind::Review);
+        // The memory state is the crate's for exactly these reviews.
+        let want = FSRS::default()
+            .memory_state(
+                FSRSItem {
+                    reviews: got
+                        .iter()
+                        .map(|&(delta_t, rating)| FSRSReview {
+                            rating: rating as u32,
+                            delta_t,
+                        })
+                        .collect(),
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(r.state.stability, want.stability);
+        assert_eq!(r.state.difficulty, want.difficulty);
+        assert_eq!(r.state.phase, Phase::Review);
+        assert_eq!(r.state.interval_days, 30);
+        assert_eq!(r.state.reps, 4);
+        let day = days().day_of(ms("2025-03-15T09:00:00+02:00"));
+        assert_eq!(r.state.due_ms, days().start_of(day + 30));
+    }
+
+    #[test]
+    fn history_starts_after_the_last_reset_or_at_the_last_learning_run() {
+        let log = [
+            row("2025-03-03T09:00:00+02:00", 3, 2, 2500, 0),
+            row("2025-03-05T09:00:00+02:00", 1, -600, 2300, 1),
+            row("2025-03-06T09:00:00+02:00", 0, 0, 0, 4), // forget
+            row("2025-03-07T09:00:00+02:00", 4, 4, 2500, 0),
+            row("2025-03-11T09:00:00+02:00", 3, 11, 2500, 1),
+        ];
+        assert_eq!(history_start(&log), Some(3));
+        assert_eq!(deltas(&log), vec![(0, 4), (4, 3)]);
+        // A reset followed by reviews only: the reviews after it.
+        let after_reset = [log[0], log[1], log[2], log[4]];
+        assert_eq!(history_start(&after_reset), Some(3));
+        assert_eq!(deltas(&after_reset), vec![(0, 3)]);
+        // A reset as the last word: the card is new again.
+        assert_eq!(replay(&log[..3], days(), &FSRS::default()), Ok(None));
+        // Reviews with no learning and no reset: incomplete, refused.
+        let err = replay(&log[4..], days(), &FSRS::default()).unwrap_err();
+        assert!(err.contains("does not begin with learning"), "{err}");
+    }
+
+    #[test]
+    fn phases_follow_the_log() {
+        let log = [
+            row("2025-03-03T09:00:00+02:00", 3, -600, 2500, 0),
+            row("2025-03-03T09:10:00+02:00", 3, 2, 2500, 0),
+            row("2025-03-05T09:00:00+02:00", 1, -600, 2300, 1),
+        ];
+        let r = replay(&log, days(), &FSRS::default()).unwrap().unwrap();
+        let phases: Vec<(Phase, u32)> = r
+            .answers
+            .iter()
+            .map(|a| (a.after.phase, a.after.step))
+            .collect();
+        assert_eq!(
+            phases,
+            vec![
+                (Phase::Learning, 1),
+                (Phase::Review, 0),
+                (Phase::Relearning, 0)
+            ]
+        );
+        assert_eq!(r.state.lapses, 1);
+        assert_eq!(r.state.due_ms, ms("2025-03-05T09:10:00+02:00"));
+        assert_eq!(r.answers[1].elapsed_secs, 600);
+    }
+
+    #[test]
+    fn nonsense_values_are_refused_with_a_reason() {
+        let good = row("2025-03-03T09:00:00+02:00", 3, 2, 2500, 0);
+        for (bad, words) in [
+            (RevEntry { ease: 7, ..good }, "rating of 7"),
+            (RevEntry { ease: -1, ..good }, "rating of -1"),
+            (RevEntry { kind: 9, ..good }, "unknown kind 9"),
+            (
+                RevEntry {
+                    id_ms: i64::MAX,
+                    ..good
+                },
+                "outside 2000–2200",
+            ),
+            (
+                RevEntry {
+                    ivl: i64::MAX,
+                    ..good
+                },
+                "out of range",
+            ),
+            (
+                RevEntry {
+                    ivl: i64::MIN,
+                    ..good
+                },
+                "out of range",
+            ),
+        ] {
+            let err = replay(&[good, bad], days(), &FSRS::default()).unwrap_err();
+            assert!(err.contains(words), "{err}");
+        }
+    }
+}
