@@ -7,6 +7,7 @@ mod interop {
     pub mod cli;
     pub mod csv;
     pub mod gift;
+    pub mod history;
     pub mod no_panic;
     pub mod support;
     pub mod write;

@@ -12,7 +12,7 @@ use docket::interop::export;
 use docket::interop::import;
 
 /// The venv's Python, or `None` (after saying so) when the tests should skip.
-fn anki_python() -> Option<PathBuf> {
+pub fn anki_python() -> Option<PathBuf> {
     let py = std::env::var_os("DOCKET_ANKI_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/anki-venv/bin/python"));

@@ -64,6 +64,14 @@ pub struct Replayed {
     pub left_out: usize,
 }
 
+/// The study day of an answer as Anki counts it: whole seconds, and whole
+/// days back from the next day boundary, so an answer at the exact instant
+/// a day starts still counts as the day before (Anki's days run from just
+/// after one boundary up to and including the next).
+pub fn anki_day(days: Days, ms: i64) -> i64 {
+    days.day_of((ms.div_euclid(1000) - 1) * 1000)
+}
+
 /// Whether Anki leaves a row out of FSRS histories.
 fn dropped(e: &RevEntry) -> bool {
     let cram = e.kind == 3 && e.factor == 0;
@@ -146,7 +154,7 @@ pub fn replay(log: &[RevEntry], days: Days, fsrs: &FSRS) -> Result<Option<Replay
     let mut reviews = Vec::with_capacity(kept.len());
     let mut prev_day: Option<i64> = None;
     for e in &kept {
-        let day = days.day_of(e.id_ms);
+        let day = anki_day(days, e.id_ms);
         let delta_t = prev_day.map_or(0, |p| (day - p).clamp(0, u32::MAX as i64) as u32);
         prev_day = Some(day);
         // `check` and `dropped` leave only 1–4 here.
@@ -202,7 +210,7 @@ pub fn replay(log: &[RevEntry], days: Days, fsrs: &FSRS) -> Result<Option<Replay
             },
         };
         let due_ms = if graduated {
-            days.start_of(days.day_of(e.id_ms) + e.ivl)
+            days.start_of(anki_day(days, e.id_ms) + e.ivl)
         } else {
             e.id_ms + (-e.ivl) * 1000
         };
@@ -300,6 +308,18 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_at_the_exact_rollover_instant_counts_as_the_day_before() {
+        // Found by comparing with Anki: it counts whole days back from the
+        // next boundary, so 06:00:00.000 still belongs to the previous day.
+        let log = [
+            row("2025-03-03T09:00:00+02:00", 3, 2, 2500, 0),
+            row("2025-03-05T06:00:00+02:00", 1, -600, 2300, 1),
+            row("2025-03-05T06:00:01+02:00", 3, 2, 2300, 2),
+        ];
+        assert_eq!(deltas(&log), vec![(0, 3), (1, 1), (1, 3)]);
+    }
+
+    #[test]
     fn manual_and_cram_rows_are_dropped_and_rescheduling_filtered_answers_kept() {
         let log = [
             row("2025-03-03T09:00:00+02:00", 4, 3, 2500, 0),
@@ -339,7 +359,7 @@ mod tests {
         assert_eq!(r.state.phase, Phase::Review);
         assert_eq!(r.state.interval_days, 30);
         assert_eq!(r.state.reps, 4);
-        let day = days().day_of(ms("2025-03-15T09:00:00+02:00"));
+        let day = anki_day(days(), ms("2025-03-15T09:00:00+02:00"));
         assert_eq!(r.state.due_ms, days().start_of(day + 30));
     }
 
