@@ -118,10 +118,7 @@ pub fn check_parsed(
     options: &CheckOptions,
 ) -> Result<CheckedDeck, Vec<Diagnostic>> {
     let diagnostics = check_deck(&deck, text, options);
-    if diagnostics
-        .iter()
-        .any(|d| d.is_error() || (options.strict && !d.is_error()))
-    {
+    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
         Err(diagnostics)
     } else {
         Ok(CheckedDeck { deck })
