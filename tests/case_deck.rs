@@ -14,6 +14,7 @@ fn checked_case_deck() -> docket::deck::Deck {
     let options = CheckOptions {
         sources_dir: Some("../shared/case".into()),
         strict: true,
+        ..CheckOptions::default()
     };
     let checked = check_loaded(&mut loaded, &options);
     assert!(

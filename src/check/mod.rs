@@ -26,6 +26,9 @@ pub struct CheckOptions {
     pub sources_dir: Option<PathBuf>,
     /// `--strict`: warnings become errors and missing sources are errors.
     pub strict: bool,
+    /// Do not look for source files at all: the deck is embedded and its
+    /// sources were proven when it was built (the bundled deck).
+    pub embedded: bool,
 }
 
 impl CheckOptions {
@@ -81,7 +84,11 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
 pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let base = deck.path.parent().unwrap_or(Path::new("."));
-    let texts = sources::load_sources(deck, base, options, &mut out);
+    let texts = if options.embedded {
+        Default::default()
+    } else {
+        sources::load_sources(deck, base, options, &mut out)
+    };
     citations::check_citations(deck, text, &texts, &mut out);
     for card in &deck.cards {
         if card.evidence.iter().all(|e| e.quote.is_none()) {
@@ -118,10 +125,7 @@ pub fn check_parsed(
     options: &CheckOptions,
 ) -> Result<CheckedDeck, Vec<Diagnostic>> {
     let diagnostics = check_deck(&deck, text, options);
-    if diagnostics
-        .iter()
-        .any(|d| d.is_error() || (options.strict && !d.is_error()))
-    {
+    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
         Err(diagnostics)
     } else {
         Ok(CheckedDeck { deck })

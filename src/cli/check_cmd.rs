@@ -87,6 +87,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = CheckOptions {
         sources_dir: args.sources.clone(),
         strict: args.strict,
+        ..CheckOptions::default()
     };
     let loaded = match check_paths(&args.paths, &options) {
         Ok(l) => l,

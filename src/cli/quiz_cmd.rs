@@ -204,7 +204,7 @@ fn make(a: &MakeArgs) -> anyhow::Result<u8> {
         Some(path) => {
             let options = CheckOptions {
                 sources_dir: a.sources.clone(),
-                strict: false,
+                ..CheckOptions::default()
             };
             let mut loaded = read_deck_file(path);
             let checked = check_loaded(&mut loaded, &options);

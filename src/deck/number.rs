@@ -241,11 +241,8 @@ pub fn parse_number(text: &str) -> Result<f64, NumberError> {
         token = token.trim_start_matches(['-', '−']);
     }
     token = token.trim_end_matches([',', ';', '.']);
-    let mut percent = false;
-    if let Some(t) = token.strip_suffix('%') {
-        token = t;
-        percent = true;
-    }
+    // "5%" reads as 5: a percentage is the number with its unit.
+    token = token.strip_suffix('%').unwrap_or(token);
     // Split a glued suffix: "23k", "1.5m", "2bn".
     let split = token
         .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.' || c == '_'))
@@ -277,7 +274,6 @@ pub fn parse_number(text: &str) -> Result<f64, NumberError> {
     if negative {
         value = -value;
     }
-    let _ = percent; // "5%" reads as 5; percentages are the unit.
     Ok(value)
 }
 

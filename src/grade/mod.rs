@@ -226,7 +226,7 @@ pub fn grade(card: &Card, shown: &Presentation, response: &str) -> Result<Grade,
         Answer::Basic { answer, accept } => {
             best_text_match(response, std::iter::once(answer).chain(accept))
         }
-        Answer::Choice { correct, options } => {
+        Answer::Choice { correct, .. } => {
             let mut picked: Vec<usize> = chosen_positions(response, &shown.options)?
                 .into_iter()
                 .map(|p| shown.order[p])
@@ -241,7 +241,6 @@ pub fn grade(card: &Card, shown: &Presentation, response: &str) -> Result<Grade,
                 let hits = picked.iter().filter(|p| want.contains(p)).count() as f32;
                 let misses = picked.len() as f32 - hits;
                 let total = want.len().max(1) as f32;
-                let _ = options;
                 wrong((hits - misses).max(0.0) / total)
             }
         }
