@@ -4,8 +4,6 @@
 //! collection's rollover hour in the local time of this machine (or of
 //! `DOCKET_NOW`), as Anki counts them on the machine it runs on.
 
-use fsrs::FSRS;
-
 use super::EXIT_FAILURE;
 use super::study_cmd::clock;
 use super::study_cmd::open_store;
@@ -51,10 +49,7 @@ pub fn store(
         .or(history.rollover_hour)
         .unwrap_or(DEFAULT_ROLLOVER_HOUR);
     let days = Days::new(now, rollover);
-    // The preset's own FSRS parameters are not read from the package: the
-    // crate's defaults are what a fresh Anki preset uses.
-    let fsrs = FSRS::default();
-    let imported = progress(history, deck, days, &fsrs);
+    let imported = progress(history, deck, days);
     if imported.cards.is_empty() {
         for s in &imported.skipped {
             eprintln!("history not imported: {s}");
@@ -67,7 +62,13 @@ pub fn store(
         Ok(()) => Ok(Imported {
             progress: imported,
             rollover,
-            from_package: rollover_hour.is_none() && history.rollover_hour.is_some(),
+            rollover_source: match (rollover_hour, history.rollover_hour) {
+                (Some(_), _) => "as given",
+                (None, Some(_)) => "the collection's rollover",
+                (None, None) => {
+                    "Anki's default; pass --rollover-hour if your Anki's day starts at another hour"
+                }
+            },
         }),
         Err(e @ StoreError::HasProgress { .. }) => {
             eprintln!("docket import: {e}; pass --replace-history to replace it");
@@ -86,8 +87,8 @@ pub struct Imported {
     pub progress: ProgressImport,
     /// The rollover hour used.
     pub rollover: u32,
-    /// Whether it came from the package (rather than the flag or the default).
-    pub from_package: bool,
+    /// Where it came from: the flag, the package or the default.
+    pub rollover_source: &'static str,
 }
 
 /// Prints what was imported and what was not.
@@ -97,7 +98,8 @@ pub fn report(done: &Imported) {
         eprintln!("history not imported: {s}");
     }
     eprintln!(
-        "imported review history: {} card{}, {} review{} (days start at {}:00 local time, {}); \
+        "imported review history: {} card{}, {} review{} (days start at {}:00 local time, {}; \
+         FSRS parameters: the preset's for {}, the defaults for {}); \
          {} log row{} not part of FSRS histories (manual changes, cram, before a reset); \
          {} item{} not imported",
         imported.cards.len(),
@@ -105,11 +107,9 @@ pub fn report(done: &Imported) {
         imported.reviews,
         plural(imported.reviews),
         done.rollover,
-        if done.from_package {
-            "the collection's rollover"
-        } else {
-            "pass --rollover-hour if your Anki's day starts at another hour"
-        },
+        done.rollover_source,
+        imported.preset_params,
+        imported.cards.len() - imported.preset_params,
         imported.left_out,
         plural(imported.left_out),
         imported.skipped.len(),

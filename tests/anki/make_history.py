@@ -2,12 +2,13 @@
 Anki's own FSRS memory state for every card, as JSON.
 
 usage: make_history.py OUT.apkg
-The revlog rows are written directly with fixed timestamps in 2025, so the
+Every third note is in a subdeck whose preset has its own FSRS
+parameters. The revlog rows are written directly with fixed timestamps in 2025, so the
 result does not depend on today's date. The collection's rollover hour is
 set to 6, and the caller runs this with TZ set to a fixed offset
 (Etc/GMT-2, i.e. UTC+2), so answers just before and just after 06:00
 local time fall on different Anki days. Prints
-{"rollover": 6, "cards": [{"cid", "nid", "ord", "reviews", "stability", "difficulty"}]}.
+{"rollover": 6, "cards": [{"cid", "nid", "ord", "reviews", "stability", "difficulty", "tuned"}]}.
 """
 
 import json
@@ -73,6 +74,10 @@ HISTORIES = {
 }
 
 
+TUNED = [0.4, 1.8, 3.5, 12.0, 6.8, 0.7, 2.5, 0.01, 1.6, 0.15, 0.9,
+         1.8, 0.1, 0.3, 2.0, 0.2, 2.8, 0.5, 0.6, 0.1, 0.2]
+
+
 def random_history(rng: random.Random) -> list:
     """A plausible history: learning steps, then reviews with lapses."""
     rows = []
@@ -99,6 +104,16 @@ def main() -> None:
         col.set_config("fsrs", True)
         col.set_config("rollover", 6)
         did = col.decks.id("History")
+        # A subdeck whose preset has its own (as if optimised) FSRS-6
+        # parameters: its cards must be replayed with them.
+        tuned = col.decks.id("History::Tuned")
+        conf = col.decks.add_config_returning_id("Tuned")
+        preset = col.decks.get_config(conf)
+        preset["fsrsParams6"] = TUNED
+        col.decks.update_config(preset)
+        deck = col.decks.get(tuned)
+        deck["conf"] = conf
+        col.decks.save(deck)
         histories = list(HISTORIES.values())
         rng = random.Random(7)
         histories += [random_history(rng) for _ in range(40)]
@@ -110,7 +125,7 @@ def main() -> None:
             note = col.new_note(col.models.by_name(model))
             note["Front"] = f"Question {i}?"
             note["Back"] = f"Answer {i}"
-            col.add_note(note, did)
+            col.add_note(note, tuned if i % 3 == 2 else did)
             for card in note.cards():
                 h = rows if card.ord == 0 else random_history(rng)
                 cards.append((card, h))
@@ -150,6 +165,7 @@ def main() -> None:
                     "reviews": len(rows),
                     "stability": state.stability,
                     "difficulty": state.difficulty,
+                    "tuned": col.decks.config_dict_for_deck_id(card.did)["id"] == conf,
                 }
             )
         col.export_anki_package(

@@ -59,6 +59,9 @@ fn docket_reproduces_ankis_memory_states_from_the_imported_history() {
     let data = dir.path().join("data");
     let deck = dir.path().join("history.toml");
     let rollover = anki["rollover"].to_string();
+    let cards = anki["cards"].as_array().unwrap();
+    let tuned = cards.iter().filter(|c| c["tuned"] == true).count();
+    assert!(tuned > 0);
     docket(&data)
         .args(["import", "--history", "--rollover-hour", &rollover])
         .arg(&pkg)
@@ -66,10 +69,13 @@ fn docket_reproduces_ankis_memory_states_from_the_imported_history() {
         .arg(&deck)
         .assert()
         .success()
-        .stderr(contains("0 items not imported"));
+        .stderr(contains("0 items not imported"))
+        .stderr(contains(format!(
+            "FSRS parameters: the preset's for {tuned}, the defaults for {}",
+            cards.len() - tuned
+        )));
     let deck_id = deck_id(&deck);
     let s = store(&data);
-    let cards = anki["cards"].as_array().unwrap();
     let (mut max_ds, mut max_dd, mut reviews) = (0f64, 0f64, 0);
     for c in cards {
         let id = match c["ord"].as_i64().unwrap() {
@@ -97,7 +103,7 @@ fn docket_reproduces_ankis_memory_states_from_the_imported_history() {
         reviews += c["reviews"].as_u64().unwrap();
     }
     eprintln!(
-        "{} cards, {reviews} Anki log rows: largest relative difference S {max_ds:.2e}, D {max_dd:.2e}",
+        "{} cards ({tuned} with their preset's parameters), {reviews} Anki log rows: largest relative difference S {max_ds:.2e}, D {max_dd:.2e}",
         cards.len()
     );
     // Studying continues: the reviews are due, the unstudied card is new.

@@ -30,6 +30,9 @@ pub struct ProgressImport {
     pub reviews: usize,
     /// Anki cards, or log rows, left out, with why.
     pub skipped: Vec<Skipped>,
+    /// Imported cards replayed with their preset's own FSRS parameters
+    /// (the others with the crate's defaults).
+    pub preset_params: usize,
     /// Log rows of imported cards that are not part of their FSRS history
     /// (manual changes, cram answers, answers before a reset).
     pub left_out: usize,
@@ -56,8 +59,9 @@ fn docket_id<'d>(card: &AnkiCard, ids: &HashMap<&'d str, usize>) -> Option<&'d s
         .find_map(|c| ids.get_key_value(c.as_str()).map(|(k, _)| *k))
 }
 
-/// Matches and replays every reviewed card of `history` against `deck`.
-pub fn progress(history: &AnkiHistory, deck: &Deck, days: Days, fsrs: &FSRS) -> ProgressImport {
+/// Matches and replays every reviewed card of `history` against `deck`,
+/// each with its preset's FSRS parameters (the defaults when it has none).
+pub fn progress(history: &AnkiHistory, deck: &Deck, days: Days) -> ProgressImport {
     let ids: HashMap<&str, usize> = deck
         .cards
         .iter()
@@ -103,7 +107,21 @@ pub fn progress(history: &AnkiHistory, deck: &Deck, days: Days, fsrs: &FSRS) -> 
             )));
             continue;
         }
-        let replayed = match replay(&card.revlog, days, fsrs) {
+        let params = history
+            .deck_params
+            .get(&card.deck_id)
+            .map_or(&[][..], Vec::as_slice);
+        let fsrs = match FSRS::new(params) {
+            Ok(f) => f,
+            Err(e) => {
+                out.skipped.push(skip(format!(
+                    "its preset's {} FSRS parameters are unusable ({e})",
+                    params.len()
+                )));
+                continue;
+            }
+        };
+        let replayed = match replay(&card.revlog, days, &fsrs) {
             Ok(Some(r)) => r,
             Ok(None) => continue,
             Err(reason) => {
@@ -133,6 +151,7 @@ pub fn progress(history: &AnkiHistory, deck: &Deck, days: Days, fsrs: &FSRS) -> 
             })
             .collect();
         out.reviews += log.len();
+        out.preset_params += usize::from(!params.is_empty());
         out.left_out += replayed.left_out;
         out.cards.push(ImportedCard {
             card_id: id.to_string(),

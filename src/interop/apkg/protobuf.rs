@@ -1,6 +1,7 @@
-//! Just enough of the protobuf wire format to read the two fields docket
-//! needs from Anki's schema-18 blobs: a note type's kind (normal or cloze)
-//! and a card template's question and answer formats.
+//! Just enough of the protobuf wire format to read the fields docket
+//! needs from Anki's schema-18 blobs: a note type's kind (normal or cloze),
+//! a card template's question and answer formats, a deck's preset and a
+//! preset's FSRS parameters.
 
 /// The value of one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +77,35 @@ pub fn varint_field(buf: &[u8], num: u64) -> Option<u64> {
     )
 }
 
+/// The packed repeated floats in field `num` (proto3 packs them, as Anki
+/// writes them); empty when absent, `None` when malformed.
+pub fn packed_floats(buf: &[u8], num: u64) -> Option<Vec<f32>> {
+    let bytes = fields(buf)?.into_iter().find_map(|(n, f)| match f {
+        Field::Bytes(b) if n == num => Some(b),
+        _ => None,
+    });
+    let Some(bytes) = bytes else {
+        return Some(Vec::new());
+    };
+    if bytes.len() % 4 != 0 {
+        return None;
+    }
+    Some(
+        bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    )
+}
+
+/// The nested message in field `num`, if present.
+pub fn message(buf: &[u8], num: u64) -> Option<&[u8]> {
+    fields(buf)?.into_iter().find_map(|(n, f)| match f {
+        Field::Bytes(b) if n == num => Some(b),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +120,11 @@ mod tests {
         assert_eq!(varint_field(b"", 1), Some(0));
         assert_eq!(fields(b"\n\xff"), None);
         assert_eq!(fields(b"\x0f"), None);
+        // Field 6, packed floats 1.5 and -2.
+        let floats = b"\x32\x08\x00\x00\xc0\x3f\x00\x00\x00\xc0";
+        assert_eq!(packed_floats(floats, 6), Some(vec![1.5, -2.0]));
+        assert_eq!(packed_floats(floats, 5), Some(vec![]));
+        assert_eq!(packed_floats(b"\x32\x03\x00\x00\x00", 6), None);
+        assert_eq!(message(b"\x0a\x02\x08\x01", 1), Some(&b"\x08\x01"[..]));
     }
 }
