@@ -1,7 +1,8 @@
 """Make an .apkg whose cards have a multi-day review history, and report
 Anki's own FSRS memory state for every card, as JSON.
 
-usage: make_history.py OUT.apkg
+usage: make_history.py OUT.apkg [--legacy]
+(--legacy: a schema-11 collection.anki2 package, as older Anki wrote.)
 Every third note is in a subdeck whose preset has its own FSRS
 parameters. The revlog rows are written directly with fixed timestamps in 2025, so the
 result does not depend on today's date. The collection's rollover hour is
@@ -99,6 +100,7 @@ def random_history(rng: random.Random) -> list:
 
 def main() -> None:
     out = sys.argv[1]
+    legacy = "--legacy" in sys.argv
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(os.path.join(tmp, "collection.anki2"))
         col.set_config("fsrs", True)
@@ -171,7 +173,7 @@ def main() -> None:
         col.export_anki_package(
             out_path=out,
             options=ExportAnkiPackageOptions(
-                with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False
+                with_scheduling=True, with_deck_configs=True, with_media=False, legacy=legacy
             ),
             limit=DeckIdLimit(did),
         )

@@ -41,11 +41,24 @@ fn deck_id(deck: &Path) -> String {
 #[test]
 fn docket_reproduces_ankis_memory_states_from_the_imported_history() {
     let Some(py) = anki_python() else { return };
+    compare_with_anki(&py, false);
+}
+
+#[test]
+fn the_same_from_a_legacy_schema_11_package() {
+    let Some(py) = anki_python() else { return };
+    compare_with_anki(&py, true);
+}
+
+/// Has Anki write a history and report its memory states, imports the
+/// package and compares every card.
+fn compare_with_anki(py: &Path, legacy: bool) {
     let dir = tempfile::tempdir().unwrap();
     let pkg = dir.path().join("history.apkg");
-    let out = StdCommand::new(&py)
+    let out = StdCommand::new(py)
         .arg("tests/anki/make_history.py")
         .arg(&pkg)
+        .args(legacy.then_some("--legacy"))
         // A fixed offset: Anki counts days in the local time of its process.
         .env("TZ", "Etc/GMT-2")
         .output()
@@ -103,7 +116,7 @@ fn docket_reproduces_ankis_memory_states_from_the_imported_history() {
         reviews += c["reviews"].as_u64().unwrap();
     }
     eprintln!(
-        "{} cards ({tuned} with their preset's parameters), {reviews} Anki log rows: largest relative difference S {max_ds:.2e}, D {max_dd:.2e}",
+        "legacy={legacy}: {} cards ({tuned} with their preset's parameters), {reviews} Anki log rows: largest relative difference S {max_ds:.2e}, D {max_dd:.2e}",
         cards.len()
     );
     // Studying continues: the reviews are due, the unstudied card is new.
