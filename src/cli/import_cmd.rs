@@ -205,10 +205,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_FAILURE);
     }
-    // The history goes in first: its usual failure (progress already kept)
-    // then leaves no deck file behind either.
-    // The deck as written (re-parsed), so that ids and content hashes are
-    // exactly what `docket study` will see.
+    // The history goes in first, so that its usual failure (progress
+    // already kept) leaves no deck file behind either. It is matched
+    // against the deck as written (re-parsed), so that ids and content
+    // hashes are exactly what `docket study` will see.
     let progress = match (&history, &checked) {
         (Some(h), Some(written)) => {
             match import_history::store(h, written.deck(), args.replace_history, args.rollover_hour)
@@ -229,7 +229,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
         eprintln!("docket import: {e}");
         if progress.is_some() {
             eprintln!(
-                "the review history was imported; write the deck again with --replace-history"
+                "the review history was imported; run the import again with --replace-history"
             );
         }
         return Ok(EXIT_FAILURE);
