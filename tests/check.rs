@@ -272,3 +272,24 @@ fn a_file_over_the_size_limit_is_refused_unparsed() {
         .code(1)
         .stderr(predicates::str::contains("larger than the 128 MiB limit"));
 }
+
+#[test]
+fn windows_line_ends_in_multiline_strings_are_not_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deck = std::fs::read_to_string("tests/fixtures/good/sample.toml")
+        .unwrap()
+        .replace(
+            "explanation = \"An English name used at work.\"",
+            "explanation = \"\"\"An English name\nused at work.\"\"\"",
+        )
+        .replace('\n', "\r\n");
+    let path = tmp.path().join("crlf.toml");
+    std::fs::write(&path, deck).unwrap();
+    docket()
+        .arg("check")
+        .arg(&path)
+        .args(["--sources", SOURCES])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("0 errors"));
+}

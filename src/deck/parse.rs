@@ -158,6 +158,13 @@ impl Lowering<'_> {
             self.wrong_type(key, "a string", value);
             return None;
         };
+        // A file saved with Windows line ends keeps "\r\n" inside multi-line
+        // strings; that is a line end, not a control character.
+        let s = if s.contains("\r\n") {
+            std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
+        } else {
+            std::borrow::Cow::Borrowed(s.as_ref())
+        };
         if let Some(bad) = s.chars().find(|&c| is_forbidden_control(c)) {
             self.push(
                 Diagnostic::error(
@@ -224,6 +231,27 @@ impl Lowering<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// Refuses a list in which an entry appears twice (an option or an
+    /// order item that repeats makes the card ambiguous).
+    fn no_repeats(&mut self, what: &str, list: &[(String, Range<usize>)]) -> Option<()> {
+        for (i, (entry, span)) in list.iter().enumerate() {
+            if let Some((_, first)) = list[..i].iter().find(|(e, _)| e == entry) {
+                self.push(
+                    Diagnostic::error(
+                        "duplicate-entry",
+                        format!("the {what} `{entry}` appears twice"),
+                        span.clone(),
+                    )
+                    .with_label("repeated")
+                    .with_related(first.clone(), "first here")
+                    .with_help(format!("each {what} must differ from the others")),
+                );
+                return None;
+            }
+        }
+        Some(())
     }
 
     fn id(&mut self, key: &str, value: &Value<'_>) -> Option<String> {
@@ -1002,20 +1030,7 @@ fn lower_answer(
                 );
                 return None;
             }
-            for (i, (o, s)) in options.iter().enumerate() {
-                if let Some((_, first)) = options[..i].iter().find(|(p, _)| p == o) {
-                    l.push(
-                        Diagnostic::error(
-                            "duplicate-option",
-                            format!("the option `{o}` appears twice"),
-                            s.clone(),
-                        )
-                        .with_label("repeated")
-                        .with_related(first.clone(), "first here"),
-                    );
-                    return None;
-                }
-            }
+            l.no_repeats("option", &options)?;
             texts.extend(options.iter().map(|(_, s)| s.clone()));
             let av = &t["answer"];
             let answers: Vec<(String, Range<usize>)> = match av.get_ref() {
@@ -1253,6 +1268,7 @@ fn lower_answer(
                 );
                 return None;
             }
+            l.no_repeats("item", &items)?;
             texts.extend(items.iter().map(|(_, s)| s.clone()));
             Some(Answer::Order(items.into_iter().map(|(s, _)| s).collect()))
         }
