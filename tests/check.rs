@@ -293,3 +293,22 @@ fn windows_line_ends_in_multiline_strings_are_not_control_characters() {
         .success()
         .stderr(predicates::str::contains("0 errors"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_deck_is_refused_not_waited_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("deck.toml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    docket()
+        .arg("check")
+        .arg(tmp.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("not a regular file"));
+}

@@ -65,6 +65,22 @@ pub fn read_deck_file(path: &Path) -> LoadedDeck {
             Diagnostic::whole_file(Severity::Error, "unreadable", msg).with_help(help),
         )
     };
+    // Opening a FIFO or a device could block for ever: only read regular files.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return fail(
+                "this is not a regular file".into(),
+                "name a deck file, or a directory of them",
+            );
+        }
+        Err(e) => {
+            return fail(
+                format!("cannot read the file: {e}"),
+                "check the path and its permissions",
+            );
+        }
+        Ok(_) => {}
+    }
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
