@@ -1,5 +1,5 @@
 //! [`View`]: what the session asks a frontend to show. Every string that
-//! comes from a deck is cleaned ([`super::clean`]) when a view is built.
+//! comes from a deck is cleaned ([`crate::sanitize::clean`]) when a view is built.
 
 use serde::Serialize;
 
