@@ -11,6 +11,12 @@
 //!                                 store (progress, behind a trait)
 //! ```
 //!
+//! Beside the study path: [`quiz`] runs a checked deck as one fixed quiz
+//! for a class (make, take, report), and [`interop`] converts decks and
+//! review histories to and from Anki, CSV/TSV, GIFT, Aiken and Markdown.
+//! [`sanitize`] makes deck text safe to print, [`clock`] is the one source
+//! of "now", and [`bundled`] is the case deck compiled into the binary.
+//!
 //! [`run`] is the whole program; `main` only calls it.
 
 #![warn(missing_docs)]
