@@ -1308,7 +1308,14 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        // Failures are kept beside this file, not in a top-level folder.
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")
+            )),
+            ..ProptestConfig::default()
+        })]
 
         /// Whatever the edit, both parsers find the same cards and, unless
         /// the TOML itself is broken (where recovery may differ), the same

@@ -359,7 +359,14 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    // Failures are kept beside this file, not in a top-level folder.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 64,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions")
+        )),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     /// Any sequence of answers, overrides and undos leaves every card's
     /// stored state equal to the end of the chain of its review-log rows.
