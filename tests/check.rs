@@ -312,3 +312,41 @@ fn a_fifo_named_like_a_deck_is_refused_not_waited_on() {
         .code(1)
         .stderr(predicates::str::contains("not a regular file"));
 }
+
+#[test]
+fn a_bare_deck_file_name_finds_its_sources_in_the_current_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/bad/quote_not_found.toml",
+        tmp.path().join("r.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "../shared/case/000_3a99727536604362.txt",
+        tmp.path().join("000_3a99727536604362.txt"),
+    )
+    .unwrap();
+    docket()
+        .current_dir(tmp.path())
+        .args(["check", "r.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("quote-not-found"));
+}
+
+#[test]
+fn an_empty_card_array_is_a_deck_without_cards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deck = tmp.path().join("empty_cards.toml");
+    std::fs::write(
+        &deck,
+        "card = []\n[deck]\nid = \"x\"\ntitle = \"t\"\ndescription = \"d\"\n",
+    )
+    .unwrap();
+    docket()
+        .arg("check")
+        .arg(&deck)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("the deck has no cards"));
+}

@@ -83,7 +83,13 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
 /// and the completeness warnings.
 pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let base = deck.path.parent().unwrap_or(Path::new("."));
+    // A bare file name ("deck.toml") has an empty parent: that is the
+    // current directory, where its sources must then be looked up.
+    let base = deck
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let texts = if options.embedded {
         Default::default()
     } else {

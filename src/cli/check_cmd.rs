@@ -82,6 +82,17 @@ pub fn check_paths(
     Ok(loaded)
 }
 
+/// The last JSON record of `docket check --json`.
+#[derive(serde::Serialize)]
+struct Summary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    decks: usize,
+    cards: usize,
+    errors: usize,
+    warnings: usize,
+}
+
 /// Runs `docket check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = CheckOptions {
@@ -114,11 +125,14 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 )?;
             }
         }
-        writeln!(
-            out,
-            "{}",
-            serde_json::json!({"type": "summary", "decks": loaded.len(), "cards": cards, "errors": errors, "warnings": warnings})
-        )?;
+        let summary = Summary {
+            kind: "summary",
+            decks: loaded.len(),
+            cards,
+            errors,
+            warnings,
+        };
+        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
     } else {
         let mut err = StandardStream::stderr(stderr_color());
         let style = if args.short {
@@ -132,9 +146,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         let status = if errors > 0 { "FAILED" } else { "ok" };
         writeln!(
             err,
-            "checked {} deck{}, {cards} cards: {errors} error{}, {warnings} warning{} ({status})",
+            "checked {} deck{}, {cards} card{}: {errors} error{}, {warnings} warning{} ({status})",
             loaded.len(),
             if loaded.len() == 1 { "" } else { "s" },
+            if cards == 1 { "" } else { "s" },
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
         )?;

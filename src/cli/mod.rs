@@ -56,9 +56,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`docket check --json | head -1`): nothing
+        // is wrong, as with any well-behaved filter.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
         Err(e) => {
             eprintln!("docket: {e:#}");
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -582,6 +582,7 @@ fn lower_document(l: &mut Lowering<'_>, path: &Path, root: &Table<'_>, len: usiz
     let mut cards = Vec::new();
     match root.get("card") {
         Some(v) => match v.get_ref() {
+            DeValue::Array(items) if items.is_empty() => l.push(no_cards(v.span().end)),
             DeValue::Array(items) => {
                 let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
                 let mut seen = HashMap::new();
