@@ -345,3 +345,31 @@ fn a_script_answering_forever_ends_with_a_summary() {
     let two = env.card(NOW, "two");
     assert!(two["reps"].as_u64().unwrap() >= 1, "{two}");
 }
+
+/// Several docket processes starting on a fresh data directory wait for one
+/// another to create the schema instead of failing.
+#[test]
+fn concurrent_first_runs_share_one_fresh_store() {
+    let env = Env::new();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+                .env("DOCKET_DATA_DIR", env.data())
+                .env("DOCKET_NOW", NOW)
+                .arg("stats")
+                .arg(env.deck())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -1,11 +1,11 @@
 //! Schema versions. The version lives in `PRAGMA user_version` and the
-//! file is marked as docket's with `PRAGMA application_id`. Each migration
-//! runs in its own transaction, so an interrupted upgrade leaves the
-//! previous version intact.
+//! file is marked as docket's with `PRAGMA application_id`. The checks and
+//! every migration run in one write transaction (see [`migrate`]).
 
 use std::path::Path;
 
 use rusqlite::Connection;
+use rusqlite::TransactionBehavior;
 
 use super::StoreError;
 use super::StoreResult;
@@ -30,19 +30,28 @@ pub fn version(conn: &Connection) -> StoreResult<i64> {
 
 /// Checks that the database is docket's and not newer than this build,
 /// then brings it to `target`.
+///
+/// Everything happens in one `BEGIN IMMEDIATE` transaction: the write lock
+/// is taken before the version is read, so several docket processes
+/// starting on a fresh data directory wait for one another instead of each
+/// creating the tables, and an interrupted upgrade leaves the previous
+/// version intact.
 pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<()> {
     let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    let app_id: i64 = conn
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(corrupt)?;
+    let app_id: i64 = tx
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(corrupt)?;
-    let found = version(conn).map_err(|e| StoreError::Corrupt {
+    let found = version(&tx).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let tables: i64 = conn
+    let tables: i64 = tx
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
         .map_err(corrupt)?;
     let fresh = app_id == 0 && found == 0 && tables == 0;
@@ -60,14 +69,13 @@ pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<(
         });
     }
     for v in found..target.min(LATEST) {
-        let tx = conn.transaction()?;
         tx.execute_batch(MIGRATIONS[v as usize])?;
         tx.execute_batch(&format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
             v + 1
         ))?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 
