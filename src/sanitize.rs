@@ -13,6 +13,18 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
+/// Reads one line of untrusted input (a student's answer, a protocol
+/// message): bytes that are not UTF-8 become U+FFFD instead of ending the
+/// session, and the line end is removed. `None` at end of input.
+pub fn read_text_line(input: &mut dyn std::io::BufRead) -> std::io::Result<Option<String>> {
+    let mut bytes = Vec::new();
+    if input.read_until(b'\n', &mut bytes)? == 0 {
+        return Ok(None);
+    }
+    let line = String::from_utf8_lossy(&bytes);
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_string()))
+}
+
 /// Like [`clean`], and folds the text onto one line (for tables and CSV).
 pub fn one_line(text: &str) -> String {
     clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
@@ -30,6 +42,14 @@ mod tests {
         assert!(!clean("x\u{9b}31my").contains('\u{9b}'));
         assert_eq!(clean("a\u{202e}b"), "ab");
         assert_eq!(clean("a\u{1b}[2Jb\u{1b}]0;title\u{7}c\u{8}d\ne"), "abcd\ne");
+    }
+
+    #[test]
+    fn lines_that_are_not_utf8_are_read_not_refused() {
+        let mut input: &[u8] = b"caf\xe9\r\nnext";
+        assert_eq!(read_text_line(&mut input).unwrap().unwrap(), "caf\u{fffd}");
+        assert_eq!(read_text_line(&mut input).unwrap().unwrap(), "next");
+        assert_eq!(read_text_line(&mut input).unwrap(), None);
     }
 
     #[test]

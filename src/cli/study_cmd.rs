@@ -38,8 +38,10 @@ use crate::store::SqliteStore;
 use crate::store::Store;
 use crate::store::SyncReport;
 
-/// Answer lines after which a session ends unless `--limit` says otherwise.
-pub const DEFAULT_ANSWER_LIMIT: u32 = 1000;
+/// Inputs after which a session ends unless `--limit` says otherwise: far
+/// more than a day's study (200 reviews and 20 new cards, each answered and
+/// rated), few enough that endless scripted input ends within seconds.
+pub const DEFAULT_ANSWER_LIMIT: u32 = 5000;
 
 /// Arguments of `docket study`.
 #[derive(Debug, Default, clap::Args)]
@@ -63,8 +65,8 @@ pub struct StudyOptions {
     /// In line mode, read a rating line after each answer.
     #[arg(long)]
     pub rate: bool,
-    /// End the session after this many answer lines, retries included. The
-    /// default bounds a script that answers forever (`yes a | docket`):
+    /// End the session after this many inputs (answers, ratings, commands).
+    /// The default bounds a script that answers forever (`yes a | docket`):
     /// failed cards come back within the learn-ahead window, so such a
     /// session would otherwise never run out of cards.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ANSWER_LIMIT)]

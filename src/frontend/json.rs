@@ -70,10 +70,9 @@ impl<R: BufRead, W: Write> Frontend for Json<R, W> {
 
     fn read(&mut self, _awaiting: Awaiting) -> io::Result<Option<Event>> {
         loop {
-            let mut buf = String::new();
-            if self.input.read_line(&mut buf)? == 0 {
+            let Some(buf) = crate::sanitize::read_text_line(&mut self.input)? else {
                 return Ok(None);
-            }
+            };
             if buf.trim().is_empty() {
                 continue;
             }

@@ -38,7 +38,8 @@ pub enum DriveError {
 
 /// Runs a session to its end: shows `first`, then alternates reading an
 /// event and showing what the session answers. End of input quits.
-/// `limit` ends the session after that many answers. Returns whether
+/// `limit` ends the session after that many inputs (answers, ratings and
+/// commands). Returns whether
 /// the session was ended early (quit or limit) rather than by finishing
 /// the queue.
 pub fn drive(
@@ -49,13 +50,13 @@ pub fn drive(
     limit: Option<u32>,
 ) -> Result<bool, DriveError> {
     let mut quit = false;
-    let mut answers = 0u32;
+    let mut inputs = 0u32;
     for v in &first {
         frontend.show(v)?;
     }
     while !session.is_finished() {
         let awaiting = session.awaiting();
-        if awaiting == Awaiting::Answer && limit.is_some_and(|l| answers >= l) {
+        if limit.is_some_and(|l| inputs >= l) {
             for v in session.handle(Event::Quit, clock.now())? {
                 frontend.show(&v)?;
             }
@@ -72,8 +73,10 @@ pub fn drive(
             }
         };
         quit = event == Event::Quit;
-        if matches!(event, Event::Answer(_) | Event::Reveal) {
-            answers += 1;
+        // Answers and commands count, so that a script sending only `:undo`
+        // for ever ends too; the rating that completes an answer does not.
+        if !(matches!(event, Event::Rate(_)) && matches!(awaiting, Awaiting::Rating { .. })) {
+            inputs += 1;
         }
         for v in session.handle(event, clock.now())? {
             match frontend.show(&v) {

@@ -34,11 +34,7 @@ impl<R: BufRead, W: Write> Plain<R, W> {
     }
 
     fn line(&mut self) -> io::Result<Option<String>> {
-        let mut buf = String::new();
-        if self.input.read_line(&mut buf)? == 0 {
-            return Ok(None);
-        }
-        Ok(Some(buf.trim_end_matches(['\n', '\r']).to_string()))
+        crate::sanitize::read_text_line(&mut self.input)
     }
 }
 

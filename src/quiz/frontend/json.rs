@@ -22,6 +22,7 @@ use crate::quiz::input::Input;
 use crate::quiz::input::how_to_answer;
 use crate::quiz::take::Step;
 use crate::quiz::take::Take;
+use crate::sanitize::clean;
 
 /// JSON lines over any reader and writer.
 pub struct JsonLines<R, W> {
@@ -91,7 +92,7 @@ impl<R: BufRead, W: Write> Frontend for JsonLines<R, W> {
                     .options
                     .iter()
                     .enumerate()
-                    .map(|(j, o)| json!({"label": label(j).to_string(), "text": o}))
+                    .map(|(j, o)| json!({"label": label(j).to_string(), "text": clean(o)}))
                     .collect();
                 json!({
                     "type": "item",
@@ -99,7 +100,8 @@ impl<R: BufRead, W: Write> Frontend for JsonLines<R, W> {
                     "total": take.form().items.len(),
                     "id": item.id,
                     "kind": item.kind,
-                    "prompt": item.prompt,
+                    // Deck text is untrusted even in JSON: a UI may print it raw.
+                    "prompt": clean(&item.prompt),
                     "options": options,
                     "multiple": item.multiple,
                     "how": how_to_answer(item),
@@ -127,10 +129,9 @@ impl<R: BufRead, W: Write> Frontend for JsonLines<R, W> {
 
     fn read(&mut self, _take: &Take<'_>) -> io::Result<Read> {
         loop {
-            let mut line = String::new();
-            if self.input.read_line(&mut line)? == 0 {
+            let Some(line) = crate::sanitize::read_text_line(&mut self.input)? else {
                 return Ok(Read::End);
-            }
+            };
             if !line.trim().is_empty() {
                 return Ok(parse_input(&line));
             }

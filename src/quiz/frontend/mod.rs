@@ -22,6 +22,9 @@ use crate::grade::label;
 use crate::sanitize::clean;
 use crate::sanitize::one_line;
 
+/// Inputs after which a sitting pauses, whatever they are.
+pub const MAX_INPUTS: usize = 10_000;
+
 /// What a frontend read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Read {
@@ -52,8 +55,17 @@ pub fn drive(
 ) -> io::Result<Step> {
     save(take.record())?;
     frontend.draw(&take.first_step(), take)?;
+    let mut inputs = 0usize;
     loop {
-        let (input, at) = match frontend.read(take)? {
+        inputs += 1;
+        // A script sending `:next` for ever must end too: pause (the
+        // attempt stays resumable) after far more inputs than a quiz needs.
+        let read = if inputs > MAX_INPUTS {
+            Read::End
+        } else {
+            frontend.read(take)?
+        };
+        let (input, at) = match read {
             Read::Input(i, at) => (i, at),
             Read::End => (Input::Quit, None),
             Read::Unreadable(msg) => {

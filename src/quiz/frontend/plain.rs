@@ -47,10 +47,9 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
     }
 
     fn read(&mut self, _take: &Take<'_>) -> io::Result<Read> {
-        let mut line = String::new();
-        if self.input.read_line(&mut line)? == 0 {
+        let Some(line) = crate::sanitize::read_text_line(&mut self.input)? else {
             return Ok(Read::End);
-        }
+        };
         Ok(match parse_line(&line) {
             Ok(i) => Read::Input(i, None),
             Err(e) => Read::Unreadable(e),
