@@ -45,6 +45,15 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         eprintln!("docket export: docket does not write {format}; try --to gift");
         return Ok(EXIT_USAGE);
     }
+    // Even with --force, never write over the deck being exported.
+    let same_file = match (args.deck.canonicalize(), args.output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file {
+        eprintln!("docket export: the output would replace the deck itself; choose another -o");
+        return Ok(EXIT_USAGE);
+    }
     if let Err(e) = output::check_target(&args.output, args.force) {
         eprintln!("docket export: {e}");
         return Ok(EXIT_FAILURE);

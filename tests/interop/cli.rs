@@ -192,3 +192,20 @@ fn reimporting_an_anki_package_updates_instead_of_duplicating() {
         second.matches("[[card]]").count()
     );
 }
+
+#[test]
+fn export_never_writes_over_the_deck_it_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("self.toml");
+    std::fs::copy("tests/fixtures/good/sample.toml", &deck).unwrap();
+    let before = std::fs::read(&deck).unwrap();
+    docket()
+        .arg("export")
+        .arg(&deck)
+        .args(["--to", "csv", "--force", "-o"])
+        .arg(&deck)
+        .assert()
+        .code(2)
+        .stderr(contains("would replace the deck itself"));
+    assert_eq!(std::fs::read(&deck).unwrap(), before);
+}
