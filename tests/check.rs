@@ -350,3 +350,20 @@ fn an_empty_card_array_is_a_deck_without_cards() {
         .code(1)
         .stderr(predicates::str::contains("the deck has no cards"));
 }
+
+#[test]
+fn two_deck_files_with_one_deck_id_are_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["a.toml", "b.toml"] {
+        std::fs::copy("tests/fixtures/good/sample.toml", tmp.path().join(name)).unwrap();
+    }
+    docket()
+        .arg("check")
+        .arg(tmp.path())
+        .args(["--sources", SOURCES])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "the deck id `sample` is also used by",
+        ));
+}

@@ -54,15 +54,37 @@ pub fn check_paths(
         }
         files.extend(found);
     }
-    let mut loaded: Vec<(LoadedDeck, usize)> = files
+    let checked: Vec<(LoadedDeck, usize, Option<String>)> = files
         .par_iter()
         .map(|f| {
             let mut l = read_deck_file(f);
             let cards = l.deck.as_ref().map_or(0, |d| d.cards.len());
+            let id = l.deck.as_ref().map(|d| d.meta.id.clone());
             check_loaded(&mut l, options);
-            (l, cards)
+            (l, cards, id)
         })
         .collect();
+    // Progress is keyed by deck id: two files with one id would share it.
+    let mut first_with: std::collections::HashMap<String, PathBuf> = Default::default();
+    let mut loaded = Vec::with_capacity(checked.len());
+    for (mut l, cards, id) in checked {
+        if let Some(id) = id {
+            match first_with.get(&id) {
+                Some(first) => l.diagnostics.push(
+                    Diagnostic::whole_file(
+                        Severity::Error,
+                        "duplicate-deck-id",
+                        format!("the deck id `{id}` is also used by {}", first.display()),
+                    )
+                    .with_help("progress is keyed by deck id: give each deck its own `[deck] id`"),
+                ),
+                None => {
+                    first_with.insert(id, l.path.clone());
+                }
+            }
+        }
+        loaded.push((l, cards));
+    }
     for dir in empty_dirs {
         let no_decks = LoadedDeck {
             path: dir,

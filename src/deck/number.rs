@@ -260,8 +260,19 @@ pub fn parse_number(text: &str) -> Result<f64, NumberError> {
             v
         }
     };
+    let mut rest = 1;
+    // Thousands grouped with spaces, as in "23 000".
+    if !num.is_empty() && glued.is_empty() && !num.contains([',', '.']) {
+        while let Some(group) = words.get(rest).map(|w| w.trim_end_matches([',', '.', ';']))
+            && group.len() == 3
+            && group.bytes().all(|b| b.is_ascii_digit())
+        {
+            value = value * 1000.0 + group.parse::<f64>().unwrap_or(0.0);
+            rest += 1;
+        }
+    }
     if num.is_empty() || glued.is_empty() {
-        for w in &words[1..] {
+        for w in &words[rest..] {
             match multiplier(w.trim_end_matches([',', '.'])) {
                 Some(m) => value *= m,
                 None => break,
@@ -319,6 +330,8 @@ mod tests {
             "about 23,000",
             "23,000 accounts",
             "~23k",
+            "23 000",
+            "23 000 people",
         ] {
             assert_eq!(parse_number(s), Ok(23000.0), "{s}");
         }

@@ -95,7 +95,8 @@ pub fn render(
     // Deck files are untrusted: nothing from them reaches the terminal raw.
     let source = terminal_safe(source);
     let source = source.as_str();
-    let file = SimpleFile::new(terminal_safe(&path.display().to_string()), source);
+    let name = terminal_safe(&path.display().to_string()).replace(['\n', '\t'], "?");
+    let file = SimpleFile::new(name, source);
     let config = term::Config {
         display_style: match style {
             Style::Rich => term::DisplayStyle::Rich,

@@ -88,6 +88,8 @@ impl Tty {
     fn key(&self) -> io::Result<Key> {
         match self.term.read_key_raw() {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(Key::CtrlC),
+            // Ctrl-D (end of input) ends the session like Ctrl-C.
+            Ok(Key::Char('\u{4}')) => Ok(Key::CtrlC),
             other => other,
         }
     }

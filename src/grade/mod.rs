@@ -170,7 +170,8 @@ fn best_text_match<'a>(response: &str, candidates: impl IntoIterator<Item = &'a 
 }
 
 /// Reads which of the shown `options` a response names: letters (`a c`,
-/// `a,c`, `ac`), digits (`1 3`), or one option's full text. Positions are
+/// `a,c`, `ac`), digits (`1 3`), one option's full text, or several
+/// options' texts separated by `,` or `;`. Positions are
 /// in response order and may repeat. The grader, the quiz's input check
 /// and its distractor analysis all read choices through here.
 pub fn chosen_positions(response: &str, options: &[String]) -> Result<Vec<usize>, ResponseError> {
@@ -183,6 +184,17 @@ pub fn chosen_positions(response: &str, options: &[String]) -> Result<Vec<usize>
             .position(|o| text::normalize(o) == text::normalize(trimmed))
     {
         return Ok(vec![pos]);
+    }
+    // Several options by their text: "red, blue" or "red; blue".
+    let by_text: Option<Vec<usize>> = trimmed
+        .split([',', ';'])
+        .map(|part| {
+            let part = text::normalize(part);
+            options.iter().position(|o| text::normalize(o) == part)
+        })
+        .collect();
+    if let Some(picks) = by_text.filter(|p| p.len() > 1) {
+        return Ok(picks);
     }
     let mut picks = Vec::new();
     for ch in trimmed.chars() {
@@ -337,4 +349,25 @@ pub fn grade(card: &Card, shown: &Presentation, response: &str) -> Result<Grade,
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn choices_are_read_by_letter_digit_or_text() {
+        let o = options(&["red", "green", "blue"]);
+        assert_eq!(chosen_positions("a c", &o), Ok(vec![0, 2]));
+        assert_eq!(chosen_positions("1,3", &o), Ok(vec![0, 2]));
+        assert_eq!(chosen_positions("Green", &o), Ok(vec![1]));
+        assert_eq!(chosen_positions("red, blue", &o), Ok(vec![0, 2]));
+        assert_eq!(chosen_positions("red; blue", &o), Ok(vec![0, 2]));
+        assert!(chosen_positions("d", &o).is_err());
+        assert!(chosen_positions("", &o).is_err());
+    }
 }
