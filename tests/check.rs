@@ -367,3 +367,23 @@ fn two_deck_files_with_one_deck_id_are_an_error() {
             "the deck id `sample` is also used by",
         ));
 }
+
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let deck = tmp.path().join("bom.toml");
+    std::fs::write(
+        &deck,
+        "\u{feff}promt = 1\n[deck]\nid = \"x\"\ntitle = \"t\"\ndescription = \"d\"\n",
+    )
+    .unwrap();
+    docket()
+        .arg("check")
+        .arg("--short")
+        .arg(&deck)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "bom.toml:1:1: error[unknown-key]",
+        ));
+}

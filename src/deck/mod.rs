@@ -152,9 +152,10 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
             return LoadedDeck::failed(path, lossy, d);
         }
     };
-    // A byte-order mark is harmless; blank it so offsets stay the same.
+    // A byte-order mark is harmless, and editors do not count it as a
+    // column: drop it, so positions on line 1 match what the author sees.
     let text = match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => format!("   {rest}"),
+        Some(rest) => rest.to_string(),
         None => text,
     };
     let (deck, diagnostics) = parse::parse_deck(path, &text);
