@@ -384,3 +384,13 @@ fn a_script_sending_only_commands_ends() {
         assert!(out.contains("session: "), "{out}");
     }
 }
+
+/// Quitting at the rating prompt: the answer is saved, and the summary
+/// counts its card where it now is.
+#[test]
+fn the_summary_after_quitting_at_the_rating_prompt_is_current() {
+    let env = Env::new();
+    let out = env.study(NOW, "wrong\n:quit\n", &["--rate"]);
+    assert!(out.contains("session: 1 seen, 0 correct"), "{out}");
+    assert!(out.contains("left today: 3 new, 1 learning"), "{out}");
+}

@@ -182,7 +182,15 @@ impl<'a> Session<'a> {
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         match (event, phase) {
             (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
-            (Event::Quit, _) => Ok(vec![self.finish(now)?]),
+            (Event::Quit, phase) => {
+                // An answer saved but not yet rated (quit at the rating
+                // prompt) has moved its card on: count what is left from
+                // the store, not from the queue as it stood.
+                if matches!(phase, Phase::Answered { .. }) {
+                    self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+                }
+                Ok(vec![self.finish(now)?])
+            }
             (Event::Undo, phase) => self.undo(phase, now),
             (e @ (Event::Suspend | Event::Bury), phase) => {
                 let Some(current) = self.current_of(&phase).cloned() else {
