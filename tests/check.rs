@@ -14,6 +14,15 @@ fn docket() -> Command {
 
 const SOURCES: &str = "../shared/case";
 
+/// A temporary directory holding copies of `(file, name)` pairs.
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (from, name) in files {
+        std::fs::copy(from, tmp.path().join(name)).unwrap();
+    }
+    tmp
+}
+
 /// Every file in `tests/fixtures/bad` fails with exit 1 and a diagnostic
 /// naming the file, snapshot-tested so that wording changes are reviewed.
 #[test]
@@ -119,12 +128,7 @@ fn a_good_deck_passes_with_its_sources() {
 
 #[test]
 fn a_missing_source_is_a_warning_unless_sources_or_strict() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "tests/fixtures/good/sample.toml",
-        tmp.path().join("sample.toml"),
-    )
-    .unwrap();
+    let tmp = dir_with(&[("tests/fixtures/good/sample.toml", "sample.toml")]);
     docket()
         .arg("check")
         .arg(tmp.path())
@@ -315,17 +319,13 @@ fn a_fifo_named_like_a_deck_is_refused_not_waited_on() {
 
 #[test]
 fn a_bare_deck_file_name_finds_its_sources_in_the_current_directory() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        "tests/fixtures/bad/quote_not_found.toml",
-        tmp.path().join("r.toml"),
-    )
-    .unwrap();
-    std::fs::copy(
-        "../shared/case/000_3a99727536604362.txt",
-        tmp.path().join("000_3a99727536604362.txt"),
-    )
-    .unwrap();
+    let tmp = dir_with(&[
+        ("tests/fixtures/bad/quote_not_found.toml", "r.toml"),
+        (
+            "../shared/case/000_3a99727536604362.txt",
+            "000_3a99727536604362.txt",
+        ),
+    ]);
     docket()
         .current_dir(tmp.path())
         .args(["check", "r.toml"])
