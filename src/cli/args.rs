@@ -1,9 +1,15 @@
-//! Command-line arguments (clap derive). Help text comes from the doc comments.
+//! Command-line arguments of every command (clap derive). Help text comes
+//! from the doc comments. Only the command line sees these types; each
+//! command turns them into the application layer's requests.
 
 use std::path::PathBuf;
 
 use clap::Parser;
 use clap::Subcommand;
+use clap::ValueEnum;
+
+use crate::interop::Format;
+use crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE;
 
 /// docket: study TOML flashcard decks with FSRS spaced repetition, and run
 /// them as classroom quizzes.
@@ -15,7 +21,7 @@ pub struct Args {
     pub command: Option<Command>,
     /// Study options for `docket` alone (the bundled deck).
     #[command(flatten)]
-    pub study: super::study_cmd::StudyOptions,
+    pub study: StudyOptions,
 }
 
 /// The subcommands.
@@ -24,21 +30,21 @@ pub enum Command {
     /// Check decks: syntax, fields, and every quote against its source.
     Check(CheckArgs),
     /// Import a file (Anki .apkg, CSV/TSV, GIFT, Aiken) as a TOML deck.
-    Import(super::import_cmd::ImportArgs),
+    Import(ImportArgs),
     /// Export a deck as Anki .apkg, CSV/TSV, GIFT or a Markdown study sheet.
-    Export(super::export_cmd::ExportArgs),
+    Export(ExportArgs),
     /// Study decks with spaced repetition (FSRS); progress is saved after every answer.
-    Study(super::study_cmd::StudyArgs),
+    Study(StudyArgs),
     /// List each card's scheduling state.
-    Cards(super::cards_cmd::CardsArgs),
+    Cards(CardsArgs),
     /// Show due counts and recent retention.
-    Stats(super::stats_cmd::StatsArgs),
+    Stats(StatsArgs),
     /// Start one card over (its history is kept).
-    Reset(super::reset_cmd::ResetArgs),
+    Reset(ResetArgs),
     /// Show or change scheduling settings (per user, or per deck with --deck).
-    Config(super::config_cmd::ConfigArgs),
+    Config(ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
-    Quiz(super::quiz_cmd::QuizArgs),
+    Quiz(QuizArgs),
 }
 
 /// Arguments of `docket check`.
@@ -59,4 +65,292 @@ pub struct CheckArgs {
     /// One line per diagnostic (file:line:col: message).
     #[arg(long)]
     pub short: bool,
+}
+
+/// Inputs after which a session ends unless `--limit` says otherwise: far
+/// more than a day's study (200 reviews and 20 new cards, each answered and
+/// rated), few enough that endless scripted input ends within seconds.
+pub const DEFAULT_ANSWER_LIMIT: u32 = 5000;
+
+/// Arguments of `docket study`.
+#[derive(Debug, Default, clap::Args)]
+pub struct StudyArgs {
+    /// Deck files or directories; none studies the bundled case deck.
+    pub decks: Vec<PathBuf>,
+    /// How to study.
+    #[command(flatten)]
+    pub options: StudyOptions,
+}
+
+/// Options of `docket study`, also accepted by `docket` alone.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct StudyOptions {
+    /// Line mode (automatic when stdin is not a terminal).
+    #[arg(long, conflicts_with = "json")]
+    pub plain: bool,
+    /// JSON-lines protocol on stdin/stdout (see docs/protocol.md).
+    #[arg(long)]
+    pub json: bool,
+    /// In line mode, read a rating line after each answer.
+    #[arg(long)]
+    pub rate: bool,
+    /// End the session after this many inputs (answers, ratings, commands).
+    /// The default bounds a script that answers forever (`yes a | docket`):
+    /// failed cards come back within the learn-ahead window, so such a
+    /// session would otherwise never run out of cards.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ANSWER_LIMIT)]
+    pub limit: u32,
+    /// Scheduling options.
+    #[command(flatten)]
+    pub sched: SchedArgs,
+}
+
+/// Scheduling options shared by the progress commands.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct SchedArgs {
+    /// Do not fuzz intervals (for tests and simulations).
+    #[arg(long)]
+    pub no_fuzz: bool,
+    /// Seed for option order (default: random).
+    #[arg(long, env = "DOCKET_SEED")]
+    pub seed: Option<u64>,
+    /// New cards per day (default 20, or the stored setting).
+    #[arg(long, value_name = "N")]
+    pub new_limit: Option<u32>,
+    /// Reviews per day (default 200, or the stored setting).
+    #[arg(long, value_name = "N")]
+    pub review_limit: Option<u32>,
+    /// Retention to aim for, 0.70–0.99 (default: the deck's, else 0.9).
+    #[arg(long, value_name = "R")]
+    pub desired_retention: Option<f32>,
+}
+
+/// Arguments of `docket cards`.
+#[derive(Debug, clap::Args)]
+pub struct CardsArgs {
+    /// Deck file; none lists the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// Deck file; none shows the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket reset`.
+#[derive(Debug, clap::Args)]
+pub struct ResetArgs {
+    /// The card id.
+    pub card: String,
+    /// Deck file; none means the bundled case deck.
+    #[arg(long)]
+    pub deck: Option<PathBuf>,
+}
+
+/// Arguments of `docket config`.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The setting; none lists them all.
+    pub key: Option<String>,
+    /// The new value; none shows the current one.
+    pub value: Option<String>,
+    /// Apply to this deck id only.
+    #[arg(long, value_name = "DECK_ID")]
+    pub deck: Option<String>,
+    /// Remove the setting.
+    #[arg(long, conflicts_with = "value")]
+    pub unset: bool,
+}
+
+/// Arguments of `docket import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file to import: .apkg, .csv, .tsv/.txt, .gift, .aiken.
+    pub file: PathBuf,
+    /// Where to write the deck (default: the file's name with `.toml`).
+    #[arg(short, long, value_name = "DECK.toml")]
+    pub output: Option<PathBuf>,
+    /// The file's format, when its extension does not say.
+    #[arg(long, value_name = "FORMAT")]
+    pub from: Option<Format>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Update an existing deck: cards with the same id (for Anki notes, the
+    /// note id) are replaced, keeping their evidence; new cards are added.
+    #[arg(long)]
+    pub update: bool,
+    /// Also import an Anki package's review history into your progress, so
+    /// that studying the deck continues each card's scheduling.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: replace progress already kept for those cards.
+    #[arg(long, requires = "history")]
+    pub replace_history: bool,
+    /// With --history: the hour your Anki starts a new day ("Next day
+    /// starts at" in its preferences). Deck packages do not record it;
+    /// default: the package's value, else 4 as in Anki.
+    #[arg(long, requires = "history", value_name = "HOUR",
+          value_parser = clap::value_parser!(u32).range(0..24))]
+    pub rollover_hour: Option<u32>,
+}
+
+/// Arguments of `docket export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The deck file to export, or a quiz key (`quiz.key.json`) to export its form.
+    pub deck: PathBuf,
+    /// The format to write (default: from the output's extension).
+    #[arg(long, value_name = "FORMAT")]
+    pub to: Option<Format>,
+    /// The file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `docket quiz`.
+#[derive(Debug, clap::Args)]
+pub struct QuizArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: QuizCommand,
+}
+
+/// The quiz subcommands.
+#[derive(Debug, Subcommand)]
+pub enum QuizCommand {
+    /// Make a form (for students) and a key (for the teacher) from a deck.
+    Make(MakeArgs),
+    /// Render a form for paper, with the key as a separate page if given.
+    Print(PrintArgs),
+    /// Take a quiz in the terminal and write the result file.
+    Take(TakeArgs),
+    /// Grade the class's result files with the key and analyse the items.
+    Report(ReportArgs),
+}
+
+/// Arguments of `docket quiz make`.
+#[derive(Debug, clap::Args)]
+pub struct MakeArgs {
+    /// The deck file; the bundled case deck when omitted.
+    pub deck: Option<PathBuf>,
+    /// How many items (default: every matching card).
+    #[arg(long, value_name = "N")]
+    pub items: Option<usize>,
+    /// Only cards with one of these topics (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "TOPIC,...")]
+    pub topics: Vec<String>,
+    /// Only cards of these kinds (comma-separated: basic, choice, truefalse, number, date, cloze, order).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub kinds: Vec<String>,
+    /// Seed for the item order and option orders: same deck and seed, same files.
+    #[arg(long)]
+    pub seed: u64,
+    /// Time limit in minutes.
+    #[arg(long, value_name = "MINUTES")]
+    pub time_limit: Option<u32>,
+    /// Where to write the form.
+    #[arg(short, long, value_name = "FORM")]
+    pub output: PathBuf,
+    /// Where to write the key (default: beside the form, `NAME.key.json`).
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
+    /// Directory holding the deck's source files (quotes are then proven).
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+}
+
+/// Paper format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// Markdown.
+    Markdown,
+    /// HTML.
+    Html,
+}
+
+/// Arguments of `docket quiz print`.
+#[derive(Debug, clap::Args)]
+pub struct PrintArgs {
+    /// The form file.
+    pub form: PathBuf,
+    /// The key file: adds the answers as a separate page.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: PaperArg,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `docket quiz take`.
+#[derive(Debug, clap::Args)]
+pub struct TakeArgs {
+    /// The form file.
+    pub form: PathBuf,
+    /// The student's name, as the teacher will see it.
+    #[arg(long)]
+    pub student: String,
+    /// The result file to write (an unfinished one is resumed).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Line mode: one line per answer (automatic when stdin is not a terminal).
+    #[arg(long, conflicts_with = "json")]
+    pub plain: bool,
+    /// JSON lines in and out, for programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket quiz report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The key file.
+    pub key: PathBuf,
+    /// Result files, or directories of `*.json` result files.
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+    /// Write the long CSV (student, item, position, response, correct, score, seconds).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write the wide CSV (one row per student, one column per item).
+    #[arg(long, value_name = "FILE")]
+    pub csv_wide: Option<PathBuf>,
+    /// Write a self-contained HTML report with charts.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Receipt codes noted at submission (`student,CODE` per line): a file whose receipt differs is rejected.
+    #[arg(long, value_name = "FILE")]
+    pub receipts: Option<PathBuf>,
+    /// Below this many students, indices carry their N and nothing is flagged.
+    #[arg(long, default_value_t = DEFAULT_MIN_CLASS_SIZE, value_name = "N")]
+    pub min_class_size: usize,
+}
+
+impl SchedArgs {
+    /// The application layer's form of these flags (the seed aside).
+    pub fn overrides(&self) -> crate::app::Overrides {
+        crate::app::Overrides {
+            no_fuzz: self.no_fuzz,
+            new_limit: self.new_limit,
+            review_limit: self.review_limit,
+            desired_retention: self.desired_retention,
+        }
+    }
 }

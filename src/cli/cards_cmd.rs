@@ -3,35 +3,25 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::EXIT_OK;
-use super::study_cmd::prepare;
-use crate::clock::Clock;
+use super::args::CardsArgs;
+use super::output;
+use super::output::EXIT_OK;
+use crate::app::Collection;
 use crate::clock::Now;
-use crate::store::Store;
-
-/// Arguments of `docket cards`.
-#[derive(Debug, clap::Args)]
-pub struct CardsArgs {
-    /// Deck file; none lists the bundled case deck.
-    pub deck: Option<PathBuf>,
-    /// One JSON object per line.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// Runs `docket cards`.
 pub fn run(args: &CardsArgs) -> anyhow::Result<u8> {
     let paths: Vec<PathBuf> = args.deck.iter().cloned().collect();
-    let p = match prepare(&paths) {
+    let (collection, decks) = match Collection::open_with_decks(&paths) {
         Ok(p) => p,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(output::report("docket", &e)),
     };
-    let now = p.clock.now();
+    let now = collection.now();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for d in &p.decks {
+    for d in &decks {
         let deck_id = &d.meta().id;
-        for row in p.store.cards(deck_id)? {
+        for row in collection.cards(deck_id)? {
             let s = &row.state;
             let due =
                 (s.phase != crate::schedule::Phase::New).then(|| Now::rfc3339(now.at(s.due_ms)));

@@ -1,5 +1,7 @@
-//! The command line: arguments ([`args`]), and one module per command.
-//! [`run`] parses the arguments, runs the command and turns its outcome into
+//! The command line: arguments ([`args`]), shared output ([`output`]), and
+//! one module per command. Each command parses its arguments into a
+//! request, calls the application layer ([`crate::app`]) and prints the
+//! outcome; no command module uses another. [`run`] turns the outcome into
 //! an exit code, printing any error exactly once.
 
 pub mod args;
@@ -8,7 +10,7 @@ pub mod check_cmd;
 pub mod config_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
-pub mod import_history;
+pub mod output;
 pub mod quiz_cmd;
 pub mod reset_cmd;
 pub mod stats_cmd;
@@ -21,13 +23,9 @@ use clap::Parser;
 
 use args::Args;
 use args::Command;
-
-/// Exit code: success.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the command ran and found problems (a deck with errors).
-pub const EXIT_FAILURE: u8 = 1;
-/// Exit code: the command line was wrong.
-pub const EXIT_USAGE: u8 = 2;
+pub use output::EXIT_FAILURE;
+pub use output::EXIT_OK;
+pub use output::EXIT_USAGE;
 
 /// Runs docket with the given arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -48,7 +46,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Stats(s)) => stats_cmd::run(&s),
         Some(Command::Reset(r)) => reset_cmd::run(&r),
         Some(Command::Config(c)) => config_cmd::run(&c),
-        None => study_cmd::run(&study_cmd::StudyArgs {
+        None => study_cmd::run(&args::StudyArgs {
             decks: Vec::new(),
             options: args.study,
         }),
@@ -56,19 +54,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
-        // The reader went away (`docket check --json | head -1`): nothing
-        // is wrong, as with any well-behaved filter.
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
         Err(e) => {
             eprintln!("docket: {e:#}");
             ExitCode::from(EXIT_FAILURE)
         }
     }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -3,66 +3,32 @@
 
 use std::path::PathBuf;
 
-use super::EXIT_OK;
-use super::EXIT_USAGE;
-use super::study_cmd::SchedArgs;
-use super::study_cmd::config_for;
-use super::study_cmd::prepare;
-use crate::clock::Clock;
-use crate::schedule::Phase;
-use crate::schedule::Scheduler;
-use crate::schedule::queue;
-use crate::store::Store;
-
-/// Arguments of `docket stats`.
-#[derive(Debug, clap::Args)]
-pub struct StatsArgs {
-    /// Deck file; none shows the bundled case deck.
-    pub deck: Option<PathBuf>,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
-}
+use super::args::StatsArgs;
+use super::output;
+use super::output::EXIT_OK;
+use crate::app::Collection;
 
 /// Runs `docket stats`.
 pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
     let paths: Vec<PathBuf> = args.deck.iter().cloned().collect();
-    let p = match prepare(&paths) {
+    let (collection, decks) = match Collection::open_with_decks(&paths) {
         Ok(p) => p,
-        Err(code) => return Ok(code),
+        Err(e) => return Ok(output::report("docket", &e)),
     };
-    let now = p.clock.now();
-    for d in &p.decks {
+    for d in &decks {
         let deck = d.meta();
-        let config = match config_for(&p.store, deck, &SchedArgs::default()) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("docket: {e}");
-                return Ok(EXIT_USAGE);
-            }
+        let s = match collection.deck_stats(deck) {
+            Ok(s) => s,
+            Err(e) => return Ok(output::report("docket", &e)),
         };
-        let sched = Scheduler::new(config)?;
-        let due = queue::counts(&p.store, &deck.id, &sched, now)?;
-        let rows = p.store.cards(&deck.id)?;
-        let live = rows.iter().filter(|r| r.present);
-        let count = |ph: Phase| live.clone().filter(|r| r.state.phase == ph).count();
-        let (new, learning, review, relearning) = (
-            count(Phase::New),
-            count(Phase::Learning),
-            count(Phase::Review),
-            count(Phase::Relearning),
-        );
-        let suspended = live.clone().filter(|r| r.suspended).count();
-        let since = now.ms - 30 * 86_400_000;
-        let (reviews, passed) = p.store.reviews_passed_since(&deck.id, since)?;
-        let retention = (reviews > 0).then(|| passed as f64 / reviews as f64);
+        let due = s.due_today;
         if args.json {
             println!(
                 "{}",
                 serde_json::json!({
-                    "deck": deck.id, "due_today": due, "new": new, "learning": learning,
-                    "review": review, "relearning": relearning, "suspended": suspended,
-                    "reviews_30d": reviews, "retention_30d": retention,
+                    "deck": deck.id, "due_today": due, "new": s.new, "learning": s.learning,
+                    "review": s.review, "relearning": s.relearning, "suspended": s.suspended,
+                    "reviews_30d": s.reviews, "retention_30d": s.retention(),
                 })
             );
         } else {
@@ -75,13 +41,14 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
                 due.new
             );
             println!(
-                "  cards: {new} new, {learning} learning, {review} review, {relearning} relearning, {suspended} suspended"
+                "  cards: {} new, {} learning, {} review, {} relearning, {} suspended",
+                s.new, s.learning, s.review, s.relearning, s.suspended
             );
-            match retention {
+            match s.retention() {
                 Some(r) => println!(
                     "  retention (last 30 days): {:.1}% of {} reviews",
                     r * 100.0,
-                    reviews
+                    s.reviews
                 ),
                 None => println!("  retention (last 30 days): no reviews yet"),
             }

@@ -1,0 +1,216 @@
+//! [`Collection`]: the one door to a user's progress. It holds the store
+//! (behind the [`Store`] trait) and the clock, opens decks into the store,
+//! and carries out what surfaces ask: study sessions, card listings,
+//! resets and suspensions, settings and statistics.
+
+use super::AppError;
+use super::AppResult;
+use super::decks;
+use super::decks::DeckSelection;
+use super::decks::OpenedDeck;
+use super::settings;
+use super::settings::Overrides;
+use crate::clock::Clock;
+use crate::clock::Now;
+use crate::clock::SystemClock;
+use crate::deck::model::DeckMeta;
+use crate::schedule::CardState;
+use crate::schedule::ReviewKind;
+use crate::schedule::Scheduler;
+use crate::schedule::SchedulerConfig;
+use crate::session::CardSource;
+use crate::session::Session;
+use crate::session::View;
+use crate::store::Answer;
+use crate::store::CardRow;
+use crate::store::SqliteStore;
+use crate::store::Store;
+
+/// A store and a clock: everything an operation on progress needs.
+pub struct Collection {
+    store: Box<dyn Store + Send>,
+    clock: Box<dyn Clock + Send + Sync>,
+}
+
+/// A study session started, with the views it opens with and the clock
+/// to drive it by.
+pub struct Study<'a> {
+    /// The session.
+    pub session: Session<'a>,
+    /// Its first views.
+    pub first: Vec<View>,
+    /// The collection's clock.
+    pub clock: &'a dyn Clock,
+}
+
+/// The clock `DOCKET_NOW` asks for, else the system's.
+pub fn clock_from_env() -> AppResult<SystemClock> {
+    SystemClock::from_env().map_err(AppError::Request)
+}
+
+impl Collection {
+    /// A collection over any store and clock (tests, other backends).
+    pub fn new(store: Box<dyn Store + Send>, clock: Box<dyn Clock + Send + Sync>) -> Collection {
+        Collection { store, clock }
+    }
+
+    /// Opens the user's progress in the data directory (`DOCKET_DATA_DIR`,
+    /// else the platform's), creating it on first use.
+    pub fn open(clock: SystemClock) -> AppResult<Collection> {
+        let dir = crate::store::data_dir()?;
+        let store = SqliteStore::open_dir(&dir)?;
+        Ok(Collection::new(Box::new(store), Box::new(clock)))
+    }
+
+    /// Reads the clock, resolves the deck paths (none: the bundled deck),
+    /// opens the user's progress and opens every deck into it, in that
+    /// order, so that a mistyped path is reported before anything is
+    /// created.
+    pub fn open_with_decks(
+        paths: &[std::path::PathBuf],
+    ) -> AppResult<(Collection, Vec<OpenedDeck>)> {
+        let clock = clock_from_env()?;
+        let selection = DeckSelection::resolve(paths)?;
+        let mut collection = Collection::open(clock)?;
+        let decks = collection.open_decks(&selection)?;
+        Ok((collection, decks))
+    }
+
+    /// Opens the selected decks into the store: each unchanged file by the
+    /// fast path, others parsed, checked and synced.
+    pub fn open_decks(&mut self, selection: &DeckSelection) -> AppResult<Vec<OpenedDeck>> {
+        let now = self.now();
+        let mut out = Vec::new();
+        if selection.bundled {
+            out.push(decks::open_bundled(self.store.as_mut(), now.ms)?);
+        }
+        for f in &selection.files {
+            out.push(decks::open_file(self.store.as_mut(), f, now.ms)?);
+        }
+        Ok(out)
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Now {
+        self.clock.now()
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// The store, for reading.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The store, for operations not wrapped here.
+    pub fn store_mut(&mut self) -> &mut dyn Store {
+        self.store.as_mut()
+    }
+
+    /// The scheduler settings for a deck: defaults, the deck, stored
+    /// settings, then `overrides`.
+    pub fn scheduler_config(
+        &self,
+        deck: &DeckMeta,
+        overrides: &Overrides,
+    ) -> AppResult<SchedulerConfig> {
+        settings::scheduler_config(self.store(), deck, overrides).map_err(AppError::Request)
+    }
+
+    /// The scheduler for a deck with these settings.
+    pub fn scheduler(&self, deck: &DeckMeta, overrides: &Overrides) -> AppResult<Scheduler> {
+        Ok(Scheduler::new(self.scheduler_config(deck, overrides)?)?)
+    }
+
+    /// Starts a study session over an opened deck's cards.
+    pub fn start_session<'a>(
+        &'a mut self,
+        cards: &'a dyn CardSource,
+        scheduler: Scheduler,
+        seed: u64,
+    ) -> AppResult<Study<'a>> {
+        let Collection { store, clock } = self;
+        let (session, first) = Session::start(store.as_mut(), cards, scheduler, seed, clock.now())?;
+        Ok(Study {
+            session,
+            first,
+            clock: &**clock,
+        })
+    }
+
+    /// Every card of a deck with its state, in deck order (removed cards last).
+    pub fn cards(&self, deck_id: &str) -> AppResult<Vec<CardRow>> {
+        Ok(self.store.cards(deck_id)?)
+    }
+
+    /// Starts one card over on purpose: it becomes new again, its history
+    /// is kept and a manual log row records the reset. Returns the card as
+    /// it was.
+    pub fn reset_card(&mut self, deck_id: &str, card_id: &str) -> AppResult<CardRow> {
+        let row = self.existing_card(deck_id, card_id)?;
+        let answer = Answer {
+            deck_id: deck_id.to_string(),
+            card_id: row.card_id.clone(),
+            ts_ms: self.now().ms,
+            rating: None,
+            kind: ReviewKind::Manual,
+            before: row.state,
+            after: CardState::NEW,
+            elapsed_days: 0,
+            elapsed_secs: 0,
+            r_before: None,
+            r_after: None,
+            duration_ms: 0,
+            content_hash: row.content_hash.clone(),
+            session_id: None,
+        };
+        self.store.record(&answer)?;
+        Ok(row)
+    }
+
+    /// Suspends a card, or lifts its suspension.
+    pub fn set_suspended(
+        &mut self,
+        deck_id: &str,
+        card_id: &str,
+        suspended: bool,
+    ) -> AppResult<()> {
+        self.existing_card(deck_id, card_id)?;
+        Ok(self.store.set_suspended(deck_id, card_id, suspended)?)
+    }
+
+    fn existing_card(&self, deck_id: &str, card_id: &str) -> AppResult<CardRow> {
+        self.store.card(deck_id, card_id)?.ok_or_else(|| {
+            AppError::Failed(format!(
+                "no card `{}` in deck `{}`",
+                crate::sanitize::clean(card_id),
+                deck_id
+            ))
+        })
+    }
+
+    /// A stored setting (`scope` "" for the user, or a deck id); an empty
+    /// value counts as unset.
+    pub fn setting(&self, scope: &str, key: &str) -> AppResult<Option<String>> {
+        Ok(self.store.setting(scope, key)?.filter(|v| !v.is_empty()))
+    }
+
+    /// Stores a setting after checking the key and the value.
+    pub fn set_setting(&mut self, scope: &str, key: &str, value: &str) -> AppResult<()> {
+        settings::validate(key, value).map_err(AppError::Request)?;
+        Ok(self.store.set_setting(scope, key, value)?)
+    }
+
+    /// Removes a setting.
+    pub fn unset_setting(&mut self, scope: &str, key: &str) -> AppResult<()> {
+        if !settings::is_key(key) {
+            return Err(AppError::Request(format!(
+                "unknown setting `{key}`; see `docket config`"
+            )));
+        }
+        Ok(self.store.set_setting(scope, key, "")?)
+    }
+}
