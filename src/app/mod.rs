@@ -24,6 +24,7 @@ pub mod collection;
 pub mod decks;
 pub mod error;
 pub mod history;
+pub mod inputs;
 pub mod quiz;
 pub mod settings;
 pub mod stats;

@@ -79,6 +79,7 @@ pub fn make(req: &MakeRequest) -> AppResult<MadeQuiz> {
             bundled::CASE_DECK_TOML.to_string(),
         ),
         Some(path) => {
+            super::inputs::require(path)?;
             let options = CheckOptions {
                 sources_dir: req.sources.clone(),
                 ..CheckOptions::default()
@@ -136,6 +137,10 @@ pub fn make(req: &MakeRequest) -> AppResult<MadeQuiz> {
 /// A form rendered for paper, with the key as a separate page if given.
 pub fn paper(form_path: &Path, key_path: Option<&Path>, format: PaperFormat) -> AppResult<String> {
     let failed = |e: String| AppError::Failed(e);
+    super::inputs::require(form_path)?;
+    if let Some(k) = key_path {
+        super::inputs::require(k)?;
+    }
     let form = Form::read(form_path).map_err(|e| failed(e.to_string()))?;
     let key = match key_path {
         None => None,
@@ -179,6 +184,7 @@ impl Sitting {
     pub fn open(form_path: &Path, student: &str, output: &Path) -> AppResult<Sitting> {
         check_student(student).map_err(AppError::Request)?;
         let student = student.trim().to_string();
+        super::inputs::require(form_path)?;
         let clock = clock::from_env().map_err(AppError::Failed)?;
         let form = Form::read(form_path).map_err(|e| AppError::Failed(e.to_string()))?;
         let resume = if output.exists() {
@@ -257,6 +263,10 @@ pub struct ClassReport {
 
 /// Grades every result file with the key and analyses the items.
 pub fn report(req: &ReportRequest) -> AppResult<ClassReport> {
+    super::inputs::require(&req.key)?;
+    if let Some(r) = &req.receipts {
+        super::inputs::require(r)?;
+    }
     let key = Key::read(&req.key).map_err(|e| AppError::Failed(e.to_string()))?;
     let mut files = Vec::new();
     for p in &req.results {

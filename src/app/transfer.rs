@@ -92,6 +92,7 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
             "the output would replace the input; pass -o".into(),
         ));
     }
+    super::inputs::require(&req.file)?;
     let update = req.update && out.exists();
     output::check_target(&out, req.force || update)
         .map_err(|e| AppError::Failed(format!("{e} (or --update to merge into it)")))?;
@@ -252,6 +253,7 @@ pub fn export(
     force: bool,
     progress: &mut dyn Progress,
 ) -> AppResult<Exported> {
+    super::inputs::require(input)?;
     // Even with --force, never write over the deck being exported.
     let same_file = match (input.canonicalize(), output_path.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,

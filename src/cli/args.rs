@@ -45,6 +45,10 @@ pub enum Command {
     Config(ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
     Quiz(QuizArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print docket's manual page (roff), or write one per command with --dir.
+    Man(ManArgs),
 }
 
 /// Arguments of `docket check`.
@@ -353,4 +357,21 @@ impl SchedArgs {
             desired_retention: self.desired_retention,
         }
     }
+}
+
+/// Arguments of `docket completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `docket man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `docket.1` and a page for each command (`docket-study.1`…)
+    /// into this directory instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

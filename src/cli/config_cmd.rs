@@ -36,7 +36,20 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
                 println!("{v}");
                 Ok(())
             }
-            None => return Ok(EXIT_FAILURE),
+            None => {
+                // Like `git config`, an unset key exits 1 (scripts test
+                // it); unlike it, say so, and what applies instead.
+                let help = settings::KEYS
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or("", |(_, h)| *h);
+                let place = match &args.deck {
+                    Some(d) => format!("for deck `{}`", crate::sanitize::clean(d)),
+                    None => "for you".to_string(),
+                };
+                eprintln!("docket config: {key} is not set {place}; {help}");
+                return Ok(EXIT_FAILURE);
+            }
         },
         (Some(key), Some(value)) => collection.set_setting(scope, key, value),
     };

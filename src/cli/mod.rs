@@ -8,6 +8,7 @@ pub mod args;
 pub mod cards_cmd;
 pub mod check_cmd;
 pub mod config_cmd;
+pub mod docs_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
 pub mod output;
@@ -37,6 +38,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    output::apply_color_rule();
     let outcome = match args.command {
         Some(Command::Check(c)) => check_cmd::run(&c),
         Some(Command::Import(a)) => import_cmd::run(&a),
@@ -51,6 +53,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             options: args.study,
         }),
         Some(Command::Quiz(q)) => quiz_cmd::run(&q),
+        Some(Command::Completions(c)) => docs_cmd::completions(&c),
+        Some(Command::Man(m)) => docs_cmd::man(&m),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -25,13 +25,23 @@ pub fn no_color() -> bool {
 }
 
 /// Whether to colour output written to stderr: only on a terminal, and
-/// never when NO_COLOR is set.
+/// never when NO_COLOR is set. Decided here rather than by termcolor's
+/// `Auto`, which also counts an empty `NO_COLOR`.
 pub fn stderr_color() -> ColorChoice {
     if !no_color() && console::Term::stderr().features().is_attended() {
-        ColorChoice::Auto
+        ColorChoice::Always
     } else {
         ColorChoice::Never
     }
+}
+
+/// Applies the colour rule to the `console` crate too (it also counts an
+/// empty `NO_COLOR`): colour on a terminal unless `NO_COLOR` is present
+/// and not empty.
+pub fn apply_color_rule() {
+    let on = !no_color();
+    console::set_colors_enabled(on && console::Term::stdout().features().is_attended());
+    console::set_colors_enabled_stderr(on && console::Term::stderr().features().is_attended());
 }
 
 /// The exit code for an application error.
