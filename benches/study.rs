@@ -1,7 +1,8 @@
 //! Whole-process benchmark of `docket study` on a generated collection:
 //! a 100,000-card deck and 1,000,000 review-log rows.
 //!
-//! Run: `cargo bench --bench study`. It writes the deck and the data
+//! Run: `cargo bench --bench study` (`DOCKET_BENCH_BIN=path` measures
+//! another build of docket on the same data). It writes the deck and the data
 //! directory under `target/bench-study/`, then measures, by driving the
 //! release binary in line mode through pipes with a fixed `DOCKET_NOW`:
 //!
@@ -46,8 +47,12 @@ fn deck_text() -> String {
     s
 }
 
+/// The binary measured: this build's, or another one named by
+/// `DOCKET_BENCH_BIN` (to compare two builds on the same data).
 fn docket(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_docket"));
+    let bin = std::env::var_os("DOCKET_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_docket").into());
+    let mut c = Command::new(bin);
     c.env("DOCKET_DATA_DIR", data)
         .env("DOCKET_NOW", NOW)
         .env("NO_COLOR", "1");
