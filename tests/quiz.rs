@@ -217,7 +217,9 @@ fn worked_example_matches_the_hand_computation() {
         &s["effective_weight"],
         100.0 * 0.5f64.sqrt() / (2.0 * 0.5f64.sqrt() + 1.0),
     );
-    // 27 %: g = round(.27·5) = 1; upper = Ana (4), lower = Eve (1 is tied with Dee; by name Eve is last).
+    // 27 %: g = round(.27·5) = 1; upper = Ana (4); Dee and Eve tie at the
+    // bottom (1) and share the one lower place, half each.
+    // largest: 1 − (0·½ + 0·½) = 1.
     close(&s["upper_lower"], 1.0);
     close(&item(&r, "largest")["mean_seconds"], 10.0);
 
@@ -232,7 +234,8 @@ fn worked_example_matches_the_hand_computation() {
         &s["effective_weight"],
         100.0 * 0.5 / (2.0 * 0.5f64.sqrt() + 1.0),
     );
-    close(&s["upper_lower"], 1.0);
+    // U−L: Ana 1, lower Dee 1 and Eve 0 at half each: 1 − ½ = ½.
+    close(&s["upper_lower"], 0.5);
 
     // mars: x = 1,0,1,0,0; X = 3,2,1,1,1 (mean 1.6, V = 3.2/4 = .8).
     // C(x,X) = (.84 − .16 − .36 + .24 + .24)/4 = .2; DI = 40.8248;
@@ -245,11 +248,11 @@ fn worked_example_matches_the_hand_computation() {
 
     // sunlight: x = 1,0,0,0,1; X = 3,2,2,1,0 (V = 5.2/4 = 1.3).
     // C(x,X) = (.84 − .16 − .16 + .24 − .96)/4 = −.05; DI = −8.00641; C_max = .45; DE = −11.1111.
-    // Upper (Ana) and lower (Eve) both right: U−L = 0.
+    // Upper (Ana) right; lower Dee wrong and Eve right at half each: 1 − ½ = ½.
     let s = &item(&r, "sunlight-minutes")["stats"];
     close(&s["discrimination_index"], -5.0 / 0.39f64.sqrt());
     close(&s["discriminative_efficiency"], -100.0 * 0.05 / 0.45);
-    close(&s["upper_lower"], 0.0);
+    close(&s["upper_lower"], 0.5);
 
     // Distractors of `largest`: Jupiter by Ana, Ben, Cai (mean total 8/3); Saturn by Dee, Eve (mean 1).
     // r(chose Saturn, X) with chose = 0,0,0,1,1 and X = 3,1,1,1,1:
@@ -265,14 +268,10 @@ fn worked_example_matches_the_hand_computation() {
     close(&jupiter["mean_total"], 8.0 / 3.0);
     close(&jupiter["rest_correlation"], 0.2 / 0.24f64.sqrt());
     let saturn = by_text("Saturn");
-    assert_eq!(
-        (
-            saturn["count"].as_u64(),
-            saturn["upper"].as_u64(),
-            saturn["lower"].as_u64()
-        ),
-        (Some(2), Some(0), Some(1))
-    );
+    assert_eq!(saturn["count"].as_u64(), Some(2));
+    // Both of the lower group's shares (Dee ½, Eve ½) chose Saturn.
+    close(&saturn["upper"], 0.0);
+    close(&saturn["lower"], 1.0);
     close(&saturn["mean_total"], 1.0);
     close(&saturn["rest_correlation"], -0.2 / 0.24f64.sqrt());
     assert_eq!(by_text("Neptune")["count"], 0);
@@ -318,10 +317,17 @@ fn flags_appear_from_the_minimum_class_size_with_their_reasons() {
         codes("sunlight-minutes"),
         ["low-efficiency", "negative-discrimination"]
     );
-    // DE 44.4, DI 40.8: fine.
-    assert!(codes("mars-moons").is_empty());
-    // Neptune and Earth were picked by nobody.
-    assert_eq!(codes("largest"), ["unused-distractor", "unused-distractor"]);
+    // DE 44.4 is fine; DI 40.8 is in Moodle's "likely needs checking" band (30–50).
+    assert_eq!(codes("mars-moons"), ["fair-discrimination"]);
+    // DI 40.8 is "likely needs checking"; Neptune and Earth were picked by nobody.
+    assert_eq!(
+        codes("largest"),
+        [
+            "fair-discrimination",
+            "unused-distractor",
+            "unused-distractor"
+        ]
+    );
     // The text report shows each flagged item's card and evidence with its source.
     let out = docket()
         .args(["quiz", "report", "--min-class-size", "5"])
@@ -454,8 +460,14 @@ fn plain_mode_revisits_answers_and_a_crash_resumes() {
         .stdout(predicates::str::contains("Paused"));
     let saved = ResultFile::read(&result).unwrap();
     assert!(saved.submitted.is_none());
-    // Second sitting resumes at item 2, goes back to change item 1, submits.
-    let input = format!(":bogus\n{}\n:goto 1\n{}\n:submit\n", right(1), right(0));
+    // Second sitting resumes at item 2, goes back to change item 1, submits:
+    // `:submit` from an item shows the review list first, and a second
+    // `:submit` there hands the quiz in.
+    let input = format!(
+        ":bogus\n{}\n:goto 1\n{}\n:submit\n:submit\n",
+        right(1),
+        right(0)
+    );
     let out = docket()
         .args(["quiz", "take", "--student", "Ana", "-o"])
         .arg(&result)
@@ -972,4 +984,188 @@ fn worked_example_text_report_is_pinned() {
         text, want,
         "the report changed; if on purpose, rerun with DOCKET_BLESS=1"
     );
+}
+
+#[test]
+fn quiz_make_never_replaces_a_form_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (form, key) = make(dir.path(), 1, &[]);
+    let before = std::fs::read(&form).unwrap();
+    docket()
+        .args(["quiz", "make"])
+        .arg(fixture("deck.toml"))
+        .args(["--seed", "2", "-o"])
+        .arg(&form)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("already exists; pass --force"));
+    assert_eq!(
+        std::fs::read(&form).unwrap(),
+        before,
+        "the form is unchanged"
+    );
+    assert!(key.exists());
+    make(dir.path(), 2, &["--force"]);
+    assert_ne!(std::fs::read(&form).unwrap(), before);
+}
+
+/// A class on the worked example's form: each row says which of
+/// largest, venus-spin, mars-moons and sunlight-minutes the student gets
+/// right. Returns the key and the results directory.
+fn class(dir: &Path, rows: &[(&str, [bool; 4])]) -> (PathBuf, PathBuf) {
+    let (form_path, key_path) = make(dir, 42, &[]);
+    let form = Form::read(&form_path).unwrap();
+    let key = Key::read(&key_path).unwrap();
+    let results = dir.join("results");
+    for (name, marks) in rows {
+        let answers: Vec<String> = key
+            .items
+            .iter()
+            .zip(&form.items)
+            .map(|(k, item)| {
+                let id = k.card.id.as_str();
+                let right = marks[["largest", "venus-spin", "mars-moons", "sunlight-minutes"]
+                    .iter()
+                    .position(|c| *c == id)
+                    .unwrap()];
+                match (id, right) {
+                    ("largest", true) => letter_of(item, "Jupiter"),
+                    ("largest", false) => letter_of(item, "Saturn"),
+                    ("venus-spin", r) => r.to_string(),
+                    ("mars-moons", true) => "Phobos".into(),
+                    ("mars-moons", false) => "Deimos".into(),
+                    ("sunlight-minutes", true) => "8".into(),
+                    ("sunlight-minutes", false) => "20".into(),
+                    _ => unreachable!(),
+                }
+            })
+            .collect();
+        take_json(
+            &form_path,
+            &results.join(format!("{name}.json")),
+            name,
+            &answers,
+        );
+    }
+    (key_path, results)
+}
+
+#[test]
+fn identical_totals_give_no_group_index_and_no_key_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    // Everyone 2 of 4, on different items.
+    let rows = [
+        ("Ana", [true, true, false, false]),
+        ("Ben", [false, false, true, true]),
+        ("Cai", [true, false, true, false]),
+        ("Dee", [false, true, false, true]),
+    ];
+    let (key, results) = class(dir.path(), &rows);
+    let (r, _) = report_json(&key, &results, &["--min-class-size", "2"]);
+    for it in r["items"].as_array().unwrap() {
+        assert!(it["stats"]["upper_lower"].is_null(), "{it}");
+        let codes: Vec<&str> = it["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(!codes.contains(&"check-key"), "{codes:?}");
+    }
+    let notes = r["test"]["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("same total")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn renaming_and_reordering_students_changes_no_statistic() {
+    let rows = [
+        ("Ana", [true, true, true, true]),
+        ("Ben", [true, true, false, false]),
+        ("Cai", [true, false, true, false]),
+        ("Dee", [false, true, false, false]),
+        ("Eve", [false, false, false, true]),
+    ];
+    // The same answers under names that sort the other way round.
+    let renamed: Vec<(&str, [bool; 4])> = ["Zed", "Yan", "Xia", "Wes", "Val"]
+        .into_iter()
+        .zip(
+            rows.iter()
+                .rev()
+                .map(|r| r.1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev(),
+        )
+        .collect();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let (ka, ra) = class(a.path(), &rows);
+    let (kb, rb) = class(b.path(), &renamed);
+    let (x, _) = report_json(&ka, &ra, &["--min-class-size", "2"]);
+    let (y, _) = report_json(&kb, &rb, &["--min-class-size", "2"]);
+    assert_eq!(x["test"], y["test"]);
+    let strip = |r: &Value| -> Vec<Value> {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| serde_json::json!([i["stats"], i["flags"], i["distractors"], i["responses"]]))
+            .collect()
+    };
+    assert_eq!(strip(&x), strip(&y));
+}
+
+#[test]
+fn two_students_leave_alpha_undefined_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("Ana", [true, true, true, false]),
+        ("Ben", [false, true, false, false]),
+    ];
+    let (key, results) = class(dir.path(), &rows);
+    let (r, _) = report_json(&key, &results, &[]);
+    let t = &r["test"];
+    assert!(t["cic"].is_null() && t["error_ratio"].is_null() && t["standard_error"].is_null());
+    assert!(t["notes"][0].as_str().unwrap().contains("more than two"));
+    // Every kind gets a blank count and a response analysis.
+    for it in r["items"].as_array().unwrap() {
+        assert_eq!(it["blank"], 0, "{it}");
+        let given: u64 = it["responses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(given, 2, "{it}");
+    }
+}
+
+#[test]
+fn item_and_test_statistics_are_also_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let items = dir.path().join("items.csv");
+    let test = dir.path().join("test.csv");
+    docket()
+        .args(["quiz", "report", "--csv-items"])
+        .arg(&items)
+        .arg("--csv-test")
+        .arg(&test)
+        .arg(&key)
+        .arg(&results)
+        .assert()
+        .success();
+    let items = std::fs::read_to_string(items).unwrap();
+    let lines: Vec<&str> = items.lines().collect();
+    assert_eq!(lines.len(), 5, "a header and four items:\n{items}");
+    assert!(lines[0].starts_with("position,item,card,kind,n,blank,facility"));
+    assert!(items.contains(",largest,choice,5,0,60.0000,"), "{items}");
+    let test = std::fs::read_to_string(test).unwrap();
+    assert!(test.contains("\nmean,2.0000\n"), "{test}");
+    assert!(test.contains("\ncic,26.6667\n"), "{test}");
 }

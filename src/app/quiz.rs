@@ -49,6 +49,8 @@ pub struct MakeRequest {
     pub form: PathBuf,
     /// Where to write the key (default: beside the form).
     pub key: Option<PathBuf>,
+    /// Replace a form or key that exists.
+    pub force: bool,
 }
 
 /// A quiz made and written.
@@ -123,6 +125,12 @@ pub fn make(req: &MakeRequest) -> AppResult<MadeQuiz> {
         return Err(AppError::Request(
             "the form and the key must be different files".into(),
         ));
+    }
+    // A form already handed out, or its key, is never replaced by accident:
+    // results made with it would no longer match.
+    for path in [&req.form, &key_path] {
+        crate::interop::output::check_target(path, req.force)
+            .map_err(|e| AppError::Failed(e.to_string()))?;
     }
     write_file(&req.form, &form::to_json_bytes(&form))?;
     write_file(&key_path, &form::to_json_bytes(&key))?;

@@ -273,6 +273,9 @@ pub struct MakeArgs {
     /// Directory holding the deck's source files (quotes are then proven).
     #[arg(long, value_name = "DIR")]
     pub sources: Option<PathBuf>,
+    /// Replace the form and key if they exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Paper format.
@@ -333,6 +336,12 @@ pub struct ReportArgs {
     /// Write the wide CSV (one row per student, one column per item).
     #[arg(long, value_name = "FILE")]
     pub csv_wide: Option<PathBuf>,
+    /// Write the item statistics table (one row per item, every index).
+    #[arg(long, value_name = "FILE")]
+    pub csv_items: Option<PathBuf>,
+    /// Write the whole-test statistics table (statistic, value).
+    #[arg(long, value_name = "FILE")]
+    pub csv_test: Option<PathBuf>,
     /// Write a self-contained HTML report with charts.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

@@ -67,6 +67,7 @@ fn make(a: &MakeArgs) -> Result<u8, AppError> {
         time_limit: a.time_limit,
         form: a.output.clone(),
         key: a.key.clone(),
+        force: a.force,
     })?;
     eprintln!(
         "made a form of {} items: {} (give to students)\nkey: {} (keep it to yourself)\nform fingerprint {}",
@@ -139,6 +140,12 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
     }
     if let Some(p) = &a.csv_wide {
         write_file(p, csv::wide(report).as_bytes())?;
+    }
+    if let Some(p) = &a.csv_items {
+        write_file(p, csv::items(report).as_bytes())?;
+    }
+    if let Some(p) = &a.csv_test {
+        write_file(p, csv::test(report).as_bytes())?;
     }
     if let Some(p) = &a.html {
         write_file(p, render_html(report).as_bytes())?;

@@ -66,6 +66,71 @@ pub fn wide(r: &Report) -> String {
     s
 }
 
+/// A number for a statistics table: empty when undefined.
+fn stat(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| format!("{v:.4}"))
+}
+
+/// The item statistics table: one row per item, every index of the
+/// report (empty where undefined), the blank count and the flag codes.
+pub fn items(r: &Report) -> String {
+    let mut s = String::from(
+        "position,item,card,kind,n,blank,facility,sd,random_guess,intended_weight,effective_weight,negative_covariance,discrimination_index,point_biserial,discriminative_efficiency,upper_lower,needs_checking,mean_seconds,flags\n",
+    );
+    for it in &r.items {
+        let st = &it.stats;
+        let row = [
+            it.position.to_string(),
+            field(&it.id),
+            field(&it.card_id),
+            field(&it.kind),
+            st.n.to_string(),
+            it.blank.to_string(),
+            stat(st.facility),
+            stat(st.sd),
+            stat(st.random_guess),
+            stat(Some(st.intended_weight)),
+            stat(st.effective_weight),
+            st.negative_covariance.to_string(),
+            stat(st.discrimination_index),
+            stat(st.point_biserial),
+            stat(st.discriminative_efficiency),
+            stat(st.upper_lower),
+            it.needs_checking.unwrap_or("").to_string(),
+            stat(it.mean_seconds),
+            field(&super::text_report::flag_codes(it)),
+        ];
+        s.push_str(&row.join(","));
+        s.push('\n');
+    }
+    s
+}
+
+/// The whole-test statistics as a two-column table (statistic, value).
+pub fn test(r: &Report) -> String {
+    let t = &r.test;
+    let mut s = String::from("statistic,value\n");
+    let rows = [
+        ("n", Some(t.n as f64)),
+        ("items", Some(t.items as f64)),
+        ("mean", t.mean),
+        ("median", t.median),
+        ("sd", t.sd),
+        ("skewness", t.skewness),
+        ("kurtosis", t.kurtosis),
+        ("cic", t.cic),
+        ("error_ratio", t.error_ratio),
+        ("standard_error", t.standard_error),
+    ];
+    for (name, v) in rows {
+        s.push_str(&format!("{name},{}\n", stat(v)));
+    }
+    for note in &t.notes {
+        s.push_str(&format!("note,{}\n", field(note)));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::field;

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::item_analysis::Groups;
 use super::item_analysis::Marks;
 use super::stats::correlation;
 use super::stats::mean;
@@ -25,10 +26,11 @@ pub struct OptionStats {
     pub count: usize,
     /// Share of students who chose it, %.
     pub percent: f64,
-    /// How many of the upper group chose it.
-    pub upper: usize,
-    /// How many of the lower group chose it.
-    pub lower: usize,
+    /// How many of the upper group chose it (fractional where students
+    /// tied at the group's edge share its places).
+    pub upper: f64,
+    /// How many of the lower group chose it (fractional likewise).
+    pub lower: f64,
     /// Mean total score of those who chose it.
     pub mean_total: Option<f64>,
     /// r(chose it, rest score).
@@ -66,7 +68,7 @@ pub fn analyse_options(
     correct: &[usize],
     responses: &[Option<&str>],
     marks: &Marks,
-    groups: Option<&(Vec<usize>, Vec<usize>)>,
+    groups: Option<&Groups>,
 ) -> Distractors {
     let s = responses.len();
     let rest = marks.rest(i);
@@ -90,7 +92,6 @@ pub fn analyse_options(
             let chose = &picks[p];
             let who: Vec<usize> = (0..s).filter(|&st| chose[st] > 0.0).collect();
             let totals: Vec<f64> = who.iter().map(|&st| marks.totals[st]).collect();
-            let in_group = |g: &[usize]| g.iter().filter(|&&st| chose[st] > 0.0).count();
             OptionStats {
                 label: label(p).to_string(),
                 text: text.clone(),
@@ -101,8 +102,8 @@ pub fn analyse_options(
                 } else {
                     100.0 * who.len() as f64 / s as f64
                 },
-                upper: groups.map_or(0, |g| in_group(&g.0)),
-                lower: groups.map_or(0, |g| in_group(&g.1)),
+                upper: groups.map_or(0.0, |g| Groups::count(&g.upper, chose)),
+                lower: groups.map_or(0.0, |g| Groups::count(&g.lower, chose)),
                 mean_total: mean(&totals),
                 rest_correlation: correlation(chose, &rest),
             }

@@ -187,7 +187,10 @@ pub fn render_html(r: &Report) -> String {
         } else {
             num(st.effective_weight, 1)
         };
-        let flags: Vec<String> = it.flags.iter().map(|f| esc(f.code)).collect();
+        let flags: Vec<String> = super::text_report::flag_codes(it)
+            .split(',')
+            .map(esc)
+            .collect();
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l flag\">{}</td></tr>",

@@ -24,8 +24,11 @@ pub enum Input {
     Goto(usize),
     /// List every item with its answer.
     Review,
-    /// Hand the quiz in.
+    /// Hand the quiz in; from an item, show the review list first so the
+    /// student confirms (a person typing `:submit`).
     Submit,
+    /// Hand the quiz in at once (the JSON protocol: the program asked).
+    HandIn,
     /// Stop for now; the attempt can be resumed.
     Quit,
     /// Show the commands.

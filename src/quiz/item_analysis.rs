@@ -9,6 +9,9 @@
 //! - discrimination index = 100·C(x_i, X_i)/sqrt(V(x_i)·V(X_i))
 //! - discriminative efficiency = 100·C(x_i, X_i)/C_max(x_i, X_i)
 //! - effective weight = 100·sqrt(C(x_i, T))/Σ_{C ≥ 0} sqrt(C(x_j, T))
+//! - point-biserial = 100·r(x_i, T) (uncorrected)
+//! - upper − lower = weighted facility of the top 27 % minus the bottom
+//!   27 % ([`extreme_groups`]: ties at the cut share places fractionally)
 
 use serde::Serialize;
 
@@ -75,36 +78,88 @@ pub struct ItemStats {
     pub discrimination_index: Option<f64>,
     /// Discriminative efficiency, %.
     pub discriminative_efficiency: Option<f64>,
-    /// Upper-minus-lower 27 % index, −1 to 1.
+    /// Uncorrected point-biserial r(item, total), %: inflated by the item
+    /// counting in its own total, shown beside the discrimination index.
+    pub point_biserial: Option<f64>,
+    /// Upper-minus-lower 27 % index, −1 to 1; `None` when the groups mean
+    /// nothing (a single student, or every total the same).
     pub upper_lower: Option<f64>,
 }
 
-/// The upper and lower groups for the 27 % index: g = round(0.27·S)
-/// students each, taken from the totals ranked high to low. Ties at a
-/// group's edge are broken by the order of `tie_break` (student names),
-/// so the groups never depend on file order.
-pub fn extreme_groups(totals: &[f64], tie_break: &[String]) -> Option<(Vec<usize>, Vec<usize>)> {
+/// The upper and lower groups for the 27 % index, as weights: `upper[s]`
+/// is how much of student s belongs to the upper group (0 to 1), and the
+/// weights of each group sum to its size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups {
+    /// Students' weights in the upper group.
+    pub upper: Vec<f64>,
+    /// Students' weights in the lower group.
+    pub lower: Vec<f64>,
+    /// Students in each group: g = round(0.27·S), halves rounded up.
+    pub size: f64,
+}
+
+impl Groups {
+    /// The weighted mean of `x` over the upper group minus that over the lower.
+    pub fn difference(&self, x: &[f64]) -> f64 {
+        self.share(&self.upper, x) - self.share(&self.lower, x)
+    }
+
+    /// How many of a group (weighted) have `x` = 1.
+    pub fn count(weights: &[f64], x: &[f64]) -> f64 {
+        weights.iter().zip(x).map(|(w, v)| w * v).sum()
+    }
+
+    fn share(&self, weights: &[f64], x: &[f64]) -> f64 {
+        Groups::count(weights, x) / self.size
+    }
+}
+
+/// Kelley's upper and lower groups: g = round(0.27·S) students each, from
+/// the totals ranked high to low. Students tied on the total at a group's
+/// edge share the group's remaining places equally (fractional
+/// membership), so no statistic depends on names or on the order of the
+/// result files. `None` when there is no group (one student) or the index
+/// means nothing (every student has the same total).
+pub fn extreme_groups(totals: &[f64]) -> Option<Groups> {
     let s = totals.len();
     let g = (0.27 * s as f64).round() as usize;
-    if g == 0 {
+    if g == 0 || totals.iter().all(|t| *t == totals[0]) {
         return None;
     }
-    let mut rank: Vec<usize> = (0..s).collect();
-    rank.sort_by(|&a, &b| {
-        totals[b]
-            .total_cmp(&totals[a])
-            .then_with(|| tie_break[a].cmp(&tie_break[b]))
-    });
-    let upper = rank[..g].to_vec();
-    let lower = rank[s - g..].to_vec();
-    Some((upper, lower))
+    let mut sorted = totals.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let weights = |boundary: f64, better: &dyn Fn(f64) -> bool| -> Vec<f64> {
+        let sure = totals.iter().filter(|&&t| better(t)).count();
+        let tied = totals.iter().filter(|&&t| t == boundary).count();
+        let share = (g - sure) as f64 / tied as f64;
+        totals
+            .iter()
+            .map(|&t| {
+                if better(t) {
+                    1.0
+                } else if t == boundary {
+                    share
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
+    let top = sorted[g - 1];
+    let bottom = sorted[s - g];
+    Some(Groups {
+        upper: weights(top, &|t| t > top),
+        lower: weights(bottom, &|t| t < bottom),
+        size: g as f64,
+    })
 }
 
 /// Statistics of every item.
-pub fn analyse(marks: &Marks, random_guess: &[Option<f64>], names: &[String]) -> Vec<ItemStats> {
+pub fn analyse(marks: &Marks, random_guess: &[Option<f64>]) -> Vec<ItemStats> {
     let items = random_guess.len();
     let s = marks.students();
-    let groups = extreme_groups(&marks.totals, names);
+    let groups = extreme_groups(&marks.totals);
     let cov_total: Vec<Option<f64>> = (0..items)
         .map(|i| covariance(&marks.item(i), &marks.totals))
         .collect();
@@ -137,10 +192,8 @@ pub fn analyse(marks: &Marks, random_guess: &[Option<f64>], names: &[String]) ->
                     (Some(c), Some(m)) if m > 0.0 => Some(100.0 * c / m),
                     _ => None,
                 },
-                upper_lower: groups.as_ref().map(|(up, low)| {
-                    let p = |g: &[usize]| g.iter().map(|&s| x[s]).sum::<f64>() / g.len() as f64;
-                    p(up) - p(low)
-                }),
+                point_biserial: correlation(&x, &marks.totals).map(|r| 100.0 * r),
+                upper_lower: groups.as_ref().map(|g| g.difference(&x)),
             }
         })
         .collect()

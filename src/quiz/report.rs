@@ -12,6 +12,7 @@ use super::distractors::Distractors;
 use super::distractors::analyse_options;
 use super::flags::Flag;
 use super::flags::flags;
+use super::flags::needs_checking;
 use super::form::Key;
 use super::form::KeyDeck;
 use super::item_analysis::ItemStats;
@@ -112,6 +113,16 @@ pub struct ItemReport {
     pub mean_seconds: Option<f64>,
     /// Moodle's statistics.
     pub stats: ItemStats,
+    /// Moodle's "needs checking?" band from the discrimination index
+    /// ("very likely", "likely", "unlikely"); `None` when undefined.
+    pub needs_checking: Option<&'static str>,
+    /// Students who left it blank.
+    pub blank: usize,
+    /// Every response given, grouped by its normalised text (case, spaces
+    /// and punctuation aside), most frequent first: for typed items, the
+    /// common wrong answers are where a misconception or a key mistake
+    /// shows first.
+    pub responses: Vec<ResponseCount>,
     /// Option analysis, for choice items.
     pub distractors: Option<Distractors>,
     /// Why to look at it (none in a small class).
@@ -120,6 +131,48 @@ pub struct ItemReport {
     pub explanation: Option<String>,
     /// The card's evidence, with its sources.
     pub evidence: Vec<EvidenceRow>,
+}
+
+/// One distinct response to an item and how many gave it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseCount {
+    /// The response as first written (later ones may differ in case or spacing).
+    pub response: String,
+    /// How many students gave it.
+    pub count: usize,
+    /// Whether the grader accepted it.
+    pub correct: bool,
+}
+
+/// Groups an item's responses by normalised text, most frequent first
+/// (ties by text, so the order never depends on the result files').
+pub fn response_counts<'a>(responses: impl Iterator<Item = (&'a str, bool)>) -> Vec<ResponseCount> {
+    let mut groups: std::collections::BTreeMap<(String, bool), ResponseCount> = Default::default();
+    for (text, correct) in responses {
+        let key = (crate::grade::text::normalize(text), correct);
+        groups
+            .entry(key)
+            .and_modify(|g| {
+                g.count += 1;
+                // Keep the smallest spelling, so the group's label does not
+                // depend on which file was read first.
+                if text.trim() < g.response.as_str() {
+                    g.response = text.trim().to_string();
+                }
+            })
+            .or_insert_with(|| ResponseCount {
+                response: text.trim().to_string(),
+                count: 1,
+                correct,
+            });
+    }
+    let mut out: Vec<ResponseCount> = groups.into_values().collect();
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.response.cmp(&b.response))
+    });
+    out
 }
 
 /// One quote and where it is from.
@@ -147,16 +200,32 @@ pub fn random_guess(card: &Card) -> Option<f64> {
         }
         Answer::Choice { .. } => None,
         Answer::TrueFalse(_) => Some(0.5),
-        Answer::Order(items) => Some(1.0 / (1..=items.len()).map(|k| k as f64).product::<f64>()),
+        // Moodle's ordering question reports 0 (its random-guess score is
+        // not defined for orderings); the chance of guessing a whole order
+        // of n items, 1/n!, is near 0 anyway.
+        Answer::Order(_) => Some(0.0),
         _ => Some(0.0),
     }
 }
 
 /// Builds the report.
 pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
-    let attempts = &collected.attempts;
     let items = key.items.len();
     let graded = super::collect::graded_items(key);
+    // Statistics are computed over the attempts in an order fixed by their
+    // answers alone, never by names or file order: floating-point sums then
+    // come out bit for bit the same however the class is named or listed.
+    let mut by_answers: Vec<&super::collect::Attempt> = collected.attempts.iter().collect();
+    by_answers.sort_by(|a, b| {
+        let key = |x: &super::collect::Attempt| {
+            x.responses
+                .iter()
+                .map(|r| (r.correct, r.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        key(a).cmp(&key(b))
+    });
+    let attempts = &by_answers;
     let marks = Marks::new(
         attempts
             .iter()
@@ -168,10 +237,9 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             })
             .collect(),
     );
-    let names: Vec<String> = attempts.iter().map(|a| a.student.clone()).collect();
     let guesses: Vec<Option<f64>> = graded.iter().map(|(c, _)| random_guess(c)).collect();
-    let stats = analyse(&marks, &guesses, &names);
-    let groups = extreme_groups(&marks.totals, &names);
+    let stats = analyse(&marks, &guesses);
+    let groups = extreme_groups(&marks.totals);
     let small_class = attempts.len() < min_class_size;
     let item_reports = key
         .items
@@ -197,10 +265,20 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
                 }
                 _ => None,
             };
+            let given = || {
+                attempts.iter().filter_map(move |a| {
+                    let r = &a.responses[i];
+                    r.text
+                        .as_deref()
+                        .filter(|t| !t.trim().is_empty())
+                        .map(|t| (t, r.correct))
+                })
+            };
+            let answered = given().count();
             let item_flags = if small_class || attempts.is_empty() {
                 Vec::new()
             } else {
-                flags(&stats, distractors.as_ref())
+                flags(&stats, distractors.as_ref(), answered)
             };
             ItemReport {
                 position: i + 1,
@@ -210,6 +288,9 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
                 prompt: shown.prompt.clone(),
                 answer: expected_answer(card),
                 expected_response: expected_response(card, shown),
+                needs_checking: stats.discrimination_index.map(needs_checking),
+                blank: attempts.len() - answered,
+                responses: response_counts(given()),
                 mean_seconds: super::stats::mean(
                     &attempts
                         .iter()
@@ -238,7 +319,8 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             }
         })
         .collect();
-    let students = attempts
+    let students = collected
+        .attempts
         .iter()
         .map(|a| StudentRow {
             student: a.student.clone(),

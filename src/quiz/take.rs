@@ -155,9 +155,11 @@ impl<'f> Take<'f> {
             .collect()
     }
 
-    /// Whole minutes left at `now`, if there is a time limit.
+    /// Minutes left at `now`, rounded up (59 s left is "1 min", not "0
+    /// min"), if there is a time limit.
     pub fn minutes_left(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.deadline.map(|d| (d - now).num_minutes().max(0))
+        self.deadline
+            .map(|d| ((d - now).num_seconds().max(0) + 59) / 60)
     }
 
     /// Whole minutes left when the student reached the current screen.
@@ -241,7 +243,11 @@ impl<'f> Take<'f> {
             )),
             Input::Review => self.go(None, now),
             Input::Help => Step::Help,
-            Input::Submit => {
+            // From an item, `:submit` first shows the review list (every
+            // answer, and the unanswered items): the student confirms by
+            // submitting from there.
+            Input::Submit if self.current.is_some() => self.go(None, now),
+            Input::Submit | Input::HandIn => {
                 self.leave(now);
                 self.current = None;
                 self.record.position = None;

@@ -33,6 +33,9 @@ pub struct TestStats {
     pub error_ratio: Option<f64>,
     /// Standard error, in marks.
     pub standard_error: Option<f64>,
+    /// What the numbers above mean where they are unusual or undefined,
+    /// in plain words.
+    pub notes: Vec<String>,
 }
 
 /// Computes the test statistics.
@@ -60,8 +63,11 @@ pub fn test_stats(marks: &Marks, items: usize) -> TestStats {
     };
     let p = items as f64;
     let item_var: Option<f64> = (0..items).map(|i| variance(&marks.item(i))).sum();
+    // Moodle leaves the consistency figures undefined until there are more
+    // than two attempts: with two, any pair of totals gives a number, and
+    // it means nothing.
     let cic = match (k2, item_var) {
-        (Some(k2), Some(v)) if items > 1 && k2 > 0.0 => {
+        (Some(k2), Some(v)) if items > 1 && k2 > 0.0 && t.len() > 2 => {
             Some(100.0 * p / (p - 1.0) * (1.0 - v / k2))
         }
         _ => None,
@@ -72,6 +78,25 @@ pub fn test_stats(marks: &Marks, items: usize) -> TestStats {
         let r = 1.0 - c / 100.0;
         (r >= 0.0).then(|| 100.0 * r.sqrt())
     });
+    let mut notes = Vec::new();
+    if t.len() <= 2 {
+        notes.push(format!(
+            "with {} attempt{}, internal consistency (α), the error ratio and the standard error are undefined, as in Moodle: they need more than two",
+            t.len(),
+            if t.len() == 1 { "" } else { "s" }
+        ));
+    } else if k2 == Some(0.0) {
+        notes.push(
+            "every student has the same total: the test does not separate students, so α and the indices that compare students are undefined".into(),
+        );
+    }
+    if let Some(c) = cic
+        && c < 0.0
+    {
+        notes.push(format!(
+            "α is negative ({c:.1} %): the items pull in different directions (students who do well on some do badly on others), which usually means a miskeyed or ambiguous item, or items on unrelated topics; the error ratio is then over 100 %, meaning the total is more noise than measurement"
+        ));
+    }
     TestStats {
         n: t.len(),
         items,
@@ -86,5 +111,6 @@ pub fn test_stats(marks: &Marks, items: usize) -> TestStats {
             (Some(er), Some(sd)) => Some(er * sd / 100.0),
             _ => None,
         },
+        notes,
     }
 }

@@ -12,6 +12,21 @@ use super::report::evidence_source;
 use super::report::num;
 use crate::sanitize::one_line;
 
+/// How many wrong answers per item the text report lists.
+const COMMON_WRONG: usize = 5;
+
+/// An item's flag codes, each once ("unused-distractor" for two options
+/// is one code; the reasons name each option).
+pub fn flag_codes(it: &ItemReport) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for f in &it.flags {
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    codes.join(",")
+}
+
 /// The report as terminal text (deck and student text cleaned).
 pub fn render_text(r: &Report) -> String {
     let mut s = String::new();
@@ -63,6 +78,9 @@ pub fn render_text(r: &Report) -> String {
     let _ = writeln!(s, "  CIC (alpha)    {} %", r.index(t.cic, 1));
     let _ = writeln!(s, "  error ratio    {} %", r.index(t.error_ratio, 1));
     let _ = writeln!(s, "  standard error {}", r.index(t.standard_error, 2));
+    for note in &t.notes {
+        let _ = writeln!(s, "  note: {note}");
+    }
 
     let _ = writeln!(s, "\nStudents");
     for st in &r.students {
@@ -94,12 +112,25 @@ pub fn render_text(r: &Report) -> String {
 
     let _ = writeln!(
         s,
-        "\nItems (%; DI = discrimination index, DE = discriminative efficiency, EW = effective weight, U−L = 27 % index, time = mean time on the item)"
+        "\nItems (%; DI = discrimination index (item against the rest of the test), r(pb) = uncorrected point-biserial, DE = discriminative efficiency, EW = effective weight, U−L = 27 % index, time = mean time on the item)"
     );
     let _ = writeln!(
         s,
-        "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6} {:>6}  flags",
-        "#", "id", "kind", "N", "facility", "SD", "guess", "DI", "DE", "EW", "U−L", "time"
+        "  {:>3} {:<6} {:<9} {:>4} {:>5} {:>8} {:>6} {:>6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6}  flags",
+        "#",
+        "id",
+        "kind",
+        "N",
+        "blank",
+        "facility",
+        "SD",
+        "guess",
+        "DI",
+        "r(pb)",
+        "DE",
+        "EW",
+        "U−L",
+        "time"
     );
     for it in &r.items {
         let st = &it.stats;
@@ -110,25 +141,23 @@ pub fn render_text(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "  {:>3} {:<6} {:<9} {:>4} {:>8} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6} {:>6}  {}",
+            "  {:>3} {:<6} {:<9} {:>4} {:>5} {:>8} {:>6} {:>6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6}  {}",
             it.position,
             it.id,
             it.kind,
             st.n,
+            it.blank,
             num(st.facility, 1),
             num(st.sd, 1),
             num(st.random_guess, 1),
             num(st.discrimination_index, 1),
+            num(st.point_biserial, 1),
             num(st.discriminative_efficiency, 1),
             ew,
             num(st.upper_lower, 2),
             it.mean_seconds
                 .map_or_else(|| "—".into(), |m| duration(m.round() as u64)),
-            it.flags
-                .iter()
-                .map(|f| f.code)
-                .collect::<Vec<_>>()
-                .join(",")
+            flag_codes(it)
         );
     }
     if r.small_class {
@@ -137,6 +166,42 @@ pub fn render_text(r: &Report) -> String {
             "  (N={} for every item index: too few students to trust them)",
             t.n
         );
+    }
+
+    let bands: Vec<String> = r
+        .items
+        .iter()
+        .filter_map(|it| {
+            it.needs_checking
+                .filter(|b| *b != "unlikely")
+                .map(|b| format!("item {} ({}): {b}", it.position, it.id))
+        })
+        .collect();
+    if !bands.is_empty() {
+        let _ = writeln!(
+            s,
+            "  Needs checking? (Moodle's bands of DI: below 30 very likely, below 50 likely)\n    {}",
+            bands.join("\n    ")
+        );
+    }
+
+    for it in r.items.iter().filter(|i| i.distractors.is_none()) {
+        let wrong: Vec<String> = it
+            .responses
+            .iter()
+            .filter(|c| !c.correct)
+            .take(COMMON_WRONG)
+            .map(|c| format!("“{}” ×{}", one_line(&c.response), c.count))
+            .collect();
+        if !wrong.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nCommon wrong answers to item {} ({}): {}",
+                it.position,
+                it.id,
+                wrong.join(", ")
+            );
+        }
     }
 
     for it in &r.items {

@@ -70,7 +70,7 @@ pub fn parse_input(line: &str) -> Read {
         Some("back") => Input::Back,
         Some("next") => Input::Next,
         Some("review") => Input::Review,
-        Some("submit") => Input::Submit,
+        Some("submit") => Input::HandIn,
         Some("quit") => Input::Quit,
         Some("help") => Input::Help,
         Some("goto") => match v.get("item").and_then(Value::as_u64) {

@@ -131,7 +131,7 @@ pub fn review_text(take: &Take<'_>) -> String {
         let list: Vec<String> = open.iter().map(|i| (i + 1).to_string()).collect();
         s.push_str(&format!("Unanswered: {}\n", list.join(", ")));
     }
-    s.push_str("Type :goto N to change an answer, or :submit to hand the quiz in.\n");
+    s.push_str("Type :goto N to change an answer, or :submit to hand the quiz in now.\n");
     s
 }
 
