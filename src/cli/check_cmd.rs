@@ -120,6 +120,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = CheckOptions {
         sources_dir: args.sources.clone(),
         strict: args.strict,
+        lint: args.lint,
+        notes: args.json || args.lint,
         ..CheckOptions::default()
     };
     let loaded = match check_paths(&args.paths, &options) {
@@ -132,7 +134,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let (mut errors, mut warnings, mut cards) = (0, 0, 0);
     for (l, n) in &loaded {
         errors += l.diagnostics.iter().filter(|d| d.is_error()).count();
-        warnings += l.diagnostics.iter().filter(|d| !d.is_error()).count();
+        warnings += l.diagnostics.iter().filter(|d| d.is_warning()).count();
         cards += n;
     }
     if args.json {

@@ -102,6 +102,13 @@ fn write_card(out: &mut String, card: &Card) {
     if let Some(d) = &card.differs {
         kv(out, "differs", d);
     }
+    if let Some((source, _)) = &card.spans.sole_source {
+        kv(out, "sole_source", source);
+    }
+    if !card.spans.allow.is_empty() {
+        let rules: Vec<String> = card.spans.allow.iter().map(|(r, _)| r.clone()).collect();
+        let _ = writeln!(out, "allow = {}", string_array(&rules));
+    }
 }
 
 /// The kind-specific keys of a card (`answer`, `accept`, `options`,
