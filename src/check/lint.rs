@@ -210,7 +210,7 @@ pub fn lint_card(card: &Card) -> Vec<Diagnostic> {
             flag(
                 "long-typed-answer",
                 format!(
-                    "card `{}`: the answer has {n} words; nobody types that and is graded fairly",
+                    "card `{}`: the typed answer has {n} words, too many to type and grade fairly",
                     card.id
                 ),
                 card.spans
