@@ -83,6 +83,15 @@ fn every_rule_fires_on_its_flawed_card_and_not_on_the_corrected_twin() {
 }
 
 #[test]
+fn every_rule_is_documented_in_the_deck_format() {
+    let doc = std::fs::read_to_string("docs/deck-format.md").unwrap();
+    for rule in RULES {
+        assert!(doc.contains(&format!("| `{}` |", rule.id)), "{} is not documented", rule.id);
+    }
+    assert!(doc.contains("`allow`") && doc.contains("`sole_source`"));
+}
+
+#[test]
 fn allow_silences_a_rule_for_one_card_only() {
     for rule in RULES {
         let text = std::fs::read_to_string(fixture(rule.id)).unwrap();
