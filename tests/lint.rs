@@ -86,7 +86,11 @@ fn every_rule_fires_on_its_flawed_card_and_not_on_the_corrected_twin() {
 fn every_rule_is_documented_in_the_deck_format() {
     let doc = std::fs::read_to_string("docs/deck-format.md").unwrap();
     for rule in RULES {
-        assert!(doc.contains(&format!("| `{}` |", rule.id)), "{} is not documented", rule.id);
+        assert!(
+            doc.contains(&format!("| `{}` |", rule.id)),
+            "{} is not documented",
+            rule.id
+        );
     }
     assert!(doc.contains("`allow`") && doc.contains("`sole_source`"));
 }
