@@ -82,6 +82,7 @@ const RESTING_ON_003: &[&str] = &[
     "speakers-prerecorded",
     "speakers-detained",
     "zhou-first-step",
+    "zhou-warning",
     "zhou-direct-collaboration",
     "zhou-no-company-exempt",
     "demers-values",
@@ -165,7 +166,7 @@ fn check_json_lists_the_cards_resting_on_003_as_notes() {
 #[test]
 fn the_deck_covers_every_topic_with_enough_cards() {
     let deck = checked_case_deck();
-    assert_eq!(deck.cards.len(), 212, "the count in docs/case-deck.md");
+    assert_eq!(deck.cards.len(), 213, "the count in docs/case-deck.md");
     let mut topics: BTreeMap<&str, usize> = BTreeMap::new();
     for card in &deck.cards {
         for t in &card.topics {
