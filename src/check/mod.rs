@@ -5,7 +5,9 @@
 //! the source files where the deck says, unchanged (SHA-256), and does every
 //! quote occur in its source? Does any card copy a source's wording outside
 //! a quote? And it warns about cards a student would learn less from (no
-//! evidence, no explanation). Only this module builds a [`CheckedDeck`].
+//! evidence, no explanation). With `lint`, [`lint`] adds warnings about how
+//! cards are written; with `notes`, cards marked `sole_source` are listed as
+//! info-level notes. Only this module builds a [`CheckedDeck`].
 
 pub mod citations;
 pub mod lint;
