@@ -22,7 +22,7 @@ pub struct CheckRun {
     pub decks: Vec<(LoadedDeck, usize)>,
     /// Errors in all files.
     pub errors: usize,
-    /// Warnings in all files.
+    /// Warnings in all files (info notes are not warnings).
     pub warnings: usize,
     /// Cards in all files.
     pub cards: usize,
@@ -99,7 +99,7 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> AppResult<Check
     let (mut errors, mut warnings, mut cards) = (0, 0, 0);
     for (l, n) in &decks {
         errors += l.diagnostics.iter().filter(|d| d.is_error()).count();
-        warnings += l.diagnostics.iter().filter(|d| !d.is_error()).count();
+        warnings += l.diagnostics.iter().filter(|d| d.is_warning()).count();
         cards += n;
     }
     Ok(CheckRun {

@@ -5,9 +5,12 @@
 //! the source files where the deck says, unchanged (SHA-256), and does every
 //! quote occur in its source? Does any card copy a source's wording outside
 //! a quote? And it warns about cards a student would learn less from (no
-//! evidence, no explanation). Only this module builds a [`CheckedDeck`].
+//! evidence, no explanation). With `lint`, [`lint`] adds warnings about how
+//! cards are written; with `notes`, cards marked `sole_source` are listed as
+//! info-level notes. Only this module builds a [`CheckedDeck`].
 
 pub mod citations;
+pub mod lint;
 pub mod sources;
 
 use std::path::Path;
@@ -29,6 +32,12 @@ pub struct CheckOptions {
     /// Do not look for source files at all: the deck is embedded and its
     /// sources were proven when it was built (the bundled deck).
     pub embedded: bool,
+    /// `--lint`: also warn about badly written cards (see [`lint`]).
+    pub lint: bool,
+    /// Report notes (info-level diagnostics, never failures): which cards
+    /// rest on one source alone (`sole_source`). On with `--json` and
+    /// `--lint`.
+    pub notes: bool,
 }
 
 impl CheckOptions {
@@ -65,7 +74,8 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
         loaded.diagnostics.extend(found);
     }
     if options.strict {
-        for d in &mut loaded.diagnostics {
+        // Notes are never failures, not even with --strict.
+        for d in loaded.diagnostics.iter_mut().filter(|d| d.is_warning()) {
             d.severity = crate::diagnostic::Severity::Error;
         }
     }
@@ -96,6 +106,10 @@ pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagno
         sources::load_sources(deck, base, options, &mut out)
     };
     citations::check_citations(deck, text, &texts, &mut out);
+    sole_sources(deck, options, &mut out);
+    if options.lint {
+        out.extend(lint::lint_deck(deck));
+    }
     for card in &deck.cards {
         if card.evidence.iter().all(|e| e.quote.is_none()) {
             out.push(
@@ -123,6 +137,46 @@ pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagno
     out
 }
 
+/// A card marked `sole_source = "id"` must cite that source; with
+/// `notes`, each such card is reported as a note, so that a reader can list
+/// the facts that no second article confirms.
+fn sole_sources(deck: &Deck, options: &CheckOptions, out: &mut Vec<Diagnostic>) {
+    for card in &deck.cards {
+        let Some((source, span)) = &card.spans.sole_source else {
+            continue;
+        };
+        if !card.evidence.iter().any(|e| &e.source == source) {
+            out.push(
+                Diagnostic::error(
+                    "sole-source-not-cited",
+                    format!(
+                        "card `{}` rests on source `{source}` but does not cite it",
+                        card.id
+                    ),
+                    span.clone(),
+                )
+                .with_label("not in this card's evidence")
+                .with_help(format!(
+                    "add {{ source = \"{source}\" }} to the card's evidence"
+                )),
+            );
+        } else if options.notes {
+            out.push(
+                Diagnostic::info(
+                    "sole-source",
+                    format!(
+                        "card `{}` rests on source `{source}` alone: no other source states its fact",
+                        card.id
+                    ),
+                    span.clone(),
+                )
+                .with_label("only this source reports it")
+                .with_help("say so in the card (`differs` or the explanation); prefer a second source when one appears"),
+            );
+        }
+    }
+}
+
 /// Checks an already parsed deck, for callers that hold a `Deck` (such as
 /// the bundled deck). Errors are returned as diagnostics.
 pub fn check_parsed(
@@ -131,7 +185,10 @@ pub fn check_parsed(
     options: &CheckOptions,
 ) -> Result<CheckedDeck, Vec<Diagnostic>> {
     let diagnostics = check_deck(&deck, text, options);
-    if diagnostics.iter().any(|d| d.is_error() || options.strict) {
+    if diagnostics
+        .iter()
+        .any(|d| d.is_error() || (options.strict && d.is_warning()))
+    {
         Err(diagnostics)
     } else {
         Ok(CheckedDeck { deck })

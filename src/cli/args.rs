@@ -69,6 +69,9 @@ pub struct CheckArgs {
     /// One line per diagnostic (file:line:col: message).
     #[arg(long)]
     pub short: bool,
+    /// Also warn about badly written cards (see docs/deck-format.md).
+    #[arg(long)]
+    pub lint: bool,
 }
 
 /// Inputs after which a session ends unless `--limit` says otherwise: far

@@ -30,6 +30,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let options = CheckOptions {
         sources_dir: args.sources.clone(),
         strict: args.strict,
+        lint: args.lint,
+        notes: args.json || args.lint,
         ..CheckOptions::default()
     };
     let run = match check_paths(&args.paths, &options) {

@@ -187,7 +187,10 @@ impl Answer {
     }
 }
 
-/// Spans of a card's fields, kept for diagnostics after parsing.
+/// Spans of a card's fields, kept for diagnostics after parsing, and the
+/// checker-only annotations that go with them (`allow`, `sole_source`).
+/// Nothing here changes what a student sees or how an answer is graded,
+/// which is why it is left out of [`Card::content_hash`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CardSpans {
     /// The whole `[[card]]` table.
@@ -202,6 +205,18 @@ pub struct CardSpans {
     pub differs: Option<Span>,
     /// Spans of answer texts (answer, accept, options, items) for the copy check.
     pub answer_texts: Vec<Span>,
+    /// `allow`: the lint rules silenced for this card, each with its span.
+    pub allow: Vec<(String, Span)>,
+    /// `sole_source`: the id of the one source the card's fact rests on
+    /// (no other article reports it), with its span.
+    pub sole_source: Option<(String, Span)>,
+}
+
+impl CardSpans {
+    /// Whether the lint rule `rule` is silenced for this card.
+    pub fn allows(&self, rule: &str) -> bool {
+        self.allow.iter().any(|(r, _)| r == rule)
+    }
 }
 
 /// One card of a deck.

@@ -57,6 +57,8 @@ const COMMON_CARD_KEYS: &[&str] = &[
     "topics",
     "evidence",
     "differs",
+    "allow",
+    "sole_source",
 ];
 const EVIDENCE_KEYS: &[&str] = &["source", "quote"];
 
@@ -493,6 +495,12 @@ fn shift_card(mut card: Card, by: usize) -> Card {
     for s in &mut spans.answer_texts {
         shift(s, by);
     }
+    for (_, s) in &mut spans.allow {
+        shift(s, by);
+    }
+    if let Some((_, s)) = &mut spans.sole_source {
+        shift(s, by);
+    }
     for e in &mut card.evidence {
         shift(&mut e.source_span, by);
         if let Some(s) = &mut e.quote_span {
@@ -812,6 +820,56 @@ fn lower_evidence(
     ok.then_some(out)
 }
 
+/// `allow = ["rule", ...]`: lint rule ids silenced for one card. An id
+/// that names no rule is an error, so that a typo cannot silence nothing.
+fn lower_allow(l: &mut Lowering<'_>, value: &Value<'_>) -> Option<Vec<(String, Range<usize>)>> {
+    let list = l.text_array("allow", value)?;
+    let ids = crate::check::lint::RULES.map(|r| r.id);
+    let mut ok = true;
+    for (rule, span) in &list {
+        if ids.contains(&rule.as_str()) {
+            continue;
+        }
+        let mut d = Diagnostic::error(
+            "unknown-lint-rule",
+            format!("`{rule}` is not a lint rule"),
+            span.clone(),
+        )
+        .with_label("unknown rule");
+        d = match suggest(rule, ids) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!("the rules are: {}", ids.join(", "))),
+        };
+        l.push(d);
+        ok = false;
+    }
+    ok.then_some(list)
+}
+
+/// `sole_source = "id"`: the one source the card's fact rests on.
+fn lower_sole_source(
+    l: &mut Lowering<'_>,
+    value: &Value<'_>,
+    source_ids: &[&str],
+) -> Option<Option<(String, Range<usize>)>> {
+    let id = l.text("sole_source", value, false)?;
+    if !source_ids.contains(&id.as_str()) {
+        let mut d = Diagnostic::error(
+            "unknown-source",
+            format!("no source has the id `{id}`"),
+            value.span(),
+        )
+        .with_label("unknown source");
+        d = match suggest(&id, source_ids.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help("name a source declared in a `[sources.<id>]` table"),
+        };
+        l.push(d);
+        return None;
+    }
+    Some(Some((id, value.span())))
+}
+
 fn lower_card(
     l: &mut Lowering<'_>,
     t: &Table<'_>,
@@ -906,6 +964,14 @@ fn lower_card(
     let prompt = l.required_text(t, "prompt", "this card", &head);
     let explanation = l.optional_text(t, "explanation");
     let differs = l.optional_text(t, "differs");
+    let allow = match t.get("allow") {
+        Some(v) => lower_allow(l, v),
+        None => Some(Vec::new()),
+    };
+    let sole_source = match t.get("sole_source") {
+        Some(v) => lower_sole_source(l, v, source_ids),
+        None => Some(None),
+    };
     let topics = match t.get("topics") {
         Some(v) => l
             .text_array("topics", v)
@@ -935,6 +1001,8 @@ fn lower_card(
             explanation: explanation.as_ref().map(|(_, s)| s.clone()),
             differs: differs.as_ref().map(|(_, s)| s.clone()),
             answer_texts,
+            allow: allow?,
+            sole_source: sole_source?,
         },
         explanation: explanation.map(|(s, _)| s),
         differs: differs.map(|(s, _)| s),

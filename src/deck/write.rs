@@ -102,6 +102,13 @@ fn write_card(out: &mut String, card: &Card) {
     if let Some(d) = &card.differs {
         kv(out, "differs", d);
     }
+    if let Some((source, _)) = &card.spans.sole_source {
+        kv(out, "sole_source", source);
+    }
+    if !card.spans.allow.is_empty() {
+        let rules: Vec<String> = card.spans.allow.iter().map(|(r, _)| r.clone()).collect();
+        let _ = writeln!(out, "allow = {}", string_array(&rules));
+    }
 }
 
 /// The kind-specific keys of a card (`answer`, `accept`, `options`,
@@ -253,5 +260,39 @@ mod tests {
         assert_eq!(number(23000.0), "23000");
         assert_eq!(number(0.1), "0.1");
         assert_eq!(number(1e300), "1e300");
+    }
+
+    #[test]
+    fn allow_and_sole_source_survive_writing_and_reading_back() {
+        let text = r#"[deck]
+id = "d"
+title = "t"
+description = "d"
+
+[sources.epoch]
+file = "003.txt"
+title = "t"
+
+[[card]]
+id = "c"
+kind = "truefalse"
+prompt = "True or false: only one source says so."
+answer = true
+evidence = [{ source = "epoch" }]
+sole_source = "epoch"
+allow = ["absolute-word", "vague-prompt"]
+"#;
+        let path = std::path::Path::new("d.toml");
+        let (deck, diagnostics) = super::super::parse::parse_deck(path, text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let written = write_deck(&deck.unwrap(), &[]);
+        let (again, diagnostics) = super::super::parse::parse_deck(path, &written);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}\n{written}");
+        let spans = &again.unwrap().cards[0].spans;
+        assert_eq!(
+            spans.sole_source.as_ref().map(|(s, _)| s.as_str()),
+            Some("epoch")
+        );
+        assert!(spans.allows("absolute-word") && spans.allows("vague-prompt"));
     }
 }

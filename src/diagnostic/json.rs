@@ -17,7 +17,7 @@ pub struct Record<'a> {
     pub kind: &'static str,
     /// The deck file.
     pub file: String,
-    /// `error` or `warning`.
+    /// `error`, `warning` or `info`.
     pub severity: Severity,
     /// Stable code.
     pub code: &'static str,

@@ -18,6 +18,9 @@ pub enum Severity {
     Error,
     /// Worth fixing; fails only with `--strict`.
     Warning,
+    /// Worth knowing, never a failure (not even with `--strict`): for
+    /// instance a card whose fact rests on one source alone.
+    Info,
 }
 
 /// A secondary location that helps explain a diagnostic ("first defined here").
@@ -57,6 +60,11 @@ impl Diagnostic {
     /// A warning at a span.
     pub fn warning(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Self {
         Self::new(Severity::Warning, code, message, Some(span))
+    }
+
+    /// A note at a span: never a failure.
+    pub fn info(code: &'static str, message: impl Into<String>, span: Range<usize>) -> Self {
+        Self::new(Severity::Info, code, message, Some(span))
     }
 
     /// A diagnostic about a whole file.
@@ -105,6 +113,11 @@ impl Diagnostic {
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether this is a warning.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 }
 

@@ -37,10 +37,17 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
+        Severity::Info => cs::Severity::Note,
     };
-    let mut out = cs::Diagnostic::new(severity)
-        .with_code(d.code)
-        .with_message(&d.message);
+    // Lint rules carry their own bracketed id (`lint[self-answering]`):
+    // shown after the severity, not nested inside another pair of brackets.
+    let mut out = if d.code.starts_with("lint[") {
+        cs::Diagnostic::new(severity).with_message(format!("{}: {}", d.code, d.message))
+    } else {
+        cs::Diagnostic::new(severity)
+            .with_code(d.code)
+            .with_message(&d.message)
+    };
     if let Some(span) = &d.span {
         out = out.with_label(cs::Label::primary((), span.clone()).with_message(&d.label));
     }
