@@ -9,6 +9,7 @@ use assert_cmd::Command;
 use docket::quiz::form::Form;
 use docket::quiz::form::Key;
 use docket::quiz::result_file::ResultFile;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::Value;
 
 const NOW: &str = "2026-01-05T09:00:00Z";
@@ -1168,4 +1169,26 @@ fn item_and_test_statistics_are_also_csv() {
     let test = std::fs::read_to_string(test).unwrap();
     assert!(test.contains("\nmean,2.0000\n"), "{test}");
     assert!(test.contains("\ncic,26.6667\n"), "{test}");
+}
+
+#[test]
+fn a_key_given_for_a_form_or_a_form_for_a_key_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let (form, key) = make(dir.path(), 1, &[]);
+    docket()
+        .args(["quiz", "take", "--student", "Ana", "-o"])
+        .arg(dir.path().join("r.json"))
+        .arg(&key)
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("this is a quiz key, not a form"))
+        .stderr(predicates::str::contains("truncated").not());
+    docket()
+        .args(["quiz", "report"])
+        .arg(&form)
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("this is a quiz form, not a key"));
 }

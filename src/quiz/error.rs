@@ -28,6 +28,19 @@ pub enum QuizFileError {
         /// The limit.
         limit_mib: u64,
     },
+    /// Another kind of docket quiz file than the one asked for (a key
+    /// given where a form belongs, a form given to the report).
+    #[error("{}: this is a quiz {found}, not a {what}; {hint}", path.display())]
+    OtherKind {
+        /// The file.
+        path: PathBuf,
+        /// "form", "key" or "result".
+        what: &'static str,
+        /// What it is.
+        found: &'static str,
+        /// Where that file belongs.
+        hint: &'static str,
+    },
     /// Not JSON of the right shape.
     #[error("{}: not a valid {what} file ({detail}); was it truncated or edited by hand?", path.display())]
     Malformed {

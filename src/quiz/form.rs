@@ -260,11 +260,42 @@ pub fn read_json<T: serde::de::DeserializeOwned>(
         });
     }
     let text = std::fs::read_to_string(path).map_err(unreadable)?;
+    if let Some(found) = other_kind(&text, what) {
+        return Err(QuizFileError::OtherKind {
+            path: path.to_path_buf(),
+            what,
+            found,
+            hint: match found {
+                "key" => "the key stays with the teacher and goes to `docket quiz report`",
+                "form" => {
+                    "the form is what students take (`docket quiz take`); the report needs the key made with it"
+                }
+                _ => "result files are what `docket quiz report` reads after the key",
+            },
+        });
+    }
     serde_json::from_str(&text).map_err(|e| QuizFileError::Malformed {
         path: path.to_path_buf(),
         what,
         detail: e.to_string(),
     })
+}
+
+/// Which other kind of docket quiz file `text` declares itself to be, if
+/// it is one (by its `format`), so the error names the real mistake.
+fn other_kind(text: &str, wanted: &str) -> Option<&'static str> {
+    #[derive(serde::Deserialize)]
+    struct Declared {
+        format: String,
+    }
+    let declared: Declared = serde_json::from_str(text).ok()?;
+    let found = match declared.format.as_str() {
+        FORM_FORMAT => "form",
+        KEY_FORMAT => "key",
+        super::result_file::RESULT_FORMAT => "result",
+        _ => return None,
+    };
+    (found != wanted).then_some(found)
 }
 
 /// Serialises a form or key the same way every time.
