@@ -1192,3 +1192,79 @@ fn a_key_given_for_a_form_or_a_form_for_a_key_is_named_as_such() {
         .code(1)
         .stderr(predicates::str::contains("this is a quiz form, not a key"));
 }
+
+#[test]
+fn sheets_hand_back_each_answer_with_its_evidence_and_missed_cards_come_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let sheets = dir.path().join("sheets.html");
+    let missed = dir.path().join("missed");
+    docket()
+        .args(["quiz", "report", "--sheets"])
+        .arg(&sheets)
+        .arg("--missed-dir")
+        .arg(&missed)
+        .arg(&key)
+        .arg(&results)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&sheets).unwrap();
+    assert_eq!(html.matches("<section class=\"sheet\">").count(), 5);
+    assert!(html.contains("break-after:page"));
+    assert!(html.contains("<h1>Eve</h1>"));
+    assert!(html.contains("✗ wrong") && html.contains("✓ right"));
+    assert!(html.contains("Venus spins backwards compared with most planets."));
+    // Dee missed largest, sunlight-minutes and mars-moons.
+    let dee: Value =
+        serde_json::from_slice(&std::fs::read(missed.join("Dee.missed.json")).unwrap()).unwrap();
+    let mut cards: Vec<&str> = dee["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    cards.sort();
+    assert_eq!(cards, ["largest", "mars-moons", "sunlight-minutes"]);
+
+    // Dee studies the deck: every card answered once, so none is new.
+    let data = dir.path().join("data");
+    let study = |extra: &[&str], now: &str, input: &str| {
+        Command::cargo_bin("docket")
+            .unwrap()
+            .env("DOCKET_NOW", now)
+            .env("DOCKET_DATA_DIR", &data)
+            .args(["study", "--plain", "--no-fuzz"])
+            .arg(fixture("deck.toml"))
+            .args(extra)
+            .write_stdin(input.to_string())
+            .output()
+            .unwrap()
+    };
+    let out = study(&[], NOW, &"x\n1\n".repeat(4));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let later = "2026-01-05T09:30:00Z";
+    let out = study(
+        &["--missed", missed.join("Dee.missed.json").to_str().unwrap()],
+        later,
+        "",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("3 missed cards due now"), "{err}");
+    // A missed-cards file of another deck is refused with the deck named.
+    let other = Command::cargo_bin("docket")
+        .unwrap()
+        .env("DOCKET_NOW", later)
+        .env("DOCKET_DATA_DIR", &data)
+        .args(["--plain", "--missed"])
+        .arg(missed.join("Dee.missed.json"))
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("the missed cards are from deck"));
+}

@@ -43,6 +43,17 @@ pub struct Study<'a> {
     pub clock: &'a dyn Clock,
 }
 
+/// What [`Collection::make_due_now`] did with each card.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueNow {
+    /// Cards now due (or already due).
+    pub due: Vec<String>,
+    /// Cards never studied: they stay new.
+    pub new: Vec<String>,
+    /// Ids the deck does not have.
+    pub unknown: Vec<String>,
+}
+
 /// The clock `DOCKET_NOW` asks for, else the system's.
 pub fn clock_from_env() -> AppResult<SystemClock> {
     SystemClock::from_env().map_err(AppError::Request)
@@ -169,6 +180,54 @@ impl Collection {
         };
         self.store.record(&answer)?;
         Ok(row)
+    }
+
+    /// Makes cards due now (cards a student missed on a quiz): each card
+    /// already studied keeps its memory state and is due at once, logged
+    /// as a manual change in one transaction per card (a suspended card
+    /// stays suspended: the student chose that). Cards not yet
+    /// studied stay new (they come with the day's new cards), unknown ids
+    /// are skipped; both are returned so a surface can say so.
+    pub fn make_due_now(&mut self, deck_id: &str, card_ids: &[String]) -> AppResult<DueNow> {
+        let now = self.now().ms;
+        let mut out = DueNow::default();
+        for id in card_ids {
+            let Some(row) = self.store.card(deck_id, id)? else {
+                out.unknown.push(id.clone());
+                continue;
+            };
+            if row.state.phase == crate::schedule::Phase::New {
+                out.new.push(id.clone());
+                continue;
+            }
+            if row.state.due_ms <= now {
+                out.due.push(id.clone());
+                continue;
+            }
+            let after = CardState {
+                due_ms: now,
+                ..row.state
+            };
+            let answer = Answer {
+                deck_id: deck_id.to_string(),
+                card_id: row.card_id.clone(),
+                ts_ms: now,
+                rating: None,
+                kind: ReviewKind::Manual,
+                before: row.state,
+                after,
+                elapsed_days: 0,
+                elapsed_secs: 0,
+                r_before: None,
+                r_after: None,
+                duration_ms: 0,
+                content_hash: row.content_hash.clone(),
+                session_id: None,
+            };
+            self.store.record(&answer)?;
+            out.due.push(id.clone());
+        }
+        Ok(out)
     }
 
     /// Suspends a card, or lifts its suspension.

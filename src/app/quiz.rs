@@ -298,3 +298,37 @@ pub fn report(req: &ReportRequest) -> AppResult<ClassReport> {
         missing,
     })
 }
+
+/// Reads a missed-cards file written by `docket quiz report --missed-dir`.
+pub fn read_missed(path: &Path) -> AppResult<crate::quiz::sheets::Missed> {
+    super::inputs::require(path)?;
+    let missed: crate::quiz::sheets::Missed = crate::quiz::form::read_json(path, "missed-cards")
+        .map_err(|e| AppError::Failed(e.to_string()))?;
+    if missed.format != crate::quiz::sheets::MISSED_FORMAT {
+        return Err(AppError::Failed(format!(
+            "{}: not a docket missed-cards file (format `{}`)",
+            path.display(),
+            crate::sanitize::one_line(&missed.format)
+        )));
+    }
+    Ok(missed)
+}
+
+/// Writes each student's missed-cards file into `dir`, named after the
+/// student's result file (`ana.json` → `ana.missed.json`), never after the
+/// name the student typed. Returns how many were written.
+pub fn write_missed(report: &Report, dir: &Path) -> AppResult<usize> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
+    for st in &report.students {
+        let stem = Path::new(&st.file)
+            .file_stem()
+            .map_or_else(|| "student".into(), |s| s.to_string_lossy().into_owned());
+        let m = crate::quiz::sheets::missed(report, st);
+        write_file(
+            &dir.join(format!("{stem}.missed.json")),
+            &form::to_json_bytes(&m),
+        )?;
+    }
+    Ok(report.students.len())
+}

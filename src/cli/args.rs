@@ -98,6 +98,10 @@ pub struct StudyOptions {
     /// JSON-lines protocol on stdin/stdout (see docs/protocol.md).
     #[arg(long)]
     pub json: bool,
+    /// Make the cards in this missed-cards file (from `docket quiz report
+    /// --missed-dir`) due now before studying.
+    #[arg(long, value_name = "FILE")]
+    pub missed: Option<PathBuf>,
     /// In line mode, read a rating line after each answer.
     #[arg(long)]
     pub rate: bool,
@@ -339,6 +343,14 @@ pub struct ReportArgs {
     /// Write the wide CSV (one row per student, one column per item).
     #[arg(long, value_name = "FILE")]
     pub csv_wide: Option<PathBuf>,
+    /// Write every student's sheet to hand back (one printable HTML file,
+    /// a page per student: answers, right answers, explanations, evidence).
+    #[arg(long, value_name = "FILE")]
+    pub sheets: Option<PathBuf>,
+    /// Write each student's missed cards (`NAME.missed.json`, named after
+    /// the result file) for `docket study --missed`.
+    #[arg(long, value_name = "DIR")]
+    pub missed_dir: Option<PathBuf>,
     /// Write the item statistics table (one row per item, every index).
     #[arg(long, value_name = "FILE")]
     pub csv_items: Option<PathBuf>,

@@ -141,6 +141,12 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
     if let Some(p) = &a.csv_wide {
         write_file(p, csv::wide(report).as_bytes())?;
     }
+    if let Some(p) = &a.sheets {
+        write_file(p, crate::quiz::sheets::render_sheets(report).as_bytes())?;
+    }
+    if let Some(dir) = &a.missed_dir {
+        quiz::write_missed(report, dir)?;
+    }
     if let Some(p) = &a.csv_items {
         write_file(p, csv::items(report).as_bytes())?;
     }

@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use super::args::StudyArgs;
 use super::output;
 use super::output::EXIT_OK;
+use crate::app::AppError;
 use crate::app::Collection;
 use crate::app::study::changed_notice;
 use crate::frontend;
@@ -18,6 +19,11 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         Ok(p) => p,
         Err(e) => return Ok(output::report("docket", &e)),
     };
+    if let Some(file) = &args.options.missed
+        && let Err(e) = make_missed_due(&mut collection, &decks, file)
+    {
+        return Ok(output::report("docket", &e));
+    }
     let seed = args.options.sched.seed.unwrap_or_else(rand::random);
     let plain =
         args.options.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
@@ -58,4 +64,43 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(EXIT_OK)
+}
+
+/// `--missed FILE`: the quiz's missed cards become due now in the deck
+/// they came from, which must be one of the decks studied.
+fn make_missed_due(
+    collection: &mut Collection,
+    decks: &[crate::app::OpenedDeck],
+    file: &std::path::Path,
+) -> Result<(), AppError> {
+    let missed = crate::app::quiz::read_missed(file)?;
+    if !decks.iter().any(|d| d.meta().id == missed.deck_id) {
+        return Err(AppError::Request(format!(
+            "{}: the missed cards are from deck `{}` ({}); study that deck with --missed",
+            file.display(),
+            crate::sanitize::clean(&missed.deck_id),
+            crate::sanitize::clean(&missed.deck_title)
+        )));
+    }
+    let done = collection.make_due_now(&missed.deck_id, &missed.cards)?;
+    eprintln!(
+        "{} missed card{} due now{}{}",
+        done.due.len(),
+        if done.due.len() == 1 { "" } else { "s" },
+        if done.new.is_empty() {
+            String::new()
+        } else {
+            format!("; {} not studied yet come as new cards", done.new.len())
+        },
+        if done.unknown.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} no longer in the deck: {}",
+                done.unknown.len(),
+                crate::sanitize::clean(&done.unknown.join(", "))
+            )
+        }
+    );
+    Ok(())
 }

@@ -35,6 +35,7 @@ pub mod receipts;
 pub mod report;
 pub mod result_file;
 pub mod selection;
+pub mod sheets;
 pub mod stats;
 pub mod take;
 pub mod test_stats;

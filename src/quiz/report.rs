@@ -44,6 +44,8 @@ pub struct Report {
     pub students: Vec<StudentRow>,
     /// One entry per item, in form order.
     pub items: Vec<ItemReport>,
+    /// The class's results by the cards' topics.
+    pub topics: Vec<TopicRow>,
     /// Files left out, and why.
     pub rejected: Vec<Rejection>,
 }
@@ -71,6 +73,30 @@ pub struct StudentRow {
     pub submitted: String,
     /// Each answer.
     pub responses: Vec<ResponseRow>,
+    /// Right answers by topic: (topic, right, items).
+    pub topics: Vec<(String, usize, usize)>,
+}
+
+/// One topic across the class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicRow {
+    /// The topic.
+    pub topic: String,
+    /// Items on the form with this topic.
+    pub items: usize,
+    /// Share of right answers to those items over the class, %.
+    pub facility: Option<f64>,
+}
+
+/// Each topic with the positions (0-based) of its items, topics sorted.
+fn topic_items(key: &Key) -> Vec<(String, Vec<usize>)> {
+    let mut by: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, item) in key.items.iter().enumerate() {
+        for t in &item.card.topics {
+            by.entry(t.clone()).or_default().push(i);
+        }
+    }
+    by.into_iter().collect()
 }
 
 /// One answer of one student.
@@ -103,6 +129,8 @@ pub struct ItemReport {
     pub card_id: String,
     /// Card kind.
     pub kind: String,
+    /// The card's topics.
+    pub topics: Vec<String>,
     /// The prompt as shown.
     pub prompt: String,
     /// The right answer, written out.
@@ -285,6 +313,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
                 id: item.id.clone(),
                 card_id: card.id.clone(),
                 kind: card.kind().name().to_string(),
+                topics: key.items[i].card.topics.clone(),
                 prompt: shown.prompt.clone(),
                 answer: expected_answer(card),
                 expected_response: expected_response(card, shown),
@@ -319,10 +348,33 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             }
         })
         .collect();
+    let topics = topic_items(key);
+    let topic_rows = topics
+        .iter()
+        .map(|(topic, its)| {
+            let right: usize = attempts
+                .iter()
+                .map(|a| its.iter().filter(|&&i| a.responses[i].correct).count())
+                .sum();
+            let asked = its.len() * attempts.len();
+            TopicRow {
+                topic: topic.clone(),
+                items: its.len(),
+                facility: (asked > 0).then(|| 100.0 * right as f64 / asked as f64),
+            }
+        })
+        .collect();
     let students = collected
         .attempts
         .iter()
         .map(|a| StudentRow {
+            topics: topics
+                .iter()
+                .map(|(t, its)| {
+                    let right = its.iter().filter(|&&i| a.responses[i].correct).count();
+                    (t.clone(), right, its.len())
+                })
+                .collect(),
             student: a.student.clone(),
             file: a.file.display().to_string(),
             receipt: a.receipt.clone(),
@@ -356,6 +408,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
         test: test_stats(&marks, items),
         students,
         items: item_reports,
+        topics: topic_rows,
         rejected: collected.rejected,
     }
 }

@@ -185,6 +185,19 @@ pub fn render_text(r: &Report) -> String {
         );
     }
 
+    if !r.topics.is_empty() {
+        let _ = writeln!(s, "\nBy topic (class facility %)");
+        for t in &r.topics {
+            let _ = writeln!(
+                s,
+                "  {:<20} {:>3} item{:<2} {:>6}",
+                one_line(&t.topic),
+                t.items,
+                if t.items == 1 { "" } else { "s" },
+                num(t.facility, 1)
+            );
+        }
+    }
     for it in r.items.iter().filter(|i| i.distractors.is_none()) {
         let wrong: Vec<String> = it
             .responses
