@@ -396,6 +396,189 @@ fn across_dst(back: (i32, u32, u32), forward: (i32, u32, u32)) -> Vec<(String, S
     out
 }
 
+/// One day's queue: cards in given states, the limits and the mix.
+struct QueueCase {
+    now: i64,
+    new_per_day: u32,
+    reviews_per_day: u32,
+    mix: u8,
+    new: usize,
+    /// (interval, days overdue, stability, difficulty)
+    reviews: Vec<(u32, i64, f32, f32)>,
+    /// Intraday learning, due this many seconds from now.
+    learning: Vec<i64>,
+    /// Interday learning, due this many days ago.
+    interday: Vec<i64>,
+}
+
+impl QueueCase {
+    fn spec(&self) -> Value {
+        json!({
+            "now": self.now, "new_per_day": self.new_per_day,
+            "reviews_per_day": self.reviews_per_day, "mix": self.mix, "new": self.new,
+            "reviews": self.reviews.iter().map(|r| json!([r.0, r.1, r.2, r.3])).collect::<Vec<_>>(),
+            "learning": self.learning, "interday": self.interday,
+        })
+    }
+
+    /// docket's counts `[new, learning, review]` and order of kinds.
+    fn docket(&self) -> (Vec<u32>, Vec<String>) {
+        use docket::schedule::config::ReviewMix;
+        use docket::schedule::queue::Queue;
+        use docket::store::Answer;
+        use docket::store::DeckCard;
+        use docket::store::SqliteStore;
+        use docket::store::Store;
+        let sched = Scheduler::new(SchedulerConfig {
+            new_per_day: self.new_per_day,
+            reviews_per_day: self.reviews_per_day,
+            new_review_mix: [
+                ReviewMix::MixWithReviews,
+                ReviewMix::AfterReviews,
+                ReviewMix::BeforeReviews,
+            ][self.mix as usize],
+            ..SchedulerConfig::default()
+        })
+        .unwrap();
+        let now = Now {
+            ms: self.now * 1000,
+            offset_secs: 0,
+        };
+        let days = sched.days(now);
+        let today = days.day_of(now.ms);
+        let mut states: Vec<(String, CardState)> = Vec::new();
+        for (i, &(ivl, overdue, s, d)) in self.reviews.iter().enumerate() {
+            let due_day = today - overdue;
+            states.push((
+                format!("r{i}"),
+                CardState {
+                    phase: Phase::Review,
+                    stability: s,
+                    difficulty: d,
+                    interval_days: ivl,
+                    due_ms: days.start_of(due_day),
+                    last_review_ms: Some(days.start_of(due_day - ivl as i64) + 3_600_000),
+                    reps: 3,
+                    ..CardState::NEW
+                },
+            ));
+        }
+        let learning = |due_ms: i64| CardState {
+            phase: Phase::Learning,
+            step: 1,
+            stability: 1.0,
+            difficulty: 5.0,
+            due_ms,
+            last_review_ms: Some(due_ms - 600_000),
+            reps: 1,
+            ..CardState::NEW
+        };
+        for (i, secs) in self.learning.iter().enumerate() {
+            states.push((format!("l{i}"), learning((self.now + secs) * 1000)));
+        }
+        for (i, ago) in self.interday.iter().enumerate() {
+            states.push((format!("d{i}"), learning(days.start_of(today - ago))));
+        }
+        let mut ids: Vec<String> = states.iter().map(|(id, _)| id.clone()).collect();
+        ids.extend((0..self.new).map(|i| format!("n{i}")));
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let cards: Vec<DeckCard> = ids
+            .iter()
+            .map(|id| DeckCard {
+                card_id: id.clone(),
+                content_hash: "h".into(),
+                text: None,
+            })
+            .collect();
+        store.sync_deck("q", "Q", "h", &cards, 0).unwrap();
+        for (id, after) in states {
+            store
+                .record(&Answer {
+                    deck_id: "q".into(),
+                    card_id: id,
+                    ts_ms: 0,
+                    rating: None,
+                    kind: docket::schedule::ReviewKind::Manual,
+                    before: CardState::NEW,
+                    after,
+                    elapsed_days: 0,
+                    elapsed_secs: 0,
+                    r_before: None,
+                    r_after: None,
+                    duration_ms: 0,
+                    content_hash: "h".into(),
+                    session_id: None,
+                })
+                .unwrap();
+        }
+        let queue = Queue::build(&store, "q", &sched, now).unwrap();
+        let c = queue.counts_at(now);
+        let order = queue
+            .upcoming(now)
+            .iter()
+            .map(|(r, _)| r.card_id[..1].to_string())
+            .collect();
+        (vec![c.new, c.learning, c.review], order)
+    }
+}
+
+fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
+    let case = |new, reviews: usize| QueueCase {
+        now,
+        new_per_day: 20,
+        reviews_per_day: 200,
+        mix: 0,
+        new,
+        reviews: (0..reviews)
+            .map(|i| (3 + (i % 20) as u32, (i % 4) as i64, 3.0 + (i % 7) as f32, 5.0))
+            .collect(),
+        learning: Vec::new(),
+        interday: Vec::new(),
+    };
+    vec![
+        (
+            "a few of each kind",
+            QueueCase {
+                learning: vec![-300, 60, 600, 1300, 5000],
+                interday: vec![0, 1],
+                ..case(20, 3)
+            },
+        ),
+        ("230 reviews leave no room for new cards", case(20, 230)),
+        ("190 reviews leave room for 10 new cards", case(30, 190)),
+        (
+            "new cards after reviews",
+            QueueCase {
+                mix: 1,
+                reviews_per_day: 30,
+                ..case(10, 40)
+            },
+        ),
+        (
+            "new cards before reviews",
+            QueueCase {
+                mix: 2,
+                ..case(7, 12)
+            },
+        ),
+        (
+            "the learning count covers the learn-ahead window",
+            QueueCase {
+                learning: vec![-60, 0, 100, 300, 500, 700, 900, 1000, 1100, 1190, 1200, 1201, 4000],
+                ..case(0, 0)
+            },
+        ),
+        (
+            "no new cards today",
+            QueueCase {
+                new_per_day: 0,
+                interday: vec![0, 0, 3],
+                ..case(5, 9)
+            },
+        ),
+    ]
+}
+
 /// Has Anki answer the sequences, then replays and compares each.
 fn run_and_compare(
     py: &PathBuf,
@@ -472,6 +655,21 @@ fn docket_schedules_as_anki_does() {
             seqs.push((format!("fuzzed {k}"), generated(&mut rng, start, b, 12)));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)
+    });
+
+    // The day's queue: limits, mixing and the learning count.
+    in_zone("Europe/Berlin", || {
+        let cases = queue_cases(local(2026, 7, 20, 10, 0, 0));
+        let spec = json!({"queues": cases.iter().map(|(_, c)| c.spec()).collect::<Vec<_>>()});
+        let anki = run_anki(&py, &lib, "Europe/Berlin", false, &spec);
+        for ((label, case), a) in cases.iter().zip(anki["queues"].as_array().unwrap()) {
+            let (counts, order) = case.docket();
+            let anki_counts: Vec<u32> = serde_json::from_value(a["counts"].clone()).unwrap();
+            assert_eq!(counts, anki_counts, "counts [new, learning, review]: {label}");
+            let anki_order: Vec<String> = serde_json::from_value(a["order"].clone()).unwrap();
+            assert_eq!(order.join(""), anki_order.join(""), "order: {label}");
+            eprintln!("queue `{label}`: counts {counts:?}, {} cards listed", order.len());
+        }
     });
 
     assert!(compared > 400, "only {compared} answers compared");

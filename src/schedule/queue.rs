@@ -219,6 +219,21 @@ impl Queue {
         first
     }
 
+    /// Every card the queue would show from `now` if none were answered,
+    /// in order: intraday learning due now, the main queue, then learning
+    /// cards within the learn-ahead window (as Anki lists its queue).
+    pub fn upcoming(&self, now: Now) -> Vec<(&CardRow, QueueSource)> {
+        let due_now = self.learning.iter().filter(|r| r.state.due_ms <= now.ms);
+        let ahead = self.learning.iter().filter(|r| {
+            r.state.due_ms > now.ms && r.state.due_ms <= now.ms + self.learn_ahead_ms
+        });
+        due_now
+            .map(|r| (r, QueueSource::Learning))
+            .chain(self.main.iter().map(|(r, s)| (r, *s)))
+            .chain(ahead.map(|r| (r, QueueSource::LearnAhead)))
+            .collect()
+    }
+
     /// Takes a card out of the queue (answered, buried or suspended).
     pub fn remove(&mut self, card_id: &str) {
         self.learning.retain(|r| r.card_id != card_id);

@@ -15,8 +15,9 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   "left"} (today: Anki's day number at the answer).
 queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
   "reviews": [[ivl, days_overdue, stability, difficulty], ...],
-  "learning": [secs_from_now, ...], "mix": 0|1|2}
-  -> {"counts": [new, learning, review], "order": ["n"|"r"|"l", ...]}
+  "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
+  "mix": 0|1|2 (Anki's newMix: mix, after, before)}
+  -> {"counts": [new, learning, review], "order": ["n"|"r"|"l"|"d", ...]}
 """
 
 import json
@@ -102,6 +103,7 @@ def queue(tmp: str, k: int, sc: dict) -> dict:
     at(now)
     today = col.sched.today
     kinds = {}
+    changed = []
     i = 0
     for ivl, overdue, s, d in sc.get("reviews", []):
         cid = add_note(col, i)
@@ -112,7 +114,7 @@ def queue(tmp: str, k: int, sc: dict) -> dict:
         card.ivl = ivl
         card.due = today - overdue
         card.memory_state = FSRSMemoryState(stability=s, difficulty=d)
-        col.update_card(card)
+        changed.append(card)
         kinds[cid] = "r"
     for secs in sc.get("learning", []):
         cid = add_note(col, i)
@@ -123,12 +125,24 @@ def queue(tmp: str, k: int, sc: dict) -> dict:
         card.due = now + secs
         card.left = 1
         card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
-        col.update_card(card)
+        changed.append(card)
         kinds[cid] = "l"
+    for overdue in sc.get("interday", []):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 1
+        card.queue = 3
+        card.due = today - overdue
+        card.left = 1
+        card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
+        changed.append(card)
+        kinds[cid] = "d"
     for _ in range(sc.get("new", 0)):
         cid = add_note(col, i)
         i += 1
         kinds[cid] = "n"
+    col.update_cards(changed)
     counts = list(col.sched.counts())
     queued = col.sched.get_queued_cards(fetch_limit=100000)
     order = [kinds[c.card.id] for c in queued.cards]
@@ -139,7 +153,9 @@ def queue(tmp: str, k: int, sc: dict) -> dict:
 def main() -> None:
     with open(sys.argv[1]) as f:
         spec = json.load(f)
-    with tempfile.TemporaryDirectory() as tmp:
+    # In memory where possible: Anki syncs its file after every operation.
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
         result = {
             "sequences": [sequence(tmp, k, sc) for k, sc in enumerate(spec.get("sequences", []))],
             "queues": [queue(tmp, k, sc) for k, sc in enumerate(spec.get("queues", []))],
