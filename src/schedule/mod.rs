@@ -6,8 +6,10 @@
 pub mod config;
 pub mod fuzz;
 pub mod leech;
+pub mod optimize;
 pub mod queue;
 pub mod rating;
+pub mod simulate;
 pub mod state;
 pub mod states;
 
