@@ -197,7 +197,11 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
             // Review or interday learning: due on a day, from its start.
             q @ (2 | 3) => {
                 let anki_days = due - a["today"].as_i64().unwrap();
-                assert_eq!(days.day_of(state.due_ms) - today, anki_days, "due day, {at}");
+                assert_eq!(
+                    days.day_of(state.due_ms) - today,
+                    anki_days,
+                    "due day, {at}"
+                );
                 assert_eq!(
                     state.due_ms,
                     days.start_of(today + anki_days),
@@ -372,8 +376,8 @@ fn across_dst(back: (i32, u32, u32), forward: (i32, u32, u32)) -> Vec<(String, S
     for (what, (y, m, d)) in [("back", back), ("forward", forward)] {
         for before in 1..=8u32 {
             for rating in [3u8, 4] {
-                let start = NaiveDate::from_ymd_opt(y, m, d).unwrap()
-                    - chrono::Days::new(before as u64);
+                let start =
+                    NaiveDate::from_ymd_opt(y, m, d).unwrap() - chrono::Days::new(before as u64);
                 let (sy, sm, sd) = (
                     chrono::Datelike::year(&start),
                     chrono::Datelike::month(&start),
@@ -530,7 +534,14 @@ fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
         mix: 0,
         new,
         reviews: (0..reviews)
-            .map(|i| (3 + (i % 20) as u32, (i % 4) as i64, 3.0 + (i % 7) as f32, 5.0))
+            .map(|i| {
+                (
+                    3 + (i % 20) as u32,
+                    (i % 4) as i64,
+                    3.0 + (i % 7) as f32,
+                    5.0,
+                )
+            })
             .collect(),
         learning: Vec::new(),
         interday: Vec::new(),
@@ -564,7 +575,9 @@ fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
         (
             "the learning count covers the learn-ahead window",
             QueueCase {
-                learning: vec![-60, 0, 100, 300, 500, 700, 900, 1000, 1100, 1190, 1200, 1201, 4000],
+                learning: vec![
+                    -60, 0, 100, 300, 500, 700, 900, 1000, 1100, 1190, 1200, 1201, 4000,
+                ],
                 ..case(0, 0)
             },
         ),
@@ -577,6 +590,104 @@ fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
             },
         ),
     ]
+}
+
+/// Has Anki's optimiser train on a synthetic log of `cards` cards and
+/// docket's on the same log; returns (largest parameter difference, items,
+/// Anki's seconds, docket's seconds).
+fn compare_optimizer(
+    py: &PathBuf,
+    lib: &str,
+    cards: usize,
+    seed: u64,
+    current: &[f32],
+) -> (f32, u64, f64, f64) {
+    use docket::schedule::ReviewKind;
+    use docket::store::Answer;
+    use docket::store::LogEntry;
+    let out = Command::new(py)
+        .arg("tests/anki/optimize_parity.py")
+        .arg(cards.to_string())
+        .arg(seed.to_string())
+        .arg(serde_json::to_string(current).unwrap())
+        .env("LD_PRELOAD", lib)
+        .env("FAKETIME_FMT", "%s")
+        .env("FAKETIME", "1783929600")
+        .env("FAKETIME_NO_CACHE", "1")
+        .env("DONT_FAKE_MONOTONIC", "1")
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let anki: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let log: Vec<LogEntry> = anki["revlog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let kind = match r[3].as_i64().unwrap() {
+                0 => ReviewKind::Learning,
+                1 => ReviewKind::Review,
+                _ => ReviewKind::Relearning,
+            };
+            LogEntry {
+                id: i as i64 + 1,
+                answer: Answer {
+                    deck_id: "d".into(),
+                    card_id: r[0].to_string(),
+                    ts_ms: r[1].as_i64().unwrap(),
+                    rating: Rating::from_number(r[2].as_u64().unwrap() as u8),
+                    kind,
+                    before: CardState::NEW,
+                    after: CardState::NEW,
+                    elapsed_days: 0,
+                    elapsed_secs: 0,
+                    r_before: None,
+                    r_after: None,
+                    duration_ms: 0,
+                    content_hash: "h".into(),
+                    session_id: None,
+                },
+            }
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let ours = docket::schedule::optimize::optimize(
+        &log,
+        anki["next_day_at"].as_i64().unwrap(),
+        current,
+        1,
+        None,
+    )
+    .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert_eq!(ours.items as u64, anki["fsrs_items"].as_u64().unwrap());
+    let theirs: Vec<f32> = serde_json::from_value(anki["params"].clone()).unwrap();
+    assert_eq!(
+        ours.params.len(),
+        theirs.len(),
+        "docket {:?} (trained {:?}, {:?} -> {:?}), Anki {theirs:?}",
+        ours.params,
+        ours.trained,
+        ours.before,
+        ours.after
+    );
+    let diff = ours
+        .params
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    (
+        diff,
+        ours.items as u64,
+        anki["seconds"].as_f64().unwrap(),
+        secs,
+    )
 }
 
 /// Has Anki answer the sequences, then replays and compares each.
@@ -665,12 +776,32 @@ fn docket_schedules_as_anki_does() {
         for ((label, case), a) in cases.iter().zip(anki["queues"].as_array().unwrap()) {
             let (counts, order) = case.docket();
             let anki_counts: Vec<u32> = serde_json::from_value(a["counts"].clone()).unwrap();
-            assert_eq!(counts, anki_counts, "counts [new, learning, review]: {label}");
+            assert_eq!(
+                counts, anki_counts,
+                "counts [new, learning, review]: {label}"
+            );
             let anki_order: Vec<String> = serde_json::from_value(a["order"].clone()).unwrap();
             assert_eq!(order.join(""), anki_order.join(""), "order: {label}");
-            eprintln!("queue `{label}`: counts {counts:?}, {} cards listed", order.len());
+            eprintln!(
+                "queue `{label}`: counts {counts:?}, {} cards listed",
+                order.len()
+            );
         }
     });
+
+    // The optimiser: the same items, the same parameters.
+    // With parameters already set, both keep them unless training does
+    // better.
+    let defaults = fsrs::DEFAULT_PARAMETERS.to_vec();
+    for (cards, seed, current) in [(40, 1, &[][..]), (300, 2, &[][..]), (40, 1, &defaults[..])] {
+        let (diff, items, anki_secs, docket_secs) =
+            compare_optimizer(&py, &lib, cards, seed, current);
+        eprintln!(
+            "optimiser on {items} items: largest parameter difference {diff:.2e}; \
+             Anki {anki_secs:.2} s, docket {docket_secs:.2} s (debug build)"
+        );
+        assert!(diff <= 1e-4, "parameters differ by {diff} on {items} items");
+    }
 
     assert!(compared > 400, "only {compared} answers compared");
     eprintln!("{compared} answers compared with Anki");

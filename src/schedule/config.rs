@@ -51,7 +51,10 @@ impl ReviewOrder {
         (ReviewOrder::IntervalsDescending, "intervals_descending"),
         (ReviewOrder::EaseAscending, "ease_ascending"),
         (ReviewOrder::EaseDescending, "ease_descending"),
-        (ReviewOrder::RetrievabilityAscending, "retrievability_ascending"),
+        (
+            ReviewOrder::RetrievabilityAscending,
+            "retrievability_ascending",
+        ),
         (
             ReviewOrder::RetrievabilityDescending,
             "retrievability_descending",
@@ -217,7 +220,10 @@ pub const KEYS: [(&str, &str); 16] = [
         "relearn_steps",
         "relearning steps (default \"10m\"; \"\" or none: FSRS short-term scheduling)",
     ),
-    ("day_start_hour", "hour a study day starts, 0-23 (default 4)"),
+    (
+        "day_start_hour",
+        "hour a study day starts, 0-23 (default 4)",
+    ),
     (
         "fsrs_params",
         "FSRS parameters as a JSON array of 17, 19 or 21 non-negative numbers (default: FSRS-6's)",
@@ -304,14 +310,20 @@ pub fn parse_params(value: &str) -> Result<Vec<f32>, String> {
     } else {
         t.split([',', ' ', '\t', '\n'])
             .filter(|s| !s.is_empty())
-            .map(|s| s.parse::<f64>().map_err(|_| format!("`{s}` is not a number")))
+            .map(|s| {
+                s.parse::<f64>()
+                    .map_err(|_| format!("`{s}` is not a number"))
+            })
             .collect::<Result<_, _>>()?
     };
     if nums.is_empty() {
         return Err("no parameters given (unset the setting to use the defaults)".into());
     }
     if !matches!(nums.len(), 17 | 19 | 21) {
-        return Err(format!("{} parameters; FSRS takes 17, 19 or 21", nums.len()));
+        return Err(format!(
+            "{} parameters; FSRS takes 17, 19 or 21",
+            nums.len()
+        ));
     }
     if let Some(bad) = nums.iter().find(|v| !v.is_finite() || **v < 0.0) {
         return Err(format!("{bad} is not a non-negative number"));
@@ -506,7 +518,9 @@ mod tests {
             let example = match key {
                 "desired_retention" => "0.85",
                 "learn_steps" | "relearn_steps" => "10m",
-                "fsrs_params" => "0.2 1.2 3.2 15.7 7.2 0.5 1.5 0.005 1.5 0.1 1.0 1.9 0.1 0.3 2.3 0.2 3.0 0.5 0.6 0.1 0.2",
+                "fsrs_params" => {
+                    "0.2 1.2 3.2 15.7 7.2 0.5 1.5 0.005 1.5 0.1 1.0 1.9 0.1 0.3 2.3 0.2 3.0 0.5 0.6 0.1 0.2"
+                }
                 "review_order" => "day",
                 "new_review_mix" | "interday_learning_mix" => "before",
                 "new_cards_ignore_review_limit" | "fsrs_short_term_with_steps" | "fuzz" => "true",

@@ -76,7 +76,10 @@ fn days_before(next_day_at_secs: i64, ts_ms: i64) -> u32 {
 /// the history starts at the last run of learning answers (a card without
 /// one, or reset since, gives none); only rated answers count; one item
 /// per answer that comes at least a day after the one before.
-fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(i64, FSRSItem)>, usize) {
+fn card_items(
+    entries: &[&LogEntry],
+    next_day_at_secs: i64,
+) -> (Vec<((i64, i64), FSRSItem)>, usize) {
     let mut first_learn = None;
     for (i, e) in entries.iter().enumerate().rev() {
         let a = &e.answer;
@@ -109,7 +112,7 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(i64, FSRSIt
         });
         if idx >= 1 && delta_t > 0 {
             items.push((
-                e.id,
+                (e.answer.ts_ms, e.id),
                 FSRSItem {
                     reviews: reviews.clone(),
                 },
@@ -120,13 +123,17 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(i64, FSRSIt
 }
 
 /// Training items from a deck's review log (any order), with a card
-/// number per item, ordered by the answer that ends each item, and the
+/// number per item, ordered by the time of the answer that ends each item
+/// (Anki orders by revlog id, the answer's time in ms), and the
 /// number of reviews they came from. `next_day_at_secs` is the next day
 /// boundary now ([`crate::clock::Days::next_day_at_secs`]).
 pub fn training_items(log: &[LogEntry], next_day_at_secs: i64) -> (Vec<FSRSItem>, Vec<i64>, usize) {
     let mut by_card: BTreeMap<&str, Vec<&LogEntry>> = BTreeMap::new();
     for e in log {
-        by_card.entry(e.answer.card_id.as_str()).or_default().push(e);
+        by_card
+            .entry(e.answer.card_id.as_str())
+            .or_default()
+            .push(e);
     }
     let mut all = Vec::new();
     let mut reviews = 0;
@@ -198,16 +205,15 @@ pub fn optimize(
             after: None,
         });
     }
-    let trained = fsrs::compute_parameters(input(
-        items.clone(),
-        card_ids,
-        relearning_steps,
-        progress,
-    ))?;
+    let trained =
+        fsrs::compute_parameters(input(items.clone(), card_ids, relearning_steps, progress))?;
     let before = evaluate(&current_or_default, &items)?;
     let optimized = evaluate(&trained, &items)?;
     let mut keep_current = false;
-    if before.log_loss <= optimized.log_loss {
+    // Anki 26.9 compares only with parameters actually set: with none (the
+    // defaults in use) it takes the trained ones (observed with its
+    // Python package; the parity test checks both cases).
+    if !current.is_empty() && before.log_loss <= optimized.log_loss {
         keep_current = if relearning_steps <= 1 {
             true
         } else {
@@ -250,7 +256,13 @@ mod tests {
 
     const DAY: i64 = 86_400_000;
 
-    fn entry(id: i64, card: &str, ts_ms: i64, rating: Option<Rating>, kind: ReviewKind) -> LogEntry {
+    fn entry(
+        id: i64,
+        card: &str,
+        ts_ms: i64,
+        rating: Option<Rating>,
+        kind: ReviewKind,
+    ) -> LogEntry {
         LogEntry {
             id,
             answer: Answer {
@@ -322,9 +334,17 @@ mod tests {
             for k in 0..6 {
                 t += ivl * DAY;
                 id += 1;
-                let rating = if (c + k) % 5 == 0 { Rating::Again } else { Rating::Good };
+                let rating = if (c + k) % 5 == 0 {
+                    Rating::Again
+                } else {
+                    Rating::Good
+                };
                 log.push(entry(id, &card, t, Some(rating), Review));
-                ivl = if rating == Rating::Again { 1 } else { ivl * 2 + 1 };
+                ivl = if rating == Rating::Again {
+                    1
+                } else {
+                    ivl * 2 + 1
+                };
             }
         }
         let next_day = 2_000 * 86_400;

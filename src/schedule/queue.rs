@@ -224,9 +224,10 @@ impl Queue {
     /// cards within the learn-ahead window (as Anki lists its queue).
     pub fn upcoming(&self, now: Now) -> Vec<(&CardRow, QueueSource)> {
         let due_now = self.learning.iter().filter(|r| r.state.due_ms <= now.ms);
-        let ahead = self.learning.iter().filter(|r| {
-            r.state.due_ms > now.ms && r.state.due_ms <= now.ms + self.learn_ahead_ms
-        });
+        let ahead = self
+            .learning
+            .iter()
+            .filter(|r| r.state.due_ms > now.ms && r.state.due_ms <= now.ms + self.learn_ahead_ms);
         due_now
             .map(|r| (r, QueueSource::Learning))
             .chain(self.main.iter().map(|(r, s)| (r, *s)))

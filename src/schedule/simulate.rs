@@ -141,11 +141,9 @@ pub fn existing_cards(
         .filter(|(_, s)| s.phase == Phase::Review && s.stability > 0.0)
         .map(|(i, s)| {
             let due = (days.day_of(s.due_ms) - today) as f32;
-            let last = s
-                .last_review_ms
-                .map_or(due - s.interval_days as f32, |l| {
-                    (days.day_of(l) - today) as f32
-                });
+            let last = s.last_review_ms.map_or(due - s.interval_days as f32, |l| {
+                (days.day_of(l) - today) as f32
+            });
             fsrs::Card {
                 id: i as i64 + 1,
                 difficulty: s.difficulty,
@@ -292,10 +290,7 @@ mod tests {
             ..small()
         };
         assert!(simulate(&s, None).is_err());
-        let s = SimulateSettings {
-            days: 0,
-            ..small()
-        };
+        let s = SimulateSettings { days: 0, ..small() };
         assert!(simulate(&s, None).is_err());
     }
 

@@ -172,7 +172,10 @@ impl Scheduler {
         };
 
         let (outcomes, kind) = match before.phase {
-            Phase::Review => (self.review_outcomes(&ctx, before, &next), ReviewKind::Review),
+            Phase::Review => (
+                self.review_outcomes(&ctx, before, &next),
+                ReviewKind::Review,
+            ),
             Phase::New | Phase::Learning => (
                 ctx.learning_outcomes(&cfg.learn_steps, Phase::Learning, before, &next),
                 ReviewKind::Learning,
@@ -271,13 +274,7 @@ impl Ctx {
     /// A (re)learning state due in `secs`: fuzzed as Anki fuzzes learning
     /// steps, or, when it reaches the next day boundary, an interday step
     /// due at the start of the day it falls on (Anki's `maybe_as_days`).
-    fn in_steps(
-        &self,
-        item: &ItemState,
-        phase: Phase,
-        step: usize,
-        secs: u32,
-    ) -> CardState {
+    fn in_steps(&self, item: &ItemState, phase: Phase, step: usize, secs: u32) -> CardState {
         let due_ms = if secs >= self.secs_until_rollover {
             let days = (secs - self.secs_until_rollover) / 86_400 + 1;
             self.days.start_of(self.today + days as i64)

@@ -461,9 +461,7 @@ impl Store for SqliteStore {
             O::EaseDescending => "difficulty".into(),
             O::RetrievabilityAscending => format!("{retrievability} DESC"),
             O::RetrievabilityDescending => retrievability.into(),
-            O::RelativeOverdueness => {
-                "(?3 - due_ms) * 1.0 / max(interval_days, 1) DESC".into()
-            }
+            O::RelativeOverdueness => "(?3 - due_ms) * 1.0 / max(interval_days, 1) DESC".into(),
             O::Random => random.into(),
             O::Added => "position".into(),
             O::ReverseAdded => "position DESC".into(),
@@ -475,7 +473,13 @@ impl Store for SqliteStore {
                    AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
                  ORDER BY {key}, {random}, card_id LIMIT ?4"
             ),
-            params![deck_id, before_ms, now_ms, limit, (seed % 4_294_967_291) as i64],
+            params![
+                deck_id,
+                before_ms,
+                now_ms,
+                limit,
+                (seed % 4_294_967_291) as i64
+            ],
         )
     }
 
