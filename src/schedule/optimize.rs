@@ -72,6 +72,9 @@ fn days_before(next_day_at_secs: i64, ts_ms: i64) -> u32 {
     ((next_day_at_secs - ts_ms.div_euclid(1000)).max(0) / 86_400) as u32
 }
 
+/// Orders answers as Anki's revlog ids do: by time, then log id.
+type AnswerKey = (i64, i64);
+
 /// One card's training items, as Anki's `reviews_for_fsrs` (training):
 /// the history starts at the last run of learning answers (a card without
 /// one, or reset since, gives none); only rated answers count; one item
@@ -79,7 +82,7 @@ fn days_before(next_day_at_secs: i64, ts_ms: i64) -> u32 {
 fn card_items(
     entries: &[&LogEntry],
     next_day_at_secs: i64,
-) -> (Vec<((i64, i64), FSRSItem)>, usize) {
+) -> (Vec<(AnswerKey, FSRSItem)>, usize) {
     let mut first_learn = None;
     for (i, e) in entries.iter().enumerate().rev() {
         let a = &e.answer;
