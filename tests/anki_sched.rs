@@ -806,3 +806,50 @@ fn docket_schedules_as_anki_does() {
     assert!(compared > 400, "only {compared} answers compared");
     eprintln!("{compared} answers compared with Anki");
 }
+
+/// Figures for the notes (not run by default): optimiser time and result
+/// against Anki's on about 10k and 100k reviews, and a 365-day simulation
+/// of 10,000 cards. `cargo test --test anki_sched -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn figures() {
+    let Some((py, lib)) = anki_with_faketime() else {
+        return;
+    };
+    for cards in [1_250, 12_500] {
+        let (diff, items, anki_secs, docket_secs) = compare_optimizer(&py, &lib, cards, 7, &[]);
+        eprintln!(
+            "optimise {cards} cards, {items} training items: Anki {anki_secs:.2} s, docket {docket_secs:.2} s, \
+             largest parameter difference {diff:.2e}"
+        );
+    }
+    let started = std::time::Instant::now();
+    let sim = docket::schedule::simulate::simulate(
+        &docket::schedule::simulate::SimulateSettings::default(),
+        None,
+    )
+    .unwrap();
+    eprintln!(
+        "simulate 365 days, 10,000 cards: {:.2} s; {} answers, {:.0} minutes, {:.0} remembered at the end",
+        started.elapsed().as_secs_f64(),
+        sim.total_answers,
+        sim.total_minutes,
+        sim.remembered_at_end
+    );
+    let started = std::time::Instant::now();
+    let advice = docket::schedule::simulate::retention_advice(
+        &docket::schedule::simulate::SimulateSettings::default(),
+        None,
+    )
+    .unwrap();
+    eprintln!(
+        "retention advice (28 simulations): {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    for a in advice.iter().step_by(3) {
+        eprintln!(
+            "  {:.2}: {:.0} min, {:.0} remembered, {:.1} per hour",
+            a.desired_retention, a.total_minutes, a.remembered_at_end, a.remembered_per_hour
+        );
+    }
+}

@@ -79,10 +79,7 @@ type AnswerKey = (i64, i64);
 /// the history starts at the last run of learning answers (a card without
 /// one, or reset since, gives none); only rated answers count; one item
 /// per answer that comes at least a day after the one before.
-fn card_items(
-    entries: &[&LogEntry],
-    next_day_at_secs: i64,
-) -> (Vec<(AnswerKey, FSRSItem)>, usize) {
+fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, FSRSItem)>, usize) {
     let mut first_learn = None;
     for (i, e) in entries.iter().enumerate().rev() {
         let a = &e.answer;
