@@ -454,6 +454,21 @@ pub fn apply_setting(config: &mut SchedulerConfig, key: &str, value: &str) -> Re
     Ok(())
 }
 
+/// Applies every stored setting `lookup` finds (None or an empty value:
+/// not set) to `config`, in [`KEYS`] order. A stored value that is no
+/// longer valid is an error naming the setting, not a silent default.
+pub fn apply_stored(
+    config: &mut SchedulerConfig,
+    mut lookup: impl FnMut(&str) -> Result<Option<String>, String>,
+) -> Result<(), String> {
+    for (key, _) in KEYS {
+        if let Some(v) = lookup(key)?.filter(|v| !v.is_empty()) {
+            apply_setting(config, key, &v).map_err(|e| format!("stored setting {key}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +525,27 @@ mod tests {
         assert_eq!(c.new_review_mix, ReviewMix::AfterReviews);
         apply_setting(&mut c, "learn_ahead_mins", "5").unwrap();
         assert_eq!(c.learn_ahead_secs, 300);
+    }
+
+    #[test]
+    fn stored_settings_apply_in_order_and_bad_ones_are_named() {
+        let mut c = SchedulerConfig::default();
+        apply_stored(&mut c, |k| {
+            Ok(match k {
+                "learn_steps" => Some("none".into()),
+                "reviews_per_day" => Some("50".into()),
+                "new_per_day" => Some(String::new()),
+                _ => None,
+            })
+        })
+        .unwrap();
+        assert!(c.learn_steps.is_empty());
+        assert_eq!((c.reviews_per_day, c.new_per_day), (50, 20));
+        let e = apply_stored(&mut c, |k| {
+            Ok((k == "desired_retention").then(|| "2".to_string()))
+        })
+        .unwrap_err();
+        assert!(e.contains("desired_retention"), "{e}");
     }
 
     #[test]
