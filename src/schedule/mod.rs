@@ -9,6 +9,7 @@ pub mod leech;
 pub mod optimize;
 pub mod queue;
 pub mod rating;
+pub mod revlog_csv;
 pub mod simulate;
 pub mod state;
 pub mod states;
