@@ -3,6 +3,7 @@
 //! the daily queue ([`queue`]). Pure: settings and time come in as values,
 //! progress comes through the [`crate::store::Store`] trait.
 
+pub mod calibration;
 pub mod config;
 pub mod fuzz;
 pub mod leech;
