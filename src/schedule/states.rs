@@ -275,16 +275,18 @@ impl Ctx {
     /// steps, or, when it reaches the next day boundary, an interday step
     /// due at the start of the day it falls on (Anki's `maybe_as_days`).
     fn in_steps(&self, item: &ItemState, phase: Phase, step: usize, secs: u32) -> CardState {
-        let due_ms = if secs >= self.secs_until_rollover {
+        // An interday step keeps its length in days, as Anki logs it.
+        let (due_ms, interval_days) = if secs >= self.secs_until_rollover {
             let days = (secs - self.secs_until_rollover) / 86_400 + 1;
-            self.days.start_of(self.today + days as i64)
+            (self.days.start_of(self.today + days as i64), days)
         } else {
-            (self.now_secs + learning_step_with_fuzz(self.seed, secs) as i64) * 1000
+            let secs = learning_step_with_fuzz(self.seed, secs) as i64;
+            ((self.now_secs + secs) * 1000, 0)
         };
         CardState {
             phase,
             step: step as u32,
-            interval_days: 0,
+            interval_days,
             due_ms,
             ..self.remember(item)
         }
