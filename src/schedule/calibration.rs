@@ -114,11 +114,7 @@ pub fn calibrate_items(
         return Ok(None);
     }
     let fsrs = FSRS::new(params)?;
-    let decay = if params.len() == 21 {
-        params[20]
-    } else {
-        fsrs::FSRS6_DEFAULT_DECAY
-    };
+    let decay = super::states::decay_of(params);
     let mut pairs = Vec::with_capacity(items.len());
     let mut bins: HashMap<(u32, u32, u32), (f64, f64, f64)> = HashMap::new();
     let mut chart: BTreeMap<usize, (f64, f64, usize)> = BTreeMap::new();

@@ -85,11 +85,7 @@ impl Scheduler {
     /// A scheduler with these settings; fails on unusable FSRS parameters.
     pub fn new(config: SchedulerConfig) -> Result<Scheduler, SchedulerError> {
         let fsrs = FSRS::new(&config.params).map_err(|e| SchedulerError(e.to_string()))?;
-        let decay = if config.params.len() == 21 {
-            config.params[20]
-        } else {
-            fsrs::FSRS6_DEFAULT_DECAY
-        };
+        let decay = decay_of(&config.params);
         Ok(Scheduler {
             fsrs,
             decay,
@@ -341,6 +337,17 @@ impl Ctx {
         let good_ivl = self.review_fuzz(next.good.interval, 1);
         let easy_ivl = self.review_fuzz(next.easy.interval.round().max(1.0), good_ivl + 1);
         [again, hard, good, self.review(&next.easy, easy_ivl)]
+    }
+}
+
+/// The forgetting curve's decay for a parameter set, as Anki takes it:
+/// FSRS-6's own (the 21st), FSRS-6's default when none are set, FSRS-5's
+/// 0.5 for the older 17- and 19-parameter sets.
+pub fn decay_of(params: &[f32]) -> f32 {
+    match params.len() {
+        21 => params[20],
+        0 => fsrs::FSRS6_DEFAULT_DECAY,
+        _ => fsrs::FSRS5_DEFAULT_DECAY,
     }
 }
 
