@@ -413,6 +413,8 @@ struct QueueCase {
     learning: Vec<i64>,
     /// Interday learning, due this many days ago.
     interday: Vec<i64>,
+    /// Interday learning cards due today, answered Good a minute ago.
+    answered_interday: usize,
 }
 
 impl QueueCase {
@@ -422,11 +424,13 @@ impl QueueCase {
             "reviews_per_day": self.reviews_per_day, "mix": self.mix, "new": self.new,
             "reviews": self.reviews.iter().map(|r| json!([r.0, r.1, r.2, r.3])).collect::<Vec<_>>(),
             "learning": self.learning, "interday": self.interday,
+            "answered_interday": self.answered_interday,
         })
     }
 
     /// docket's counts `[new, learning, review]` and order of kinds.
     fn docket(&self) -> (Vec<u32>, Vec<String>) {
+        use docket::schedule::ReviewKind;
         use docket::schedule::config::ReviewMix;
         use docket::schedule::queue::Queue;
         use docket::store::Answer;
@@ -485,6 +489,7 @@ impl QueueCase {
         }
         let mut ids: Vec<String> = states.iter().map(|(id, _)| id.clone()).collect();
         ids.extend((0..self.new).map(|i| format!("n{i}")));
+        ids.extend((0..self.answered_interday).map(|i| format!("x{i}")));
         let mut store = SqliteStore::open_in_memory().unwrap();
         let cards: Vec<DeckCard> = ids
             .iter()
@@ -502,7 +507,7 @@ impl QueueCase {
                     card_id: id,
                     ts_ms: 0,
                     rating: None,
-                    kind: docket::schedule::ReviewKind::Manual,
+                    kind: ReviewKind::Manual,
                     before: CardState::NEW,
                     after,
                     elapsed_days: 0,
@@ -514,6 +519,43 @@ impl QueueCase {
                     session_id: None,
                 })
                 .unwrap();
+        }
+        for i in 0..self.answered_interday {
+            let due = learning(days.start_of(today));
+            let answer = |ts_ms, kind, before, after, elapsed_days, rating| Answer {
+                deck_id: "q".into(),
+                card_id: format!("x{i}"),
+                ts_ms,
+                rating,
+                kind,
+                before,
+                after,
+                elapsed_days,
+                elapsed_secs: 0,
+                r_before: None,
+                r_after: None,
+                duration_ms: 0,
+                content_hash: "h".into(),
+                session_id: None,
+            };
+            let manual = answer(0, ReviewKind::Manual, CardState::NEW, due, 0, None);
+            store.record(&manual).unwrap();
+            let graduated = CardState {
+                phase: Phase::Review,
+                interval_days: 3,
+                due_ms: days.start_of(today + 3),
+                ..due
+            };
+            let ts = (self.now - 60 + i as i64) * 1000;
+            let good = answer(
+                ts,
+                ReviewKind::Learning,
+                due,
+                graduated,
+                1,
+                Some(Rating::Good),
+            );
+            store.record(&good).unwrap();
         }
         let queue = Queue::build(&store, "q", &sched, now).unwrap();
         let c = queue.counts_at(now);
@@ -545,6 +587,7 @@ fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
             .collect(),
         learning: Vec::new(),
         interday: Vec::new(),
+        answered_interday: 0,
     };
     vec![
         (
@@ -579,6 +622,14 @@ fn queue_cases(now: i64) -> Vec<(&'static str, QueueCase)> {
                     -60, 0, 100, 300, 500, 700, 900, 1000, 1100, 1190, 1200, 1201, 4000,
                 ],
                 ..case(0, 0)
+            },
+        ),
+        (
+            "interday learning answered today counts against the review limit",
+            QueueCase {
+                reviews_per_day: 10,
+                answered_interday: 3,
+                ..case(5, 12)
             },
         ),
         (

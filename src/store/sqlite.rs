@@ -499,8 +499,12 @@ impl Store for SqliteStore {
         let (new, reviews): (Option<u32>, Option<u32>) = self
             .conn
             .prepare_cached(
-                "SELECT sum(phase_before = 0), sum(kind = 1) FROM revlog
-                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
+                // As Anki counts against the review limit: review answers,
+                // and answers to interday learning cards (learning answered
+                // on a later day than the answer before).
+                "SELECT sum(phase_before = 0),
+                   sum(kind = 1 OR (phase_before IN (1, 3) AND elapsed_days >= 1))
+                 FROM revlog WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
             )?
             .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(StudiedCounts {

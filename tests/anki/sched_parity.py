@@ -16,6 +16,7 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
 queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
   "reviews": [[ivl, days_overdue, stability, difficulty], ...],
   "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
+  "answered_interday": N (interday learning cards answered Good just before),
   "mix": 0|1|2 (Anki's newMix: mix, after, before)}
   -> {"counts": [new, learning, review], "order": ["n"|"r"|"l"|"d", ...]}
 """
@@ -143,6 +144,26 @@ def queue(tmp: str, k: int, sc: dict) -> dict:
         i += 1
         kinds[cid] = "n"
     col.update_cards(changed)
+    # Interday learning cards answered (Good) a minute ago count against
+    # today's review limit.
+    for k in range(sc.get("answered_interday", 0)):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 1
+        card.queue = 3
+        card.due = today
+        card.left = 1
+        card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
+        col.update_card(card)
+        at(now - 60 + k)
+        card = col.get_card(cid)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(cid)
+        answer = col.sched.build_answer(card=card, states=states, rating=2)
+        col.sched.answer_card(answer)
+        kinds[cid] = "x"
+    at(now)
     counts = list(col.sched.counts())
     queued = col.sched.get_queued_cards(fetch_limit=100000)
     order = [kinds[c.card.id] for c in queued.cards]
