@@ -135,6 +135,7 @@ struct Sequence {
     params: Vec<f32>,
     learn: Vec<f32>,
     relearn: Vec<f32>,
+    max_ivl: u32,
     answers: Vec<(i64, u8)>,
 }
 
@@ -146,6 +147,7 @@ impl Sequence {
             "params": self.params,
             "learn_steps": self.learn,
             "relearn_steps": self.relearn,
+            "max_ivl": self.max_ivl,
             "answers": self.answers,
         })
     }
@@ -159,6 +161,7 @@ impl Sequence {
             relearn_steps: mins(&self.relearn),
             fuzz,
             day_start_hour: self.rollover,
+            max_interval: self.max_ivl,
             ..SchedulerConfig::default()
         })
         .unwrap()
@@ -287,6 +290,7 @@ fn base(retention: f32, learn: &[f32], relearn: &[f32]) -> Sequence {
         params: Vec::new(),
         learn: learn.to_vec(),
         relearn: relearn.to_vec(),
+        max_ivl: 36_500,
         answers: Vec::new(),
     }
 }
@@ -353,6 +357,33 @@ fn handpicked() -> Vec<(&'static str, Sequence)> {
                     (day(13, 9, 0, 0), 4),
                 ],
                 ..base(0.85, &[1.0, 10.0], &[])
+            },
+        ),
+        (
+            "a learning step answered early, then Again and Hard on a review",
+            Sequence {
+                answers: vec![
+                    (day(13, 10, 0, 0), 3),
+                    (day(13, 10, 5, 0), 3),
+                    (day(16, 10, 0, 0), 1),
+                    (day(16, 10, 4, 0), 2),
+                    (day(16, 10, 30, 0), 3),
+                    (day(18, 22, 0, 0), 2),
+                ],
+                ..base(0.9, &[1.0, 10.0], &[10.0])
+            },
+        ),
+        (
+            "a maximum interval of 10 days",
+            Sequence {
+                max_ivl: 10,
+                answers: vec![
+                    (day(1, 9, 0, 0), 4),
+                    (day(9, 9, 0, 0), 4),
+                    (day(19, 9, 0, 0), 3),
+                    (day(29, 9, 0, 0), 2),
+                ],
+                ..base(0.8, &[1.0, 10.0], &[10.0])
             },
         ),
         (
@@ -765,7 +796,7 @@ fn docket_schedules_as_anki_does() {
     let mut compared = 0;
 
     // Berlin: hand-picked and generated sequences, fuzz off.
-    let settings: [(f32, &[f32], &[f32], bool); 8] = [
+    let settings: [(f32, &[f32], &[f32], bool); 9] = [
         (0.9, &[1.0, 10.0], &[10.0], false),
         (0.8, &[1.0, 10.0], &[10.0], false),
         (0.95, &[1.0, 10.0], &[10.0], false),
@@ -774,6 +805,7 @@ fn docket_schedules_as_anki_does() {
         (0.85, &[1.0, 1440.0], &[10.0, 60.0], false),
         (0.9, &[1.0, 10.0], &[10.0], true),
         (0.97, &[5.0], &[5.0], true),
+        (0.99, &[1.0, 10.0], &[10.0], false),
     ];
     compared += in_zone("Europe/Berlin", || {
         let mut rng = StdRng::seed_from_u64(13);
