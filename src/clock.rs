@@ -6,7 +6,9 @@
 use chrono::DateTime;
 use chrono::FixedOffset;
 use chrono::Local;
+use chrono::LocalResult;
 use chrono::Offset;
+use chrono::TimeZone;
 
 /// The environment variable that fixes "now".
 pub const NOW_ENV: &str = "DOCKET_NOW";
@@ -50,9 +52,10 @@ impl Now {
         self.at(self.ms + secs * 1000)
     }
 
-    /// As RFC 3339 in its own offset.
+    /// As RFC 3339 in its own offset (in the local zone's offset at that
+    /// instant when `TZ` is set).
     pub fn rfc3339(self) -> String {
-        let offset = FixedOffset::east_opt(self.offset_secs)
+        let offset = FixedOffset::east_opt(Zone::for_now(self).offset_at(self.ms))
             .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
         DateTime::from_timestamp_millis(self.ms)
             .map(|t| t.with_timezone(&offset).to_rfc3339())
@@ -60,41 +63,133 @@ impl Now {
     }
 }
 
+/// Which clock days are counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// A fixed offset east of UTC, in seconds (the offset `now` was seen in).
+    Fixed(i32),
+    /// The local time zone (the `TZ` environment variable, else the
+    /// system's), with its daylight-saving changes.
+    Local,
+}
+
+impl Zone {
+    /// The zone days are counted in at `now`: the local zone when `TZ` is
+    /// set (so clocks going back or forward move the day boundary as they
+    /// do for Anki, which counts days in local time), else the fixed offset
+    /// `now` carries.
+    pub fn for_now(now: Now) -> Zone {
+        match std::env::var_os("TZ") {
+            Some(tz) if !tz.is_empty() => Zone::Local,
+            _ => Zone::Fixed(now.offset_secs),
+        }
+    }
+
+    /// The offset east of UTC at an instant, in seconds.
+    pub fn offset_at(self, ms: i64) -> i32 {
+        match self {
+            Zone::Fixed(o) => o,
+            Zone::Local => DateTime::from_timestamp_millis(ms)
+                .map(|t| t.with_timezone(&Local).offset().fix().local_minus_utc())
+                .unwrap_or(0),
+        }
+    }
+}
+
 /// Local day numbers against a day-start hour.
+///
+/// A study day is a local calendar day that starts at the day-start hour
+/// (Anki's rollover). Day numbers count local calendar dates, so a day in
+/// which the clocks go back or forward is 25 or 23 hours long, as in Anki
+/// (which counts calendar days between the collection's creation and now).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Days {
-    /// Local offset, seconds east of UTC.
-    pub offset_secs: i32,
+    /// The zone days are counted in.
+    pub zone: Zone,
     /// Hour (0–23) at which a day begins.
     pub start_hour: u32,
 }
 
 impl Days {
-    /// Day arithmetic in the offset of `now`.
+    /// Day arithmetic for `now` (see [`Zone::for_now`]).
     pub fn new(now: Now, start_hour: u32) -> Days {
         Days {
-            offset_secs: now.offset_secs,
+            zone: Zone::for_now(now),
             start_hour: start_hour.min(23),
         }
     }
 
-    fn shift_ms(self) -> i64 {
-        (self.offset_secs as i64 - self.start_hour as i64 * 3600) * 1000
+    /// Day arithmetic in a fixed offset.
+    pub fn fixed(offset_secs: i32, start_hour: u32) -> Days {
+        Days {
+            zone: Zone::Fixed(offset_secs),
+            start_hour: start_hour.min(23),
+        }
     }
 
-    /// The study day an instant falls in.
+    /// The study day an instant falls in: its local date, or the date
+    /// before when the local time is before the day-start hour.
     pub fn day_of(self, ms: i64) -> i64 {
-        (ms + self.shift_ms()).div_euclid(86_400_000)
+        let local = ms + self.zone.offset_at(ms) as i64 * 1000;
+        (local - self.start_hour as i64 * 3_600_000).div_euclid(86_400_000)
     }
 
-    /// The instant a study day starts.
+    /// The instant a study day starts: the day-start hour of its local
+    /// date (the first such instant when clocks go back; the first instant
+    /// after the gap when they skip it).
     pub fn start_of(self, day: i64) -> i64 {
-        day * 86_400_000 - self.shift_ms()
+        let local_ms = day * 86_400_000 + self.start_hour as i64 * 3_600_000;
+        match self.zone {
+            Zone::Fixed(o) => local_ms - o as i64 * 1000,
+            Zone::Local => {
+                let naive = DateTime::from_timestamp_millis(local_ms).map(|t| t.naive_utc());
+                let Some(naive) = naive else {
+                    return local_ms;
+                };
+                match Local.from_local_datetime(&naive) {
+                    LocalResult::Single(t) => t.timestamp_millis(),
+                    LocalResult::Ambiguous(a, _) => a.timestamp_millis(),
+                    // In a gap: the instant the gap ends, which is the
+                    // local time read with the offset from before the gap.
+                    LocalResult::None => {
+                        let before = self.zone.offset_at(local_ms - 86_400_000);
+                        local_ms - before as i64 * 1000
+                    }
+                }
+            }
+        }
     }
 
     /// Whole study days from `earlier` to `later` (0 on the same day).
     pub fn elapsed(self, earlier_ms: i64, later_ms: i64) -> u32 {
         (self.day_of(later_ms) - self.day_of(earlier_ms)).clamp(0, u32::MAX as i64) as u32
+    }
+
+    /// The next day boundary as Anki computes it at `now_ms`, in whole
+    /// seconds: today's day-start hour in the offset in force now, plus 24
+    /// hours once it has passed (at the boundary second itself it has).
+    /// Anki measures FSRS's elapsed days and the time left before a
+    /// learning step turns into a day against this instant.
+    pub fn next_day_at_secs(self, now_ms: i64) -> i64 {
+        let now_secs = now_ms.div_euclid(1000);
+        let offset = self.zone.offset_at(now_ms) as i64;
+        let local_secs = now_secs + offset;
+        let rollover_today =
+            local_secs.div_euclid(86_400) * 86_400 + self.start_hour as i64 * 3600 - offset;
+        if rollover_today <= now_secs {
+            rollover_today + 86_400
+        } else {
+            rollover_today
+        }
+    }
+
+    /// Whole days FSRS is told have passed since an answer at `last_ms`,
+    /// as Anki counts them: full 24-hour periods from the answer (in whole
+    /// seconds) to the next day boundary. An answer at the very second a
+    /// day starts therefore counts as the day before's.
+    pub fn fsrs_elapsed(self, last_ms: i64, now_ms: i64) -> u32 {
+        let secs = self.next_day_at_secs(now_ms) - last_ms.div_euclid(1000);
+        (secs.max(0) / 86_400).min(u32::MAX as i64) as u32
     }
 }
 

@@ -3,11 +3,15 @@
 //! the daily queue ([`queue`]). Pure: settings and time come in as values,
 //! progress comes through the [`crate::store::Store`] trait.
 
+pub mod calibration;
 pub mod config;
 pub mod fuzz;
 pub mod leech;
+pub mod optimize;
 pub mod queue;
 pub mod rating;
+pub mod revlog_csv;
+pub mod simulate;
 pub mod state;
 pub mod states;
 

@@ -11,7 +11,10 @@ use fsrs::ItemState;
 use serde::Serialize;
 
 use super::config::SchedulerConfig;
-use super::fuzz::fuzzed_interval;
+use super::fuzz::fuzz_factor;
+use super::fuzz::learning_step_with_fuzz;
+use super::fuzz::minimum_review_fuzz_interval;
+use super::fuzz::with_review_fuzz;
 use super::rating::Rating;
 use super::state::CardState;
 use super::state::Phase;
@@ -82,11 +85,7 @@ impl Scheduler {
     /// A scheduler with these settings; fails on unusable FSRS parameters.
     pub fn new(config: SchedulerConfig) -> Result<Scheduler, SchedulerError> {
         let fsrs = FSRS::new(&config.params).map_err(|e| SchedulerError(e.to_string()))?;
-        let decay = if config.params.len() == 21 {
-            config.params[20]
-        } else {
-            fsrs::FSRS6_DEFAULT_DECAY
-        };
+        let decay = decay_of(&config.params);
         Ok(Scheduler {
             fsrs,
             decay,
@@ -107,8 +106,22 @@ impl Scheduler {
         Some(fsrs::current_retrievability(memory, days, self.decay))
     }
 
-    /// All four outcomes of answering `before` at `now`. `card_seed` and
-    /// the review count seed the fuzz.
+    /// Whether FSRS may keep a card in learning below half a day (Anki:
+    /// with the default parameters, or when w17 and w18 are positive).
+    fn allow_short_term(&self) -> bool {
+        let p = &self.config.params;
+        if p.is_empty() {
+            true
+        } else if p.len() >= 19 {
+            p[17] > 0.0 && p[18] > 0.0
+        } else {
+            false
+        }
+    }
+
+    /// All four outcomes of answering `before` at `now`, as Anki's FSRS
+    /// scheduler computes them (`rslib/src/scheduler/states`). `card_seed`
+    /// plus the review count seeds the fuzz.
     pub fn next_states(
         &self,
         before: &CardState,
@@ -117,111 +130,56 @@ impl Scheduler {
     ) -> Result<NextStates, SchedulerError> {
         let cfg = &self.config;
         let days = self.days(now);
-        let elapsed_days = before.last_review_ms.map_or(0, |l| days.elapsed(l, now.ms));
+        // Anki: whole 24-hour periods from the last answer to the next day
+        // boundary, so an answer at the boundary second counts as the day
+        // before's.
+        let elapsed_days = before
+            .last_review_ms
+            .map_or(0, |l| days.fsrs_elapsed(l, now.ms));
         let elapsed_secs = before
             .last_review_ms
             .map_or(0, |l| ((now.ms - l) / 1000).max(0));
+        // Stored states are rounded as Anki stores them; older rows may not be.
+        let memory = before.memory().map(|m| fsrs::MemoryState {
+            stability: round_places(m.stability, 4),
+            difficulty: round_places(m.difficulty, 3),
+        });
         let next = self
             .fsrs
-            .next_states(before.memory(), cfg.desired_retention, elapsed_days)
+            .next_states(memory, cfg.desired_retention, elapsed_days)
             .map_err(|e| SchedulerError(e.to_string()))?;
         let seed = cfg.fuzz.then(|| card_seed.wrapping_add(before.reps as u64));
-        let today = days.day_of(now.ms);
-        let base = CardState {
-            reps: before.reps.saturating_add(1),
-            last_review_ms: Some(now.ms),
-            ..*before
+        let ctx = Ctx {
+            days,
+            today: days.day_of(now.ms),
+            now_secs: now.ms.div_euclid(1000),
+            secs_until_rollover: (days.next_day_at_secs(now.ms) - now.ms.div_euclid(1000))
+                .clamp(0, u32::MAX as i64) as u32,
+            seed,
+            factor: seed.map(fuzz_factor),
+            max: cfg.max_interval.max(1),
+            short_term: self.allow_short_term(),
+            with_steps: cfg.fsrs_short_term_with_steps,
+            base: CardState {
+                reps: before.reps.saturating_add(1),
+                last_review_ms: Some(now.ms),
+                ..*before
+            },
         };
-        let remember = |item: &ItemState| CardState {
-            stability: item.memory.stability,
-            difficulty: item.memory.difficulty,
-            ..base
-        };
-        let review = |item: &ItemState, ivl: u32| CardState {
-            phase: Phase::Review,
-            step: 0,
-            interval_days: ivl,
-            due_ms: days.start_of(today + ivl as i64),
-            ..remember(item)
-        };
-        let ivl = |raw: f32, min: u32| fuzzed_interval(raw, min, cfg.max_interval, seed);
-        let items = [&next.again, &next.hard, &next.good, &next.easy];
 
         let (outcomes, kind) = match before.phase {
-            Phase::Review => {
-                let hard = ivl(next.hard.interval, 1);
-                let good = ivl(next.good.interval, hard + 1);
-                let easy = ivl(next.easy.interval, good + 1);
-                let again = match cfg.relearn_steps.first() {
-                    Some(&secs) => CardState {
-                        phase: Phase::Relearning,
-                        step: 0,
-                        interval_days: 0,
-                        due_ms: now.ms + secs as i64 * 1000,
-                        ..remember(&next.again)
-                    },
-                    None => review(&next.again, ivl(next.again.interval, 1)),
-                };
-                let again = CardState {
-                    lapses: before.lapses.saturating_add(1),
-                    ..again
-                };
-                (
-                    [
-                        again,
-                        review(&next.hard, hard),
-                        review(&next.good, good),
-                        review(&next.easy, easy),
-                    ],
-                    ReviewKind::Review,
-                )
-            }
-            Phase::New | Phase::Learning | Phase::Relearning => {
-                let (steps, phase, kind) = if before.phase == Phase::Relearning {
-                    (
-                        &cfg.relearn_steps,
-                        Phase::Relearning,
-                        ReviewKind::Relearning,
-                    )
-                } else {
-                    (&cfg.learn_steps, Phase::Learning, ReviewKind::Learning)
-                };
-                let step = if before.phase == Phase::New {
-                    0
-                } else {
-                    before.step as usize
-                };
-                let at_step = |item: &ItemState, step: usize, secs: u32| CardState {
-                    phase,
-                    step: step as u32,
-                    interval_days: 0,
-                    due_ms: now.ms + secs as i64 * 1000,
-                    ..remember(item)
-                };
-                let good_ivl = ivl(next.good.interval, 1);
-                let graduate = |r: Rating| {
-                    let item = items[r.number() as usize - 1];
-                    let days = match r {
-                        Rating::Easy => ivl(next.easy.interval, good_ivl + 1),
-                        Rating::Good => good_ivl,
-                        _ => ivl(item.interval, 1),
-                    };
-                    review(item, days)
-                };
-                let outcomes = if steps.is_empty() {
-                    Rating::ALL.map(graduate)
-                } else {
-                    let step = step.min(steps.len() - 1);
-                    let again = at_step(&next.again, 0, steps[0]);
-                    let hard = at_step(&next.hard, step, hard_delay(steps, step));
-                    let good = match steps.get(step + 1) {
-                        Some(&secs) => at_step(&next.good, step + 1, secs),
-                        None => graduate(Rating::Good),
-                    };
-                    [again, hard, good, graduate(Rating::Easy)]
-                };
-                (outcomes, kind)
-            }
+            Phase::Review => (
+                self.review_outcomes(&ctx, before, &next),
+                ReviewKind::Review,
+            ),
+            Phase::New | Phase::Learning => (
+                ctx.learning_outcomes(&cfg.learn_steps, Phase::Learning, before, &next),
+                ReviewKind::Learning,
+            ),
+            Phase::Relearning => (
+                ctx.learning_outcomes(&cfg.relearn_steps, Phase::Relearning, before, &next),
+                ReviewKind::Relearning,
+            ),
         };
         let retrievability = self.retrievability(before, now);
         Ok(NextStates {
@@ -233,20 +191,189 @@ impl Scheduler {
             kind,
         })
     }
+
+    /// Answers to a review card (Anki's `ReviewState::next_states`).
+    fn review_outcomes(
+        &self,
+        ctx: &Ctx,
+        before: &CardState,
+        next: &fsrs::NextStates,
+    ) -> [CardState; 4] {
+        let prev = before.interval_days;
+        // Each passing interval is at least the previous interval plus one
+        // when it grew, the previous one when it barely moved, and above the
+        // interval of the harder button; then fuzzed (Anki's
+        // `passing_fsrs_review_intervals`).
+        let floor = |raw: f32| minimum_review_fuzz_interval(raw, prev, ctx.max);
+        let hard = ctx.review_fuzz(next.hard.interval, floor(next.hard.interval).max(1));
+        let good = ctx.review_fuzz(next.good.interval, floor(next.good.interval).max(hard + 1));
+        let easy = ctx.review_fuzz(next.easy.interval, floor(next.easy.interval).max(good + 1));
+        // Again: fuzz waits until the card leaves relearning.
+        let raw = next.again.interval;
+        let again = if let Some(&secs) = self.config.relearn_steps.first() {
+            ctx.in_steps(&next.again, Phase::Relearning, 0, secs)
+        } else if ctx.short_term && raw < 0.5 {
+            ctx.in_steps(&next.again, Phase::Relearning, 0, (raw * 86_400.0) as u32)
+        } else {
+            ctx.review(&next.again, (raw.round().max(1.0) as u32).min(ctx.max))
+        };
+        let again = CardState {
+            lapses: before.lapses.saturating_add(1),
+            ..again
+        };
+        [
+            again,
+            ctx.review(&next.hard, hard),
+            ctx.review(&next.good, good),
+            ctx.review(&next.easy, easy),
+        ]
+    }
+}
+
+/// What one answer's outcomes are computed with.
+struct Ctx {
+    days: Days,
+    today: i64,
+    now_secs: i64,
+    secs_until_rollover: u32,
+    seed: Option<u64>,
+    factor: Option<f32>,
+    max: u32,
+    short_term: bool,
+    with_steps: bool,
+    base: CardState,
+}
+
+impl Ctx {
+    fn remember(&self, item: &ItemState) -> CardState {
+        CardState {
+            stability: round_places(item.memory.stability, 4),
+            difficulty: round_places(item.memory.difficulty, 3),
+            ..self.base
+        }
+    }
+
+    fn review_fuzz(&self, raw: f32, minimum: u32) -> u32 {
+        with_review_fuzz(self.factor, raw, minimum.clamp(1, self.max), self.max)
+    }
+
+    fn review(&self, item: &ItemState, ivl: u32) -> CardState {
+        CardState {
+            phase: Phase::Review,
+            step: 0,
+            interval_days: ivl,
+            due_ms: self.days.start_of(self.today + ivl as i64),
+            ..self.remember(item)
+        }
+    }
+
+    /// A (re)learning state due in `secs`: fuzzed as Anki fuzzes learning
+    /// steps, or, when it reaches the next day boundary, an interday step
+    /// due at the start of the day it falls on (Anki's `maybe_as_days`).
+    fn in_steps(&self, item: &ItemState, phase: Phase, step: usize, secs: u32) -> CardState {
+        // An interday step keeps its length in days, as Anki logs it.
+        let (due_ms, interval_days) = if secs >= self.secs_until_rollover {
+            let days = (secs - self.secs_until_rollover) / 86_400 + 1;
+            (self.days.start_of(self.today + days as i64), days)
+        } else {
+            let secs = learning_step_with_fuzz(self.seed, secs) as i64;
+            ((self.now_secs + secs) * 1000, 0)
+        };
+        CardState {
+            phase,
+            step: step as u32,
+            interval_days,
+            due_ms,
+            ..self.remember(item)
+        }
+    }
+
+    /// Leaving the steps with FSRS's interval: short-term learning when
+    /// allowed and under half a day, else a review, rounded then fuzzed.
+    fn leave_steps(
+        &self,
+        item: &ItemState,
+        phase: Phase,
+        step: usize,
+        steps_empty: bool,
+    ) -> CardState {
+        let raw = item.interval;
+        if self.short_term && (self.with_steps || steps_empty) && raw < 0.5 {
+            self.in_steps(item, phase, step, (raw * 86_400.0) as u32)
+        } else {
+            self.review(item, self.review_fuzz(raw.round().max(1.0), 1))
+        }
+    }
+
+    /// Answers to a new, learning or relearning card (Anki's
+    /// `LearnState`/`RelearnState::next_states`; `step` is the index of
+    /// the current step, Anki counts the steps remaining).
+    fn learning_outcomes(
+        &self,
+        steps: &[u32],
+        phase: Phase,
+        before: &CardState,
+        next: &fsrs::NextStates,
+    ) -> [CardState; 4] {
+        let idx = if before.phase == Phase::New {
+            0
+        } else {
+            (before.step as usize).min(steps.len().saturating_sub(1))
+        };
+        let empty = steps.is_empty();
+        let again = match steps.first() {
+            Some(&secs) => self.in_steps(&next.again, phase, 0, secs),
+            None => self.leave_steps(&next.again, phase, 0, empty),
+        };
+        let hard = match hard_delay(steps, idx) {
+            Some(secs) => self.in_steps(&next.hard, phase, idx, secs),
+            None => self.leave_steps(&next.hard, phase, idx, empty),
+        };
+        let good = match steps.get(idx + 1) {
+            Some(&secs) => self.in_steps(&next.good, phase, idx + 1, secs),
+            None => self.leave_steps(&next.good, phase, (idx + 1).min(steps.len()), empty),
+        };
+        // Easy graduates at once, above the (fuzzed) raw Good interval.
+        let good_ivl = self.review_fuzz(next.good.interval, 1);
+        let easy_ivl = self.review_fuzz(next.easy.interval.round().max(1.0), good_ivl + 1);
+        [again, hard, good, self.review(&next.easy, easy_ivl)]
+    }
+}
+
+/// The forgetting curve's decay for a parameter set, as Anki takes it:
+/// FSRS-6's own (the 21st), FSRS-6's default when none are set, FSRS-5's
+/// 0.5 for the older 17- and 19-parameter sets.
+pub fn decay_of(params: &[f32]) -> f32 {
+    match params.len() {
+        21 => params[20],
+        0 => fsrs::FSRS6_DEFAULT_DECAY,
+        _ => fsrs::FSRS5_DEFAULT_DECAY,
+    }
+}
+
+/// Rounds as Anki does before saving a card's memory state.
+pub fn round_places(value: f32, places: u32) -> f32 {
+    let factor = 10f32.powi(places as i32);
+    (value * factor).round() / factor
 }
 
 /// Anki's Hard delay: on the first step, the mean of the first two steps
-/// (or 1.5× a single step, at most a day more); later, the current step again.
-fn hard_delay(steps: &[u32], step: usize) -> u32 {
-    let current = steps[step];
-    if step == 0 {
-        match steps.get(1) {
-            Some(&next) => (current + next) / 2,
-            None => (current.saturating_mul(3) / 2).min(current.saturating_add(86_400)),
-        }
-    } else {
-        current
+/// (or 1.5× a single step, at most a day more), rounded to whole days past
+/// a day; later, the current step again. None without steps.
+fn hard_delay(steps: &[u32], step: usize) -> Option<u32> {
+    let current = *steps.get(step).or(steps.first())?;
+    if step != 0 {
+        return Some(current);
     }
+    let secs = match steps.get(1) {
+        Some(&next) => current.saturating_add(next) / 2,
+        None => (current.saturating_mul(3) / 2).min(current.saturating_add(86_400)),
+    };
+    Some(if secs > 86_400 {
+        ((secs as f32 / 86_400.0).round() as u32).saturating_mul(86_400)
+    } else {
+        secs
+    })
 }
 
 #[cfg(test)]
@@ -380,8 +507,10 @@ mod tests {
 
     #[test]
     fn hard_delay_matches_anki() {
-        assert_eq!(hard_delay(&[60, 600], 0), 330);
-        assert_eq!(hard_delay(&[600], 0), 900);
-        assert_eq!(hard_delay(&[60, 600], 1), 600);
+        assert_eq!(hard_delay(&[60, 600], 0), Some(330));
+        assert_eq!(hard_delay(&[600], 0), Some(900));
+        assert_eq!(hard_delay(&[60, 600], 1), Some(600));
+        assert_eq!(hard_delay(&[86_400], 0), Some(2 * 86_400));
+        assert_eq!(hard_delay(&[], 0), None);
     }
 }

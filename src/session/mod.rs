@@ -259,7 +259,7 @@ impl<'a> Session<'a> {
                 if after.lapses > current.row.state.lapses
                     && crate::schedule::leech::is_leech(
                         after.lapses,
-                        crate::schedule::leech::DEFAULT_LEECH_THRESHOLD,
+                        self.sched.config.leech_threshold,
                     )
                 {
                     views.push(View::Notice {
@@ -431,7 +431,7 @@ impl<'a> Session<'a> {
             &shown,
             row.changed_since_answered(),
             source,
-            self.queue.counts(),
+            self.queue.counts_at(now),
         );
         self.phase = Phase::Asking(Current {
             unreadable: 0,

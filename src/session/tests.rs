@@ -479,7 +479,13 @@ fn the_eighth_lapse_flags_a_leech() {
     };
     store.record(&setup).unwrap();
     let src = cards(&deck);
-    let (mut s, v) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    // No new cards: by default Anki mixes them among the reviews.
+    let only_reviews = Scheduler::new(SchedulerConfig {
+        new_per_day: 0,
+        ..sched().config
+    })
+    .unwrap();
+    let (mut s, v) = Session::start(&mut store, &src, only_reviews, 1, t0()).unwrap();
     assert_eq!(card_id(&v[0]), "one");
     let v = s.handle(Event::Answer("wrong".into()), t0()).unwrap();
     assert!(

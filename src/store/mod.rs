@@ -274,6 +274,22 @@ pub trait Store {
         now_ms: i64,
         limit: u32,
     ) -> StoreResult<Vec<CardRow>>;
+    /// Review cards due before `before_ms` in a review order (Anki's
+    /// choices), at most `limit`; `seed` orders ties and `random` (Anki
+    /// breaks ties randomly). The default keeps [`Store::due_reviews`]'s
+    /// order.
+    fn due_reviews_in_order(
+        &self,
+        deck_id: &str,
+        before_ms: i64,
+        now_ms: i64,
+        limit: u32,
+        order: crate::schedule::config::ReviewOrder,
+        seed: u64,
+    ) -> StoreResult<Vec<CardRow>> {
+        let _ = (order, seed);
+        self.due_reviews(deck_id, before_ms, now_ms, limit)
+    }
     /// New cards in deck order.
     fn new_cards(&self, deck_id: &str, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>>;
     /// New cards introduced and reviews answered since `since_ms`.

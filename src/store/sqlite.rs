@@ -440,6 +440,49 @@ impl Store for SqliteStore {
         )
     }
 
+    fn due_reviews_in_order(
+        &self,
+        deck_id: &str,
+        before_ms: i64,
+        now_ms: i64,
+        limit: u32,
+        order: crate::schedule::config::ReviewOrder,
+        seed: u64,
+    ) -> StoreResult<Vec<CardRow>> {
+        use crate::schedule::config::ReviewOrder as O;
+        // A seeded shuffle in plain SQL arithmetic (cards have no rowid).
+        let random = "(position * 2654435761 + ?5) % 4294967291";
+        let retrievability = "(?3 - coalesce(last_review_ms, 0)) / max(stability, 0.001)";
+        let key = match order {
+            O::Day | O::DayThenDeck | O::DeckThenDay => "due_ms".to_string(),
+            O::IntervalsAscending => "interval_days".into(),
+            O::IntervalsDescending => "interval_days DESC".into(),
+            O::EaseAscending => "difficulty DESC".into(),
+            O::EaseDescending => "difficulty".into(),
+            O::RetrievabilityAscending => format!("{retrievability} DESC"),
+            O::RetrievabilityDescending => retrievability.into(),
+            O::RelativeOverdueness => "(?3 - due_ms) * 1.0 / max(interval_days, 1) DESC".into(),
+            O::Random => random.into(),
+            O::Added => "position".into(),
+            O::ReverseAdded => "position DESC".into(),
+        };
+        self.rows(
+            &format!(
+                "SELECT {CARD_COLUMNS} FROM cards
+                 WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2
+                   AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
+                 ORDER BY {key}, {random}, card_id LIMIT ?4"
+            ),
+            params![
+                deck_id,
+                before_ms,
+                now_ms,
+                limit,
+                (seed % 4_294_967_291) as i64
+            ],
+        )
+    }
+
     fn new_cards(&self, deck_id: &str, now_ms: i64, limit: u32) -> StoreResult<Vec<CardRow>> {
         self.rows(
             &format!(
@@ -456,8 +499,12 @@ impl Store for SqliteStore {
         let (new, reviews): (Option<u32>, Option<u32>) = self
             .conn
             .prepare_cached(
-                "SELECT sum(phase_before = 0), sum(kind = 1) FROM revlog
-                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
+                // As Anki counts against the review limit: review answers,
+                // and answers to interday learning cards (learning answered
+                // on a later day than the answer before).
+                "SELECT sum(phase_before = 0),
+                   sum(kind = 1 OR (phase_before IN (1, 3) AND elapsed_days >= 1))
+                 FROM revlog WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
             )?
             .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(StudiedCounts {

@@ -1,0 +1,188 @@
+"""Answer cards in Anki's own scheduler at chosen instants and report the
+card after every answer, as JSON, for docket's scheduling parity tests
+(tests/anki_sched.rs).
+
+usage: sched_parity.py SCENARIOS.json
+Run it with libfaketime preloaded (LD_PRELOAD, FAKETIME_FMT=%s,
+FAKETIME_NO_CACHE=1): the clock Anki's Rust backend reads is moved to each
+answer's instant by setting FAKETIME. TZ selects the zone Anki counts days
+in. With ANKI_TEST_MODE set, Anki disables fuzz.
+
+SCENARIOS.json: {"sequences": [...], "queues": [...]}
+sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
+  (minutes), "max_ivl", "answers": [[epoch_secs, rating], ...]}
+  -> per answer {"type", "queue", "due", "ivl", "today", "s", "d", "cid",
+  "left"} (today: Anki's day number at the answer).
+queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
+  "reviews": [[ivl, days_overdue, stability, difficulty], ...],
+  "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
+  "answered_interday": N (interday learning cards answered Good just before),
+  "mix": 0|1|2 (Anki's newMix: mix, after, before)}
+  -> {"counts": [new, learning, review], "order": ["n"|"r"|"l"|"d", ...]}
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+from anki.collection import Collection
+from anki.cards import FSRSMemoryState
+from anki.scheduler_pb2 import CardAnswer
+
+
+def at(secs: int) -> None:
+    os.environ["FAKETIME"] = str(int(secs))
+
+
+def new_collection(tmp: str, name: str, rollover: int) -> Collection:
+    col = Collection(os.path.join(tmp, name + ".anki2"))
+    col.set_config("fsrs", True)
+    col.set_config("rollover", rollover)
+    return col
+
+
+def configure(col: Collection, sc: dict) -> None:
+    conf = col.decks.config_dict_for_deck_id(1)
+    conf["new"]["delays"] = sc.get("learn_steps", [1.0, 10.0])
+    conf["lapse"]["delays"] = sc.get("relearn_steps", [10.0])
+    conf["desiredRetention"] = sc.get("retention", 0.9)
+    conf["fsrsParams6"] = sc.get("params", [])
+    conf["rev"]["maxIvl"] = sc.get("max_ivl", 36500)
+    conf["new"]["perDay"] = sc.get("new_per_day", 20)
+    conf["rev"]["perDay"] = sc.get("reviews_per_day", 200)
+    if "mix" in sc:
+        conf["newMix"] = sc["mix"]
+    col.decks.update_config(conf)
+
+
+def add_note(col: Collection, i: int) -> int:
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"] = f"q{i}"
+    note["Back"] = f"a{i}"
+    col.add_note(note, 1)
+    return note.card_ids()[0]
+
+
+def sequence(tmp: str, k: int, sc: dict) -> list:
+    at(sc["answers"][0][0] - 86400)
+    col = new_collection(tmp, f"seq{k}", sc.get("rollover", 4))
+    configure(col, sc)
+    cid = add_note(col, 0)
+    out = []
+    for secs, rating in sc["answers"]:
+        at(secs)
+        today = col.sched.today
+        card = col.get_card(cid)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(cid)
+        # Anki numbers the buttons from 0.
+        answer = col.sched.build_answer(card=card, states=states, rating=rating - 1)
+        col.sched.answer_card(answer)
+        card = col.get_card(cid)
+        ms = card.memory_state
+        out.append({
+            "type": card.type,
+            "queue": card.queue,
+            "due": card.due,
+            "ivl": card.ivl,
+            "today": today,
+            "s": ms.stability if ms else None,
+            "d": ms.difficulty if ms else None,
+            "cid": cid,
+            "left": card.left,
+        })
+    col.close()
+    return out
+
+
+def queue(tmp: str, k: int, sc: dict) -> dict:
+    now = sc["now"]
+    at(now - 100 * 86400)
+    col = new_collection(tmp, f"queue{k}", sc.get("rollover", 4))
+    configure(col, sc)
+    at(now)
+    today = col.sched.today
+    kinds = {}
+    changed = []
+    i = 0
+    for ivl, overdue, s, d in sc.get("reviews", []):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 2
+        card.queue = 2
+        card.ivl = ivl
+        card.due = today - overdue
+        card.memory_state = FSRSMemoryState(stability=s, difficulty=d)
+        changed.append(card)
+        kinds[cid] = "r"
+    for secs in sc.get("learning", []):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 1
+        card.queue = 1
+        card.due = now + secs
+        card.left = 1
+        card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
+        changed.append(card)
+        kinds[cid] = "l"
+    for overdue in sc.get("interday", []):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 1
+        card.queue = 3
+        card.due = today - overdue
+        card.left = 1
+        card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
+        changed.append(card)
+        kinds[cid] = "d"
+    for _ in range(sc.get("new", 0)):
+        cid = add_note(col, i)
+        i += 1
+        kinds[cid] = "n"
+    col.update_cards(changed)
+    # Interday learning cards answered (Good) a minute ago count against
+    # today's review limit.
+    for k in range(sc.get("answered_interday", 0)):
+        cid = add_note(col, i)
+        i += 1
+        card = col.get_card(cid)
+        card.type = 1
+        card.queue = 3
+        card.due = today
+        card.left = 1
+        card.memory_state = FSRSMemoryState(stability=1.0, difficulty=5.0)
+        col.update_card(card)
+        at(now - 60 + k)
+        card = col.get_card(cid)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(cid)
+        answer = col.sched.build_answer(card=card, states=states, rating=2)
+        col.sched.answer_card(answer)
+        kinds[cid] = "x"
+    at(now)
+    counts = list(col.sched.counts())
+    queued = col.sched.get_queued_cards(fetch_limit=100000)
+    order = [kinds[c.card.id] for c in queued.cards]
+    col.close()
+    return {"counts": counts, "order": order}
+
+
+def main() -> None:
+    with open(sys.argv[1]) as f:
+        spec = json.load(f)
+    # In memory where possible: Anki syncs its file after every operation.
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=shm) as tmp:
+        result = {
+            "sequences": [sequence(tmp, k, sc) for k, sc in enumerate(spec.get("sequences", []))],
+            "queues": [queue(tmp, k, sc) for k, sc in enumerate(spec.get("queues", []))],
+        }
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
