@@ -257,19 +257,17 @@ impl Collection {
         Ok(self.store.setting(scope, key)?.filter(|v| !v.is_empty()))
     }
 
-    /// Stores a setting after checking the key and the value.
+    /// Stores a setting after checking the key, the scope and the value
+    /// (kept in its normal form).
     pub fn set_setting(&mut self, scope: &str, key: &str, value: &str) -> AppResult<()> {
-        settings::validate(key, value).map_err(AppError::Request)?;
-        Ok(self.store.set_setting(scope, key, value)?)
+        let value = settings::checked(scope, key, value).map_err(AppError::Request)?;
+        Ok(self.store.set_setting(scope, key, &value)?)
     }
 
     /// Removes a setting.
     pub fn unset_setting(&mut self, scope: &str, key: &str) -> AppResult<()> {
-        if !settings::is_key(key) {
-            return Err(AppError::Request(format!(
-                "unknown setting `{key}`; see `docket config`"
-            )));
-        }
+        crate::schedule::config::validate_key(key).map_err(AppError::Request)?;
+        settings::check_scope(scope).map_err(AppError::Request)?;
         Ok(self.store.set_setting(scope, key, "")?)
     }
 }

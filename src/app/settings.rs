@@ -5,28 +5,12 @@
 
 use crate::deck::model::DeckMeta;
 use crate::schedule::SchedulerConfig;
-use crate::schedule::config::parse_steps;
+use crate::schedule::config;
 use crate::store::Store;
 
-/// The settings a user may keep, with what each means.
-pub const KEYS: [(&str, &str); 7] = [
-    (
-        "desired_retention",
-        "retention to aim for, 0.70-0.99 (default: the deck's, else 0.9)",
-    ),
-    ("new_per_day", "new cards per day (default 20)"),
-    ("reviews_per_day", "reviews per day (default 200)"),
-    ("learn_steps", "learning steps (default \"1m 10m\")"),
-    ("relearn_steps", "relearning steps (default \"10m\")"),
-    (
-        "day_start_hour",
-        "hour a study day starts, 0-23 (default 4)",
-    ),
-    (
-        "fsrs_params",
-        "FSRS parameters as a JSON array of 17, 19 or 21 numbers (default: FSRS-6's)",
-    ),
-];
+/// The settings a user may keep, with what each means (the scheduler's
+/// own list, so the two never disagree).
+pub use crate::schedule::config::KEYS;
 
 /// What a surface asks for this run only, over the stored settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -43,27 +27,23 @@ pub struct Overrides {
 
 /// Whether `key` is a setting a user may keep.
 pub fn is_key(key: &str) -> bool {
-    KEYS.iter().any(|(k, _)| *k == key)
+    config::validate_key(key).is_ok()
 }
 
-/// Checks a value before it is stored.
-pub fn validate(key: &str, value: &str) -> Result<(), String> {
-    let ok = match key {
-        "desired_retention" => value
-            .parse::<f32>()
-            .is_ok_and(|r| (0.7..=0.99).contains(&r)),
-        "new_per_day" | "reviews_per_day" => value.parse::<u32>().is_ok(),
-        "day_start_hour" => value.parse::<u32>().is_ok_and(|h| h < 24),
-        "learn_steps" | "relearn_steps" => return parse_steps(value).map(|_| ()),
-        "fsrs_params" => serde_json::from_str::<Vec<f32>>(value)
-            .ok()
-            .is_some_and(|p| fsrs::FSRS::new(&p).is_ok()),
-        _ => return Err(format!("unknown setting `{key}`; see `docket config`")),
-    };
-    if ok {
+/// Checks a key (with a "did you mean" for a near miss), a scope and a
+/// value before anything is stored; gives the value's normal form.
+pub fn checked(scope: &str, key: &str, value: &str) -> Result<String, String> {
+    config::validate_key(key)?;
+    check_scope(scope)?;
+    config::canonical_setting(key, value)
+}
+
+/// A scope names the user ("") or a deck; a deck scope may not be blank.
+pub fn check_scope(scope: &str) -> Result<(), String> {
+    if scope.is_empty() {
         Ok(())
     } else {
-        Err(format!("`{value}` is not a valid {key}"))
+        config::validate_scope(scope)
     }
 }
 
@@ -79,34 +59,9 @@ pub fn scheduler_config(
         ..SchedulerConfig::default()
     };
     for scope in ["", deck.id.as_str()] {
-        let get = |key: &str| {
-            store
-                .setting(scope, key)
-                .map(|v| v.filter(|v| !v.is_empty()))
-                .map_err(|e| e.to_string())
-        };
-        let bad = |key: &str, v: &str| format!("stored setting {key} = `{v}` is not valid");
-        if let Some(v) = get("desired_retention")? {
-            c.desired_retention = v.parse().map_err(|_| bad("desired_retention", &v))?;
-        }
-        if let Some(v) = get("new_per_day")? {
-            c.new_per_day = v.parse().map_err(|_| bad("new_per_day", &v))?;
-        }
-        if let Some(v) = get("reviews_per_day")? {
-            c.reviews_per_day = v.parse().map_err(|_| bad("reviews_per_day", &v))?;
-        }
-        if let Some(v) = get("learn_steps")? {
-            c.learn_steps = parse_steps(&v)?;
-        }
-        if let Some(v) = get("relearn_steps")? {
-            c.relearn_steps = parse_steps(&v)?;
-        }
-        if let Some(v) = get("day_start_hour")? {
-            c.day_start_hour = v.parse().map_err(|_| bad("day_start_hour", &v))?;
-        }
-        if let Some(v) = get("fsrs_params")? {
-            c.params = serde_json::from_str(&v).map_err(|_| bad("fsrs_params", &v))?;
-        }
+        config::apply_stored(&mut c, |key| {
+            store.setting(scope, key).map_err(|e| e.to_string())
+        })?;
     }
     if let Some(n) = overrides.new_limit {
         c.new_per_day = n;
@@ -123,6 +78,8 @@ pub fn scheduler_config(
             c.desired_retention
         ));
     }
-    c.fuzz = !overrides.no_fuzz;
+    if overrides.no_fuzz {
+        c.fuzz = false;
+    }
     Ok(c)
 }

@@ -18,6 +18,11 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
         Ok(c) => c,
         Err(e) => return Ok(output::report("docket", &e)),
     };
+    if let Some(deck) = &args.deck
+        && let Err(e) = crate::schedule::config::validate_scope(deck)
+    {
+        return Ok(output::report("docket config", &AppError::Request(e)));
+    }
     let scope = args.deck.as_deref().unwrap_or("");
     let outcome = match (&args.key, &args.value) {
         (None, _) => {
@@ -27,9 +32,11 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
             }
             Ok(())
         }
-        (Some(key), None) if !settings::is_key(key) => Err(AppError::Request(format!(
-            "unknown setting `{key}`; see `docket config`"
-        ))),
+        (Some(key), None) if !settings::is_key(key) => Err(AppError::Request(
+            crate::schedule::config::validate_key(key)
+                .err()
+                .unwrap_or_default(),
+        )),
         (Some(key), None) if args.unset => collection.unset_setting(scope, key),
         (Some(key), None) => match collection.setting(scope, key)? {
             Some(v) => {
