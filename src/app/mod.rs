@@ -25,6 +25,7 @@ pub mod decks;
 pub mod error;
 pub mod history;
 pub mod inputs;
+pub mod memory;
 pub mod quiz;
 pub mod settings;
 pub mod stats;

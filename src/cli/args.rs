@@ -45,6 +45,12 @@ pub enum Command {
     Config(ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
     Quiz(QuizArgs),
+    /// Optimise the FSRS parameters on your own reviews of a deck (as Anki does).
+    Optimize(OptimizeArgs),
+    /// Simulate the reviews ahead, and which desired retention to choose.
+    Simulate(SimulateArgs),
+    /// Write a deck's review log as the FSRS optimiser's CSV.
+    ExportLog(ExportLogArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print docket's manual page (roff), or write one per command with --dir.
@@ -398,4 +404,53 @@ pub struct ManArgs {
     /// into this directory instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `docket optimize`.
+#[derive(Debug, clap::Args)]
+pub struct OptimizeArgs {
+    /// Deck file; none means the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Deck file; none means the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// Days to simulate.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: u32,
+    /// New cards to learn over those days (default: the deck's cards not
+    /// yet studied).
+    #[arg(long, value_name = "N")]
+    pub new_cards: Option<usize>,
+    /// Retention to simulate, 0.70–0.99 (default: the deck's setting).
+    #[arg(long, value_name = "R")]
+    pub desired_retention: Option<f32>,
+    /// Also the advice table: workload and knowledge for retentions 0.70–0.97.
+    #[arg(long)]
+    pub advice: bool,
+    /// Seed of the simulated answers.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket export-log`.
+#[derive(Debug, clap::Args)]
+pub struct ExportLogArgs {
+    /// Deck file; none means the bundled case deck.
+    pub deck: Option<PathBuf>,
+    /// The CSV file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -11,6 +11,7 @@ pub mod config_cmd;
 pub mod docs_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
+pub mod memory_cmd;
 pub mod output;
 pub mod quiz_cmd;
 pub mod reset_cmd;
@@ -53,6 +54,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             options: args.study,
         }),
         Some(Command::Quiz(q)) => quiz_cmd::run(&q),
+        Some(Command::Optimize(a)) => memory_cmd::optimize(&a),
+        Some(Command::Simulate(a)) => memory_cmd::simulate(&a),
+        Some(Command::ExportLog(a)) => memory_cmd::export_log(&a),
         Some(Command::Completions(c)) => docs_cmd::completions(&c),
         Some(Command::Man(m)) => docs_cmd::man(&m),
     };

@@ -94,6 +94,18 @@ impl Progress for Spinner {
     }
 }
 
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+pub fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let pb =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
 /// Whether an error is only the reader going away (`docket check --json
 /// | head -1`): nothing is wrong, as with any well-behaved filter.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
