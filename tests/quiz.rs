@@ -1268,3 +1268,128 @@ fn sheets_hand_back_each_answer_with_its_evidence_and_missed_cards_come_due() {
     assert_eq!(other.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&other.stderr).contains("the missed cards are from deck"));
 }
+
+#[test]
+fn a_regrade_is_kept_in_the_key_and_applied_to_every_sitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let files_before: Vec<Vec<u8>> = std::fs::read_dir(&results)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    let id_of = |card: &str| -> String {
+        let k = Key::read(&key).unwrap();
+        k.items
+            .iter()
+            .find(|i| i.card.id == card)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let mars = id_of("mars-moons");
+    let sun = id_of("sunlight-minutes");
+    docket()
+        .args(["quiz", "regrade"])
+        .arg(&key)
+        .args([
+            "--item",
+            &mars,
+            "--accept",
+            "  DEIMOS ",
+            "--why",
+            "the question said larger, the notes said smaller",
+            "--by",
+            "Ms Rao",
+        ])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("version 1"));
+    docket()
+        .args(["quiz", "regrade"])
+        .arg(&key)
+        .args(["--item", &sun, "--remove", "--why", "not taught yet"])
+        .assert()
+        .success();
+    docket()
+        .args(["quiz", "regrade"])
+        .arg(&key)
+        .args(["--item", "q99", "--remove", "--why", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no item `q99`"));
+    let k = Key::read(&key).unwrap();
+    assert_eq!(k.regrades.len(), 2);
+    assert_eq!(k.regrades[0].by.as_deref(), Some("Ms Rao"));
+    let (r, _) = report_json(&key, &results, &[]);
+    assert_eq!(
+        r["items"].as_array().unwrap().len(),
+        3,
+        "the removed item is out"
+    );
+    close(&item(&r, "mars-moons")["stats"]["facility"], 100.0);
+    let ben = r["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["student"] == "Ben")
+        .unwrap();
+    // Ben: largest and venus right, mars now right, sunlight removed.
+    assert_eq!(ben["score"], 3);
+    assert_eq!(r["regrades"].as_array().unwrap().len(), 2);
+    let files_after: Vec<Vec<u8>> = std::fs::read_dir(&results)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files_before, files_after, "result files never change");
+    // Restoring brings the item back.
+    docket()
+        .args(["quiz", "regrade"])
+        .arg(&key)
+        .args(["--item", &sun, "--restore", "--why", "taught after all"])
+        .assert()
+        .success();
+    let (r, _) = report_json(&key, &results, &[]);
+    assert_eq!(r["items"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn lint_places_the_flags_on_the_cards_in_the_deck() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, results) = worked_example(dir.path());
+    let out = docket()
+        .args(["quiz", "report", "--min-class-size", "5", "--lint"])
+        .arg(fixture("deck.toml"))
+        .arg(&key)
+        .arg(&results)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.stdout.is_empty(), "the report itself is not printed");
+    assert!(err.contains("warning[negative-discrimination]"), "{err}");
+    assert!(err.contains("deck.toml:"), "{err}");
+    let json = docket()
+        .args([
+            "quiz",
+            "report",
+            "--min-class-size",
+            "5",
+            "--json",
+            "--lint",
+        ])
+        .arg(fixture("deck.toml"))
+        .arg(&key)
+        .arg(&results)
+        .output()
+        .unwrap();
+    let records: Vec<Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.len() >= 4, "{records:?}");
+    assert!(
+        records
+            .iter()
+            .all(|r| r["start"]["line"].as_u64().unwrap() > 1)
+    );
+}

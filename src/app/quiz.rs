@@ -293,8 +293,9 @@ pub fn report(req: &ReportRequest) -> AppResult<ClassReport> {
         let noted = crate::quiz::receipts::read_noted(p).map_err(AppError::Failed)?;
         missing = crate::quiz::receipts::check_receipts(&mut collected, &noted);
     }
+    let effective = crate::quiz::regrade::apply(&key, &mut collected);
     Ok(ClassReport {
-        report: report::build(&key, collected, req.min_class_size),
+        report: report::build(&effective, collected, req.min_class_size),
         missing,
     })
 }
@@ -331,4 +332,96 @@ pub fn write_missed(report: &Report, dir: &Path) -> AppResult<usize> {
         )?;
     }
     Ok(report.students.len())
+}
+
+/// Records a regrade in the key file (as its next version) and writes the
+/// key back atomically. Returns the new version.
+pub fn regrade(
+    key_path: &Path,
+    change: crate::quiz::regrade::Change,
+    why: &str,
+    by: Option<&str>,
+) -> AppResult<u32> {
+    super::inputs::require(key_path)?;
+    let clock = clock::from_env().map_err(AppError::Failed)?;
+    let mut key = Key::read(key_path).map_err(|e| AppError::Failed(e.to_string()))?;
+    let at = clock
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let version =
+        crate::quiz::regrade::record(&mut key, change, why, by, at).map_err(AppError::Request)?;
+    write_file(key_path, &form::to_json_bytes(&key))?;
+    Ok(version)
+}
+
+/// The report's flags as diagnostics on the deck file, at each flagged
+/// card's prompt, for an instructor to fix the card where it is written.
+pub struct FlagDiagnostics {
+    /// The deck file.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// One warning per flag of a card found in the deck (by id).
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// Whether the file differs from the deck the quiz was made from (its
+    /// SHA-256 is not the key's): positions are then today's.
+    pub deck_changed: bool,
+}
+
+/// Places every flag of `report` on its card in the deck file at
+/// `deck_path` (the deck the quiz was made from).
+pub fn flag_diagnostics(report: &Report, deck_path: &Path) -> AppResult<FlagDiagnostics> {
+    use crate::diagnostic::Diagnostic;
+    super::inputs::require(deck_path)?;
+    let loaded = crate::deck::read_deck_file(deck_path);
+    let Some(deck) = &loaded.deck else {
+        return Err(AppError::invalid(
+            loaded.path.clone(),
+            loaded.text.clone(),
+            loaded.diagnostics.clone(),
+            format!(
+                "{}: the deck does not parse; no flag can be placed",
+                deck_path.display()
+            ),
+        ));
+    };
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(
+        loaded.text.as_bytes(),
+    ));
+    let mut diagnostics = Vec::new();
+    for it in &report.items {
+        let card = deck.cards.iter().find(|c| c.id == it.card_id);
+        for f in &it.flags {
+            let message = format!("item {} of the quiz: {}", it.position, f.reason);
+            let help = match f.code {
+                "check-key" | "negative-discrimination" | "positive-distractor" => {
+                    "check the answer and the options: is the key right, and is only one option right?"
+                }
+                "unused-distractor" => {
+                    "replace the option nobody chose with a plausible wrong answer"
+                }
+                "very-easy" => "make the question ask for more than recognition, or drop it",
+                "very-hard" | "unanswered" => "check the wording and that it was taught",
+                _ => {
+                    "read the question as a student would: is it clear and is its answer the only right one?"
+                }
+            };
+            let d = match card {
+                Some(c) => Diagnostic::warning(f.code, message, c.spans.prompt.clone())
+                    .with_label("flagged by the class's answers"),
+                None => Diagnostic::whole_file(
+                    crate::diagnostic::Severity::Warning,
+                    f.code,
+                    format!("{message} (card `{}` is no longer in the deck)", it.card_id),
+                ),
+            };
+            diagnostics.push(d.with_help(help));
+        }
+    }
+    Ok(FlagDiagnostics {
+        deck_changed: sha != report.deck.sha256,
+        path: loaded.path,
+        text: loaded.text,
+        diagnostics,
+    })
 }

@@ -255,6 +255,9 @@ pub enum QuizCommand {
     Take(TakeArgs),
     /// Grade the class's result files with the key and analyse the items.
     Report(ReportArgs),
+    /// Change the key after the quiz (accept an answer, remove or restore
+    /// an item); kept in the key as a new version, applied by the report.
+    Regrade(RegradeArgs),
 }
 
 /// Arguments of `docket quiz make`.
@@ -349,6 +352,11 @@ pub struct ReportArgs {
     /// Write the wide CSV (one row per student, one column per item).
     #[arg(long, value_name = "FILE")]
     pub csv_wide: Option<PathBuf>,
+    /// Instead of the report, print its flags as diagnostics on this deck
+    /// file (the one the quiz was made from), at each card, as `docket
+    /// check` draws them (JSON lines with --json).
+    #[arg(long, value_name = "DECK")]
+    pub lint: Option<PathBuf>,
     /// Write every student's sheet to hand back (one printable HTML file,
     /// a page per student: answers, right answers, explanations, evidence).
     #[arg(long, value_name = "FILE")]
@@ -453,4 +461,30 @@ pub struct ExportLogArgs {
     /// Replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `docket quiz regrade`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).args(["accept", "remove", "restore"])))]
+pub struct RegradeArgs {
+    /// The key file (rewritten with the change as its next version).
+    pub key: PathBuf,
+    /// The form item (`q03`).
+    #[arg(long)]
+    pub item: String,
+    /// Accept this response as right (compared as the grader compares text).
+    #[arg(long, value_name = "RESPONSE")]
+    pub accept: Option<String>,
+    /// Leave the item out of scores and statistics.
+    #[arg(long)]
+    pub remove: bool,
+    /// Count a removed item again.
+    #[arg(long)]
+    pub restore: bool,
+    /// Why (kept with the change).
+    #[arg(long)]
+    pub why: String,
+    /// Who made the change.
+    #[arg(long)]
+    pub by: Option<String>,
 }

@@ -8,6 +8,7 @@ use super::args::PaperArg;
 use super::args::PrintArgs;
 use super::args::QuizArgs;
 use super::args::QuizCommand;
+use super::args::RegradeArgs;
 use super::args::ReportArgs;
 use super::args::TakeArgs;
 use super::output;
@@ -33,6 +34,7 @@ pub fn run(args: &QuizArgs) -> anyhow::Result<u8> {
         QuizCommand::Print(a) => ("print", print_cmd(a)),
         QuizCommand::Take(a) => ("take", take(a)),
         QuizCommand::Report(a) => ("report", report_cmd(a)),
+        QuizCommand::Regrade(a) => ("regrade", regrade(a)),
     };
     match outcome {
         Ok(code) => Ok(code),
@@ -156,7 +158,9 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
     if let Some(p) = &a.html {
         write_file(p, render_html(report).as_bytes())?;
     }
-    if a.json {
+    if let Some(deck) = &a.lint {
+        print_lint(report, deck, a.json)?;
+    } else if a.json {
         let text = serde_json::to_string_pretty(report)
             .map_err(|e| AppError::Failed(format!("cannot write the report: {e}")))?;
         println!("{text}");
@@ -180,4 +184,68 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
     } else {
         EXIT_FAILURE
     })
+}
+
+fn regrade(a: &RegradeArgs) -> Result<u8, AppError> {
+    use crate::quiz::regrade::Change;
+    let item = a.item.clone();
+    let change = match (&a.accept, a.remove, a.restore) {
+        (Some(response), _, _) => Change::Accept {
+            item,
+            response: response.clone(),
+        },
+        (None, true, _) => Change::Remove { item },
+        _ => Change::Restore { item },
+    };
+    let version = quiz::regrade(&a.key, change, &a.why, a.by.as_deref())?;
+    eprintln!(
+        "recorded as version {version} of {}; `docket quiz report` now regrades every sitting with it",
+        a.key.display()
+    );
+    Ok(EXIT_OK)
+}
+
+/// `--lint DECK`: the flags drawn on the deck as `docket check` draws its
+/// diagnostics.
+fn print_lint(
+    report: &crate::quiz::report::Report,
+    deck: &std::path::Path,
+    json: bool,
+) -> Result<(), AppError> {
+    use std::io::Write;
+    let lint = quiz::flag_diagnostics(report, deck)?;
+    let io = |e: std::io::Error| AppError::Failed(format!("cannot print: {e}"));
+    if lint.deck_changed {
+        eprintln!(
+            "docket quiz report: {} changed since the quiz was made; flags are placed on the cards as they are now",
+            deck.display()
+        );
+    }
+    if json {
+        let mut out = std::io::stdout().lock();
+        for d in &lint.diagnostics {
+            let record = crate::diagnostic::json::record(&lint.path, &lint.text, d);
+            let line =
+                serde_json::to_string(&record).map_err(|e| AppError::Failed(e.to_string()))?;
+            writeln!(out, "{line}").map_err(io)?;
+        }
+    } else {
+        let mut err =
+            codespan_reporting::term::termcolor::StandardStream::stderr(output::stderr_color());
+        crate::diagnostic::render::render(
+            &mut err,
+            &lint.path,
+            &lint.text,
+            &lint.diagnostics,
+            crate::diagnostic::render::Style::Rich,
+        )
+        .map_err(io)?;
+        eprintln!(
+            "{} flag{} on {}",
+            lint.diagnostics.len(),
+            if lint.diagnostics.len() == 1 { "" } else { "s" },
+            deck.display()
+        );
+    }
+    Ok(())
 }

@@ -78,6 +78,10 @@ pub struct Key {
     pub sources: Vec<KeySource>,
     /// One entry per form item, in form order.
     pub items: Vec<KeyItem>,
+    /// Changes made after the quiz (accepted answers, removed items), in
+    /// order; absent in a key as made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regrades: Vec<super::regrade::Regrade>,
 }
 
 /// The deck a key was made from.
@@ -393,6 +397,7 @@ pub fn make(
         seed: options.selection.seed,
         sources,
         items: key_items,
+        regrades: Vec::new(),
     };
     Ok((form, key))
 }

@@ -32,6 +32,7 @@ pub mod item_analysis;
 pub mod key_card;
 pub mod print;
 pub mod receipts;
+pub mod regrade;
 pub mod report;
 pub mod result_file;
 pub mod selection;

@@ -48,6 +48,9 @@ pub struct Report {
     pub topics: Vec<TopicRow>,
     /// Files left out, and why.
     pub rejected: Vec<Rejection>,
+    /// The key's regrades, applied to every sitting (removed items are
+    /// not in `items`).
+    pub regrades: Vec<super::regrade::Regrade>,
 }
 
 /// One student.
@@ -410,6 +413,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
         items: item_reports,
         topics: topic_rows,
         rejected: collected.rejected,
+        regrades: key.regrades.clone(),
     }
 }
 

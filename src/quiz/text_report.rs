@@ -293,6 +293,32 @@ pub fn render_text(r: &Report) -> String {
         }
     }
 
+    if !r.regrades.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRegrades (applied to every sitting; the result files are unchanged)"
+        );
+        for g in &r.regrades {
+            let what = match &g.change {
+                super::regrade::Change::Accept { item, response } => {
+                    format!("{item}: “{}” accepted", one_line(response))
+                }
+                super::regrade::Change::Remove { item } => format!("{item}: removed"),
+                super::regrade::Change::Restore { item } => format!("{item}: restored"),
+            };
+            let _ = writeln!(
+                s,
+                "  v{} {} {}— {}: {}",
+                g.version,
+                one_line(&g.at),
+                g.by.as_deref()
+                    .map_or(String::new(), |b| format!("by {} ", one_line(b))),
+                what,
+                one_line(&g.why)
+            );
+        }
+    }
+
     if !r.rejected.is_empty() {
         let _ = writeln!(s, "\nRejected files");
         for rej in &r.rejected {
