@@ -91,27 +91,31 @@ pub fn escape_json_text(json: &str) -> String {
     out
 }
 
-/// Guards one spreadsheet cell, following OWASP's advice on CSV injection:
-/// a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
-/// prefixed with `'` (so no spreadsheet runs it as a formula), and any
-/// cell holding a `,`, `;`, quote, newline or carriage return, or guarded,
-/// is quoted (so a `;`-separated spreadsheet does not split `a;=1+1` into
-/// a formula cell). Every CSV docket writes goes through here.
+/// Guards one spreadsheet cell, following OWASP's advice on CSV injection,
+/// and quotes it: see [`csv_guard`] for the `'` prefix; any cell holding a
+/// `,`, `;`, tab, quote, newline or carriage return, or guarded, is quoted,
+/// so a `;`-separated spreadsheet does not split `a;=1+1` into a formula
+/// cell either. Every CSV docket writes goes through here.
 pub fn csv_cell(text: &str) -> String {
-    let guarded = starts_like_formula(text);
-    let needs_quotes =
-        guarded || text.contains([',', ';', '"', '\n', '\r', '\t']) || text.starts_with(' ');
+    let guarded = csv_guard(text);
+    let needs_quotes = guarded.len() != text.len() || text.contains([',', ';', '"', '\n', '\r', '\t']);
     if !needs_quotes {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + 3);
-    out.push('"');
-    if guarded {
-        out.push('\'');
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+/// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// (which a spreadsheet may run as a formula) is prefixed with `'`, which
+/// spreadsheets read as "this is text" and do not show. A cell already
+/// starting with `'` gets one more, so that [`csv_unguard`] gives every
+/// cell back exactly.
+pub fn csv_guard(text: &str) -> std::borrow::Cow<'_, str> {
+    if starts_like_formula(text) || text.starts_with('\'') {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
-    out.push_str(&text.replace('"', "\"\""));
-    out.push('"');
-    out
 }
 
 /// Whether a spreadsheet could read the cell as a formula.
@@ -119,14 +123,13 @@ pub fn starts_like_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Undoes [`csv_cell`]'s guard on a cell read back (after CSV unquoting):
-/// `'=1+1` was written for `=1+1`. Only a `'` followed by a formula
-/// character is removed, so text that really starts with `'` and a letter
-/// keeps it; text that really starts with `'=` cannot be told from a
-/// guarded cell and loses the `'` (documented in docs/interop.md).
+/// Undoes [`csv_guard`] on a cell read back (after CSV unquoting): one `'`
+/// is removed when a formula character or another `'` follows it. Used
+/// only on files docket wrote (see `interop::csv`), where every such `'`
+/// is a guard; `'tis` stays as it is.
 pub fn csv_unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if starts_like_formula(rest) => rest,
+        Some(rest) if starts_like_formula(rest) || rest.starts_with('\'') => rest,
         _ => cell,
     }
 }
@@ -263,7 +266,10 @@ mod tests {
         assert_eq!(csv_cell("=1+1"), "\"'=1+1\"");
         assert_eq!(csv_cell("a;=1+1"), "\"a;=1+1\"");
         assert_eq!(csv_cell("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(csv_cell("'tis"), "\"''tis\"");
+        assert_eq!(csv_cell("-"), "\"'-\"");
         assert_eq!(csv_unguard("'=1+1"), "=1+1");
+        assert_eq!(csv_unguard("''tis"), "'tis");
         assert_eq!(csv_unguard("'tis"), "'tis");
     }
 
