@@ -98,7 +98,8 @@ pub fn escape_json_text(json: &str) -> String {
 /// cell either. Every CSV docket writes goes through here.
 pub fn csv_cell(text: &str) -> String {
     let guarded = csv_guard(text);
-    let needs_quotes = guarded.len() != text.len() || text.contains([',', ';', '"', '\n', '\r', '\t']);
+    let needs_quotes =
+        guarded.len() != text.len() || text.contains([',', ';', '"', '\n', '\r', '\t']);
     if !needs_quotes {
         return text.to_string();
     }
@@ -217,7 +218,10 @@ pub fn read_text_line(input: &mut dyn BufRead) -> io::Result<Option<String>> {
 
 /// The message shown for a skipped overlong line.
 pub fn too_long_message() -> String {
-    format!("line too long (over {} KiB); ignored", MAX_LINE_BYTES / 1024)
+    format!(
+        "line too long (over {} KiB); ignored",
+        MAX_LINE_BYTES / 1024
+    )
 }
 
 /// The message shown when input has no line end in sight.
@@ -240,7 +244,9 @@ mod tests {
         assert!(!clean("x\u{9b}31my").contains('\u{9b}'));
         assert_eq!(clean("a\u{202e}b"), "ab");
         assert_eq!(clean("a\u{1b}[2Jb\u{1b}]0;title\u{7}c\u{8}d\ne"), "abcd\ne");
-        for c in ['\u{061c}', '\u{200e}', '\u{200f}', '\u{2066}', '\u{2069}', '\u{85}'] {
+        for c in [
+            '\u{061c}', '\u{200e}', '\u{200f}', '\u{2066}', '\u{2069}', '\u{85}',
+        ] {
             assert_eq!(clean(&format!("a{c}b")), "ab", "{:x}", c as u32);
         }
     }
@@ -291,10 +297,13 @@ mod tests {
         let mut input = io::BufReader::with_capacity(7, &data[..]);
         assert_eq!(read_line(&mut input, 10).unwrap(), Line::TooLong);
         assert_eq!(read_line(&mut input, 10).unwrap(), Line::Text("ok".into()));
-        assert_eq!(read_line(&mut input, 10).unwrap(), Line::Text("y".repeat(10)));
+        assert_eq!(
+            read_line(&mut input, 10).unwrap(),
+            Line::Text("y".repeat(10))
+        );
         assert_eq!(read_line(&mut input, 10).unwrap(), Line::TooLong);
         assert_eq!(read_line(&mut input, 10).unwrap(), Line::End);
-        let zeros = io::repeat(0).take(MAX_SKIP_BYTES as u64 * 2);
+        let zeros = io::Read::take(io::repeat(0), MAX_SKIP_BYTES as u64 * 2);
         let mut input = io::BufReader::new(zeros);
         assert_eq!(read_line(&mut input, 10).unwrap(), Line::Endless);
     }

@@ -127,7 +127,10 @@ fn quiz_take_ends_on_endless_and_endless_bad_input() {
     {
         let result = dir.path().join(format!("r{i}.json"));
         let out = take(&form, &result, mode, input);
-        assert!(out.contains("paused") || out.contains("Paused"), "{mode} {i}");
+        assert!(
+            out.contains("paused") || out.contains("Paused"),
+            "{mode} {i}"
+        );
         assert!(result.exists(), "the attempt stays resumable");
     }
 }

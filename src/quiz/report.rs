@@ -68,6 +68,9 @@ pub struct StudentRow {
     pub started: String,
     /// When it was submitted.
     pub submitted: String,
+    /// What is implausible about the sitting's times (written by the
+    /// student's machine): empty for an honest file.
+    pub timing: Vec<String>,
     /// Each answer.
     pub responses: Vec<ResponseRow>,
 }
@@ -242,7 +245,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
         .iter()
         .map(|a| StudentRow {
             student: a.student.clone(),
-            file: a.file.display().to_string(),
+            file: crate::sanitize::path(&a.file),
             receipt: a.receipt.clone(),
             score: a.score(),
             percent: 100.0 * a.score() as f64 / items as f64,
@@ -250,6 +253,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             time_up: a.time_up,
             started: a.started.clone(),
             submitted: a.submitted.clone(),
+            timing: a.timing.clone(),
             responses: a
                 .responses
                 .iter()
