@@ -73,9 +73,10 @@ pub struct MakeArgs {
     /// Only cards of these kinds (comma-separated: basic, choice, truefalse, number, date, cloze, order).
     #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
     pub kinds: Vec<String>,
-    /// Seed for the item order and option orders: same deck and seed, same files.
+    /// Seed for the item order and option orders: same deck and seed, same
+    /// files. Default: a secret one drawn from the OS (recorded in the key).
     #[arg(long)]
-    pub seed: u64,
+    pub seed: Option<u64>,
     /// Time limit in minutes.
     #[arg(long, value_name = "MINUTES")]
     pub time_limit: Option<u32>,
@@ -230,7 +231,15 @@ fn make(a: &MakeArgs) -> anyhow::Result<u8> {
             items: a.items,
             topics: a.topics.iter().map(|t| t.trim().to_string()).collect(),
             kinds,
-            seed: a.seed,
+            seed: match a.seed {
+                Some(seed) => {
+                    if crate::quiz::selection::guessable_seed(seed) {
+                        eprintln!("{}", crate::quiz::selection::GUESSABLE_SEED_WARNING);
+                    }
+                    seed
+                }
+                None => crate::quiz::selection::fresh_seed(),
+            },
         },
         time_limit_minutes: a.time_limit,
     };
