@@ -144,10 +144,11 @@ pub fn strip_linear(html: &str) -> String {
             None if !closing && (name == "script" || name == "style") => {
                 skip_until = Some(if name == "script" { "script" } else { "style" });
             }
-            None if BLOCK.contains(&name.as_str()) && (closing || name == "br") => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            None if BLOCK.contains(&name.as_str())
+                && (closing || name == "br")
+                && !out.ends_with('\n') =>
+            {
+                out.push('\n');
             }
             None => {}
         }
