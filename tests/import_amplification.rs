@@ -3,7 +3,6 @@
 //! The fixtures are generated here, not committed.
 
 use docket::interop::Format;
-use docket::interop::ImportError;
 use docket::interop::import;
 
 /// A CSV with `#html:true` whose first card's question is `field`.
