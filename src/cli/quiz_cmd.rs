@@ -371,9 +371,13 @@ fn take(a: &TakeArgs) -> anyhow::Result<u8> {
     match step {
         Ok(Step::Submitted { .. }) => Ok(EXIT_OK),
         Ok(_) => Ok(EXIT_OK),
+        // Another student's (or a submitted) attempt in the file: refused.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fail(format!("{}: {e}", crate::sanitize::path(&a.output)))
+        }
         Err(e) => fail(format!(
             "{}: {e}; the answers up to the last one are saved",
-            a.output.display()
+            crate::sanitize::path(&a.output)
         )),
     }
 }
@@ -388,7 +392,7 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         match result_files(p) {
             Ok(f) => files.extend(f),
             Err(e) => {
-                eprintln!("docket quiz report: {}: {e}", p.display());
+                eprintln!("docket quiz report: {}: {e}", crate::sanitize::path(p));
                 return Ok(EXIT_USAGE);
             }
         }
@@ -422,7 +426,8 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         write_file(p, render_html(&report).as_bytes())?;
     }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        // C1 and bidi controls escaped, as serde_json leaves them raw.
+        println!("{}", crate::sanitize::json_pretty(&report)?);
     } else {
         print!("{}", crate::quiz::text_report::render_text(&report));
     }
@@ -430,8 +435,14 @@ fn report_cmd(a: &ReportArgs) -> anyhow::Result<u8> {
         // Reasons quote file contents (names, item ids): never print them raw.
         eprintln!(
             "docket quiz report: rejected {}: {}",
-            r.file.display(),
+            crate::sanitize::path(&r.file),
             crate::sanitize::one_line(&r.reason)
+        );
+    }
+    for t in crate::quiz::collect::stray_temp_files(&a.results) {
+        eprintln!(
+            "docket quiz report: ignored {}: a temporary file left by an interrupted sitting (safe to delete)",
+            crate::sanitize::path(&t)
         );
     }
     if report.students.is_empty() {
