@@ -289,6 +289,11 @@ impl ResultFile {
         Ok(())
     }
 
+    /// Parses the bytes of a result file (not yet verified).
+    pub fn parse(bytes: &[u8]) -> Result<ResultFile, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
     /// Reads a result file (not yet verified).
     pub fn read(path: &Path) -> Result<ResultFile, QuizFileError> {
         read_json(path, "result")
@@ -377,15 +382,20 @@ impl ResultFile {
             } else if span == 0 && self.events.iter().any(|e| e.response.is_some()) {
                 out.push("answered, and started and submitted in the same second".into());
             }
-            let total: u64 = self.events.iter().map(|e| e.seconds).sum();
+            let total: u64 = self
+                .events
+                .iter()
+                .fold(0u64, |t, e| t.saturating_add(e.seconds));
             // Each item's time is rounded down to the second.
-            if span >= 0 && total > span as u64 + self.events.len() as u64 {
+            if span >= 0 && total > (span as u64).saturating_add(self.events.len() as u64) {
                 out.push(format!(
                     "the item times add up to {total} s, more than the {span} s between start and submission"
                 ));
             }
-            if let (Some(limit), Some(s)) = (time_limit_minutes, &self.submitted) {
-                let deadline = started + chrono::Duration::minutes(i64::from(limit));
+            if let (Some(limit), Some(s)) = (time_limit_minutes, &self.submitted)
+                && let Some(deadline) =
+                    started.checked_add_signed(chrono::Duration::minutes(i64::from(limit)))
+            {
                 if !s.time_up && end > deadline + chrono::Duration::seconds(1) {
                     out.push(format!(
                         "submitted {} s after the {limit}-minute limit without being stopped",

@@ -101,9 +101,10 @@ impl<'f> Take<'f> {
             vec![None; ids.len()]
         };
         let started = super::clock::parse_instant(&record.started).unwrap_or(now);
+        // A start time at the end of the calendar has no deadline to add.
         let deadline = form
             .time_limit_minutes
-            .map(|m| started + Duration::minutes(i64::from(m)));
+            .and_then(|m| started.checked_add_signed(Duration::minutes(i64::from(m))));
         // Open where the student stopped; else at the first open item.
         let current = record
             .position
