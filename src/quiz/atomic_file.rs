@@ -93,6 +93,34 @@ pub fn remove_temps_older_than(path: &Path, age: Duration) -> Vec<PathBuf> {
     removed
 }
 
+/// Removes, in the directory of `path`, the temporary files of any JSON
+/// file (`.NAME.json.….tmp`: result files, forms, keys) older than
+/// [`STALE_AFTER`], so that a sitting killed and never resumed leaves
+/// nothing behind once the next student saves. Returns what was removed.
+pub fn remove_stale_json_temps_beside(path: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir_of(path)) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !(is_temp_name(&name) && name.contains(".json.")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|d| d >= STALE_AFTER);
+        if old && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(e.path());
+        }
+    }
+    removed
+}
+
 /// A temporary file beside `path` holding `bytes`, flushed to disk.
 fn temp_with(path: &Path, bytes: &[u8]) -> std::io::Result<NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
@@ -168,5 +196,16 @@ mod tests {
         write_atomic(&p, b"new").unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists());
+        // Another file's stale temporary file goes too, on any save.
+        let other = dir.path().join(".y.json.5.tmp");
+        std::fs::write(&other, "half").unwrap();
+        let f = std::fs::File::options().write(true).open(&other).unwrap();
+        f.set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        let kept = dir.path().join(".notes.tmp");
+        std::fs::write(&kept, "mine").unwrap();
+        remove_stale_json_temps_beside(&p);
+        assert!(!other.exists());
+        assert!(kept.exists());
     }
 }

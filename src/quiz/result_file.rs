@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use std::time::Duration;
 
+use super::atomic_file::remove_stale_json_temps_beside;
 use super::atomic_file::remove_temps_older_than;
 use super::atomic_file::replace;
 use super::atomic_file::write_new;
@@ -314,9 +315,12 @@ impl ResultFile {
     /// replaced only if it holds this same attempt, not yet submitted. A
     /// refusal is an error of kind `AlreadyExists` naming the student whose
     /// attempt the file holds. Temporary files a killed sitting left beside
-    /// it are removed.
+    /// it are removed (its own at once, other files' after a minute).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let bytes = to_json_bytes(self);
+        // Other sittings killed mid-save and never resumed: their old
+        // temporary files go too.
+        remove_stale_json_temps_beside(path);
         if std::fs::symlink_metadata(path).is_err() {
             // Only one writer per result file is allowed, so any temporary
             // file of this name is left from a killed sitting.
