@@ -292,7 +292,8 @@ fn worked_example_matches_the_hand_computation() {
     assert_eq!(ana["student"], "Ana");
     assert_eq!(ana["score"], 4);
     assert_eq!(ana["seconds"], 40);
-    assert_eq!(ana["receipt"].as_str().unwrap().len(), 9);
+    // 65-bit receipts, grouped for copying: XXXX-XXXX-XXXX-X.
+    assert_eq!(ana["receipt"].as_str().unwrap().len(), 16);
 }
 
 #[test]
@@ -877,13 +878,22 @@ fn receipts_noted_in_the_room_catch_a_rewritten_chain() {
         forged.push(&e.item, Some("forged"), e.seconds, t);
     }
     forged.submit(chrono::Utc::now(), false);
-    forged.write(&results.join("Eve.json")).unwrap();
+    // Written as a forger would (docket itself refuses to overwrite a
+    // submitted attempt).
+    std::fs::write(
+        results.join("Eve.json"),
+        serde_json::to_vec_pretty(&forged).unwrap(),
+    )
+    .unwrap();
     let noted = dir.path().join("receipts.csv");
     std::fs::write(
         &noted,
         format!(
-            "student,receipt\nAna,{}\nEve,{}\nZoe,ABCD-0000\n",
+            "student,receipt\nAna,{}\nBen,{}\nCai,{}\nDee,{}\nEve,{}\nZoe,ABCD-0000-0000-0\n",
             receipt("Ana").to_lowercase(),
+            receipt("Ben"),
+            receipt("Cai").replace('-', " "),
+            receipt("Dee"),
             noted_eve
         ),
     )

@@ -161,16 +161,10 @@ pub fn paper(form_path: &Path, key_path: Option<&Path>, format: PaperFormat) -> 
     Ok(print::render(&form, key.as_ref(), format))
 }
 
-/// Checks a student's name as given for a sitting.
-pub fn check_student(name: &str) -> Result<(), String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("--student must not be empty".into());
-    }
-    if name.chars().any(char::is_control) || name.chars().count() > 100 {
-        return Err("--student must be at most 100 printable characters".into());
-    }
-    Ok(())
+/// Checks a student's name as given for a sitting; gives it as it will
+/// be recorded (normalised, invisible characters removed).
+pub fn check_student(name: &str) -> Result<String, String> {
+    crate::quiz::names::check_student(name)
 }
 
 /// One student's sitting of a form: new, or resumed from its result file.
@@ -190,8 +184,7 @@ impl Sitting {
     /// Opens a sitting: reads the form and, when the result file exists,
     /// the unfinished attempt in it; makes the result's directory.
     pub fn open(form_path: &Path, student: &str, output: &Path) -> AppResult<Sitting> {
-        check_student(student).map_err(AppError::Request)?;
-        let student = student.trim().to_string();
+        let student = check_student(student).map_err(AppError::Request)?;
         super::inputs::require(form_path)?;
         let clock = clock::from_env().map_err(AppError::Failed)?;
         let form = Form::read(form_path).map_err(|e| AppError::Failed(e.to_string()))?;

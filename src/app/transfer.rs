@@ -97,7 +97,7 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
     output::check_target(&out, req.force || update)
         .map_err(|e| AppError::Failed(format!("{e} (or --update to merge into it)")))?;
     let bytes = read_limited(&req.file).map_err(AppError::Failed)?;
-    let name = req.file.display().to_string();
+    let name = crate::sanitize::path(&req.file);
     progress.begin(format!("importing {name}"));
     let result = interop::import(req.format, &name, &bytes);
     progress.end();
@@ -148,6 +148,9 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
             .map_or(name.clone(), |n| n.to_string_lossy().into_owned())
     )];
     let text = write_deck(&deck, &header);
+    // A deck docket itself would refuse to read is never written.
+    interop::check_deck_size(&text)
+        .map_err(|e| AppError::Failed(format!("{name}: {e}; nothing was written")))?;
     // Prove the deck passes `docket check` before it reaches the disk.
     let mut loaded = parse_deck_bytes(&out, text.clone().into_bytes());
     let checked = check_loaded(&mut loaded, &CheckOptions::default());

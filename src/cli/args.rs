@@ -274,9 +274,10 @@ pub struct MakeArgs {
     /// Only cards of these kinds (comma-separated: basic, choice, truefalse, number, date, cloze, order).
     #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
     pub kinds: Vec<String>,
-    /// Seed for the item order and option orders: same deck and seed, same files.
+    /// Seed for the item order and option orders: same deck and seed, same
+    /// files. Default: a secret one drawn from the OS (recorded in the key).
     #[arg(long)]
-    pub seed: u64,
+    pub seed: Option<u64>,
     /// Time limit in minutes.
     #[arg(long, value_name = "MINUTES")]
     pub time_limit: Option<u32>,

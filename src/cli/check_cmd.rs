@@ -48,7 +48,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 writeln!(
                     out,
                     "{}",
-                    serde_json::to_string(&json::record(&l.path, &l.text, d))?
+                    crate::sanitize::json(&json::record(&l.path, &l.text, d))?
                 )?;
             }
         }
@@ -59,7 +59,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             errors,
             warnings,
         };
-        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+        writeln!(out, "{}", crate::sanitize::json(&summary)?)?;
     } else {
         let mut err = StandardStream::stderr(output::stderr_color());
         let style = if args.short {

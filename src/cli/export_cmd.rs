@@ -34,7 +34,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     eprintln!(
         "exported {} cards to {} ({format}){}",
         done.cards,
-        args.output.display(),
+        crate::sanitize::path(&args.output),
         if done.notes.is_empty() {
             String::new()
         } else {

@@ -17,7 +17,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     let Some(format) = args.from.or_else(|| Format::from_path(&args.file)) else {
         eprintln!(
             "docket import: cannot tell the format of {} from its extension; pass --from apkg|csv|tsv|gift|aiken",
-            args.file.display()
+            crate::sanitize::path(&args.file)
         );
         return Ok(EXIT_USAGE);
     };
@@ -53,7 +53,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     eprintln!(
         "imported {} into {}: {summary}; {} item{} not converted",
         done.name,
-        done.output.display(),
+        crate::sanitize::path(&done.output),
         done.skipped.len(),
         plural(done.skipped.len())
     );

@@ -246,7 +246,7 @@ pub fn export_log(args: &ExportLogArgs) -> anyhow::Result<u8> {
                 "wrote {} review{} to {} (time zone {}, day starts at {}:00: pass these to the FSRS optimiser)",
                 meta.rows,
                 if meta.rows == 1 { "" } else { "s" },
-                args.output.display(),
+                crate::sanitize::path(&args.output),
                 crate::sanitize::clean(&meta.timezone),
                 meta.day_start_hour
             );

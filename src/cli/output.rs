@@ -65,7 +65,9 @@ pub fn report(prefix: &str, e: &AppError) -> u8 {
         };
         let _ = render::render(&mut err, &inv.path, &inv.text, &inv.diagnostics, style);
     }
-    eprintln!("{prefix}: {e}");
+    // Messages quote paths, file contents and names: none reaches the
+    // terminal raw.
+    eprintln!("{prefix}: {}", crate::sanitize::clean(&e.to_string()));
     exit_code(e)
 }
 

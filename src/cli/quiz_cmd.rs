@@ -65,7 +65,16 @@ fn make(a: &MakeArgs) -> Result<u8, AppError> {
         items: a.items,
         topics: a.topics.clone(),
         kinds,
-        seed: a.seed,
+        seed: match a.seed {
+            Some(seed) => {
+                if crate::quiz::selection::guessable_seed(seed) {
+                    eprintln!("{}", crate::quiz::selection::GUESSABLE_SEED_WARNING);
+                }
+                seed
+            }
+            // Nobody can recreate the key from a guess: 64 bits from the OS.
+            None => crate::quiz::selection::fresh_seed(),
+        },
         time_limit: a.time_limit,
         form: a.output.clone(),
         key: a.key.clone(),
@@ -74,8 +83,8 @@ fn make(a: &MakeArgs) -> Result<u8, AppError> {
     eprintln!(
         "made a form of {} items: {} (give to students)\nkey: {} (keep it to yourself)\nform fingerprint {}",
         made.items,
-        made.form.display(),
-        made.key.display(),
+        crate::sanitize::path(&made.form),
+        crate::sanitize::path(&made.key),
         made.fingerprint
     );
     Ok(EXIT_OK)
@@ -98,7 +107,10 @@ fn take(a: &TakeArgs) -> Result<u8, AppError> {
     let sitting = Sitting::open(&a.form, &a.student, &a.output)?;
     let mut take = sitting.take()?;
     if sitting.is_resumed() && !a.json {
-        eprintln!("Resuming the unfinished attempt in {}.", a.output.display());
+        eprintln!(
+            "Resuming the unfinished attempt in {}.",
+            crate::sanitize::path(&a.output)
+        );
     }
     let mut save = |r: &ResultFile| sitting.save(r);
     let stdin = std::io::stdin();
@@ -116,9 +128,14 @@ fn take(a: &TakeArgs) -> Result<u8, AppError> {
     };
     match step {
         Ok(_) => Ok(EXIT_OK),
+        // Another student's (or a submitted) attempt in the file: refused.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::Failed(format!(
+            "{}: {e}",
+            crate::sanitize::path(&a.output)
+        ))),
         Err(e) => Err(AppError::Failed(format!(
             "{}: {e}; the answers up to the last one are saved",
-            a.output.display()
+            crate::sanitize::path(&a.output)
         ))),
     }
 }
@@ -161,7 +178,8 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
     if let Some(deck) = &a.lint {
         print_lint(report, deck, a.json)?;
     } else if a.json {
-        let text = serde_json::to_string_pretty(report)
+        // C1 and bidi controls escaped, as serde_json leaves them raw.
+        let text = crate::sanitize::json_pretty(report)
             .map_err(|e| AppError::Failed(format!("cannot write the report: {e}")))?;
         println!("{text}");
     } else {
@@ -171,8 +189,14 @@ fn report_cmd(a: &ReportArgs) -> Result<u8, AppError> {
         // Reasons quote file contents (names, item ids): never print them raw.
         eprintln!(
             "docket quiz report: rejected {}: {}",
-            r.file.display(),
+            crate::sanitize::path(&r.file),
             crate::sanitize::one_line(&r.reason)
+        );
+    }
+    for t in crate::quiz::collect::stray_temp_files(&a.results) {
+        eprintln!(
+            "docket quiz report: ignored {}: a temporary file left by an interrupted sitting (safe to delete)",
+            crate::sanitize::path(&t)
         );
     }
     if report.students.is_empty() {
@@ -200,7 +224,7 @@ fn regrade(a: &RegradeArgs) -> Result<u8, AppError> {
     let version = quiz::regrade(&a.key, change, &a.why, a.by.as_deref())?;
     eprintln!(
         "recorded as version {version} of {}; `docket quiz report` now regrades every sitting with it",
-        a.key.display()
+        crate::sanitize::path(&a.key)
     );
     Ok(EXIT_OK)
 }
@@ -218,7 +242,7 @@ fn print_lint(
     if lint.deck_changed {
         eprintln!(
             "docket quiz report: {} changed since the quiz was made; flags are placed on the cards as they are now",
-            deck.display()
+            crate::sanitize::path(deck)
         );
     }
     if json {
@@ -244,7 +268,7 @@ fn print_lint(
             "{} flag{} on {}",
             lint.diagnostics.len(),
             if lint.diagnostics.len() == 1 { "" } else { "s" },
-            deck.display()
+            crate::sanitize::path(deck)
         );
     }
     Ok(())

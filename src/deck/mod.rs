@@ -114,6 +114,22 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
     let whole = |code, msg: String, help: &str| {
         Diagnostic::whole_file(Severity::Error, code, msg).with_help(help)
     };
+    // The same limit as for files read from disk, so a deck made in memory
+    // (by an import) passes only if it can be read back.
+    if bytes.len() as u64 > MAX_DECK_BYTES {
+        return LoadedDeck::failed(
+            path,
+            String::new(),
+            whole(
+                "too-large",
+                format!(
+                    "the deck is larger than the {} MiB limit for decks",
+                    MAX_DECK_BYTES >> 20
+                ),
+                "split it into several decks in one directory",
+            ),
+        );
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return LoadedDeck::failed(
             path,

@@ -277,11 +277,12 @@ impl Lowering<'_> {
 }
 
 /// Characters no deck text may contain: C0 and C1 controls other than
-/// newline and tab, DEL, and the bidirectional overrides that can make text
-/// display differently from what it is.
+/// newline and tab, DEL, and the bidirectional controls that can make text
+/// display differently from what it is. The same set the sanitiser strips
+/// ([`crate::sanitize::is_unsafe_char`]), so the checker and the printer
+/// never disagree.
 pub fn is_forbidden_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    crate::sanitize::is_unsafe_char(c)
 }
 
 /// Parses the text of a deck file. Returns the deck when it is complete

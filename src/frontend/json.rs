@@ -8,7 +8,13 @@ use std::io::Write;
 
 use serde::Deserialize;
 
+use super::Budget;
 use super::Frontend;
+use crate::sanitize::Line;
+use crate::sanitize::MAX_LINE_BYTES;
+use crate::sanitize::endless_message;
+use crate::sanitize::read_line;
+use crate::sanitize::too_long_message;
 use crate::schedule::Rating;
 use crate::session::Awaiting;
 use crate::session::Event;
@@ -52,28 +58,60 @@ impl<R: BufRead, W: Write> Json<R, W> {
     }
 
     fn error(&mut self, message: String) -> io::Result<()> {
-        writeln!(
-            self.out,
-            "{}",
-            serde_json::json!({"type": "error", "message": message})
-        )?;
+        let line = crate::sanitize::json(&serde_json::json!({"type": "error", "message": message}))
+            .map_err(io::Error::other)?;
+        writeln!(self.out, "{line}")?;
         self.out.flush()
+    }
+
+    /// Reports a line that gave no event and spends one input on it; true
+    /// when the budget is now spent (the input then counts as ended).
+    fn waste(&mut self, budget: &mut Budget, message: String) -> io::Result<bool> {
+        self.error(message)?;
+        budget.spend();
+        Ok(budget.exhausted())
     }
 }
 
 impl<R: BufRead, W: Write> Frontend for Json<R, W> {
     fn show(&mut self, view: &View) -> io::Result<()> {
-        let line = serde_json::to_string(view).map_err(io::Error::other)?;
+        // Escaped so that no C1 or bidi control reaches a terminal raw.
+        let line = crate::sanitize::json(view).map_err(io::Error::other)?;
         writeln!(self.out, "{line}")?;
         self.out.flush()
     }
 
-    fn read(&mut self, _awaiting: Awaiting) -> io::Result<Option<Event>> {
+    fn read(&mut self, awaiting: Awaiting) -> io::Result<Option<Event>> {
+        self.read_within(awaiting, &mut Budget::new(None))
+    }
+
+    fn read_within(
+        &mut self,
+        _awaiting: Awaiting,
+        budget: &mut Budget,
+    ) -> io::Result<Option<Event>> {
         loop {
-            let Some(buf) = crate::sanitize::read_text_line(&mut self.input)? else {
-                return Ok(None);
+            let buf = match read_line(&mut self.input, MAX_LINE_BYTES)? {
+                Line::Text(s) => s,
+                Line::End => return Ok(None),
+                Line::Endless => {
+                    self.error(endless_message())?;
+                    return Ok(None);
+                }
+                Line::TooLong => {
+                    if self.waste(budget, too_long_message())? {
+                        return Ok(None);
+                    }
+                    continue;
+                }
             };
             if buf.trim().is_empty() {
+                // Blank lines are allowed between events, but count: a
+                // stream of them must end too.
+                budget.spend();
+                if budget.exhausted() {
+                    return Ok(None);
+                }
                 continue;
             }
             let event = match serde_json::from_str::<Input>(&buf) {
@@ -88,7 +126,9 @@ impl<R: BufRead, W: Write> Frontend for Json<R, W> {
                 }) => match Rating::from_number(n) {
                     Some(r) => Event::Rate(Some(r)),
                     None => {
-                        self.error(format!("rating {n} is not 1-4"))?;
+                        if self.waste(budget, format!("rating {n} is not 1-4"))? {
+                            return Ok(None);
+                        }
                         continue;
                     }
                 },
@@ -97,7 +137,9 @@ impl<R: BufRead, W: Write> Frontend for Json<R, W> {
                 Ok(Input::Bury) => Event::Bury,
                 Ok(Input::Quit) => Event::Quit,
                 Err(e) => {
-                    self.error(format!("unreadable event: {e}"))?;
+                    if self.waste(budget, format!("unreadable event: {e}"))? {
+                        return Ok(None);
+                    }
                     continue;
                 }
             };

@@ -23,6 +23,46 @@ pub trait Frontend {
     fn show(&mut self, view: &View) -> io::Result<()>;
     /// Reads the next event; `None` at end of input (treated as quit).
     fn read(&mut self, awaiting: Awaiting) -> io::Result<Option<Event>>;
+
+    /// Like [`Frontend::read`], spending one input of `budget` on every
+    /// line read that gives no event (an unreadable line, an unknown
+    /// command, an invalid rating, an overlong line), and ending the input
+    /// (`None`) once the budget is spent: endless bad input ends too.
+    /// Frontends that read lines override it; the default reads unbounded.
+    fn read_within(
+        &mut self,
+        awaiting: Awaiting,
+        budget: &mut Budget,
+    ) -> io::Result<Option<Event>> {
+        let _ = budget;
+        self.read(awaiting)
+    }
+}
+
+/// How many more inputs a session takes: `--limit`, counting every input
+/// line, erroneous or not (the rating that completes an answer excepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    left: Option<u32>,
+}
+
+impl Budget {
+    /// A budget of `limit` inputs; `None` is unlimited.
+    pub fn new(limit: Option<u32>) -> Self {
+        Budget { left: limit }
+    }
+
+    /// Spends one input.
+    pub fn spend(&mut self) {
+        if let Some(l) = &mut self.left {
+            *l = l.saturating_sub(1);
+        }
+    }
+
+    /// Whether nothing is left.
+    pub fn exhausted(&self) -> bool {
+        self.left == Some(0)
+    }
 }
 
 /// What ended a driven session.
@@ -38,8 +78,8 @@ pub enum DriveError {
 
 /// Runs a session to its end: shows `first`, then alternates reading an
 /// event and showing what the session answers. End of input quits.
-/// `limit` ends the session after that many inputs (answers, ratings and
-/// commands). Returns whether
+/// `limit` ends the session after that many inputs (answers, commands and
+/// every line that gave no event, see [`Budget`]). Returns whether
 /// the session was ended early (quit or limit) rather than by finishing
 /// the queue.
 pub fn drive(
@@ -50,19 +90,19 @@ pub fn drive(
     limit: Option<u32>,
 ) -> Result<bool, DriveError> {
     let mut quit = false;
-    let mut inputs = 0u32;
+    let mut budget = Budget::new(limit);
     for v in &first {
         frontend.show(v)?;
     }
     while !session.is_finished() {
         let awaiting = session.awaiting();
-        if limit.is_some_and(|l| inputs >= l) {
+        if budget.exhausted() {
             for v in session.handle(Event::Quit, clock.now())? {
                 frontend.show(&v)?;
             }
             return Ok(true);
         }
-        let event = match frontend.read(awaiting) {
+        let event = match frontend.read_within(awaiting, &mut budget) {
             Ok(Some(e)) => e,
             Ok(None) => Event::Quit,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Event::Quit,
@@ -75,8 +115,9 @@ pub fn drive(
         quit = event == Event::Quit;
         // Answers and commands count, so that a script sending only `:undo`
         // for ever ends too; the rating that completes an answer does not.
+        // (Lines that gave no event were counted by the frontend.)
         if !(matches!(event, Event::Rate(_)) && matches!(awaiting, Awaiting::Rating { .. })) {
-            inputs += 1;
+            budget.spend();
         }
         for v in session.handle(event, clock.now())? {
             match frontend.show(&v) {

@@ -8,9 +8,15 @@ use std::io;
 use std::io::BufRead;
 use std::io::Write;
 
+use super::Budget;
 use super::Frontend;
 use super::command;
 use super::minutes;
+use crate::sanitize::Line;
+use crate::sanitize::MAX_LINE_BYTES;
+use crate::sanitize::endless_message;
+use crate::sanitize::read_line;
+use crate::sanitize::too_long_message;
 use crate::schedule::Rating;
 use crate::session::Awaiting;
 use crate::session::Event;
@@ -33,8 +39,33 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         }
     }
 
-    fn line(&mut self) -> io::Result<Option<String>> {
-        crate::sanitize::read_text_line(&mut self.input)
+    /// The next line that is not too long; overlong lines are reported
+    /// and spent from the budget. `None` at end of input, for input with
+    /// no line end in sight, and when the budget is spent.
+    fn line(&mut self, budget: &mut Budget) -> io::Result<Option<String>> {
+        loop {
+            match read_line(&mut self.input, MAX_LINE_BYTES)? {
+                Line::Text(s) => return Ok(Some(s)),
+                Line::End => return Ok(None),
+                Line::Endless => {
+                    writeln!(self.out, "? {}", endless_message())?;
+                    return Ok(None);
+                }
+                Line::TooLong => {
+                    writeln!(self.out, "? {}", too_long_message())?;
+                    if self.waste(budget) {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Spends one input on a line that gave no event; true when the budget
+    /// is now spent (the input then counts as ended).
+    fn waste(&mut self, budget: &mut Budget) -> bool {
+        budget.spend();
+        budget.exhausted()
     }
 }
 
@@ -134,6 +165,14 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
     }
 
     fn read(&mut self, awaiting: Awaiting) -> io::Result<Option<Event>> {
+        self.read_within(awaiting, &mut Budget::new(None))
+    }
+
+    fn read_within(
+        &mut self,
+        awaiting: Awaiting,
+        budget: &mut Budget,
+    ) -> io::Result<Option<Event>> {
         loop {
             if awaiting == (Awaiting::Rating { saved: true }) && !self.ask_rating {
                 return Ok(Some(Event::Rate(None)));
@@ -145,14 +184,17 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
                 )?;
                 self.out.flush()?;
             }
-            let Some(line) = self.line()? else {
+            let Some(line) = self.line(budget)? else {
                 return Ok(None);
             };
             if let Some(cmd) = command(&line) {
                 match cmd {
                     Ok(e) => return Ok(Some(e)),
                     Err(msg) => {
-                        writeln!(self.out, "? {msg}")?;
+                        writeln!(self.out, "? {}", crate::sanitize::one_line(&msg))?;
+                        if self.waste(budget) {
+                            return Ok(None);
+                        }
                         continue;
                     }
                 }
@@ -164,7 +206,12 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
                 }
                 Awaiting::Rating { .. } => match Rating::parse(&line) {
                     Some(r) => return Ok(Some(Event::Rate(Some(r)))),
-                    None => writeln!(self.out, "? rate with 1-4 or Enter")?,
+                    None => {
+                        writeln!(self.out, "? rate with 1-4 or Enter")?;
+                        if self.waste(budget) {
+                            return Ok(None);
+                        }
+                    }
                 },
                 Awaiting::Nothing => return Ok(None),
             }

@@ -11,6 +11,7 @@ use sha2::Digest;
 use super::Imported;
 use super::Skipped;
 use super::html;
+use super::limits::MAX_FIELD_BYTES;
 use crate::deck::cloze::parse_gaps;
 use crate::deck::model::Answer;
 use crate::deck::model::Card;
@@ -163,6 +164,14 @@ impl DeckBuilder {
 
 /// A card from raw input, with its preferred (not yet unique) id.
 fn prepare(mut raw: RawCard) -> Result<Card, String> {
+    // Bound the work per field: no real card has a megabyte-long field.
+    let longest = raw_texts(&raw).map(str::len).max().unwrap_or(0);
+    if longest > MAX_FIELD_BYTES {
+        return Err(format!(
+            "a field is {longest} bytes long; the limit is {} KiB",
+            MAX_FIELD_BYTES / 1024
+        ));
+    }
     if raw.html {
         let t = |s: &mut String| *s = html::to_text(s);
         t(&mut raw.prompt);
@@ -201,6 +210,23 @@ fn prepare(mut raw: RawCard) -> Result<Card, String> {
         differs: None,
         spans: CardSpans::default(),
     })
+}
+
+/// Every text of a raw card.
+fn raw_texts(raw: &RawCard) -> impl Iterator<Item = &str> {
+    let answer: Vec<&str> = match &raw.answer {
+        Answer::Basic { answer, accept } => std::iter::once(answer.as_str())
+            .chain(accept.iter().map(String::as_str))
+            .collect(),
+        Answer::Choice { options, .. } => options.iter().map(String::as_str).collect(),
+        Answer::Order(items) => items.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    [Some(raw.prompt.as_str()), raw.explanation.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(raw.topics.iter().map(String::as_str))
+        .chain(answer)
 }
 
 fn clean_answer(answer: Answer, prompt: &str) -> Result<Answer, String> {

@@ -11,7 +11,10 @@
 //!
 //! Export writes Anki's format with docket's columns; basic and cloze cards
 //! come back from it unchanged (the card id is Anki's guid column, so Anki
-//! and docket both update instead of duplicating on re-import).
+//! and docket both update instead of duplicating on re-import). Every cell
+//! is guarded against spreadsheet formula injection
+//! ([`crate::sanitize::csv_cell`]); the guard is undone on import of a file
+//! with docket's `#columns:` header.
 
 use std::path::PathBuf;
 
@@ -140,6 +143,13 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
                 .collect(),
         );
     }
+    // A file docket wrote (its `#columns:` header names docket's own
+    // column) had every cell guarded against formula injection on export:
+    // undo the guard so the round trip is exact.
+    let ours = headers
+        .columns
+        .as_ref()
+        .is_some_and(|c| c.iter().any(|n| n.trim().eq_ignore_ascii_case("docket")));
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -157,7 +167,14 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
                 }
                 let line = start.line() as usize + text[..headers.len].matches('\n').count();
                 let at = headers.len + start.byte() as usize;
-                rows.push((line, at, record.iter().map(str::to_string).collect()));
+                let cells = record.iter().map(|c| {
+                    if ours {
+                        crate::sanitize::csv_unguard(c).to_string()
+                    } else {
+                        c.to_string()
+                    }
+                });
+                rows.push((line, at, cells.collect()));
             }
             Err(e) => {
                 return Err(ImportError::invalid(format!(
@@ -380,10 +397,6 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
     .into_bytes();
     let mut skipped = Vec::new();
     {
-        let mut w = ::csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .from_writer(&mut out);
         for card in &deck.cards {
             let mut embedded = String::new();
             let (answer, accept) = match &card.answer {
@@ -410,7 +423,10 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
                 .iter()
                 .map(|t| t.replace(char::is_whitespace, "_"))
                 .collect();
-            let _ = w.write_record([
+            // Every cell guarded against formula injection and quoted when
+            // it holds a separator; the importer undoes the guard for files
+            // with docket's own columns.
+            let cells = [
                 card.id.as_str(),
                 &card.prompt,
                 &answer,
@@ -418,9 +434,15 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
                 card.explanation.as_deref().unwrap_or(""),
                 &topics.join(" "),
                 embedded.trim_end(),
-            ]);
+            ];
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push(delimiter);
+                }
+                out.extend_from_slice(crate::sanitize::csv_cell(cell).as_bytes());
+            }
+            out.push(b'\n');
         }
-        let _ = w.flush();
     }
     (out, skipped)
 }

@@ -133,9 +133,11 @@ impl ImportError {
     }
 }
 
-/// Reads `bytes` (the contents of `name`) in `format`.
+/// Reads `bytes` (the contents of `name`) in `format`. A deck too large
+/// for docket to read back (see [`check_deck_size`]) is refused here, so an
+/// import never writes a deck that `check` and `study` then refuse.
 pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
-    match format {
+    let imported = match format {
         Format::Apkg => apkg::import(name, bytes),
         Format::Csv | Format::Tsv => csv::import(name, bytes, format),
         Format::Gift => gift::import(name, bytes),
@@ -143,7 +145,55 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
         Format::Md => Err(ImportError::invalid(
             "Markdown study sheets are an export only; import the deck they came from",
         )),
+    }?;
+    let estimate = estimated_deck_bytes(&imported.deck);
+    if estimate > crate::deck::MAX_DECK_BYTES {
+        return Err(too_large(estimate));
     }
+    Ok(imported)
+}
+
+fn too_large(bytes: u64) -> ImportError {
+    ImportError::invalid(format!(
+        "the converted deck would be about {} MiB, more than the {} MiB that `docket check` and `docket study` read; split the file and import it in parts",
+        bytes >> 20,
+        crate::deck::MAX_DECK_BYTES >> 20
+    ))
+}
+
+/// A lower bound of the size of a deck written as TOML: its texts and a
+/// little per card (keys, quotes). Cheap enough to run before writing.
+pub fn estimated_deck_bytes(deck: &Deck) -> u64 {
+    use crate::deck::model::Answer;
+    deck.cards
+        .iter()
+        .map(|c| {
+            let answer: usize = match &c.answer {
+                Answer::Basic { answer, accept } => {
+                    answer.len() + accept.iter().map(String::len).sum::<usize>()
+                }
+                Answer::Choice { options, .. } => options.iter().map(String::len).sum(),
+                Answer::Order(items) => items.iter().map(String::len).sum(),
+                Answer::Cloze(_) => 0,
+                _ => 16,
+            };
+            (c.id.len()
+                + c.prompt.len()
+                + answer
+                + c.explanation.as_ref().map_or(0, String::len)
+                + c.topics.iter().map(String::len).sum::<usize>()
+                + 48) as u64
+        })
+        .sum()
+}
+
+/// Checks a deck's TOML text, about to be written, against the size
+/// `docket check` and `docket study` read ([`crate::deck::MAX_DECK_BYTES`]).
+pub fn check_deck_size(text: &str) -> Result<(), ImportError> {
+    if text.len() as u64 > crate::deck::MAX_DECK_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(())
 }
 
 /// The bytes of `deck` in `format`, and the cards the format could not carry.

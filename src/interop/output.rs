@@ -20,7 +20,7 @@ pub enum OutputError {
 /// does not run only to be thrown away.
 pub fn check_target(path: &Path, force: bool) -> Result<(), OutputError> {
     if !force && std::fs::symlink_metadata(path).is_ok() {
-        return Err(OutputError::Exists(path.display().to_string()));
+        return Err(OutputError::Exists(crate::sanitize::path(path)));
     }
     Ok(())
 }
@@ -28,7 +28,7 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), OutputError> {
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
     check_target(path, force)?;
-    let io = |e| OutputError::Io(path.display().to_string(), e);
+    let io = |e| OutputError::Io(crate::sanitize::path(path), e);
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -53,7 +53,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ou
         // persist_noclobber: a file created meanwhile is still not replaced.
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                OutputError::Exists(path.display().to_string())
+                OutputError::Exists(crate::sanitize::path(path))
             } else {
                 io(e.error)
             }

@@ -49,6 +49,9 @@ pub struct Attempt {
     pub time_up: bool,
     /// One per key item, in form order.
     pub responses: Vec<Response>,
+    /// What is implausible about the sitting's times (see
+    /// [`ResultFile::timing_problems`]); empty for an honest file.
+    pub timing: Vec<String>,
 }
 
 impl Attempt {
@@ -81,6 +84,8 @@ pub enum RejectKind {
     DuplicateStudent,
     /// The receipt differs from the one the teacher noted.
     ReceiptMismatch,
+    /// With noted receipts: the student is not on the list.
+    NotOnList,
 }
 
 /// A file left out of the report, and why.
@@ -104,7 +109,8 @@ pub struct Collected {
 }
 
 /// The result files a path names: the file, or the `*.json` files directly
-/// in a directory (sorted; hidden and temporary files skipped).
+/// in a directory (sorted; hidden and temporary files skipped: see
+/// [`stray_temp_files`] to mention those).
 pub fn result_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !path.is_dir() {
         std::fs::metadata(path)?;
@@ -123,6 +129,17 @@ pub fn result_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Temporary files that sittings killed mid-save left in the directories
+/// `paths` name (they are never read as results; a report may mention
+/// them so the teacher can delete them).
+pub fn stray_temp_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .flat_map(|p| super::atomic_file::temp_files_in(p))
+        .collect()
+}
+
 /// The key's cards with the presentations students saw, prepared once.
 pub fn graded_items(key: &Key) -> Vec<(Card, Presentation)> {
     (0..key.items.len()).map(|i| key.graded_item(i)).collect()
@@ -137,7 +154,7 @@ fn check_file(
     let record = ResultFile::read(path).map_err(|e| {
         // The rejection names the file already.
         let e = e.to_string();
-        let prefix = format!("{}: ", path.display());
+        let prefix = format!("{}: ", crate::sanitize::path(path));
         let reason = e.strip_prefix(&prefix).unwrap_or(&e).to_string();
         (RejectKind::Unreadable, reason)
     })?;
@@ -190,7 +207,10 @@ fn check_file(
         })
         .collect();
     Ok(Attempt {
-        student: record.student.trim().to_string(),
+        // Shown cleaned: a name with an escape sequence is never printed
+        // raw, nor shown like another student's.
+        student: super::names::display(&record.student),
+        timing: record.timing_problems(key.time_limit_minutes),
         file: path.to_path_buf(),
         receipt: submission.receipt.clone(),
         started: record.started.clone(),
@@ -215,7 +235,7 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
     for (f, outcome) in files.iter().zip(checked) {
         match outcome {
             Ok(a) => by_student
-                .entry(a.student.to_lowercase())
+                .entry(super::names::key(&a.student))
                 .or_default()
                 .push(a),
             Err((kind, reason)) => out.rejected.push(Rejection {
@@ -233,7 +253,7 @@ pub fn collect(key: &Key, files: &[PathBuf]) -> Collected {
         // Which file is the real one is the teacher's call, not ours.
         let files: Vec<String> = attempts
             .iter()
-            .map(|a| a.file.display().to_string())
+            .map(|a| crate::sanitize::path(&a.file))
             .collect();
         for a in attempts {
             out.rejected.push(Rejection {

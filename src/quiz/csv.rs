@@ -1,25 +1,14 @@
 //! CSV in the two shapes teachers ask for: long (one row per student and
-//! item) and wide (one row per student, one column per item). Written by
-//! hand: quoting per RFC 4180 is a few lines.
+//! item) and wide (one row per student, one column per item). Every cell
+//! goes through [`field`], which guards against formula injection.
 
 use super::report::Report;
 use crate::sanitize::one_line;
 
-/// Quotes a field when it needs it. A leading `=`, `+`, `-` or `@` is
-/// prefixed with `'` so a spreadsheet never runs a student's text as a
-/// formula.
+/// One cell: folded onto one line, cleaned of control characters, guarded
+/// against formula injection and quoted ([`crate::sanitize::csv_cell`]).
 pub fn field(text: &str) -> String {
-    let text = one_line(text);
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
+    crate::sanitize::csv_cell(&one_line(text))
 }
 
 /// Long shape: student, item, position, response, correct, score, seconds.
@@ -139,6 +128,8 @@ mod tests {
     fn quoting() {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a, \"b\""), "\"a, \"\"b\"\"\"");
-        assert_eq!(field("=1+1"), "'=1+1");
+        assert_eq!(field("=1+1"), "\"'=1+1\"");
+        assert_eq!(field("a;=1+1"), "\"a;=1+1\"");
+        assert_eq!(field("@SUM(A1)"), "\"'@SUM(A1)\"");
     }
 }

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum QuizFileError {
     /// The file could not be read.
-    #[error("{}: cannot read the {what} file: {detail}", path.display())]
+    #[error(
+        "{}: cannot read the {what} file: {detail}",
+        crate::sanitize::path(path)
+    )]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -19,7 +22,10 @@ pub enum QuizFileError {
         detail: String,
     },
     /// Larger than any quiz file can be.
-    #[error("{}: the {what} file is larger than {limit_mib} MiB; it cannot be a docket quiz file", path.display())]
+    #[error(
+        "{}: the {what} file is larger than {limit_mib} MiB; it cannot be a docket quiz file",
+        crate::sanitize::path(path)
+    )]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -42,7 +48,10 @@ pub enum QuizFileError {
         hint: &'static str,
     },
     /// Not JSON of the right shape.
-    #[error("{}: not a valid {what} file ({detail}); was it truncated or edited by hand?", path.display())]
+    #[error(
+        "{}: not a valid {what} file ({detail}); was it truncated or edited by hand?",
+        crate::sanitize::path(path)
+    )]
     Malformed {
         /// The file.
         path: PathBuf,
@@ -52,7 +61,10 @@ pub enum QuizFileError {
         detail: String,
     },
     /// JSON of another kind of file.
-    #[error("{}: not a docket quiz {what} (format `{found}`)", path.display())]
+    #[error(
+        "{}: not a docket quiz {what} (format `{found}`)",
+        crate::sanitize::path(path)
+    )]
     WrongFormat {
         /// The file.
         path: PathBuf,
@@ -62,7 +74,7 @@ pub enum QuizFileError {
         found: String,
     },
     /// No items.
-    #[error("{}: the {what} has no items", path.display())]
+    #[error("{}: the {what} has no items", crate::sanitize::path(path))]
     NoItems {
         /// The file.
         path: PathBuf,
@@ -70,13 +82,16 @@ pub enum QuizFileError {
         what: &'static str,
     },
     /// The form's content does not match its fingerprint.
-    #[error("{}: the form was changed after it was made (its fingerprint does not match)", path.display())]
+    #[error(
+        "{}: the form was changed after it was made (its fingerprint does not match)",
+        crate::sanitize::path(path)
+    )]
     FormChanged {
         /// The file.
         path: PathBuf,
     },
     /// A key item that cannot be graded.
-    #[error("{}: item {item}: {detail}", path.display())]
+    #[error("{}: item {item}: {detail}", crate::sanitize::path(path))]
     BadKeyItem {
         /// The file.
         path: PathBuf,

@@ -74,6 +74,10 @@ pub struct Key {
     pub deck: KeyDeck,
     /// The seed the form was made with.
     pub seed: u64,
+    /// The form's time limit, to check the sittings' times against (keys
+    /// made before it was recorded have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_minutes: Option<u32>,
     /// The sources the items cite.
     pub sources: Vec<KeySource>,
     /// One entry per form item, in form order.
@@ -395,6 +399,7 @@ pub fn make(
             sha256: sha256_hex(deck_text.as_bytes()),
         },
         seed: options.selection.seed,
+        time_limit_minutes: options.time_limit_minutes,
         sources,
         items: key_items,
         regrades: Vec::new(),

@@ -305,13 +305,30 @@ pub fn render_html(r: &Report) -> String {
         let _ = writeln!(s, "</tr>");
     }
     let _ = writeln!(s, "</table>");
+    let odd: Vec<_> = r
+        .students
+        .iter()
+        .filter(|st| !st.timing.is_empty())
+        .collect();
+    if !odd.is_empty() {
+        let _ = writeln!(s, "<h2>Implausible times</h2><ul>");
+        for st in odd {
+            let _ = writeln!(
+                s,
+                "<li>{}: {}</li>",
+                esc(&st.student),
+                esc(&st.timing.join("; "))
+            );
+        }
+        let _ = writeln!(s, "</ul>");
+    }
     if !r.rejected.is_empty() {
         let _ = writeln!(s, "<h2>Rejected files</h2><ul>");
         for rej in &r.rejected {
             let _ = writeln!(
                 s,
                 "<li><code>{}</code>: {}</li>",
-                esc(&rej.file.display().to_string()),
+                esc(&crate::sanitize::path(&rej.file)),
                 esc(&rej.reason)
             );
         }

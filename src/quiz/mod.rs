@@ -30,6 +30,7 @@ pub mod html;
 pub mod input;
 pub mod item_analysis;
 pub mod key_card;
+pub mod names;
 pub mod print;
 pub mod receipts;
 pub mod regrade;

@@ -74,6 +74,9 @@ pub struct StudentRow {
     pub started: String,
     /// When it was submitted.
     pub submitted: String,
+    /// What is implausible about the sitting's times (written by the
+    /// student's machine): empty for an honest file.
+    pub timing: Vec<String>,
     /// Each answer.
     pub responses: Vec<ResponseRow>,
     /// Right answers by topic: (topic, right, items).
@@ -379,7 +382,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
                 })
                 .collect(),
             student: a.student.clone(),
-            file: a.file.display().to_string(),
+            file: crate::sanitize::path(&a.file),
             receipt: a.receipt.clone(),
             score: a.score(),
             percent: 100.0 * a.score() as f64 / items as f64,
@@ -387,6 +390,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             time_up: a.time_up,
             started: a.started.clone(),
             submitted: a.submitted.clone(),
+            timing: a.timing.clone(),
             responses: a
                 .responses
                 .iter()

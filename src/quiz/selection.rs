@@ -23,6 +23,27 @@ pub struct Selection {
     pub seed: u64,
 }
 
+/// A seed no one can guess, for `quiz make` without `--seed`: 64 bits from
+/// the operating system's random source. (A seed such as a year could be
+/// found by trying every one against a form: anyone holding the deck and
+/// the form would then hold the key.)
+pub fn fresh_seed() -> u64 {
+    use rand::TryRngCore;
+    rand::rngs::OsRng
+        .try_next_u64()
+        // Thread-local generator, itself seeded from the OS.
+        .unwrap_or_else(|_| rand::random())
+}
+
+/// Whether a seed given with `--seed` is small enough to be guessed by
+/// trying them all (below 2^32: years, dates, short numbers).
+pub fn guessable_seed(seed: u64) -> bool {
+    seed < 1 << 32
+}
+
+/// The warning for a guessable seed.
+pub const GUESSABLE_SEED_WARNING: &str = "warning: a small --seed can be found by trying every seed against the form, which gives away the key to anyone with the deck; omit --seed for a secret one (it is recorded in the key)";
+
 /// Picks the cards, in quiz order.
 pub fn select<'a>(deck: &'a Deck, selection: &Selection) -> Result<Vec<&'a Card>, SelectError> {
     let mut pool: Vec<&Card> = deck

@@ -55,7 +55,9 @@ pub struct Take<'f> {
 impl<'f> Take<'f> {
     /// Starts a new attempt.
     pub fn start(form: &'f Form, student: &str, now: DateTime<Utc>) -> Self {
-        let record = ResultFile::new(&form.fingerprint, student, now);
+        // Stored cleaned of escapes and invisible characters.
+        let student = super::names::display(student);
+        let record = ResultFile::new(&form.fingerprint, &student, now);
         Self::from_record(form, record, now)
     }
 
@@ -71,10 +73,10 @@ impl<'f> Take<'f> {
         if record.form != form.fingerprint {
             return Err(ResumeError::OtherForm);
         }
-        if record.student != student {
+        if super::names::key(&record.student) != super::names::key(student) {
             return Err(ResumeError::OtherStudent {
-                owner: record.student.clone(),
-                student: student.to_string(),
+                owner: crate::sanitize::one_line(&record.student),
+                student: crate::sanitize::one_line(student),
             });
         }
         if let Some(s) = &record.submitted {
@@ -99,9 +101,10 @@ impl<'f> Take<'f> {
             vec![None; ids.len()]
         };
         let started = super::clock::parse_instant(&record.started).unwrap_or(now);
+        // A start time at the end of the calendar has no deadline to add.
         let deadline = form
             .time_limit_minutes
-            .map(|m| started + Duration::minutes(i64::from(m)));
+            .and_then(|m| started.checked_add_signed(Duration::minutes(i64::from(m))));
         // Open where the student stopped; else at the first open item.
         let current = record
             .position

@@ -95,6 +95,9 @@ pub fn render_text(r: &Report) -> String {
             st.receipt,
             if st.time_up { "  (time up)" } else { "" }
         );
+        for t in &st.timing {
+            let _ = writeln!(s, "    ! implausible times: {}", one_line(t));
+        }
         let answers: Vec<String> = st
             .responses
             .iter()
@@ -322,7 +325,12 @@ pub fn render_text(r: &Report) -> String {
     if !r.rejected.is_empty() {
         let _ = writeln!(s, "\nRejected files");
         for rej in &r.rejected {
-            let _ = writeln!(s, "  {}: {}", rej.file.display(), one_line(&rej.reason));
+            let _ = writeln!(
+                s,
+                "  {}: {}",
+                crate::sanitize::path(&rej.file),
+                one_line(&rej.reason)
+            );
         }
     }
     s

@@ -10,11 +10,14 @@ use std::io::Read;
 
 use super::super::ImportError;
 use super::super::limits::MAX_COMPRESSION_RATIO;
+use super::super::limits::MAX_TOTAL_INFLATED_BYTES;
 use super::super::limits::MAX_ZIP_ENTRIES;
 
 /// A zip archive whose directory passed the checks.
 pub struct SafeArchive<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    /// Bytes unpacked so far, against [`MAX_TOTAL_INFLATED_BYTES`].
+    inflated: u64,
 }
 
 impl<'a> SafeArchive<'a> {
@@ -53,7 +56,7 @@ impl<'a> SafeArchive<'a> {
                 )));
             }
         }
-        Ok(SafeArchive { zip })
+        Ok(SafeArchive { zip, inflated: 0 })
     }
 
     /// Whether an entry exists.
@@ -72,6 +75,12 @@ impl<'a> SafeArchive<'a> {
                 f.size()
             )));
         }
+        if self.inflated.saturating_add(f.size()) > MAX_TOTAL_INFLATED_BYTES {
+            return Err(ImportError::invalid(format!(
+                "the package unpacks to more than {} MiB in all; this looks like a zip bomb",
+                MAX_TOTAL_INFLATED_BYTES >> 20
+            )));
+        }
         // Stop at the declared size: a directory that lies cannot make us inflate more.
         let declared = f.size();
         let mut out = Vec::with_capacity(declared as usize);
@@ -83,6 +92,7 @@ impl<'a> SafeArchive<'a> {
                 "the package entry `{name}` unpacks to more than its declared size"
             )));
         }
+        self.inflated += out.len() as u64;
         Ok(out)
     }
 }

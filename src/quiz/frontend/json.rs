@@ -123,18 +123,22 @@ impl<R: BufRead, W: Write> Frontend for JsonLines<R, W> {
             }),
             Step::Paused => json!({"type": "paused"}),
         };
-        writeln!(self.output, "{v}")?;
+        // Escaped so that no C1 or bidi control reaches a terminal raw.
+        let line = crate::sanitize::json(&v).map_err(io::Error::other)?;
+        writeln!(self.output, "{line}")?;
         self.output.flush()
     }
 
     fn read(&mut self, _take: &Take<'_>) -> io::Result<Read> {
-        loop {
-            let Some(line) = crate::sanitize::read_text_line(&mut self.input)? else {
-                return Ok(Read::End);
-            };
-            if !line.trim().is_empty() {
-                return Ok(parse_input(&line));
-            }
-        }
+        let line = match super::read_bounded(&mut self.input)? {
+            Ok(line) => line,
+            Err(read) => return Ok(read),
+        };
+        // A blank line is allowed, but counts: endless blank lines end too.
+        Ok(if line.trim().is_empty() {
+            Read::Nothing
+        } else {
+            parse_input(&line)
+        })
     }
 }

@@ -33,8 +33,24 @@ pub enum Read {
     Input(Input, Option<DateTime<Utc>>),
     /// Something that is not an input; the message says why.
     Unreadable(String),
+    /// A line that carries nothing (a blank JSON line): it counts toward
+    /// [`MAX_INPUTS`] and is otherwise ignored.
+    Nothing,
     /// End of input: pause, the attempt stays resumable.
     End,
+}
+
+/// Reads one line for a line-based frontend in bounded memory: an overlong
+/// line is unreadable, input with no line end in sight ends the input.
+pub fn read_bounded(input: &mut dyn std::io::BufRead) -> io::Result<Result<String, Read>> {
+    use crate::sanitize::Line;
+    Ok(
+        match crate::sanitize::read_line(input, crate::sanitize::MAX_LINE_BYTES)? {
+            Line::Text(s) => Ok(s),
+            Line::TooLong => Err(Read::Unreadable(crate::sanitize::too_long_message())),
+            Line::Endless | Line::End => Err(Read::End),
+        },
+    )
 }
 
 /// A way of showing the quiz and reading the student's actions.
@@ -68,6 +84,7 @@ pub fn drive(
         let (input, at) = match read {
             Read::Input(i, at) => (i, at),
             Read::End => (Input::Quit, None),
+            Read::Nothing => continue,
             Read::Unreadable(msg) => {
                 frontend.draw(&Step::Invalid(msg), take)?;
                 continue;

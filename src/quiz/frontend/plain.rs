@@ -33,7 +33,7 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
     fn draw(&mut self, step: &Step, take: &Take<'_>) -> io::Result<()> {
         let text = match step {
             Step::Item(i) => format!("\n{}", item_text(take, *i)),
-            Step::Invalid(msg) => format!("! {msg}\n"),
+            Step::Invalid(msg) => format!("! {}\n", crate::sanitize::one_line(msg)),
             Step::Review => format!("\n{}", review_text(take)),
             Step::Help => format!("{HELP}\n"),
             Step::Submitted { receipt, time_up } => submitted_text(receipt, *time_up),
@@ -47,8 +47,9 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
     }
 
     fn read(&mut self, _take: &Take<'_>) -> io::Result<Read> {
-        let Some(line) = crate::sanitize::read_text_line(&mut self.input)? else {
-            return Ok(Read::End);
+        let line = match super::read_bounded(&mut self.input)? {
+            Ok(line) => line,
+            Err(read) => return Ok(read),
         };
         Ok(match parse_line(&line) {
             Ok(i) => Read::Input(i, None),

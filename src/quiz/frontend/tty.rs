@@ -46,7 +46,11 @@ impl Frontend for Tty {
         // A rejected input or the help is shown under the item, which
         // stays on screen so the student can answer again.
         match step {
-            Step::Invalid(msg) => return self.term.write_line(&warn.apply_to(msg).to_string()),
+            Step::Invalid(msg) => {
+                return self
+                    .term
+                    .write_line(&warn.apply_to(crate::sanitize::one_line(msg)).to_string());
+            }
             Step::Help => return self.term.write_line(HELP),
             _ => {}
         }
