@@ -32,6 +32,7 @@ pub mod item_analysis;
 pub mod key_card;
 pub mod names;
 pub mod print;
+pub mod rasch;
 pub mod receipts;
 pub mod regrade;
 pub mod report;

@@ -51,6 +51,9 @@ pub struct Report {
     /// The key's regrades, applied to every sitting (removed items are
     /// not in `items`).
     pub regrades: Vec<super::regrade::Regrade>,
+    /// Rasch item difficulties (form order) and student abilities (in
+    /// `students` order); `None` when nothing can be estimated.
+    pub rasch: Option<super::rasch::Rasch>,
 }
 
 /// One student.
@@ -354,6 +357,19 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
             }
         })
         .collect();
+    // In the students' order, so each ability lines up with its student.
+    let rasch = super::rasch::estimate(
+        &collected
+            .attempts
+            .iter()
+            .map(|a| {
+                a.responses
+                    .iter()
+                    .map(|r| f64::from(u8::from(r.correct)))
+                    .collect()
+            })
+            .collect::<Vec<_>>(),
+    );
     let topics = topic_items(key);
     let topic_rows = topics
         .iter()
@@ -418,6 +434,7 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
         topics: topic_rows,
         rejected: collected.rejected,
         regrades: key.regrades.clone(),
+        rasch,
     }
 }
 

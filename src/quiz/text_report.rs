@@ -296,6 +296,35 @@ pub fn render_text(r: &Report) -> String {
         }
     }
 
+    if let Some(rasch) = &r.rasch {
+        let _ = writeln!(
+            s,
+            "\nRasch model ({} students informed it; logits, items centred on 0)",
+            rasch.students_used
+        );
+        let _ = writeln!(
+            s,
+            "  {:>3} {:<6} {:>10} {:>6} {:>6} {:>7}  reading",
+            "#", "id", "difficulty", "SE", "infit", "outfit"
+        );
+        for (it, ri) in r.items.iter().zip(&rasch.items) {
+            let _ = writeln!(
+                s,
+                "  {:>3} {:<6} {:>10} {:>6} {:>6} {:>7}  {}",
+                it.position,
+                it.id,
+                num(ri.difficulty, 2),
+                num(ri.se, 2),
+                num(ri.infit, 2),
+                num(ri.outfit, 2),
+                ri.band
+            );
+        }
+        for note in &rasch.notes {
+            let _ = writeln!(s, "  note: {note}");
+        }
+    }
+
     if !r.regrades.is_empty() {
         let _ = writeln!(
             s,

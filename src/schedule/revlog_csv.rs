@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(
             csv,
             "card_id,review_time,review_rating,review_state,review_duration\n\
-             '=x,20,1,0,4200\nb,10,3,0,4200\nb,30,3,2,4200\nc,7,3,0,4200\n"
+             \"'=x\",20,1,0,4200\nb,10,3,0,4200\nb,30,3,2,4200\nc,7,3,0,4200\n"
         );
     }
 
