@@ -13,14 +13,15 @@ use super::csv::utf8;
 use crate::deck::model::Answer;
 use crate::diagnostic::Diagnostic;
 
-/// Whether a line is an option (`A. text`, `B) text`); returns its letter and text.
+/// Whether a line is an option (`A. text`, `B) text`, or `A)text`: as
+/// Moodle's reader, only the letter and its mark are required); returns
+/// its letter and text.
 fn option(line: &str) -> Option<(char, &str)> {
     let mut chars = line.chars();
     let letter = chars.next().filter(char::is_ascii_uppercase)?;
-    let mark = chars.next().filter(|c| *c == '.' || *c == ')')?;
-    let _ = mark;
-    let rest = &line[2..];
-    rest.starts_with([' ', '\t']).then(|| (letter, rest.trim()))
+    chars.next().filter(|c| *c == '.' || *c == ')')?;
+    let rest = line[2..].trim();
+    (!rest.is_empty()).then_some((letter, rest))
 }
 
 /// Reads an Aiken file.
