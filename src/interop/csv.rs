@@ -656,7 +656,7 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
 /// The answer a `docket` cell describes: its TOML keys are read by the deck
 /// parser itself, inside a one-card deck, so exactly what a deck file may
 /// say is accepted and nothing else.
-fn embedded_answer(toml: &str) -> Result<Answer, String> {
+pub(crate) fn embedded_answer(toml: &str) -> Result<Answer, String> {
     let doc = format!(
         "[deck]\nid = \"cell\"\ntitle = \"cell\"\ndescription = \"cell\"\n\n[[card]]\nid = \"cell\"\nprompt = \"cell\"\n{toml}\n"
     );

@@ -74,6 +74,11 @@ fn gift_number(v: f64) -> String {
     format!("{v}")
 }
 
+/// A number as a student would type it (no exponent, no grouping).
+pub fn plain_number(v: f64) -> String {
+    format!("{v}")
+}
+
 /// Writes a deck as GIFT. Cards GIFT cannot hold (order cards, cloze cards
 /// with several gaps) are left out and listed.
 pub fn export(deck: &Deck) -> (Vec<u8>, Vec<Skipped>) {
