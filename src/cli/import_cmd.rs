@@ -16,7 +16,7 @@ use crate::interop::Format;
 pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     let Some(format) = args.from.or_else(|| Format::from_path(&args.file)) else {
         eprintln!(
-            "docket import: cannot tell the format of {} from its extension; pass --from apkg|csv|tsv|gift|aiken",
+            "docket import: cannot tell the format of {} from its extension; pass --from apkg|csv|tsv|gift|aiken|moodle-xml",
             args.file.display()
         );
         return Ok(EXIT_USAGE);
