@@ -413,7 +413,7 @@ fn convert(
     let stem = stem(name);
     let mut b = DeckBuilder::new(&stem, main_deck.as_deref().unwrap_or(&stem), "");
     for (line, why) in &headers.ignored {
-        b.skip(format!("line {line}"), why.clone());
+        b.note(format!("line {line}"), why.clone());
     }
     let (id_c, prompt_c, answer_c, accept_c, expl_c, topics_c, docket_c, nt_c) = (
         col(Role::Id),

@@ -752,7 +752,7 @@ fn question(
                 p.weight.unwrap_or(0.0) > 0.0
             };
             if single && !right && p.weight.is_some_and(|w| w > 0.0) {
-                deck.skip(
+                deck.note(
                     item,
                     format!(
                         "the partly right option “{text}” ({}%) counts as wrong: docket marks an answer right or wrong",
@@ -767,7 +767,7 @@ fn question(
             options.push(text);
         }
         if !single && positive.windows(2).any(|w| (w[0] - w[1]).abs() > 1e-9) {
-            deck.skip(
+            deck.note(
                 item,
                 format!(
                     "the options' unequal weights ({}) are not carried: each right option counts the same",
@@ -844,7 +844,7 @@ fn question(
                 .feedback
                 .map(|f| format!(" (its feedback: {})", display_text(f, fmt)))
                 .unwrap_or_default();
-            deck.skip(
+            deck.note(
                 item,
                 format!(
                     "the partly right answer “{text}” ({w}%) is not carried: docket marks an answer right or wrong{fb}"
@@ -956,7 +956,7 @@ fn numerical(
             feedback.on(&t, p.feedback, fmt);
             full.push((n, t));
         } else {
-            deck.skip(
+            deck.note(
                 item,
                 format!(
                     "the partly right number `{t}` ({}%) is not carried: docket marks an answer right or wrong",
@@ -1007,7 +1007,7 @@ fn numerical(
         let mut forms: Vec<String> = full.iter().map(|(n, _)| format!("{}", n.low)).collect();
         forms.dedup();
         let answer = forms.remove(0);
-        deck.skip(
+        deck.note(
             item,
             "several separate right numbers: carried as a short answer accepting each of them",
         );
@@ -1017,7 +1017,7 @@ fn numerical(
         });
     }
     for (_, t) in &full[1..] {
-        deck.skip(
+        deck.note(
             item,
             format!(
                 "the right number `{t}` is not carried: a docket number card has one value or range (kept `{}`)",

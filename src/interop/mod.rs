@@ -113,6 +113,9 @@ pub struct Imported {
     pub deck: Deck,
     /// What could not be converted, item by item.
     pub skipped: Vec<Skipped>,
+    /// What was converted but not carried in full (partial credit, a
+    /// feedback, a unit, a media file…), item by item.
+    pub notes: Vec<Skipped>,
 }
 
 /// Why an import failed as a whole.

@@ -251,7 +251,11 @@ pub fn import(name: &str, bytes: &[u8]) -> Result<Imported, ImportError> {
         let mut notes: Vec<String> = Vec::new();
         let card = question(q, &kind, &mut notes);
         for why in notes {
-            deck.skip(item.clone(), why);
+            if card.is_some() {
+                deck.note(item.clone(), why);
+            } else {
+                deck.skip(item.clone(), why);
+            }
         }
         match card {
             Some(mut c) => {

@@ -48,7 +48,7 @@ proptest! {
         let (bytes, lossy) = export(Format::Apkg, &d).unwrap();
         prop_assert!(lossy.is_empty(), "{:?}", lossy);
         let back = import(Format::Apkg, "d.apkg", &bytes).unwrap();
-        prop_assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+        prop_assert!(back.skipped.is_empty() && back.notes.is_empty(), "{:?} {:?}", back.skipped, back.notes);
         prop_assert_eq!(&back.deck.meta.title, &d.meta.title.replace('\n', " "));
         reparse(&back.deck);
         prop_assert_eq!(cards_only(&back.deck), cards_only(&d));

@@ -41,7 +41,7 @@ proptest! {
             let (bytes, lossy) = export(format, &d).unwrap();
             prop_assert!(lossy.is_empty());
             let back = import(format, "deck.csv", &bytes).unwrap();
-            prop_assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+            prop_assert!(back.skipped.is_empty() && back.notes.is_empty(), "{:?} {:?}", back.skipped, back.notes);
             reparse(&back.deck);
             prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
         }
@@ -102,7 +102,12 @@ fn the_case_deck_survives_tsv_and_csv_except_its_citations() {
         let (bytes, lossy) = export(format, &d).unwrap();
         assert!(lossy.is_empty(), "{lossy:?}");
         let back = import(format, "case.tsv", &bytes).unwrap();
-        assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+        assert!(
+            back.skipped.is_empty() && back.notes.is_empty(),
+            "{:?} {:?}",
+            back.skipped,
+            back.notes
+        );
         reparse(&back.deck);
         let (got, want) = (cards_only(&back.deck), cards_only(&d));
         assert_eq!(got.len(), want.len());
@@ -132,7 +137,12 @@ fn anki_notes_in_plain_text_with_every_header() {
     let got = import(Format::Tsv, "anki-notes.txt", &bytes).unwrap();
     let d = &got.deck;
     reparse(d);
-    let reasons: Vec<String> = got.skipped.iter().map(ToString::to_string).collect();
+    let reasons: Vec<String> = got
+        .skipped
+        .iter()
+        .chain(&got.notes)
+        .map(ToString::to_string)
+        .collect();
     // The deck column names the deck, never the prompt; guids are ids.
     assert_eq!(d.meta.title, "Biology");
     assert_eq!(d.cards.len(), 3, "{reasons:?}");
@@ -195,8 +205,8 @@ fn txt_separators_are_guessed_as_anki_does_and_comments_skipped() {
         got.deck.cards[0].explanation.as_deref(),
         Some("Source: a dictionary")
     );
-    assert_eq!(got.skipped.len(), 1);
-    assert!(got.skipped[0].to_string().contains("#colour:blue"));
+    assert_eq!(got.notes.len(), 1);
+    assert!(got.notes[0].to_string().contains("#colour:blue"));
     // `#tags:` applies to every note; `#notetype:` names the note type.
     let got = import(
         Format::Tsv,

@@ -65,7 +65,7 @@ proptest! {
             }
             Err(e) => return Err(TestCaseError::fail(e.to_string())),
         };
-        prop_assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+        prop_assert!(back.skipped.is_empty() && back.notes.is_empty(), "{:?} {:?}", back.skipped, back.notes);
         prop_assert_eq!(&back.deck.meta.title, &d.meta.title);
         reparse(&back.deck);
         prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
@@ -119,7 +119,12 @@ fn moodle_question_types_follow_moodles_decision_order() {
         }
     );
     assert_eq!(d.cards[8].prompt, "What is bold in HTML?");
-    let reasons: Vec<String> = got.skipped.iter().map(ToString::to_string).collect();
+    let reasons: Vec<String> = got
+        .skipped
+        .iter()
+        .chain(&got.notes)
+        .map(ToString::to_string)
+        .collect();
     assert!(
         reasons
             .iter()
@@ -211,7 +216,12 @@ fn moodles_rules_for_prefixes_feedback_numbers_and_refusals() {
             .find(|c| c.id == id)
             .unwrap_or_else(|| panic!("no card {id}"))
     };
-    let reasons: Vec<String> = got.skipped.iter().map(ToString::to_string).collect();
+    let reasons: Vec<String> = got
+        .skipped
+        .iter()
+        .chain(&got.notes)
+        .map(ToString::to_string)
+        .collect();
     // Prefixes are stripped from options and feedback too; HTML becomes text.
     let p = card("prefix");
     assert_eq!(p.prompt, "Which colour do lemons have?");

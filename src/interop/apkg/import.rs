@@ -197,7 +197,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         let values: Vec<&str> = flds.split('\x1f').collect();
         if !own {
             for why in not_carried(nt, plan, &values) {
-                b.skip(item.clone(), why);
+                b.note(item.clone(), why);
             }
         }
         // Fields stay HTML and are converted later, in parallel; docket's own
