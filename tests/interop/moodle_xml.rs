@@ -191,3 +191,16 @@ proptest! {
         prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
     }
 }
+
+#[test]
+fn deeply_nested_xml_is_refused_without_recursion() {
+    let xml = format!(
+        "<quiz>{}{}</quiz>",
+        "<a>".repeat(10_000),
+        "</a>".repeat(10_000)
+    );
+    let err = import(Format::MoodleXml, "deep.xml", xml.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("nest deeper"), "{err}");
+}
