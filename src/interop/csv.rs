@@ -448,6 +448,30 @@ fn convert(
             );
             continue;
         }
+        // Notes of docket's own note type (Anki's text export of a docket
+        // package) carry the card's answer keys in their Docket field.
+        if names.is_none()
+            && notetype.as_deref() == Some(super::apkg::NOTETYPE_NAME)
+            && let Some(card) = docket_note_row(&row, &roles, html)
+        {
+            let mut card = card;
+            // Its guid is `<deck id>/<card id>`.
+            card.id = get(id_c).map(|g| g.rsplit('/').next().unwrap_or_default().to_string());
+            card.topics = get(topics_c)
+                .map(|t| t.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            pending.push((item, card));
+            continue;
+        }
+        if notetype
+            .as_deref()
+            .is_some_and(|n| n.to_ascii_lowercase().contains("reverse"))
+        {
+            b.note(
+                item.clone(),
+                "Anki also makes a reverse card of this note; docket imports the forward card",
+            );
+        }
         let is_cloze = prompt.contains("{{c");
         // A cloze note's second field is its Back Extra; other fields go to
         // the explanation, named when the header names them.
@@ -516,10 +540,16 @@ fn convert(
         {
             topics.push(d);
         }
+        // docket's own notes have the guid `<deck id>/<card id>`.
+        let own = notetype.as_deref() == Some(super::apkg::CLOZE_NOTETYPE_NAME);
+        let id = get(id_c).map(|g| match g.rsplit_once('/') {
+            Some((_, card)) if own => card.to_string(),
+            _ => g,
+        });
         pending.push((
             item,
             RawCard {
-                id: get(id_c),
+                id,
                 prompt,
                 answer,
                 explanation: (!explanation.is_empty()).then(|| explanation.join("\n\n")),
@@ -539,6 +569,55 @@ fn convert(
         )));
     }
     Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
+}
+
+/// A row of docket's own Anki note type (fields Prompt, Answer,
+/// Explanation, Source, Quote, Options, Type, Docket, in order, after the
+/// meta columns): the card comes from its Docket field, unescaped exactly
+/// (an HTML-to-text conversion would change the TOML's spaces).
+fn docket_note_row(row: &[String], roles: &[Role], html: bool) -> Option<RawCard> {
+    let fields: Vec<&String> = row
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| {
+            matches!(
+                r,
+                Role::Prompt | Role::Answer | Role::Explanation | Role::Extra
+            )
+        })
+        .map(|(v, _)| v)
+        .collect();
+    let exact = |s: &str| {
+        if html {
+            s.replace("<br>", "\n")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        } else {
+            s.to_string()
+        }
+    };
+    let docket = fields.get(7)?;
+    let answer = embedded_answer(&exact(docket)).ok()?;
+    let text = |s: &str| {
+        if html {
+            super::html::to_text(s)
+        } else {
+            s.to_string()
+        }
+    };
+    Some(RawCard {
+        id: None,
+        prompt: text(fields.first()?),
+        answer,
+        explanation: fields
+            .get(2)
+            .map(|e| text(e))
+            .filter(|e| !e.trim().is_empty()),
+        topics: Vec::new(),
+        html: false,
+    })
 }
 
 /// The file name without directories and extension.

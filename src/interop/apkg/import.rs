@@ -351,9 +351,24 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 "this package holds only Anki's \"please update\" placeholder: its real collection is missing",
             ));
         }
-        return Err(ImportError::invalid(
-            "the package holds no note docket can convert",
-        ));
+        let mut types: Vec<&str> = notetypes.values().map(|n| n.name.as_str()).collect();
+        types.sort_unstable();
+        let why: Vec<String> = b
+            .finish(PathBuf::new())
+            .skipped
+            .iter()
+            .take(5)
+            .map(ToString::to_string)
+            .collect();
+        return Err(ImportError::invalid(format!(
+            "the package holds no note docket can convert (note types: {}){}",
+            types.join(", "),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", why.join("; "))
+            }
+        )));
     }
     Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
 }
