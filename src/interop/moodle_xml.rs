@@ -313,10 +313,10 @@ fn question(q: &Element, kind: &str, notes: &mut Vec<String>) -> Option<RawCard>
         }
     }
     for h in q.all("hint") {
-        if let Some(t) = h.child("text").map(|t| shown(&t.text, h.attr("format"))) {
-            if !t.is_empty() {
-                notes.push(format!("its hint “{t}” is not carried"));
-            }
+        if let Some(t) = h.child("text").map(|t| shown(&t.text, h.attr("format")))
+            && !t.is_empty()
+        {
+            notes.push(format!("its hint “{t}” is not carried"));
         }
     }
     let files = |e: &Element, notes: &mut Vec<String>| {
@@ -437,9 +437,7 @@ fn question(q: &Element, kind: &str, notes: &mut Vec<String>) -> Option<RawCard>
             // The gaps are read from the raw HTML, converted to text once.
             let (text, gaps_notes) = multianswer(q.text_of("questiontext").unwrap_or(""));
             notes.extend(gaps_notes);
-            let Some(text) = text else {
-                return None;
-            };
+            let text = text?;
             return Some(RawCard {
                 id,
                 prompt: text,
