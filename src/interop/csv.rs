@@ -473,6 +473,17 @@ fn convert(
             );
         }
         let is_cloze = prompt.contains("{{c");
+        if !is_cloze
+            && notetype
+                .as_deref()
+                .is_some_and(|n| n.to_ascii_lowercase().contains("cloze"))
+        {
+            b.skip(
+                item,
+                "a cloze note without any {{c1::…}} gap (Anki refuses it too)",
+            );
+            continue;
+        }
         // A cloze note's second field is its Back Extra; other fields go to
         // the explanation, named when the header names them.
         let mut explanation: Vec<String> = Vec::new();

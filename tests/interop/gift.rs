@@ -341,8 +341,13 @@ fn aiken_options_without_a_space_are_read_as_moodle_reads_them() {
     assert_eq!(
         got.deck.cards[0].answer,
         Answer::Choice {
-            options: vec!["yes".into(), "no".into()],
+            options: vec!["Mercury".into(), "Venus".into()],
             correct: vec![0]
         }
+    );
+    // Lines before the first option continue the question, as in Moodle.
+    assert_eq!(
+        got.deck.cards[0].prompt,
+        "Which planet is\nclosest to the Sun?"
     );
 }
