@@ -746,8 +746,9 @@ fn question(
             .collect();
         for p in &ps {
             let text = display_text(p.text, fmt);
+            // A weight overrides the mark, as in Moodle (`=%50%x` is half right).
             let right = if single {
-                p.mark == Some('=')
+                p.weight.map_or(p.mark == Some('='), |w| w >= 100.0)
             } else {
                 p.weight.unwrap_or(0.0) > 0.0
             };
