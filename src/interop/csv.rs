@@ -472,6 +472,17 @@ fn convert(
                 "Anki also makes a reverse card of this note; docket imports the forward card",
             );
         }
+        if html {
+            for (i, v) in row.iter().enumerate() {
+                let place = match names.as_ref().and_then(|n| n.get(i)) {
+                    Some(n) if !n.is_empty() => format!("column {} (`{n}`)", i + 1),
+                    _ => format!("column {}", i + 1),
+                };
+                for why in super::apkg::import::media_notes(&place, v) {
+                    b.note(item.clone(), why);
+                }
+            }
+        }
         let is_cloze = prompt.contains("{{c");
         if !is_cloze
             && notetype

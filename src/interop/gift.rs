@@ -686,6 +686,11 @@ fn question(
         return None;
     };
     let (fmt, before) = strip_format(&body[..open], TextFormat::Moodle);
+    if matches!(fmt, TextFormat::Html | TextFormat::Moodle) {
+        for why in super::apkg::import::media_notes("the question", body) {
+            deck.note(item, why);
+        }
+    }
     let after = body[close + 1..].trim();
     let mut inner = &body[open + 1..close];
     let inner_at = base + open + 1;

@@ -218,3 +218,26 @@ fn txt_separators_are_guessed_as_anki_does_and_comments_skipped() {
     assert_eq!(c.topics, ["german", "a1"]);
     assert_eq!(c.explanation.as_deref(), Some("from the course"));
 }
+
+#[test]
+fn media_in_html_fields_are_named_not_dropped_silently() {
+    let got = import(
+        Format::Tsv,
+        "m.txt",
+        b"#separator:tab\n#html:true\nBark?<img src=\"dog.png\">\tWoof [sound:woof.mp3]\n",
+    )
+    .unwrap();
+    let notes: Vec<String> = got.notes.iter().map(ToString::to_string).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("image `dog.png` in column 1")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("sound `woof.mp3` in column 2")),
+        "{notes:?}"
+    );
+}

@@ -394,35 +394,43 @@ fn not_carried(nt: &NoteType, plan: &Plan, values: &[&str]) -> Vec<String> {
                 "its field `{name}` is on no card's template; its text is not carried"
             ));
         }
-        let mut rest = *value;
-        while let Some(i) = rest.find("[sound:") {
-            let tail = &rest[i + 7..];
-            let end = tail.find(']').unwrap_or(tail.len());
-            out.push(format!(
-                "the sound `{}` in `{name}` is not carried (docket imports no media)",
-                &tail[..end]
-            ));
-            rest = &tail[end..];
-        }
-        let mut rest = *value;
-        while let Some(i) = rest.find("<img") {
-            let tail = &rest[i..];
-            let end = tail.find('>').unwrap_or(tail.len());
-            let tag = &tail[..end];
-            let src = tag
-                .split_once("src=")
-                .map(|(_, v)| {
-                    v.trim_start_matches(['"', '\''])
-                        .split(['"', '\'', ' '])
-                        .next()
-                        .unwrap_or("")
-                })
-                .unwrap_or("");
-            out.push(format!(
-                "the image `{src}` in `{name}` is not carried (docket imports no media; its alt text is kept)"
-            ));
-            rest = &tail[end..];
-        }
+        out.extend(media_notes(&format!("`{name}`"), value));
+    }
+    out
+}
+
+/// One note per media reference in an HTML text (`where` says in what):
+/// sounds are dropped and images replaced by their alt text, since docket
+/// imports no media.
+pub(crate) fn media_notes(place: &str, value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(i) = rest.find("[sound:") {
+        let tail = &rest[i + 7..];
+        let end = tail.find(']').unwrap_or(tail.len());
+        out.push(format!(
+            "the sound `{}` in {place} is not carried (docket imports no media)",
+            &tail[..end]
+        ));
+        rest = &tail[end..];
+    }
+    let mut rest = value;
+    while let Some(i) = rest.find("<img") {
+        let tail = &rest[i..];
+        let end = tail.find('>').unwrap_or(tail.len());
+        let src = tail[..end]
+            .split_once("src=")
+            .map(|(_, v)| {
+                v.trim_start_matches(['"', '\''])
+                    .split(['"', '\'', ' '])
+                    .next()
+                    .unwrap_or("")
+            })
+            .unwrap_or("");
+        out.push(format!(
+            "the image `{src}` in {place} is not carried (docket imports no media; its alt text is kept)"
+        ));
+        rest = &tail[end..];
     }
     out
 }
