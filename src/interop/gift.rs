@@ -959,7 +959,7 @@ fn numerical(
             return None;
         };
         if p.full_credit() {
-            feedback.on(&t, p.feedback, fmt);
+            feedback.on(t.strip_suffix(":0").unwrap_or(&t), p.feedback, fmt);
             full.push((n, t));
         } else {
             deck.note(
