@@ -8,6 +8,7 @@ mod interop {
     pub mod csv;
     pub mod gift;
     pub mod history;
+    pub mod moodle_xml;
     pub mod no_panic;
     pub mod support;
     pub mod write;

@@ -59,6 +59,8 @@ pub struct Imported {
     pub merged: Option<(usize, usize)>,
     /// Items of the input that were not converted, each with why.
     pub skipped: Vec<crate::interop::Skipped>,
+    /// What of the converted items was not carried in full, each with why.
+    pub notes: Vec<crate::interop::Skipped>,
     /// The review history stored, when asked for.
     pub history: Option<ImportedHistory>,
 }
@@ -202,6 +204,7 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
         cards: deck.cards.len(),
         merged,
         skipped: imported.skipped,
+        notes: imported.notes,
         history: stored,
     })
 }

@@ -11,7 +11,7 @@ use crate::interop::Format;
 /// Runs `docket export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let Some(format) = args.to.or_else(|| Format::from_path(&args.output)) else {
-        eprintln!("docket export: pass --to apkg|csv|tsv|gift|md");
+        eprintln!("docket export: pass --to apkg|csv|tsv|gift|moodle-xml|md");
         return Ok(EXIT_USAGE);
     };
     if !format.can_export() {

@@ -16,7 +16,7 @@ use crate::interop::Format;
 pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     let Some(format) = args.from.or_else(|| Format::from_path(&args.file)) else {
         eprintln!(
-            "docket import: cannot tell the format of {} from its extension; pass --from apkg|csv|tsv|gift|aiken",
+            "docket import: cannot tell the format of {} from its extension; pass --from apkg|csv|tsv|gift|aiken|moodle-xml",
             crate::sanitize::path(&args.file)
         );
         return Ok(EXIT_USAGE);
@@ -46,16 +46,28 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<u8> {
     for s in &done.skipped {
         eprintln!("not converted: {s}");
     }
+    for s in &done.notes {
+        eprintln!("not carried: {s}");
+    }
     let summary = match done.merged {
         Some((added, updated)) => format!("{added} added, {updated} updated"),
         None => format!("{} cards", done.cards),
     };
     eprintln!(
-        "imported {} into {}: {summary}; {} item{} not converted",
+        "imported {} into {}: {summary}; {} item{} not converted{}",
         done.name,
         crate::sanitize::path(&done.output),
         done.skipped.len(),
-        plural(done.skipped.len())
+        plural(done.skipped.len()),
+        if done.notes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} thing{} not carried in full (listed above)",
+                done.notes.len(),
+                plural(done.notes.len())
+            )
+        }
     );
     if let Some(h) = &done.history {
         print_history(h);

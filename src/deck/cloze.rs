@@ -12,19 +12,42 @@ pub struct ClozeError {
     pub message: String,
 }
 
-/// Finds the gaps of a cloze prompt, in order of appearance.
+/// A `}}` in text outside every gap: a gap closed twice, or a brace typo.
+fn stray_close(text: &str, base: usize) -> Result<(), ClozeError> {
+    match text.find("}}") {
+        Some(i) => Err(ClozeError {
+            offset: base + i,
+            message: "this `}}` closes no gap (unbalanced braces)".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Finds the gaps of a cloze prompt, in order of appearance. Malformed
+/// markup is refused: an unclosed gap, a `}}` that closes nothing, a gap
+/// inside a gap (Anki 23.10's nested clozes, which docket's one-answer-per-
+/// gap grading cannot ask), a gap without a number or an answer.
 pub fn parse_gaps(prompt: &str) -> Result<Vec<Gap>, ClozeError> {
     let mut gaps = Vec::new();
     let mut rest = prompt;
     let mut base = 0;
     while let Some(start) = rest.find("{{") {
         let offset = base + start;
+        stray_close(&rest[..start], base)?;
         let after = &rest[start + 2..];
         let end = after.find("}}").ok_or_else(|| ClozeError {
             offset,
             message: "this gap is never closed with `}}`".into(),
         })?;
         let inner = &after[..end];
+        if let Some(nested) = inner.find("{{") {
+            return Err(ClozeError {
+                offset: offset + 2 + nested,
+                message: "a gap inside another gap (a nested cloze) is not supported: \
+                          write the gaps side by side, or split the card"
+                    .into(),
+            });
+        }
         let bad = |message: &str| ClozeError {
             offset,
             message: message.to_string(),
@@ -59,6 +82,7 @@ pub fn parse_gaps(prompt: &str) -> Result<Vec<Gap>, ClozeError> {
         base += consumed;
         rest = &rest[consumed..];
     }
+    stray_close(rest, base)?;
     if gaps.is_empty() {
         return Err(ClozeError {
             offset: 0,
@@ -123,5 +147,17 @@ mod tests {
         assert!(parse_gaps("no gaps").is_err());
         assert!(parse_gaps("{{cx::a}}").is_err());
         assert!(parse_gaps("{{c1::}}").is_err());
+        assert!(parse_gaps("{{c1:: | }}").is_err());
+    }
+
+    #[test]
+    fn nested_and_unbalanced_gaps_are_refused() {
+        let e = parse_gaps("{{c1::The {{c2::mitochondrion}} makes ATP}}").unwrap_err();
+        assert_eq!(e.offset, 10);
+        assert!(e.message.contains("nested"), "{}", e.message);
+        let e = parse_gaps("A {{c1::x}} y}} z").unwrap_err();
+        assert_eq!(e.offset, 13);
+        assert!(e.message.contains("closes no gap"));
+        assert_eq!(parse_gaps("x}} {{c1::y}}").unwrap_err().offset, 1);
     }
 }

@@ -92,6 +92,8 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 /// Walks the TOML tree, collecting diagnostics.
 struct Lowering<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The text the spans point into, to locate problems inside a value.
+    text: &'a str,
     /// Keys that the table being lowered has misspelt (so "missing" is redundant).
     misspelt: Vec<String>,
 }
@@ -354,6 +356,7 @@ fn parse_whole(path: &Path, text: &str) -> (Option<Deck>, Vec<Diagnostic>) {
     let root = parse_toml(text, &mut diagnostics);
     let mut lowering = Lowering {
         diagnostics: &mut diagnostics,
+        text,
         misspelt: Vec::new(),
     };
     let deck = lower_document(&mut lowering, path, root.get_ref(), text.len());
@@ -387,6 +390,7 @@ fn parse_section<T>(
     let root = parse_toml(&text[range.clone()], &mut diagnostics);
     let mut l = Lowering {
         diagnostics: &mut diagnostics,
+        text: &text[range.clone()],
         misspelt: Vec::new(),
     };
     let value = lower(&mut l, root.get_ref());
@@ -457,6 +461,7 @@ fn parse_sections(
         .collect();
     let mut l = Lowering {
         diagnostics: &mut diagnostics,
+        text,
         misspelt: Vec::new(),
     };
     if !saw_deck {
@@ -1047,6 +1052,35 @@ fn number_value(l: &mut Lowering<'_>, key: &str, v: &Value<'_>) -> Option<f64> {
     }
 }
 
+/// The span of byte `offset` of a string value's text, when the value is
+/// written without escapes up to there; else the whole value's span.
+fn within_string(text: &str, span: &Range<usize>, value: &str, offset: usize) -> Range<usize> {
+    let Some(raw) = text.get(span.clone()) else {
+        return span.clone();
+    };
+    let mut open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else {
+        1
+    };
+    // A newline right after a multi-line opening quote is not part of the value.
+    if open == 3 {
+        if raw[3..].starts_with("\r\n") {
+            open += 2;
+        } else if raw[3..].starts_with('\n') {
+            open += 1;
+        }
+    }
+    let end = (offset + 2).min(value.len());
+    match (raw.get(open..open + end), value.get(..end)) {
+        (Some(a), Some(b)) if a == b => {
+            let at = span.start + open + offset;
+            at..(at + 2).min(span.end)
+        }
+        _ => span.clone(),
+    }
+}
+
 fn lower_answer(
     l: &mut Lowering<'_>,
     kind: CardKind,
@@ -1310,8 +1344,9 @@ fn lower_answer(
             match cloze::parse_gaps(prompt) {
                 Ok(gaps) => Some(Answer::Cloze(gaps)),
                 Err(e) => {
+                    let at = within_string(l.text, prompt_span, prompt, e.offset);
                     l.push(
-                    Diagnostic::error("bad-cloze", e.message, prompt_span.clone())
+                    Diagnostic::error("bad-cloze", e.message, at)
                         .with_label("in this prompt")
                         .with_help("mark each gap as {{c1::answer}}; alternatives with |, a hint after ::"),
                 );

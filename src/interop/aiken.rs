@@ -13,14 +13,15 @@ use super::csv::utf8;
 use crate::deck::model::Answer;
 use crate::diagnostic::Diagnostic;
 
-/// Whether a line is an option (`A. text`, `B) text`); returns its letter and text.
+/// Whether a line is an option (`A. text`, `B) text`, or `A)text`: as
+/// Moodle's reader, only the letter and its mark are required); returns
+/// its letter and text.
 fn option(line: &str) -> Option<(char, &str)> {
     let mut chars = line.chars();
     let letter = chars.next().filter(char::is_ascii_uppercase)?;
-    let mark = chars.next().filter(|c| *c == '.' || *c == ')')?;
-    let _ = mark;
-    let rest = &line[2..];
-    rest.starts_with([' ', '\t']).then(|| (letter, rest.trim()))
+    chars.next().filter(|c| *c == '.' || *c == ')')?;
+    let rest = line[2..].trim();
+    (!rest.is_empty()).then_some((letter, rest))
 }
 
 /// Reads an Aiken file.
@@ -64,7 +65,8 @@ fn question(para: &[(usize, usize, &str)], deck: &mut DeckBuilder, errors: &mut 
             .with_label("here")
             .with_help(help.to_string())
     };
-    let (first_line, first_at, prompt) = para[0];
+    let (first_line, first_at, first) = para[0];
+    let mut prompt = first.trim().to_string();
     let mut options = Vec::new();
     let mut answer = None;
     for &(_, at, line) in &para[1..] {
@@ -104,13 +106,18 @@ fn question(para: &[(usize, usize, &str)], deck: &mut DeckBuilder, errors: &mut 
                 return;
             }
             options.push(t.to_string());
+        } else if options.is_empty() {
+            // As Moodle's reader: lines before the first option continue
+            // the question.
+            prompt.push('\n');
+            prompt.push_str(line.trim());
         } else {
-            let help = if options.is_empty() {
-                "the question must be on one line; options look like `A. text` or `A) text`"
-            } else {
-                "options look like `A. text` or `A) text`, and the answer like `ANSWER: A`"
-            };
-            errors.push(err(at, line.len(), "not an option or an ANSWER line", help));
+            errors.push(err(
+                at,
+                line.len(),
+                "not an option or an ANSWER line",
+                "options look like `A. text` or `A) text`, and the answer like `ANSWER: A`",
+            ));
             return;
         }
     }
@@ -137,7 +144,7 @@ fn question(para: &[(usize, usize, &str)], deck: &mut DeckBuilder, errors: &mut 
     if options.len() < 2 {
         errors.push(err(
             first_at,
-            prompt.len(),
+            first.len(),
             "a question needs at least two options",
             "add options A. and B.",
         ));
@@ -147,7 +154,7 @@ fn question(para: &[(usize, usize, &str)], deck: &mut DeckBuilder, errors: &mut 
         &format!("line {first_line}"),
         RawCard {
             id: None,
-            prompt: prompt.to_string(),
+            prompt,
             answer: Answer::Choice {
                 options,
                 correct: vec![index],

@@ -31,6 +31,7 @@ pub struct DeckBuilder {
     cards: Vec<Card>,
     ids: HashSet<String>,
     skipped: Vec<Skipped>,
+    notes: Vec<Skipped>,
 }
 
 /// A card as an importer sees it, before cleaning.
@@ -73,6 +74,7 @@ impl DeckBuilder {
             cards: Vec::new(),
             ids: HashSet::new(),
             skipped: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -86,6 +88,14 @@ impl DeckBuilder {
     /// Records an item that could not be converted.
     pub fn skip(&mut self, item: impl Into<String>, reason: impl Into<String>) {
         self.skipped.push(Skipped {
+            item: item.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Records something of a converted item that is not carried.
+    pub fn note(&mut self, item: impl Into<String>, reason: impl Into<String>) {
+        self.notes.push(Skipped {
             item: item.into(),
             reason: reason.into(),
         });
@@ -158,6 +168,7 @@ impl DeckBuilder {
                 cards: self.cards,
             },
             skipped: self.skipped,
+            notes: self.notes,
         }
     }
 }

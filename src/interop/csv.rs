@@ -42,7 +42,13 @@ enum Role {
     Topics,
     /// docket's own column: the kind-specific keys of a card, as TOML.
     Docket,
-    Ignored,
+    /// Anki's per-row deck name (`#deck column:`).
+    Deck,
+    /// Anki's per-row note type name (`#notetype column:`).
+    Notetype,
+    /// A further note field: carried into the explanation, under its name
+    /// when it has one.
+    Extra,
 }
 
 fn role_of(name: &str) -> Option<Role> {
@@ -54,119 +60,225 @@ fn role_of(name: &str) -> Option<Role> {
         "extra" | "back extra" | "explanation" | "notes" | "note" => Role::Explanation,
         "tags" | "topics" => Role::Topics,
         "docket" => Role::Docket,
+        "deck" => Role::Deck,
+        "notetype" | "note type" => Role::Notetype,
         _ => return None,
     })
 }
 
-/// The header lines of an Anki text file.
+/// The header lines of an Anki text file, read by Anki's rules
+/// (`rslib/src/import_export/text/csv/metadata.rs`): every leading line
+/// that starts with `#` is a header or a comment (a first line `tags:…` is
+/// the legacy global tags); `#key:value` with a known key sets it, an
+/// unknown key or a value Anki cannot read is ignored (and reported here).
+/// Column numbers count from 1; 0 means none.
 #[derive(Debug, Default)]
 struct Headers {
     separator: Option<u8>,
-    html: bool,
-    columns: Option<Vec<String>>,
+    /// `None`: not stated, guessed from the fields as Anki does.
+    html: Option<bool>,
+    columns: Option<String>,
     tags_column: Option<usize>,
     guid_column: Option<usize>,
+    deck_column: Option<usize>,
+    notetype_column: Option<usize>,
     deck: Option<String>,
+    notetype: Option<String>,
+    global_tags: Vec<String>,
+    /// Header lines Anki would ignore, reported.
+    ignored: Vec<(usize, String)>,
     /// Bytes of header lines, to skip.
     len: usize,
+    /// Lines of header lines.
+    lines: usize,
 }
 
 fn separator_named(v: &str) -> Option<u8> {
-    Some(match v.trim().to_lowercase().as_str() {
-        "tab" | "\t" => b'\t',
-        "comma" | "," => b',',
-        "semicolon" | ";" => b';',
-        "space" | " " => b' ',
-        "pipe" | "|" => b'|',
-        "colon" | ":" => b':',
-        _ => return None,
+    let v = v.to_ascii_lowercase();
+    Some(match v.trim() {
+        "tab" => b'\t',
+        "comma" => b',',
+        "semicolon" => b';',
+        "space" => b' ',
+        "pipe" => b'|',
+        "colon" => b':',
+        _ => match v.as_bytes() {
+            [b] if b"\t,; |:".contains(b) => *b,
+            _ => return None,
+        },
     })
 }
 
-fn read_headers(text: &str) -> Result<Headers, ImportError> {
+fn read_headers(text: &str) -> Headers {
     let mut h = Headers::default();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let Some(rest) = line.strip_prefix('#') else {
-            break;
-        };
-        let Some((key, value)) = rest.split_once(':') else {
-            break;
-        };
-        let value = value.trim_end_matches(['\n', '\r']);
-        let column = |v: &str| -> Result<Option<usize>, ImportError> {
-            match v.trim().parse::<usize>() {
-                Ok(0) => Ok(None),
-                Ok(n) => Ok(Some(n - 1)),
-                Err(_) => Err(ImportError::invalid(format!(
-                    "header `#{key}:{v}`: expected a column number"
-                ))),
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if n == 0
+            && let Some(tags) = body.strip_prefix("tags:")
+        {
+            h.global_tags = tags.split_whitespace().map(str::to_string).collect();
+        } else if let Some(rest) = body.strip_prefix('#') {
+            if let Some((key, value)) = rest.split_once(':') {
+                header(&mut h, n + 1, key, value);
             }
-        };
-        match key.trim().to_lowercase().as_str() {
-            "separator" => {
-                h.separator = Some(separator_named(value).ok_or_else(|| {
-                    ImportError::invalid(format!(
-                        "header `#separator:{value}`: unknown separator (use Tab, Comma, Semicolon, Space, Pipe or Colon)"
-                    ))
-                })?)
-            }
-            "html" => h.html = value.trim().eq_ignore_ascii_case("true"),
-            "columns" => h.columns = Some(vec![value.to_string()]),
-            "tags column" => h.tags_column = column(value)?,
-            "guid column" => h.guid_column = column(value)?,
-            "deck" => h.deck = Some(value.trim().to_string()),
-            "tags" | "notetype" | "notetype column" | "deck column" | "match scope"
-            | "if matches" => {}
-            _ => break,
+        } else {
+            break;
         }
-        offset += line.len();
+        h.len += line.len();
+        h.lines += 1;
     }
-    h.len = offset;
-    Ok(h)
+    h
+}
+
+/// One `#key:value` header line.
+fn header(h: &mut Headers, line: usize, key: &str, value: &str) {
+    let column = |v: &str| v.trim().parse::<usize>().ok();
+    let ignore = |why: &str| h_ignored(line, key, value, why);
+    let key_l = key.trim().to_ascii_lowercase();
+    let bad = match key_l.as_str() {
+        "separator" => match separator_named(value) {
+            Some(s) => {
+                h.separator = Some(s);
+                None
+            }
+            None => Some(ignore(
+                "unknown separator (Tab, Comma, Semicolon, Space, Pipe or Colon); the separator was guessed",
+            )),
+        },
+        "html" => match value.trim().to_ascii_lowercase().parse::<bool>() {
+            Ok(b) => {
+                h.html = Some(b);
+                None
+            }
+            Err(_) => Some(ignore("expected true or false")),
+        },
+        "tags" => {
+            h.global_tags = value.split_whitespace().map(str::to_string).collect();
+            None
+        }
+        "columns" => {
+            h.columns = Some(value.to_string());
+            None
+        }
+        "notetype" => {
+            h.notetype = Some(value.trim().to_string());
+            None
+        }
+        "deck" => {
+            h.deck = Some(value.trim().to_string());
+            None
+        }
+        "notetype column" | "deck column" | "tags column" | "guid column" => match column(value) {
+            Some(c) => {
+                let c = (c > 0).then(|| c - 1);
+                match key_l.as_str() {
+                    "notetype column" => h.notetype_column = c,
+                    "deck column" => h.deck_column = c,
+                    "tags column" => h.tags_column = c,
+                    _ => h.guid_column = c,
+                }
+                None
+            }
+            None => Some(ignore("expected a column number")),
+        },
+        // How Anki treats notes it already has: docket's `--update` decides.
+        "if matches" | "match scope" => None,
+        _ => Some(ignore("not a header Anki knows")),
+    };
+    if let Some(b) = bad {
+        h.ignored.push(b);
+    }
+}
+
+fn h_ignored(line: usize, key: &str, value: &str, why: &str) -> (usize, String) {
+    (
+        line,
+        format!("the header `#{key}:{}` was ignored: {why}", value.trim()),
+    )
+}
+
+/// The separator when no `#separator:` says: for `.txt`, Anki's own guess
+/// (the first of tab, pipe, semicolon, colon, comma found in the first
+/// 8 KiB after the headers, else space); a `.tsv` is tab-separated; other
+/// files (`.csv`) by [`sniff`].
+fn guess_separator(name: &str, body: &str, format: Format) -> u8 {
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() == Some("txt") {
+        let head = &body.as_bytes()[..body.len().min(8 * 1024)];
+        return [b'\t', b'|', b';', b':', b',']
+            .into_iter()
+            .find(|d| head.contains(d))
+            .unwrap_or(b' ');
+    }
+    sniff(body, format == Format::Tsv)
+}
+
+/// Whether a field looks like HTML (a tag or an entity), as Anki guesses
+/// when `#html:` is not given.
+fn looks_like_html(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+        && s.contains('>')
+        || ["&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;"]
+            .iter()
+            .any(|e| s.contains(e))
 }
 
 /// Reads a CSV or TSV file.
 pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, ImportError> {
     let text = utf8(bytes)?;
-    let mut headers = read_headers(text)?;
+    let headers = read_headers(text);
     let body = &text[headers.len..];
     let delimiter = headers
         .separator
-        .unwrap_or_else(|| sniff(body, format == Format::Tsv));
-    // `#columns:` is split with the file's own separator.
-    if let Some(cols) = headers.columns.take() {
-        headers.columns = Some(
-            cols[0]
-                .split(delimiter as char)
-                .map(str::to_string)
-                .collect(),
-        );
-    }
+        .unwrap_or_else(|| guess_separator(name, body, format));
+    let rows = read_rows(text, &headers, delimiter)?;
+    let html = headers.html.unwrap_or_else(|| {
+        rows.iter()
+            .take(100)
+            .any(|r| r.2.iter().any(|f| looks_like_html(f)))
+    });
+    convert(name, text, headers, delimiter, rows, html)
+}
+
+type Row = (usize, usize, Vec<String>);
+
+/// The data rows: `#` lines are comments (Anki's reader skips them
+/// anywhere), blank lines are skipped.
+fn read_rows(text: &str, headers: &Headers, delimiter: u8) -> Result<Vec<Row>, ImportError> {
+    let body = &text[headers.len..];
     // A file docket wrote (its `#columns:` header names docket's own
     // column) had every cell guarded against formula injection on export:
     // undo the guard so the round trip is exact.
-    let ours = headers
-        .columns
-        .as_ref()
-        .is_some_and(|c| c.iter().any(|n| n.trim().eq_ignore_ascii_case("docket")));
+    let ours = headers.columns.as_ref().is_some_and(|c| {
+        c.split(delimiter as char)
+            .any(|n| n.trim().eq_ignore_ascii_case("docket"))
+    });
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        .comment(Some(b'#'))
         .from_reader(body.as_bytes());
-    let mut rows: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
-        let start = reader.position().clone();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 if record.len() == 1 && record[0].trim().is_empty() {
                     continue;
                 }
-                let line = start.line() as usize + text[..headers.len].matches('\n').count();
-                let at = headers.len + start.byte() as usize;
+                // The record's own position (after any comment lines skipped).
+                let (line, byte) = record
+                    .position()
+                    .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
+                let line = line + headers.lines;
+                let at = headers.len + byte;
                 let cells = record.iter().map(|c| {
                     if ours {
                         crate::sanitize::csv_unguard(c).to_string()
@@ -188,8 +300,64 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
             ));
         }
     }
+    Ok(rows)
+}
+
+/// Each column's role: Anki's meta columns (guid, note type, deck, tags)
+/// first; the other columns are the note's fields, by name when
+/// `#columns:` (or a header row) names them, else in order — the first is
+/// the question, the second the answer (a cloze note's second field, Back
+/// Extra, is its explanation), any further one goes to the explanation.
+fn plan_columns(headers: &Headers, names: Option<&[String]>, width: usize) -> Vec<Role> {
+    let mut roles: Vec<Option<Role>> = vec![None; width];
+    let mut meta = |c: Option<usize>, r: Role| {
+        if let Some(c) = c.filter(|&c| c < width) {
+            roles[c] = Some(r);
+        }
+    };
+    meta(headers.guid_column, Role::Id);
+    meta(headers.notetype_column, Role::Notetype);
+    meta(headers.deck_column, Role::Deck);
+    meta(headers.tags_column, Role::Topics);
+    if let Some(names) = names {
+        for (i, n) in names.iter().enumerate().take(width) {
+            if roles[i].is_none() {
+                roles[i] = role_of(n);
+            }
+        }
+    }
+    let mut next = [Role::Prompt, Role::Answer].into_iter();
+    let taken: Vec<Role> = roles.iter().flatten().copied().collect();
+    for r in roles.iter_mut() {
+        if r.is_none() {
+            *r = Some(
+                next.by_ref()
+                    .find(|n| !taken.contains(n))
+                    .unwrap_or(Role::Extra),
+            );
+        }
+    }
+    roles
+        .into_iter()
+        .map(|r| r.unwrap_or(Role::Extra))
+        .collect()
+}
+
+fn convert(
+    name: &str,
+    text: &str,
+    headers: Headers,
+    delimiter: u8,
+    mut rows: Vec<Row>,
+    html: bool,
+) -> Result<Imported, ImportError> {
+    // `#columns:` is split with the file's own separator.
+    let mut names: Option<Vec<String>> = headers.columns.as_ref().map(|c| {
+        c.split(delimiter as char)
+            .map(|s| s.trim().to_string())
+            .collect()
+    });
     // A header row of known names (as spreadsheets write) names the columns.
-    let mut names = headers.columns.clone();
     if names.is_none()
         && let Some((_, _, first)) = rows.first()
         && first.iter().all(|c| role_of(c).is_some())
@@ -203,6 +371,14 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
         .map(Vec::len)
         .or_else(|| rows.first().map(|r| r.2.len()))
         .unwrap_or(0);
+    // Anki's reader pads short rows; a file with Anki's headers (its own
+    // export writes each note's fields only) is read the same way. Longer
+    // rows, and short rows of plain files, are an error.
+    if headers.lines > 0 {
+        for r in rows.iter_mut().filter(|r| r.2.len() < width) {
+            r.2.resize(width, String::new());
+        }
+    }
     let ragged: Vec<Diagnostic> = rows
         .iter()
         .filter(|r| r.2.len() != width)
@@ -233,57 +409,134 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
     if width < 1 {
         return Err(ImportError::invalid("the file holds no rows"));
     }
-    let mut roles: Vec<Role> = match &names {
-        Some(n) => n
-            .iter()
-            .map(|c| role_of(c).unwrap_or(Role::Ignored))
-            .collect(),
-        None => (0..width)
-            .map(|i| match i {
-                0 => Role::Prompt,
-                1 => Role::Answer,
-                _ => Role::Ignored,
-            })
-            .collect(),
+    let roles = plan_columns(&headers, names.as_deref(), width);
+    let col = |role: Role| roles.iter().position(|r| *r == role);
+    // The deck most rows are in names the deck; other decks (subdecks)
+    // become topics.
+    let deck_col = col(Role::Deck);
+    let main_deck = match deck_col {
+        Some(d) => {
+            let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+            for r in &rows {
+                *count.entry(r.2[d].trim()).or_default() += 1;
+            }
+            count
+                .into_iter()
+                .max_by_key(|(n, c)| (*c, std::cmp::Reverse(*n)))
+                .map(|(n, _)| n.to_string())
+        }
+        None => headers.deck.clone(),
     };
-    roles.resize(width, Role::Ignored);
-    if let Some(t) = headers.tags_column.filter(|&t| t < width) {
-        roles[t] = Role::Topics;
+    let stem = stem(name);
+    let mut b = DeckBuilder::new(&stem, main_deck.as_deref().unwrap_or(&stem), "");
+    for (line, why) in &headers.ignored {
+        b.note(format!("line {line}"), why.clone());
     }
-    if let Some(g) = headers.guid_column.filter(|&g| g < width) {
-        roles[g] = Role::Id;
-    }
-    if !roles.contains(&Role::Prompt) {
+    let (id_c, prompt_c, answer_c, accept_c, expl_c, topics_c, docket_c, nt_c) = (
+        col(Role::Id),
+        col(Role::Prompt),
+        col(Role::Answer),
+        col(Role::Accept),
+        col(Role::Explanation),
+        col(Role::Topics),
+        col(Role::Docket),
+        col(Role::Notetype),
+    );
+    let extras: Vec<usize> = (0..width).filter(|&i| roles[i] == Role::Extra).collect();
+    let Some(prompt_c) = prompt_c else {
         return Err(ImportError::invalid(
             "no column holds the question (name one Front, Question, Term or Text)",
         ));
-    }
-    let stem = stem(name);
-    let mut b = DeckBuilder::new(&stem, headers.deck.as_deref().unwrap_or(&stem), "");
-    for (i, r) in roles.iter().enumerate() {
-        if *r == Role::Ignored
-            && let Some(n) = names.as_ref().and_then(|n| n.get(i))
-        {
-            b.skip(
-                format!("column {}", i + 1),
-                format!("`{n}` is not a field docket knows; its values were left out"),
-            );
-        }
-    }
+    };
     let mut pending = Vec::with_capacity(rows.len());
     for (line, _, row) in rows {
         let item = format!("line {line}");
-        // HTML (with `#html:true`) is converted later, in parallel.
-        let get = |role: Role| -> Option<String> {
-            let i = roles.iter().position(|r| *r == role)?;
-            Some(row[i].clone())
-        };
-        let prompt = get(Role::Prompt).unwrap_or_default();
-        let answer = get(Role::Answer).unwrap_or_default();
-        let accept: Vec<String> = get(Role::Accept)
+        let get = |c: Option<usize>| c.map(|i| row[i].clone());
+        let notetype = get(nt_c).or_else(|| headers.notetype.clone());
+        let prompt = row[prompt_c].clone();
+        if notetype
+            .as_deref()
+            .is_some_and(|n| n.to_ascii_lowercase().contains("image occlusion"))
+            || prompt.contains("image-occlusion:")
+        {
+            b.skip(
+                item,
+                "an Image Occlusion note needs its image, which a text file does not hold; left out",
+            );
+            continue;
+        }
+        // Notes of docket's own note type (Anki's text export of a docket
+        // package) carry the card's answer keys in their Docket field.
+        if names.is_none()
+            && notetype.as_deref() == Some(super::apkg::NOTETYPE_NAME)
+            && let Some(card) = docket_note_row(&row, &roles, html)
+        {
+            let mut card = card;
+            // Its guid is `<deck id>/<card id>`.
+            card.id = get(id_c).map(|g| g.rsplit('/').next().unwrap_or_default().to_string());
+            card.topics = get(topics_c)
+                .map(|t| t.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            pending.push((item, card));
+            continue;
+        }
+        if notetype
+            .as_deref()
+            .is_some_and(|n| n.to_ascii_lowercase().contains("reverse"))
+        {
+            b.note(
+                item.clone(),
+                "Anki also makes a reverse card of this note; docket imports the forward card",
+            );
+        }
+        if html {
+            for (i, v) in row.iter().enumerate() {
+                let place = match names.as_ref().and_then(|n| n.get(i)) {
+                    Some(n) if !n.is_empty() => format!("column {} (`{n}`)", i + 1),
+                    _ => format!("column {}", i + 1),
+                };
+                for why in super::apkg::import::media_notes(&place, v) {
+                    b.note(item.clone(), why);
+                }
+            }
+        }
+        let is_cloze = prompt.contains("{{c");
+        if !is_cloze
+            && notetype
+                .as_deref()
+                .is_some_and(|n| n.to_ascii_lowercase().contains("cloze"))
+        {
+            b.skip(
+                item,
+                "a cloze note without any {{c1::…}} gap (Anki refuses it too)",
+            );
+            continue;
+        }
+        // A cloze note's second field is its Back Extra; other fields go to
+        // the explanation, named when the header names them.
+        let mut explanation: Vec<String> = Vec::new();
+        let answer_text = get(answer_c).unwrap_or_default();
+        if let Some(e) = get(expl_c).filter(|e| !e.trim().is_empty()) {
+            explanation.push(e);
+        }
+        for &i in &extras {
+            let v = &row[i];
+            if v.trim().is_empty() {
+                continue;
+            }
+            match names
+                .as_ref()
+                .and_then(|n| n.get(i))
+                .filter(|n| !n.is_empty())
+            {
+                Some(n) => explanation.push(format!("{n}: {v}")),
+                None => explanation.push(v.clone()),
+            }
+        }
+        let accept: Vec<String> = get(accept_c)
             .map(|a| a.split('|').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default();
-        let embedded = get(Role::Docket).filter(|d| !d.trim().is_empty());
+        let embedded = get(docket_c).filter(|d| !d.trim().is_empty());
         let answer = if let Some(toml) = embedded {
             match embedded_answer(&toml) {
                 Ok(a) => a,
@@ -295,25 +548,52 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
                     continue;
                 }
             }
-        } else if prompt.contains("{{c") && cloze::parse_gaps(&prompt).is_ok() {
+        } else if is_cloze {
+            if let Err(e) = cloze::parse_gaps(&prompt) {
+                b.skip(
+                    item,
+                    format!("its cloze markup is malformed: {}", e.message),
+                );
+                continue;
+            }
+            if !answer_text.trim().is_empty() {
+                explanation.insert(0, answer_text);
+            }
             Answer::Cloze(Vec::new())
-        } else if answer.trim().is_empty() {
+        } else if answer_text.trim().is_empty() {
             b.skip(item, "no answer");
             continue;
         } else {
-            Answer::Basic { answer, accept }
+            Answer::Basic {
+                answer: answer_text,
+                accept,
+            }
         };
+        let mut topics: Vec<String> = get(topics_c)
+            .map(|t| t.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        topics.extend(headers.global_tags.iter().cloned());
+        if let Some(d) = deck_col.map(|d| row[d].trim().to_string())
+            && !d.is_empty()
+            && Some(&d) != main_deck.as_ref()
+        {
+            topics.push(d);
+        }
+        // docket's own notes have the guid `<deck id>/<card id>`.
+        let own = notetype.as_deref() == Some(super::apkg::CLOZE_NOTETYPE_NAME);
+        let id = get(id_c).map(|g| match g.rsplit_once('/') {
+            Some((_, card)) if own => card.to_string(),
+            _ => g,
+        });
         pending.push((
             item,
             RawCard {
-                id: get(Role::Id),
+                id,
                 prompt,
                 answer,
-                explanation: get(Role::Explanation),
-                topics: get(Role::Topics)
-                    .map(|t| t.split_whitespace().map(str::to_string).collect())
-                    .unwrap_or_default(),
-                html: headers.html,
+                explanation: (!explanation.is_empty()).then(|| explanation.join("\n\n")),
+                topics,
+                html,
             },
         ));
     }
@@ -328,6 +608,55 @@ pub fn import(name: &str, bytes: &[u8], format: Format) -> Result<Imported, Impo
         )));
     }
     Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
+}
+
+/// A row of docket's own Anki note type (fields Prompt, Answer,
+/// Explanation, Source, Quote, Options, Type, Docket, in order, after the
+/// meta columns): the card comes from its Docket field, unescaped exactly
+/// (an HTML-to-text conversion would change the TOML's spaces).
+fn docket_note_row(row: &[String], roles: &[Role], html: bool) -> Option<RawCard> {
+    let fields: Vec<&String> = row
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| {
+            matches!(
+                r,
+                Role::Prompt | Role::Answer | Role::Explanation | Role::Extra
+            )
+        })
+        .map(|(v, _)| v)
+        .collect();
+    let exact = |s: &str| {
+        if html {
+            s.replace("<br>", "\n")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        } else {
+            s.to_string()
+        }
+    };
+    let docket = fields.get(7)?;
+    let answer = embedded_answer(&exact(docket)).ok()?;
+    let text = |s: &str| {
+        if html {
+            super::html::to_text(s)
+        } else {
+            s.to_string()
+        }
+    };
+    Some(RawCard {
+        id: None,
+        prompt: text(fields.first()?),
+        answer,
+        explanation: fields
+            .get(2)
+            .map(|e| text(e))
+            .filter(|e| !e.trim().is_empty()),
+        topics: Vec::new(),
+        html: false,
+    })
 }
 
 /// The file name without directories and extension.
@@ -450,7 +779,7 @@ pub fn export(deck: &Deck, format: Format) -> (Vec<u8>, Vec<Skipped>) {
 /// The answer a `docket` cell describes: its TOML keys are read by the deck
 /// parser itself, inside a one-card deck, so exactly what a deck file may
 /// say is accepted and nothing else.
-fn embedded_answer(toml: &str) -> Result<Answer, String> {
+pub(crate) fn embedded_answer(toml: &str) -> Result<Answer, String> {
     let doc = format!(
         "[deck]\nid = \"cell\"\ntitle = \"cell\"\ndescription = \"cell\"\n\n[[card]]\nid = \"cell\"\nprompt = \"cell\"\n{toml}\n"
     );

@@ -15,6 +15,7 @@ pub mod gift;
 pub mod html;
 pub mod limits;
 pub mod markdown;
+pub mod moodle_xml;
 pub mod output;
 pub mod quiz_form;
 
@@ -39,6 +40,8 @@ pub enum Format {
     Aiken,
     /// A Markdown study sheet (export).
     Md,
+    /// Moodle XML, Moodle's own question-bank format.
+    MoodleXml,
 }
 
 impl Format {
@@ -51,6 +54,7 @@ impl Format {
             Format::Gift => "gift",
             Format::Aiken => "aiken",
             Format::Md => "md",
+            Format::MoodleXml => "moodle-xml",
         }
     }
 
@@ -64,6 +68,7 @@ impl Format {
             "gift" => Format::Gift,
             "aiken" => Format::Aiken,
             "md" | "markdown" => Format::Md,
+            "xml" => Format::MoodleXml,
             _ => return None,
         })
     }
@@ -108,6 +113,9 @@ pub struct Imported {
     pub deck: Deck,
     /// What could not be converted, item by item.
     pub skipped: Vec<Skipped>,
+    /// What was converted but not carried in full (partial credit, a
+    /// feedback, a unit, a media file…), item by item.
+    pub notes: Vec<Skipped>,
 }
 
 /// Why an import failed as a whole.
@@ -142,6 +150,7 @@ pub fn import(format: Format, name: &str, bytes: &[u8]) -> Result<Imported, Impo
         Format::Csv | Format::Tsv => csv::import(name, bytes, format),
         Format::Gift => gift::import(name, bytes),
         Format::Aiken => aiken::import(name, bytes),
+        Format::MoodleXml => moodle_xml::import(name, bytes),
         Format::Md => Err(ImportError::invalid(
             "Markdown study sheets are an export only; import the deck they came from",
         )),
@@ -203,6 +212,7 @@ pub fn export(format: Format, deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipp
         Format::Csv | Format::Tsv => csv::export(deck, format),
         Format::Gift => gift::export(deck),
         Format::Md => (markdown::export(deck).into_bytes(), Vec::new()),
+        Format::MoodleXml => moodle_xml::export(deck),
         Format::Aiken => anyhow::bail!("docket does not write Aiken; use --to gift"),
     })
 }

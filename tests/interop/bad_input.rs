@@ -54,8 +54,8 @@ fn ragged_and_badly_encoded_csv_is_refused_with_its_line() {
 
 #[test]
 fn gift_and_aiken_syntax_errors_show_line_and_column() {
-    import_fails("syntax.gift", "syntax.gift:5:3");
-    import_fails("syntax.gift", "syntax.gift:7:23");
+    import_fails("syntax.gift", "syntax.gift:4:3");
+    import_fails("syntax.gift", "syntax.gift:6:31");
     import_fails("bad.aiken", "bad.aiken:4:1");
 }
 

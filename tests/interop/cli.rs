@@ -11,12 +11,28 @@ fn docket() -> Command {
 #[test]
 fn imports_pass_docket_check_and_report_what_was_left_out() {
     let dir = tempfile::tempdir().unwrap();
-    for (fixture, skipped) in [
+    for (n, (fixture, skipped)) in [
         ("bank.gift", "not converted: line 21: a matching question"),
         ("anki-current.apkg", "0 items not converted"),
         ("bank.aiken", "0 items not converted"),
-    ] {
-        let out = dir.path().join(format!("{fixture}.toml"));
+        ("bank.xml", "(`essay`): left out (essay)"),
+        (
+            "bank.xml",
+            "not carried: question 2 (`rivers`): the partly right option",
+        ),
+        (
+            "moodle-rules.gift",
+            "not converted: line 15, column 37: not imported",
+        ),
+        (
+            "anki-notes.txt",
+            "not converted: line 10: an Image Occlusion note",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = dir.path().join(format!("{n}-{fixture}.toml"));
         docket()
             .args(["import", &format!("tests/fixtures/interop/{fixture}"), "-o"])
             .arg(&out)
@@ -212,4 +228,33 @@ fn export_never_writes_over_the_deck_it_exports() {
         .code(2)
         .stderr(contains("would replace the deck itself"));
     assert_eq!(std::fs::read(&deck).unwrap(), before);
+}
+
+#[test]
+fn moodle_xml_export_imports_back_from_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = dir.path().join("case.xml");
+    docket()
+        .args(["export", "decks/case.toml", "-o"])
+        .arg(&xml)
+        .assert()
+        .success()
+        .stderr(contains("(moodle-xml)"));
+    let back = dir.path().join("back.toml");
+    docket()
+        .arg("import")
+        .arg(&xml)
+        .arg("-o")
+        .arg(&back)
+        .assert()
+        .success()
+        .stderr(contains("0 items not converted"));
+    docket()
+        .args(["import", "--from", "moodle-xml"])
+        .arg(&xml)
+        .arg("-o")
+        .arg(&back)
+        .arg("--force")
+        .assert()
+        .success();
 }

@@ -41,7 +41,7 @@ proptest! {
             let (bytes, lossy) = export(format, &d).unwrap();
             prop_assert!(lossy.is_empty());
             let back = import(format, "deck.csv", &bytes).unwrap();
-            prop_assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+            prop_assert!(back.skipped.is_empty() && back.notes.is_empty(), "{:?} {:?}", back.skipped, back.notes);
             reparse(&back.deck);
             prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
         }
@@ -102,7 +102,12 @@ fn the_case_deck_survives_tsv_and_csv_except_its_citations() {
         let (bytes, lossy) = export(format, &d).unwrap();
         assert!(lossy.is_empty(), "{lossy:?}");
         let back = import(format, "case.tsv", &bytes).unwrap();
-        assert!(back.skipped.is_empty(), "{:?}", back.skipped);
+        assert!(
+            back.skipped.is_empty() && back.notes.is_empty(),
+            "{:?} {:?}",
+            back.skipped,
+            back.notes
+        );
         reparse(&back.deck);
         let (got, want) = (cards_only(&back.deck), cards_only(&d));
         assert_eq!(got.len(), want.len());
@@ -123,5 +128,116 @@ fn a_docket_column_that_is_not_an_answer_is_reported() {
             .starts_with("line 3: its docket column is not a card's answer"),
         "{:?}",
         got.skipped
+    );
+}
+
+#[test]
+fn anki_notes_in_plain_text_with_every_header() {
+    let bytes = std::fs::read("tests/fixtures/interop/anki-notes.txt").unwrap();
+    let got = import(Format::Tsv, "anki-notes.txt", &bytes).unwrap();
+    let d = &got.deck;
+    reparse(d);
+    let reasons: Vec<String> = got
+        .skipped
+        .iter()
+        .chain(&got.notes)
+        .map(ToString::to_string)
+        .collect();
+    // The deck column names the deck, never the prompt; guids are ids.
+    assert_eq!(d.meta.title, "Biology");
+    assert_eq!(d.cards.len(), 3, "{reasons:?}");
+    let mito = &d.cards[0];
+    assert_eq!(mito.prompt, "What does the mitochondrion make?");
+    assert_eq!(
+        mito.answer,
+        Answer::Basic {
+            answer: "ATP".into(),
+            accept: vec![]
+        }
+    );
+    assert_eq!(mito.topics, ["cells", "energy"]);
+    assert_eq!(mito.id, "q7lx-2fa9");
+    // A cloze note's Back Extra is its explanation; its subdeck a topic.
+    let leaf = &d.cards[2];
+    assert_eq!(leaf.kind().name(), "cloze");
+    assert_eq!(
+        leaf.explanation.as_deref(),
+        Some("It absorbs red and blue light.")
+    );
+    assert_eq!(leaf.topics, ["plants", "Biology::Plants"]);
+    // Image Occlusion and nested clozes are named, not turned into junk.
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("line 10") && r.contains("Image Occlusion")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("line 11") && r.contains("nested")),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+}
+
+#[test]
+fn txt_separators_are_guessed_as_anki_does_and_comments_skipped() {
+    let bytes = std::fs::read("tests/fixtures/interop/comma.txt").unwrap();
+    let got = import(Format::Tsv, "comma.txt", &bytes).unwrap();
+    assert_eq!(got.deck.cards.len(), 2, "{:?}", got.skipped);
+    assert!(got.skipped.is_empty(), "{:?}", got.skipped);
+    let c = &got.deck.cards[1];
+    assert_eq!(c.prompt, "adiós");
+    // The third, unnamed column is carried as the explanation.
+    assert_eq!(c.explanation.as_deref(), Some("said when leaving"));
+    let bytes = std::fs::read("tests/fixtures/interop/semicolon.txt").unwrap();
+    let got = import(Format::Tsv, "semicolon.txt", &bytes).unwrap();
+    assert_eq!(got.deck.cards[1].prompt, "die Katze");
+    // Named extra columns keep their name; unknown headers are reported.
+    let got = import(
+        Format::Csv,
+        "x.csv",
+        b"#separator:comma\n#columns:Front,Back,Source\n#colour:blue\nsun,Sonne,a dictionary\n",
+    )
+    .unwrap();
+    assert_eq!(
+        got.deck.cards[0].explanation.as_deref(),
+        Some("Source: a dictionary")
+    );
+    assert_eq!(got.notes.len(), 1);
+    assert!(got.notes[0].to_string().contains("#colour:blue"));
+    // `#tags:` applies to every note; `#notetype:` names the note type.
+    let got = import(
+        Format::Tsv,
+        "y.txt",
+        b"#separator:tab\n#tags:german a1\n#notetype:Cloze\n{{c1::Hund}} means dog\tfrom the course\n",
+    )
+    .unwrap();
+    let c = &got.deck.cards[0];
+    assert_eq!(c.topics, ["german", "a1"]);
+    assert_eq!(c.explanation.as_deref(), Some("from the course"));
+}
+
+#[test]
+fn media_in_html_fields_are_named_not_dropped_silently() {
+    let got = import(
+        Format::Tsv,
+        "m.txt",
+        b"#separator:tab\n#html:true\nBark?<img src=\"dog.png\">\tWoof [sound:woof.mp3]\n",
+    )
+    .unwrap();
+    let notes: Vec<String> = got.notes.iter().map(ToString::to_string).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("image `dog.png` in column 1")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("sound `woof.mp3` in column 2")),
+        "{notes:?}"
     );
 }

@@ -29,6 +29,15 @@ fn markup() -> impl Strategy<Value = String> {
             Just("{{c1::".to_string()),
             Just("é".to_string()),
             Just("[html]<b>".to_string()),
+            Just("<quiz>".to_string()),
+            Just("<question type=\"multianswer\">".to_string()),
+            Just("<questiontext><text>".to_string()),
+            Just("{1:SHORTANSWER:=".to_string()),
+            Just("<answer fraction=\"100\">".to_string()),
+            Just("</text>".to_string()),
+            Just("]]>".to_string()),
+            Just("#deck column:1\n".to_string()),
+            Just("{#=%100%".to_string()),
             "[a-z ]{0,6}",
         ],
         0..40,
@@ -41,7 +50,7 @@ proptest! {
 
     #[test]
     fn text_importers_never_panic(text in markup(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        for format in [Format::Csv, Format::Tsv, Format::Gift, Format::Aiken] {
+        for format in [Format::Csv, Format::Tsv, Format::Gift, Format::Aiken, Format::MoodleXml] {
             if let Ok(i) = import(format, "x", text.as_bytes()) {
                 super::support::reparse(&i.deck);
             }

@@ -27,7 +27,9 @@ use crate::deck::model::Card;
 
 /// Fixed note type ids: the same note type in every docket package lets
 /// Anki recognise it instead of adding copies.
-const NOTETYPE_ID: i64 = 1_700_000_000_101;
+/// (The id changed when the note type gained its Options, Type and Docket
+/// fields, so that Anki does not mistake it for the older five-field one.)
+const NOTETYPE_ID: i64 = 1_700_000_000_103;
 const CLOZE_NOTETYPE_ID: i64 = 1_700_000_000_102;
 
 const SCHEMA: &str = "
@@ -69,6 +71,12 @@ text-align: center; color: black; background-color: white; }\n\
 const EVIDENCE: &str = "{{#Explanation}}<div class=explanation>{{Explanation}}</div>{{/Explanation}}\
 {{#Source}}<div class=source>{{Source}}{{#Quote}}<br>“{{Quote}}”{{/Quote}}</div>{{/Source}}";
 
+/// The question side: the prompt, a choice card's options or an order
+/// card's items, and a box to type a number or a date into (Anki compares
+/// the typed text with the `Type` field).
+const FRONT: &str = "{{Prompt}}{{#Options}}<div class=options>{{Options}}</div>{{/Options}}\
+{{#Type}}<br>{{type:Type}}{{/Type}}";
+
 /// Seconds since the epoch: `SOURCE_DATE_EPOCH` or now.
 fn now_secs() -> i64 {
     std::env::var("SOURCE_DATE_EPOCH")
@@ -99,8 +107,8 @@ fn model_json(id: i64, name: &str, cloze: bool, did: i64, m: i64) -> serde_json:
     } else {
         (
             &FIELDS,
-            "{{Prompt}}".into(),
-            format!("{{{{FrontSide}}}}\n\n<hr id=answer>\n\n{{{{Answer}}}}{EVIDENCE}"),
+            FRONT.into(),
+            format!("{FRONT}\n\n<hr id=answer>\n\n{{{{Answer}}}}{EVIDENCE}"),
         )
     };
     serde_json::json!({
@@ -144,25 +152,39 @@ fn stable_id(text: &str) -> i64 {
     1_000_000_000_000 + (n % 1_000_000_000_000) as i64
 }
 
-/// The prompt field of a card: choices and items are listed under the
-/// question, since Anki shows fields, not docket's widgets.
-fn prompt_field(card: &Card) -> String {
-    let mut p = html(&card.prompt);
+/// The Options field: choices and items listed, since Anki shows fields,
+/// not docket's widgets (order items sorted, so the order is not given away).
+fn options_field(card: &Card) -> String {
     match &card.answer {
-        Answer::Choice { options, .. } => {
-            for (i, o) in options.iter().enumerate() {
-                p.push_str(&format!("<br>{}) {}", (b'a' + i as u8) as char, html(o)));
-            }
-        }
+        Answer::Choice { options, .. } => options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{}) {}", (b'a' + i as u8) as char, html(o)))
+            .collect::<Vec<_>>()
+            .join("<br>"),
         Answer::Order(items) => {
             let mut shown = items.clone();
             shown.sort();
-            p.push_str("<br>Put in order: ");
-            p.push_str(&html(&shown.join("; ")));
+            format!("Put in order: {}", html(&shown.join("; ")))
         }
-        _ => {}
+        _ => String::new(),
     }
-    p
+}
+
+/// The Type field: what to type for a number or a date card.
+fn type_field(card: &Card) -> String {
+    match &card.answer {
+        Answer::Number(n) => html(&super::super::gift::plain_number(n.value.unwrap_or(n.low))),
+        Answer::Date(d) => html(&d.to_string()),
+        _ => String::new(),
+    }
+}
+
+/// The Docket field: the card's kind and answer keys, as a deck file writes them.
+fn docket_field(card: &Card) -> String {
+    let mut toml = format!("kind = \"{}\"\n", card.answer.kind().name());
+    crate::deck::write::write_answer(&mut toml, &card.answer);
+    html(toml.trim_end())
 }
 
 /// Writes a deck as an `.apkg`.
@@ -280,23 +302,17 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                             }
                             a => answer_text(a),
                         };
-                        if !matches!(other, Answer::Basic { .. }) {
-                            skipped.push(Skipped {
-                                item: format!("card `{}`", card.id),
-                                reason: format!(
-                                    "Anki has no {} cards: written as a front/back note",
-                                    other.kind().name()
-                                ),
-                            });
-                        }
                         (
                             NOTETYPE_ID,
                             vec![
-                                prompt_field(card),
+                                html(&card.prompt),
                                 html(&answer),
                                 html(&explanation),
                                 html(&sources.join("; ")),
                                 html(&quotes.join(" / ")),
+                                options_field(card),
+                                type_field(card),
+                                docket_field(card),
                             ],
                             vec![0],
                         )

@@ -14,6 +14,7 @@ use super::super::ImportError;
 use super::super::Imported;
 use super::super::build::DeckBuilder;
 use super::super::build::RawCard;
+use super::super::csv::embedded_answer;
 use super::super::csv::stem;
 use super::super::html;
 use super::super::limits::MAX_CARDS;
@@ -122,6 +123,9 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         }
     };
     let mut cards_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    // The deck of each note's first card: a note outside the main deck (a
+    // subdeck, another deck) takes its deck's name as a topic.
+    let mut deck_of: HashMap<i64, i64> = HashMap::new();
     let mut deck_use: HashMap<i64, usize> = HashMap::new();
     {
         let mut st = conn
@@ -139,6 +143,7 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         for row in rows {
             let (nid, ord, did) = row.map_err(corrupt)?;
             cards_of.entry(nid).or_default().push(ord);
+            deck_of.entry(nid).or_insert(did);
             *deck_use.entry(did).or_default() += 1;
         }
     }
@@ -190,6 +195,11 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         let plan = plans.entry(mid).or_insert_with(|| plan(nt));
         let own = plan.own;
         let values: Vec<&str> = flds.split('\x1f').collect();
+        if !own {
+            for why in not_carried(nt, plan, &values) {
+                b.note(item.clone(), why);
+            }
+        }
         // Fields stay HTML and are converted later, in parallel; docket's own
         // notes are converted now because their answer field is parsed here.
         let field = |n: &str| -> String {
@@ -206,7 +216,12 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 raw.to_string()
             }
         };
-        let topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
+        let mut topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
+        if let Some(name) = deck_of.get(&nid).and_then(|d| decks.get(d))
+            && *name != main_deck
+        {
+            topics.push(name.clone());
+        }
         let own_id = own
             .then(|| guid.rsplit('/').next().unwrap_or("").to_string())
             .filter(|g| !g.is_empty());
@@ -264,6 +279,36 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 );
                 continue;
             };
+            // docket's own notes carry the card's kind and answer keys.
+            if own && ord == 0 {
+                let raw = nt
+                    .fields
+                    .iter()
+                    .position(|f| f == "Docket")
+                    .and_then(|i| values.get(i))
+                    .map(|v| unescape_field(v))
+                    .filter(|v| !v.trim().is_empty());
+                if let Some(toml) = raw {
+                    match embedded_answer(&toml) {
+                        Ok(answer) => pending.push((
+                            item,
+                            RawCard {
+                                id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
+                                prompt: field("Prompt"),
+                                answer,
+                                explanation: explanation(extra),
+                                topics: topics.clone(),
+                                html: false,
+                            },
+                        )),
+                        Err(why) => b.skip(
+                            item,
+                            format!("its Docket field is not a card's answer: {why}"),
+                        ),
+                    }
+                    continue;
+                }
+            }
             let (prompt, mut answer) = (field(qf), field(af));
             let mut accept = Vec::new();
             // docket's exporter writes accepted answers as "answer (also: a; b)".
@@ -306,11 +351,99 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 "this package holds only Anki's \"please update\" placeholder: its real collection is missing",
             ));
         }
-        return Err(ImportError::invalid(
-            "the package holds no note docket can convert",
-        ));
+        let mut types: Vec<&str> = notetypes.values().map(|n| n.name.as_str()).collect();
+        types.sort_unstable();
+        let why: Vec<String> = b
+            .finish(PathBuf::new())
+            .skipped
+            .iter()
+            .take(5)
+            .map(ToString::to_string)
+            .collect();
+        return Err(ImportError::invalid(format!(
+            "the package holds no note docket can convert (note types: {}){}",
+            types.join(", "),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", why.join("; "))
+            }
+        )));
     }
     Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
+}
+
+/// What of a note docket does not carry, one reason each: fields that no
+/// card shows (docket reads what the templates show), and media (sounds
+/// are dropped, images become their alt text).
+fn not_carried(nt: &NoteType, plan: &Plan, values: &[&str]) -> Vec<String> {
+    let mut used: Vec<&str> = Vec::new();
+    if let Some(t) = &plan.cloze_text {
+        used.push(t);
+        used.extend(plan.cloze_extra.iter().map(String::as_str));
+    }
+    for (q, a, extra) in plan.cards.iter().flatten() {
+        used.push(q);
+        used.push(a);
+        used.extend(extra.iter().map(String::as_str));
+    }
+    let mut out = Vec::new();
+    for (name, value) in nt.fields.iter().zip(values) {
+        if !value.trim().is_empty() && !used.contains(&name.as_str()) {
+            out.push(format!(
+                "its field `{name}` is on no card's template; its text is not carried"
+            ));
+        }
+        out.extend(media_notes(&format!("`{name}`"), value));
+    }
+    out
+}
+
+/// One note per media reference in an HTML text (`where` says in what):
+/// sounds are dropped and images replaced by their alt text, since docket
+/// imports no media.
+pub(crate) fn media_notes(place: &str, value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(i) = rest.find("[sound:") {
+        let tail = &rest[i + 7..];
+        let end = tail.find(']').unwrap_or(tail.len());
+        out.push(format!(
+            "the sound `{}` in {place} is not carried (docket imports no media)",
+            &tail[..end]
+        ));
+        rest = &tail[end..];
+    }
+    let mut rest = value;
+    while let Some(i) = rest.find("<img") {
+        let tail = &rest[i..];
+        let end = tail.find('>').unwrap_or(tail.len());
+        let src = tail[..end]
+            .split_once("src=")
+            .map(|(_, v)| {
+                v.trim_start_matches(['"', '\''])
+                    .split(['"', '\'', ' '])
+                    .next()
+                    .unwrap_or("")
+            })
+            .unwrap_or("");
+        out.push(format!(
+            "the image `{src}` in {place} is not carried (docket imports no media; its alt text is kept)"
+        ));
+        rest = &tail[end..];
+    }
+    out
+}
+
+/// The exact inverse of the exporter's field escaping (`&amp;`, `&lt;`,
+/// `&gt;`, `&quot;`, `<br>`), so the Docket field's TOML comes back byte
+/// for byte (an HTML-to-text conversion would collapse its spaces).
+fn unescape_field(s: &str) -> String {
+    s.replace("<br>", "\n")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 type Schema = (HashMap<i64, NoteType>, HashMap<i64, String>);

@@ -23,8 +23,21 @@ pub use import::import;
 /// The name of the note type docket's packages use.
 pub const NOTETYPE_NAME: &str = "docket";
 
-/// The fields of docket's note type, in order.
-pub const FIELDS: [&str; 5] = ["Prompt", "Answer", "Explanation", "Source", "Quote"];
+/// The fields of docket's note type, in order. `Options` lists a choice
+/// card's options or an order card's items for Anki to show; `Type` is what
+/// Anki asks to type for number and date cards; `Docket` (shown by no
+/// template) holds the card's kind and answer keys as TOML, so that docket
+/// reads every kind back exactly.
+pub const FIELDS: [&str; 8] = [
+    "Prompt",
+    "Answer",
+    "Explanation",
+    "Source",
+    "Quote",
+    "Options",
+    "Type",
+    "Docket",
+];
 
 /// The cloze note type docket's packages use for cloze cards.
 pub const CLOZE_NOTETYPE_NAME: &str = "docket cloze";
