@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use plotters::prelude::*;
+
 use super::report::Report;
 use super::report::duration;
 use super::report::evidence_source;
@@ -27,8 +29,33 @@ pub fn esc(text: &str) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-td.l,th.l{text-align:left}.flag{color:#a00}.ok{color:#070}.bad{color:#a00}blockquote{color:#444;border-left:3px solid #ccc;margin:.5em 0;padding-left:.7em}
-svg{background:#fafafa;border:1px solid #ddd}";
+td.l,th.l{text-align:left}.flag{color:#a00}.ok{color:#075e00}.bad{color:#a00000}blockquote{color:#444;border-left:3px solid #ccc;margin:.5em 0;padding-left:.7em}
+figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg{max-width:100%;height:auto}
+table.students{font-size:.85em}table.students td.a{max-width:7em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:left}
+details{margin:.3em 0 1em}
+@media print{body{max-width:none;margin:0;font-size:10pt}a{color:inherit;text-decoration:none}h2,h3{break-after:avoid}tr,figure,blockquote{break-inside:avoid}details{display:none}table.students{font-size:8pt}}";
+
+/// Draws one chart into an SVG string; a failure becomes a sentence.
+fn svg(
+    width: u32,
+    height: u32,
+    paint: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult,
+) -> String {
+    let mut out = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        paint(root)
+    };
+    match result {
+        Ok(()) => out,
+        Err(e) => format!("<p>chart not drawn: {}</p>", esc(&e.to_string())),
+    }
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+const BAR: RGBColor = RGBColor(60, 110, 180);
+const FLAGGED: RGBColor = RGBColor(190, 30, 30);
 
 fn histogram(r: &Report) -> String {
     let max = r.test.items;
@@ -37,101 +64,162 @@ fn histogram(r: &Report) -> String {
         counts[s.score.min(max)] += 1;
     }
     let top = counts.iter().copied().max().unwrap_or(0).max(1);
-    let (w, h, pad) = (600.0, 220.0, 30.0);
-    let bw = (w - 2.0 * pad) / (max + 1) as f64;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="Score histogram">"#
-    );
-    for (score, &c) in counts.iter().enumerate() {
-        let bh = (h - 2.0 * pad) * c as f64 / top as f64;
-        let x = pad + bw * score as f64;
-        let y = h - pad - bh;
-        let _ = write!(
-            svg,
-            r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{bh:.1}" fill="#4a7ab7"><title>score {score}: {c} students</title></rect>"##,
-            (bw - 2.0).max(1.0)
-        );
-        if max <= 30 || score % 5 == 0 {
-            let _ = write!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{score}</text>"#,
-                x + bw / 2.0,
-                h - pad + 12.0
-            );
-        }
-    }
-    let _ = write!(
-        svg,
-        r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">score (max {max}); tallest bar {top}</text></svg>"#,
-        w / 2.0,
-        h - 4.0
-    );
-    svg
+    let chart = svg(640, 280, |root| {
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(44)
+            .build_cartesian_2d(-0.5f64..max as f64 + 0.5, 0f64..top as f64 * 1.15)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc(format!("score (right answers, of {max})"))
+            .y_desc("students")
+            .x_labels((max + 1).min(21))
+            .y_labels((top + 1).min(11))
+            .x_label_formatter(&|x| format!("{}", x.round() as i64))
+            .y_label_formatter(&|y| {
+                if y.fract() == 0.0 {
+                    format!("{}", *y as i64)
+                } else {
+                    String::new()
+                }
+            })
+            .draw()?;
+        chart
+            .draw_series(counts.iter().enumerate().map(|(score, &c)| {
+                Rectangle::new(
+                    [(score as f64 - 0.4, 0.0), (score as f64 + 0.4, c as f64)],
+                    BAR.filled(),
+                )
+            }))?
+            .label("students with that score")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], BAR.filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    });
+    let rows: String = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(score, c)| format!("<tr><td>{score}</td><td>{c}</td></tr>"))
+        .collect();
+    format!(
+        "<figure role=\"img\" aria-label=\"Histogram of scores: how many students got each number of items right\">{chart}<figcaption>Scores of {} students on {max} items.</figcaption></figure><details><summary>The histogram as a table</summary><table><tr><th>score</th><th>students</th></tr>{rows}</table></details>",
+        r.students.len()
+    )
 }
 
 fn scatter(r: &Report) -> String {
-    let (w, h, pad) = (600.0, 320.0, 40.0);
-    let x = |f: f64| pad + (w - 2.0 * pad) * f / 100.0;
-    // Discrimination runs −100…100.
-    let y = |d: f64| h - pad - (h - 2.0 * pad) * (d + 100.0) / 200.0;
-    let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="Facility against discrimination">"#
-    );
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#999"/>"##,
-        y(0.0),
-        w - pad,
-        y(0.0)
-    );
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#d88" stroke-dasharray="4"/>"##,
-        y(30.0),
-        w - pad,
-        y(30.0)
-    );
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{:.1}" stroke="#999"/>"##,
-        h - pad
-    );
+    // Items at the same (rounded) point share one marker with every label.
+    let mut points: Vec<((i64, i64), Vec<usize>, bool)> = Vec::new();
+    let mut unplotted = Vec::new();
     for it in &r.items {
-        if let (Some(f), Some(d)) = (it.stats.facility, it.stats.discrimination_index) {
-            let colour = if it.flags.is_empty() {
-                "#4a7ab7"
-            } else {
-                "#c33"
-            };
-            let _ = write!(
-                svg,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="5" fill="{colour}"><title>{} facility {f:.1}, discrimination {d:.1}</title></circle>"#,
-                x(f),
-                y(d),
-                esc(&it.id)
-            );
-            let _ = write!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" font-size="9">{}</text>"#,
-                x(f) + 6.0,
-                y(d) - 4.0,
-                it.position
-            );
+        match (it.stats.facility, it.stats.discrimination_index) {
+            (Some(f), Some(d)) => {
+                let at = (f.round() as i64, d.round() as i64);
+                match points.iter_mut().find(|p| p.0 == at) {
+                    Some(p) => {
+                        p.1.push(it.position);
+                        p.2 |= !it.flags.is_empty();
+                    }
+                    None => points.push((at, vec![it.position], !it.flags.is_empty())),
+                }
+            }
+            (f, _) => unplotted.push(format!(
+                "item {} ({}): {}",
+                it.position,
+                esc(&it.id),
+                if f.is_none() {
+                    "nobody answered it".to_string()
+                } else {
+                    "discrimination undefined (everyone, or no one, got it right, or the rest of the test does not vary)".to_string()
+                }
+            )),
         }
     }
-    let _ = write!(
-        svg,
-        r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">facility % (0–100)</text>"#,
-        w / 2.0,
-        h - 8.0
+    let chart = svg(640, 400, |root| {
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0f64..100f64, -100f64..100f64)?;
+        chart
+            .configure_mesh()
+            .x_desc("facility % (share who got it right)")
+            .y_desc("discrimination index %")
+            .x_labels(11)
+            .y_labels(11)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()?;
+        for (level, colour, label) in [
+            (
+                30.0,
+                RGBColor(200, 120, 0),
+                "30: below, very likely needs checking",
+            ),
+            (
+                50.0,
+                RGBColor(120, 160, 60),
+                "50: below, likely needs checking",
+            ),
+        ] {
+            chart
+                .draw_series(LineSeries::new(
+                    [(0.0, level), (100.0, level)],
+                    colour.stroke_width(1),
+                ))?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], colour));
+        }
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .filter(|p| !p.2)
+                    .map(|((f, d), _, _)| Circle::new((*f as f64, *d as f64), 5, BAR.filled())),
+            )?
+            .label("item, no flag (circle)")
+            .legend(|(x, y)| Circle::new((x + 5, y), 4, BAR.filled()));
+        chart
+            .draw_series(points.iter().filter(|p| p.2).map(|((f, d), _, _)| {
+                TriangleMarker::new((*f as f64, *d as f64), 7, FLAGGED.filled())
+            }))?
+            .label("flagged item (triangle)")
+            .legend(|(x, y)| TriangleMarker::new((x + 5, y), 5, FLAGGED.filled()));
+        chart.draw_series(points.iter().map(|((f, d), items, _)| {
+            let names: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+            Text::new(
+                names.join(","),
+                (*f as f64 + 1.2, *d as f64 + 3.0),
+                ("sans-serif", 12).into_font(),
+            )
+        }))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+        root.present()?;
+        Ok(())
+    });
+    let mut out = format!(
+        "<figure role=\"img\" aria-label=\"Each item's facility against its discrimination index; flagged items are triangles\">{chart}<figcaption>Each item by its number; items at the same point share a marker and list every number. The item table below holds the same values.</figcaption></figure>"
     );
-    let _ = write!(
-        svg,
-        r#"<text x="12" y="{:.1}" font-size="11" transform="rotate(-90 12 {:.1})" text-anchor="middle">discrimination index (−100…100; dashed: 30)</text></svg>"#,
-        h / 2.0,
-        h / 2.0
-    );
-    svg
+    if !unplotted.is_empty() {
+        let _ = write!(out, "<p>Not plotted: {}.</p>", unplotted.join("; "));
+    }
+    out
 }
 
 /// The whole HTML document.
@@ -277,7 +365,7 @@ pub fn render_html(r: &Report) -> String {
     }
     let _ = writeln!(
         s,
-        "<h2>Students</h2><table><tr><th class=\"l\">student</th><th>score</th><th>%</th><th>time</th><th class=\"l\">receipt</th>"
+        "<h2>Students</h2><p>✓ right, ✗ wrong, – no answer (each cell shows the start of the answer; hover for all of it and the time).</p><table class=\"students\"><tr><th class=\"l\">student</th><th>score</th><th>%</th><th>time</th><th class=\"l\">receipt</th>"
     );
     for it in &r.items {
         let _ = write!(s, "<th>{}</th>", it.position);
@@ -294,12 +382,19 @@ pub fn render_html(r: &Report) -> String {
             esc(&st.receipt)
         );
         for a in &st.responses {
-            let class = if a.correct { "ok" } else { "bad" };
+            let (class, mark) = match (a.correct, &a.response) {
+                (true, _) => ("ok", "✓"),
+                (false, None) => ("bad", "–"),
+                (false, Some(_)) => ("bad", "✗"),
+            };
+            let full = a.response.as_deref().unwrap_or("no answer");
+            let short: String = full.chars().take(8).collect();
             let _ = write!(
                 s,
-                "<td class=\"{class}\" title=\"{}s\">{}</td>",
+                "<td class=\"a {class}\" title=\"{}, {}s\">{mark} {}</td>",
+                esc(full),
                 a.seconds,
-                esc(a.response.as_deref().unwrap_or("—"))
+                esc(if a.response.is_some() { &short } else { "" })
             );
         }
         let _ = writeln!(s, "</tr>");
