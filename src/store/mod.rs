@@ -283,6 +283,11 @@ pub trait Store {
     /// Undoes a logged answer: restores the previous state and deletes the
     /// row, in one transaction. Refused if the card moved on since.
     fn undo(&mut self, log_id: i64) -> StoreResult<Answer>;
+    /// Replaces a logged answer by another answer to the same card (a
+    /// changed rating), in one transaction: the old row is undone and the
+    /// new one recorded, or nothing changes. Refused as [`StoreError::Stale`]
+    /// if the card moved on since the old answer; returns the new log id.
+    fn rerate(&mut self, log_id: i64, answer: &Answer) -> StoreResult<i64>;
     /// Suspends or unsuspends a card.
     fn set_suspended(&mut self, deck_id: &str, card_id: &str, suspended: bool) -> StoreResult<()>;
     /// Buries a card until an instant (0 unburies).

@@ -286,6 +286,55 @@ fn insert_log(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<()> {
     Ok(())
 }
 
+/// Records an answer inside `tx`: refused as stale unless the card is
+/// still in the state the answer was based on.
+fn record_in(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<i64> {
+    let current = current_state(tx, &a.deck_id, &a.card_id)?;
+    if current.state != a.before {
+        return Err(StoreError::Stale(a.card_id.clone()));
+    }
+    let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
+    write_state(tx, &a.deck_id, &a.card_id, &a.after, answered)?;
+    insert_log(tx, a)?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Undoes a logged answer inside `tx`: refused as stale unless the card is
+/// still in the state that answer left it in.
+fn undo_in(tx: &rusqlite::Transaction<'_>, log_id: i64) -> StoreResult<Answer> {
+        let entry = tx
+            .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
+            .query_row([log_id], log_entry)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
+        let a = entry.answer;
+        let current = current_state(tx, &a.deck_id, &a.card_id)?;
+        let later: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id > ?3)",
+            )?
+            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))?;
+        if later || current.state != a.after {
+            return Err(StoreError::Stale(a.card_id.clone()));
+        }
+        let previous_hash: Option<String> = tx
+            .prepare_cached(
+                "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
+                   AND kind != 4 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
+            .optional()?;
+        write_state(
+            tx,
+            &a.deck_id,
+            &a.card_id,
+            &a.before,
+            previous_hash.as_deref(),
+        )?;
+        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+    Ok(a)
+}
+
 impl Store for SqliteStore {
     fn sync_deck(
         &mut self,
@@ -470,14 +519,23 @@ impl Store for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let current = current_state(&tx, &a.deck_id, &a.card_id)?;
-        if current.state != a.before {
-            return Err(StoreError::Stale(a.card_id.clone()));
+        let id = record_in(&tx, a)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn rerate(&mut self, log_id: i64, answer: &Answer) -> StoreResult<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let old = undo_in(&tx, log_id)?;
+        if old.card_id != answer.card_id || old.deck_id != answer.deck_id {
+            return Err(StoreError::NotFound(format!(
+                "review-log row {log_id} of card `{}`",
+                answer.card_id
+            )));
         }
-        let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
-        write_state(&tx, &a.deck_id, &a.card_id, &a.after, answered)?;
-        insert_log(&tx, a)?;
-        let id = tx.last_insert_rowid();
+        let id = record_in(&tx, answer)?;
         tx.commit()?;
         Ok(id)
     }
@@ -536,31 +594,7 @@ impl Store for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let entry = tx
-            .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
-            .query_row([log_id], log_entry)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
-        let a = entry.answer;
-        let current = current_state(&tx, &a.deck_id, &a.card_id)?;
-        if current.state != a.after {
-            return Err(StoreError::Stale(a.card_id.clone()));
-        }
-        let previous_hash: Option<String> = tx
-            .prepare_cached(
-                "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
-                   AND kind != 4 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
-            .optional()?;
-        write_state(
-            &tx,
-            &a.deck_id,
-            &a.card_id,
-            &a.before,
-            previous_hash.as_deref(),
-        )?;
-        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        let a = undo_in(&tx, log_id)?;
         tx.commit()?;
         Ok(a)
     }
