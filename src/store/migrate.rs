@@ -37,23 +37,23 @@ pub fn version(conn: &Connection) -> StoreResult<i64> {
 /// creating the tables, and an interrupted upgrade leaves the previous
 /// version intact.
 pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<()> {
-    let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let at = |e: rusqlite::Error| StoreError::at(path, e);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(corrupt)?;
+        .map_err(at)?;
     let app_id: i64 = tx
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(corrupt)?;
-    let found = version(&tx).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+        .map_err(at)?;
+    let found = version(&tx).map_err(|e| match e {
+        StoreError::Db(reason) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        },
+        other => other,
     })?;
     let tables: i64 = tx
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(corrupt)?;
+        .map_err(at)?;
     let fresh = app_id == 0 && found == 0 && tables == 0;
     if !fresh && app_id != APPLICATION_ID {
         return Err(StoreError::Foreign {
@@ -69,13 +69,27 @@ pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<(
         });
     }
     for v in found..target.min(LATEST) {
-        tx.execute_batch(MIGRATIONS[v as usize])?;
-        tx.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
-            v + 1
-        ))?;
+        // A failing migration is reported in one line, never with its SQL:
+        // a system failure as such, anything else as a version number
+        // that does not match the tables (lowered by hand, say).
+        let step = tx.execute_batch(MIGRATIONS[v as usize]).and_then(|()| {
+            tx.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+                v + 1
+            ))
+        });
+        if let Err(e) = step {
+            return Err(match StoreError::at(path, e) {
+                StoreError::Db(reason) => StoreError::SchemaMismatch {
+                    path: path.to_path_buf(),
+                    found,
+                    reason,
+                },
+                other => other,
+            });
+        }
     }
-    tx.commit()?;
+    tx.commit().map_err(at)?;
     Ok(())
 }
 

@@ -3,7 +3,10 @@
 //! it with rusqlite (WAL, one transaction per answer). Nothing outside
 //! this module sees SQL.
 
+pub mod doctor;
+pub mod failpoint;
 pub mod migrate;
+mod open;
 pub mod sqlite;
 
 use std::path::PathBuf;
@@ -84,14 +87,172 @@ pub enum StoreError {
         /// One of them.
         first: String,
     },
+    /// A docket store that is damaged: nothing was written to it.
+    #[error(
+        "{path} is damaged ({reason}); nothing was written to it. `docket doctor --repair` copies what can be saved into a new store and keeps the damaged file"
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A zero-length store file that docket did not just create (docket
+    /// never leaves one behind): maybe progress was lost by another program
+    /// or a full disk. It is not replaced silently.
+    #[error(
+        "{path} is empty (0 bytes): docket never leaves an empty store behind, so something else emptied it; it was left untouched. Restore it from a backup, or delete it to start afresh"
+    )]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The system refused: read-only file system, permission denied, a
+    /// full disk, an input/output error, a lock held too long.
+    #[error("cannot use progress at {path}: {problem}")]
+    System {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, in words.
+        problem: SystemProblem,
+    },
+    /// The same, where the path is not at hand (inside an operation).
+    #[error("cannot save progress: {0}")]
+    Io(SystemProblem),
+    /// The schema version number does not match the tables (lowered by
+    /// hand, or a damaged header).
+    #[error(
+        "{path} says it is schema version {found}, but its tables do not match ({reason}); it was left untouched"
+    )]
+    SchemaMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The version it claims.
+        found: i64,
+        /// What SQLite said (one line).
+        reason: String,
+    },
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(String),
 }
 
+/// A failure of the system under the store, named for what it is so that
+/// nobody deletes a good store because of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SystemProblem {
+    /// `SQLITE_READONLY`: a read-only file, directory or file system.
+    #[error("the file or its file system is read-only ({0})")]
+    ReadOnly(String),
+    /// `SQLITE_PERM` / `EACCES`.
+    #[error("permission denied ({0})")]
+    PermissionDenied(String),
+    /// `SQLITE_FULL`: no space left (or a quota).
+    #[error("the disk is full ({0}); free some space and try again, nothing was lost")]
+    DiskFull(String),
+    /// `SQLITE_IOERR`: the device failed a read, write or sync.
+    #[error("input/output error ({0}); the disk or file system may be failing")]
+    Io(String),
+    /// `SQLITE_CANTOPEN`: the file or directory cannot be opened.
+    #[error("cannot open the file ({0})")]
+    CannotOpen(String),
+    /// Anything else the system said, as it said it.
+    #[error("{0}")]
+    Other(String),
+    /// `SQLITE_BUSY`/`SQLITE_LOCKED` after waiting the busy timeout.
+    #[error("another docket kept the progress database locked too long ({0}); try again")]
+    Busy(String),
+}
+
+/// `EIO` on every Unix docket runs on.
+const EIO: i32 = 5;
+
+impl SystemProblem {
+    /// The problem behind a SQLite error, if it is a system one.
+    pub fn of(e: &rusqlite::Error) -> Option<SystemProblem> {
+        use rusqlite::ErrorCode;
+        let detail = match e {
+            rusqlite::Error::SqliteFailure(f, Some(m)) => format!("{m}, code {}", f.extended_code),
+            rusqlite::Error::SqliteFailure(f, None) => format!("code {}", f.extended_code),
+            other => other.to_string(),
+        };
+        Some(match e.sqlite_error_code()? {
+            ErrorCode::ReadOnly => SystemProblem::ReadOnly(detail),
+            ErrorCode::PermissionDenied => SystemProblem::PermissionDenied(detail),
+            ErrorCode::DiskFull => SystemProblem::DiskFull(detail),
+            ErrorCode::SystemIoFailure => SystemProblem::Io(detail),
+            ErrorCode::CannotOpen => SystemProblem::CannotOpen(detail),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => SystemProblem::Busy(detail),
+            _ => return None,
+        })
+    }
+
+    /// The problem behind an I/O error from the standard library.
+    pub fn of_io(e: &std::io::Error) -> SystemProblem {
+        use std::io::ErrorKind;
+        let detail = e.to_string();
+        match e.kind() {
+            ErrorKind::ReadOnlyFilesystem => SystemProblem::ReadOnly(detail),
+            ErrorKind::PermissionDenied => SystemProblem::PermissionDenied(detail),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => SystemProblem::DiskFull(detail),
+            ErrorKind::NotFound => SystemProblem::CannotOpen(detail),
+            _ if e.raw_os_error() == Some(EIO) => SystemProblem::Io(detail),
+            _ => SystemProblem::Other(detail),
+        }
+    }
+}
+
+impl StoreError {
+    /// A SQLite error met while opening or checking `path`, named for what
+    /// it is: system problems as such, damage as damage.
+    pub fn at(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        if let Some(problem) = SystemProblem::of(&e) {
+            return StoreError::System {
+                path: path.to_path_buf(),
+                problem,
+            };
+        }
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::Corrupt {
+                path: path.to_path_buf(),
+                reason: one_line(&e),
+            },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: one_line(&e),
+            },
+            _ => StoreError::Db(one_line(&e)),
+        }
+    }
+}
+
+/// SQLite's message without any SQL text rusqlite may attach.
+pub(crate) fn one_line(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Db(e.to_string())
+        match SystemProblem::of(&e) {
+            Some(p) => StoreError::Io(p),
+            None if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::Damaged {
+                    path: PathBuf::from("the progress database"),
+                    reason: one_line(&e),
+                }
+            }
+            None => StoreError::Db(one_line(&e)),
+        }
     }
 }
 

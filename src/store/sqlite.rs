@@ -3,7 +3,6 @@
 //! checked against the card's current state inside that transaction.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -23,7 +22,9 @@ use super::StoreError;
 use super::StoreResult;
 use super::StudiedCounts;
 use super::SyncReport;
+use super::failpoint;
 use super::migrate;
+use super::open;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
 use crate::schedule::Rating;
@@ -42,53 +43,56 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
-fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
-    use rusqlite::ErrorCode;
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        },
-        Some(ErrorCode::ReadOnly)
-        | Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied)
-        | Some(ErrorCode::DiskFull)
-        | Some(ErrorCode::SystemIoFailure) => StoreError::Unwritable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        },
-        _ => StoreError::Db(e.to_string()),
-    }
-}
+/// Stores up to this size get SQLite's full `integrity_check` at every
+/// open (about XX ms per MB); larger ones a `quick_check` limited to ...
+pub const FULL_CHECK_MAX_BYTES: u64 = 32 << 20;
+
+/// The WAL is checkpointed into the database once it holds this many
+/// pages (4 MB), and cut back to [`WAL_SIZE_LIMIT`] when it restarts, so
+/// it stays bounded whatever the length of a session.
+pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 1000;
+
+/// Bytes a WAL file is truncated to after a checkpoint lets it restart.
+pub const WAL_SIZE_LIMIT: u64 = 4 << 20;
 
 impl SqliteStore {
     /// Opens (creating if needed) the progress database in `dir`.
     pub fn open_dir(dir: &Path) -> StoreResult<SqliteStore> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Unwritable {
             path: dir.to_path_buf(),
-            reason: e.to_string(),
+            reason: super::SystemProblem::of_io(&e).to_string(),
         })?;
         SqliteStore::open(&dir.join(super::DB_FILE))
     }
 
     /// Opens (creating if needed) a progress database file. A file that is
-    /// not a docket database is refused before anything is written to it.
+    /// not a docket database, or is damaged, empty or truncated, is
+    /// refused before anything is written to it.
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
-        if let Ok(mut f) = std::fs::File::open(path) {
-            let mut head = [0u8; 16];
-            let n = f.read(&mut head).unwrap_or(0);
-            if n > 0 && (n < 16 || &head != b"SQLite format 3\0") {
-                return Err(StoreError::Corrupt {
-                    path: path.to_path_buf(),
-                    reason: "it does not start with the SQLite header".into(),
-                });
+        SqliteStore::open_with_vfs(path, None)
+    }
+
+    /// [`SqliteStore::open`] through a named SQLite VFS (the power-loss
+    /// test registers one that forgets unsynced writes).
+    pub fn open_with_vfs(path: &Path, vfs: Option<&str>) -> StoreResult<SqliteStore> {
+        open::retry_busy(|| {
+            match std::fs::metadata(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => open::create(path)?,
+                _ => {}
             }
-        }
-        let conn = Connection::open(path).map_err(|e| StoreError::Unwritable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-        SqliteStore::setup(conn, path)
+            open::check_file(path)?;
+            // No CREATE flag: if the file vanished meanwhile, fail rather
+            // than start an empty store in its place.
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | rusqlite::OpenFlags::SQLITE_OPEN_URI;
+            let conn = match vfs {
+                Some(v) => Connection::open_with_flags_and_vfs(path, flags, v),
+                None => Connection::open_with_flags(path, flags),
+            }
+            .map_err(|e| StoreError::at(path, e))?;
+            SqliteStore::setup(conn, path)
+        })
     }
 
     /// A private in-memory store (tests, simulations).
@@ -97,27 +101,25 @@ impl SqliteStore {
     }
 
     fn setup(mut conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(|e| classify(path, e))?;
-        migrate::migrate(&mut conn, path, migrate::LATEST).map_err(|e| match e {
-            StoreError::Db(_) => StoreError::Unwritable {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            },
-            other => other,
-        })?;
-        if path != Path::new(":memory:") {
+        let at = |e| StoreError::at(path, e);
+        conn.busy_timeout(open::BUSY_TIMEOUT).map_err(at)?;
+        let on_disk = path != Path::new(":memory:");
+        if on_disk {
+            integrity(&conn, path)?;
             conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-                .map_err(|e| classify(path, e))?;
+                .map_err(at)?;
         }
-        // WAL with synchronous=NORMAL: a killed process loses nothing committed.
-        // Checkpoints copy the WAL into the database with an fsync: keep
-        // them out of the answer path (up to ~40 MB of WAL) and run one when
-        // a session ends.
-        conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000;",
-        )
-            .map_err(|e| classify(path, e))?;
+        // synchronous=FULL in WAL mode: every commit syncs the WAL before
+        // it returns, so an acknowledged answer survives a power cut or an
+        // OS crash, not only a killed process. Checkpoints run whenever the
+        // WAL passes about 4 MB, so it stays bounded in long sessions.
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+             PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};
+             PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
+        ))
+        .map_err(at)?;
+        migrate::migrate(&mut conn, path, migrate::LATEST)?;
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -134,11 +136,53 @@ impl SqliteStore {
         &mut self.conn
     }
 
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction (the write lock taken
+    /// first, waiting out other writers) and commits it: the one way every
+    /// write goes, with the crash points `op:before-commit` and
+    /// `op:after-commit` around the commit.
+    fn write<T>(
+        &mut self,
+        op: &str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        failpoint::hit(op, "before-commit");
+        tx.commit()?;
+        failpoint::hit(op, "after-commit");
+        Ok(value)
+    }
+
     fn rows(&self, sql: &str, p: impl rusqlite::Params) -> StoreResult<Vec<CardRow>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(p, card_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The check run at every open: the full `integrity_check` on stores up
+/// to [`FULL_CHECK_MAX_BYTES`], else `quick_check` (page structure, no
+/// index-to-table cross-check). Either way a damaged store is refused
+/// before anything is written.
+fn integrity(conn: &Connection, path: &Path) -> StoreResult<()> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let pragma = if size <= FULL_CHECK_MAX_BYTES {
+        "PRAGMA integrity_check(1)"
+    } else {
+        "PRAGMA quick_check(1)"
+    };
+    let verdict: String = conn
+        .query_row(pragma, [], |r| r.get(0))
+        .map_err(|e| StoreError::at(path, e))?;
+    if verdict != "ok" {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: verdict,
+        });
+    }
+    Ok(())
 }
 
 fn phase(n: i64) -> rusqlite::Result<Phase> {
@@ -302,36 +346,36 @@ fn record_in(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<i64> {
 /// Undoes a logged answer inside `tx`: refused as stale unless the card is
 /// still in the state that answer left it in.
 fn undo_in(tx: &rusqlite::Transaction<'_>, log_id: i64) -> StoreResult<Answer> {
-        let entry = tx
-            .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
-            .query_row([log_id], log_entry)
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
-        let a = entry.answer;
-        let current = current_state(tx, &a.deck_id, &a.card_id)?;
-        let later: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id > ?3)",
-            )?
-            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))?;
-        if later || current.state != a.after {
-            return Err(StoreError::Stale(a.card_id.clone()));
-        }
-        let previous_hash: Option<String> = tx
-            .prepare_cached(
-                "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
+    let entry = tx
+        .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
+        .query_row([log_id], log_entry)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
+    let a = entry.answer;
+    let current = current_state(tx, &a.deck_id, &a.card_id)?;
+    let later: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id > ?3)",
+        )?
+        .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))?;
+    if later || current.state != a.after {
+        return Err(StoreError::Stale(a.card_id.clone()));
+    }
+    let previous_hash: Option<String> = tx
+        .prepare_cached(
+            "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
                    AND kind != 4 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
-            .optional()?;
-        write_state(
-            tx,
-            &a.deck_id,
-            &a.card_id,
-            &a.before,
-            previous_hash.as_deref(),
-        )?;
-        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        )?
+        .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
+        .optional()?;
+    write_state(
+        tx,
+        &a.deck_id,
+        &a.card_id,
+        &a.before,
+        previous_hash.as_deref(),
+    )?;
+    tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
     Ok(a)
 }
 
@@ -423,7 +467,9 @@ impl Store for SqliteStore {
              ON CONFLICT (deck_id) DO UPDATE SET title = ?2, content_hash = ?3, synced_ms = ?4",
             params![deck_id, title, deck_hash, now_ms],
         )?;
+        failpoint::hit("sync", "before-commit");
         tx.commit()?;
+        failpoint::hit("sync", "after-commit");
         Ok(report)
     }
 
@@ -516,28 +562,21 @@ impl Store for SqliteStore {
     }
 
     fn record(&mut self, a: &Answer) -> StoreResult<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let id = record_in(&tx, a)?;
-        tx.commit()?;
-        Ok(id)
+        self.write("record", |tx| record_in(tx, a))
     }
 
     fn rerate(&mut self, log_id: i64, answer: &Answer) -> StoreResult<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let old = undo_in(&tx, log_id)?;
-        if old.card_id != answer.card_id || old.deck_id != answer.deck_id {
-            return Err(StoreError::NotFound(format!(
-                "review-log row {log_id} of card `{}`",
-                answer.card_id
-            )));
-        }
-        let id = record_in(&tx, answer)?;
-        tx.commit()?;
-        Ok(id)
+        self.write("rerate", |tx| {
+            let old = undo_in(tx, log_id)?;
+            if old.card_id != answer.card_id || old.deck_id != answer.deck_id {
+                return Err(StoreError::NotFound(format!(
+                    "review-log row {log_id} of card `{}`",
+                    answer.card_id
+                )));
+            }
+            failpoint::hit("rerate", "between");
+            record_in(tx, answer)
+        })
     }
 
     fn import_history(
@@ -586,39 +625,40 @@ impl Store for SqliteStore {
                 }
             }
         }
+        failpoint::hit("import", "before-commit");
         tx.commit()?;
+        failpoint::hit("import", "after-commit");
         Ok(())
     }
 
     fn undo(&mut self, log_id: i64) -> StoreResult<Answer> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let a = undo_in(&tx, log_id)?;
-        tx.commit()?;
-        Ok(a)
+        self.write("undo", |tx| undo_in(tx, log_id))
     }
 
     fn set_suspended(&mut self, deck_id: &str, card_id: &str, suspended: bool) -> StoreResult<()> {
-        let n = self.conn.execute(
-            "UPDATE cards SET suspended = ?3 WHERE deck_id = ?1 AND card_id = ?2",
-            params![deck_id, card_id, suspended],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("card `{card_id}`")));
-        }
-        Ok(())
+        self.write("suspend", |tx| {
+            let n = tx.execute(
+                "UPDATE cards SET suspended = ?3 WHERE deck_id = ?1 AND card_id = ?2",
+                params![deck_id, card_id, suspended],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("card `{card_id}`")));
+            }
+            Ok(())
+        })
     }
 
     fn set_buried_until(&mut self, deck_id: &str, card_id: &str, until_ms: i64) -> StoreResult<()> {
-        let n = self.conn.execute(
-            "UPDATE cards SET buried_until_ms = ?3 WHERE deck_id = ?1 AND card_id = ?2",
-            params![deck_id, card_id, until_ms],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("card `{card_id}`")));
-        }
-        Ok(())
+        self.write("bury", |tx| {
+            let n = tx.execute(
+                "UPDATE cards SET buried_until_ms = ?3 WHERE deck_id = ?1 AND card_id = ?2",
+                params![deck_id, card_id, until_ms],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("card `{card_id}`")));
+            }
+            Ok(())
+        })
     }
 
     fn log(&self, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>> {
@@ -631,18 +671,23 @@ impl Store for SqliteStore {
     }
 
     fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64> {
-        self.conn.execute(
-            "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
-            params![deck_id, now_ms],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write("session", |tx| {
+            tx.execute(
+                "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
+                params![deck_id, now_ms],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
     }
 
     fn end_session(&mut self, id: i64, now_ms: i64, seen: u32, correct: u32) -> StoreResult<()> {
-        self.conn.execute(
-            "UPDATE sessions SET ended_ms = ?2, seen = ?3, correct = ?4 WHERE id = ?1",
-            params![id, now_ms, seen, correct],
-        )?;
+        self.write("session", |tx| {
+            tx.execute(
+                "UPDATE sessions SET ended_ms = ?2, seen = ?3, correct = ?4 WHERE id = ?1",
+                params![id, now_ms, seen, correct],
+            )?;
+            Ok(())
+        })?;
         // Best effort: another session may hold the database.
         let _ = self
             .conn
@@ -662,12 +707,14 @@ impl Store for SqliteStore {
     }
 
     fn set_setting(&mut self, scope: &str, key: &str, value: &str) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT INTO settings (scope, key, value) VALUES (?1, ?2, ?3)
-             ON CONFLICT (scope, key) DO UPDATE SET value = ?3",
-            params![scope, key, value],
-        )?;
-        Ok(())
+        self.write("setting", |tx| {
+            tx.execute(
+                "INSERT INTO settings (scope, key, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (scope, key) DO UPDATE SET value = ?3",
+                params![scope, key, value],
+            )?;
+            Ok(())
+        })
     }
 
     fn due_counts(
@@ -752,12 +799,14 @@ impl Store for SqliteStore {
     }
 
     fn set_deck_file(&mut self, f: &DeckFile) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO deck_files (path, deck_id, size, mtime_ns, file_hash, head, first_card)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![f.path, f.deck_id, f.size, f.mtime_ns, f.file_hash, f.head, f.first_card],
-        )?;
-        Ok(())
+        self.write("deck-file", |tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO deck_files (path, deck_id, size, mtime_ns, file_hash, head, first_card)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![f.path, f.deck_id, f.size, f.mtime_ns, f.file_hash, f.head, f.first_card],
+            )?;
+            Ok(())
+        })
     }
 
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>> {
