@@ -507,3 +507,38 @@ pub fn data_dir() -> StoreResult<PathBuf> {
             reason: format!("no home directory found; set {DATA_DIR_ENV}"),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn system_failures_are_named_never_called_damage() {
+        let path = std::path::Path::new("p");
+        for (code, words) in [
+            (rusqlite::ffi::SQLITE_READONLY, "read-only"),
+            (rusqlite::ffi::SQLITE_FULL, "disk is full"),
+            (rusqlite::ffi::SQLITE_IOERR, "input/output error"),
+            (rusqlite::ffi::SQLITE_CANTOPEN, "cannot open"),
+            (rusqlite::ffi::SQLITE_PERM, "permission denied"),
+            (rusqlite::ffi::SQLITE_BUSY, "locked too long"),
+        ] {
+            let e = StoreError::at(path, sqlite_error(code)).to_string();
+            assert!(e.contains(words), "{code}: {e}");
+            assert!(!e.contains("damaged") && !e.contains("not a docket"), "{e}");
+            let inner = StoreError::from(sqlite_error(code)).to_string();
+            assert!(inner.contains(words), "{code}: {inner}");
+        }
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(matches!(
+            SystemProblem::of_io(&full),
+            SystemProblem::DiskFull(_)
+        ));
+        let corrupt = StoreError::at(path, sqlite_error(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(matches!(corrupt, StoreError::Damaged { .. }));
+    }
+}
