@@ -100,7 +100,8 @@ fn a_damaged_page_is_refused_then_repaired() {
     assert!(doctor::check(&path).unwrap().is_ok());
     let s = SqliteStore::open(&path).unwrap();
     let cards = s.cards("d").unwrap().len();
-    assert!(cards > 2000 && cards < 3000, "{cards} of 3000 cards saved");
+    // All of them when the damaged page was an index page (rebuilt).
+    assert!(cards > 2000 && cards <= 3000, "{cards} of 3000 cards saved");
     // Sound now: a second repair has nothing to do.
     drop(s);
     assert!(doctor::repair(&path).unwrap().kept_as.is_none());

@@ -7,6 +7,8 @@ pub mod doctor;
 pub mod failpoint;
 pub mod migrate;
 mod open;
+pub mod packed;
+pub(crate) mod revlog;
 pub mod sqlite;
 
 use std::path::PathBuf;

@@ -25,16 +25,13 @@ use super::SyncReport;
 use super::failpoint;
 use super::migrate;
 use super::open;
+use super::revlog;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
-use crate::schedule::Rating;
 use crate::schedule::ReviewKind;
 
 const CARD_COLUMNS: &str = "card_id, position, present, content_hash, answered_hash, phase, step, \
      stability, difficulty, due_ms, interval_days, last_review_ms, reps, lapses, suspended, buried_until_ms";
-
-const LOG_COLUMNS: &str = "id, ts_ms, deck_id, card_id, rating, kind, elapsed_days, elapsed_secs, \
-     r_before, r_after, duration_ms, content_hash, state_before, state_after, session_id";
 
 /// Progress in a SQLite database.
 #[derive(Debug)]
@@ -214,41 +211,6 @@ fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
     })
 }
 
-fn json_state(text: &str) -> rusqlite::Result<CardState> {
-    serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn log_entry(r: &Row<'_>) -> rusqlite::Result<LogEntry> {
-    let rating: u8 = r.get(4)?;
-    let kind = match r.get::<_, i64>(5)? {
-        0 => ReviewKind::Learning,
-        1 => ReviewKind::Review,
-        2 => ReviewKind::Relearning,
-        _ => ReviewKind::Manual,
-    };
-    Ok(LogEntry {
-        id: r.get(0)?,
-        answer: Answer {
-            ts_ms: r.get(1)?,
-            deck_id: r.get(2)?,
-            card_id: r.get(3)?,
-            rating: Rating::from_number(rating),
-            kind,
-            elapsed_days: r.get(6)?,
-            elapsed_secs: r.get(7)?,
-            r_before: r.get::<_, Option<f64>>(8)?.map(|v| v as f32),
-            r_after: r.get::<_, Option<f64>>(9)?.map(|v| v as f32),
-            duration_ms: r.get(10)?,
-            content_hash: r.get(11)?,
-            before: json_state(&r.get::<_, String>(12)?)?,
-            after: json_state(&r.get::<_, String>(13)?)?,
-            session_id: r.get(14)?,
-        },
-    })
-}
-
 fn current_state(
     tx: &rusqlite::Transaction<'_>,
     deck_id: &str,
@@ -290,46 +252,6 @@ fn write_state(
     Ok(())
 }
 
-fn to_json(s: &CardState) -> StoreResult<String> {
-    serde_json::to_string(s).map_err(|e| StoreError::Db(e.to_string()))
-}
-
-/// Appends one review-log row.
-fn insert_log(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<()> {
-    tx.prepare_cached(
-            "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
-               elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
-               s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after, session_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-               ?19, ?20, ?21, ?22)",
-        )?
-        .execute(params![
-            a.ts_ms,
-            a.deck_id,
-            a.card_id,
-            a.rating.map_or(0, Rating::number),
-            a.kind.number(),
-            a.before.phase.number(),
-            a.after.phase.number(),
-            a.elapsed_days,
-            a.elapsed_secs,
-            a.after.interval_days,
-            a.after.due_ms,
-            a.before.stability as f64,
-            a.before.difficulty as f64,
-            a.r_before.map(f64::from),
-            a.after.stability as f64,
-            a.after.difficulty as f64,
-            a.r_after.map(f64::from),
-            a.duration_ms,
-            a.content_hash,
-            to_json(&a.before)?,
-            to_json(&a.after)?,
-            a.session_id,
-        ])?;
-    Ok(())
-}
-
 /// Records an answer inside `tx`: refused as stale unless the card is
 /// still in the state the answer was based on.
 fn record_in(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<i64> {
@@ -339,35 +261,22 @@ fn record_in(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<i64> {
     }
     let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
     write_state(tx, &a.deck_id, &a.card_id, &a.after, answered)?;
-    insert_log(tx, a)?;
-    Ok(tx.last_insert_rowid())
+    revlog::insert(tx, a)
 }
 
 /// Undoes a logged answer inside `tx`: refused as stale unless the card is
 /// still in the state that answer left it in.
 fn undo_in(tx: &rusqlite::Transaction<'_>, log_id: i64) -> StoreResult<Answer> {
-    let entry = tx
-        .prepare_cached(&format!("SELECT {LOG_COLUMNS} FROM revlog WHERE id = ?1"))?
-        .query_row([log_id], log_entry)
-        .optional()?
+    let entry = revlog::get(tx, log_id)?
         .ok_or_else(|| StoreError::NotFound(format!("review-log row {log_id}")))?;
     let a = entry.answer;
     let current = current_state(tx, &a.deck_id, &a.card_id)?;
-    let later: bool = tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id > ?3)",
-        )?
-        .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))?;
-    if later || current.state != a.after {
+    // Only the card's newest answer can be undone, and only while the card
+    // is still where that answer left it.
+    if revlog::has_later(tx, &a.deck_id, &a.card_id, log_id)? || current.state != a.after {
         return Err(StoreError::Stale(a.card_id.clone()));
     }
-    let previous_hash: Option<String> = tx
-        .prepare_cached(
-            "SELECT content_hash FROM revlog WHERE deck_id = ?1 AND card_id = ?2 AND id < ?3
-                   AND kind != 4 ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row(params![a.deck_id, a.card_id, log_id], |r| r.get(0))
-        .optional()?;
+    let previous_hash = revlog::previous_hash(tx, &a.deck_id, &a.card_id, log_id)?;
     write_state(
         tx,
         &a.deck_id,
@@ -375,7 +284,7 @@ fn undo_in(tx: &rusqlite::Transaction<'_>, log_id: i64) -> StoreResult<Answer> {
         &a.before,
         previous_hash.as_deref(),
     )?;
-    tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+    revlog::delete(tx, log_id)?;
     Ok(a)
 }
 
@@ -548,17 +457,8 @@ impl Store for SqliteStore {
     }
 
     fn studied_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<StudiedCounts> {
-        let (new, reviews): (Option<u32>, Option<u32>) = self
-            .conn
-            .prepare_cached(
-                "SELECT sum(phase_before = 0), sum(kind = 1) FROM revlog
-                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
-            )?
-            .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(StudiedCounts {
-            new: new.unwrap_or(0),
-            reviews: reviews.unwrap_or(0),
-        })
+        let (new, reviews, _) = revlog::counts_since(&self.conn, deck_id, since_ms)?;
+        Ok(StudiedCounts { new, reviews })
     }
 
     fn record(&mut self, a: &Answer) -> StoreResult<i64> {
@@ -591,12 +491,13 @@ impl Store for SqliteStore {
         if !replace {
             let mut taken = Vec::new();
             {
-                let mut has = tx.prepare(
-                    "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND card_id = ?2 AND phase != 0)
-                         OR EXISTS (SELECT 1 FROM revlog WHERE deck_id = ?1 AND card_id = ?2)",
+                let mut studied = tx.prepare(
+                    "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?1 AND card_id = ?2 AND phase != 0)",
                 )?;
                 for c in cards {
-                    if has.query_row(params![deck_id, c.card_id], |r| r.get::<_, bool>(0))? {
+                    if studied.query_row(params![deck_id, c.card_id], |r| r.get::<_, bool>(0))?
+                        || revlog::has_any(&tx, deck_id, &c.card_id)?
+                    {
                         taken.push(c.card_id.clone());
                     }
                 }
@@ -614,14 +515,13 @@ impl Store for SqliteStore {
                 "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (deck_id, card_id) DO UPDATE SET content_hash = ?4, present = 1",
             )?;
-            let mut clear = tx.prepare("DELETE FROM revlog WHERE deck_id = ?1 AND card_id = ?2")?;
             for c in cards {
                 upsert.execute(params![deck_id, c.card_id, c.position, c.content_hash])?;
-                clear.execute(params![deck_id, c.card_id])?;
+                revlog::clear(&tx, deck_id, &c.card_id)?;
                 let answered = (!c.log.is_empty()).then_some(c.content_hash.as_str());
                 write_state(&tx, deck_id, &c.card_id, &c.state, answered)?;
                 for a in &c.log {
-                    insert_log(&tx, a)?;
+                    revlog::insert(&tx, a)?;
                 }
             }
         }
@@ -662,12 +562,7 @@ impl Store for SqliteStore {
     }
 
     fn log(&self, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {LOG_COLUMNS} FROM revlog
-             WHERE deck_id = ?1 AND (?2 IS NULL OR card_id = ?2) ORDER BY id"
-        ))?;
-        let rows = stmt.query_map(params![deck_id, card_id], log_entry)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        revlog::entries(&self.conn, deck_id, card_id)
     }
 
     fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64> {
@@ -754,14 +649,8 @@ impl Store for SqliteStore {
     }
 
     fn reviews_passed_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<(u32, u32)> {
-        let (all, passed): (u32, Option<u32>) = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*), sum(rating > 1) FROM revlog
-                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind = 1",
-            )?
-            .query_row(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok((all, passed.unwrap_or(0)))
+        let (_, all, passed) = revlog::counts_since(&self.conn, deck_id, since_ms)?;
+        Ok((all, passed))
     }
 
     fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
@@ -844,7 +733,7 @@ mod tests {
                 deck_id: "d".into(),
                 card_id: card_id.into(),
                 ts_ms,
-                rating: Some(Rating::Good),
+                rating: Some(crate::schedule::Rating::Good),
                 kind: ReviewKind::Learning,
                 before: CardState::NEW,
                 after,
@@ -875,7 +764,8 @@ mod tests {
         // A failure while writing the second card undoes the first.
         s.connection()
             .execute_batch(
-                "CREATE TRIGGER fail BEFORE INSERT ON revlog WHEN NEW.card_id = 'b'
+                "CREATE TRIGGER fail BEFORE INSERT ON reviews
+                   WHEN NEW.card = (SELECT id FROM card_keys WHERE card_id = 'b')
                  BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;",
             )
             .unwrap();
