@@ -56,7 +56,8 @@ pub fn card_key(
     Ok(Some(c.last_insert_rowid()))
 }
 
-fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
+/// The integer key of a content hash, created if new.
+pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     let found: Option<i64> = c
         .prepare_cached("SELECT id FROM content_hashes WHERE hash = ?1")?
         .query_row([hash], |r| r.get(0))

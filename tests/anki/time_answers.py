@@ -60,7 +60,10 @@ def docket(binary, n, tmp):
                 f'\n[[card]]\nid = "card-{i}"\nkind = "basic"\n'
                 f'prompt = "What is the code of item {i}?"\nanswer = "a{i}"\n'
             )
-    env = dict(os.environ, DOCKET_DATA_DIR=data, DOCKET_NOW=NOW, NO_COLOR="1")
+    # The real clock, as a user has it (a fixed DOCKET_NOW would give every
+    # answer the same millisecond).
+    env = dict(os.environ, DOCKET_DATA_DIR=data, NO_COLOR="1")
+    env.pop("DOCKET_NOW", None)
     p = subprocess.Popen(
         [binary, "study", "--plain", "--no-fuzz", "--seed", "1", "--new-limit", str(n),
          "--limit", str(n + 10), deck],
@@ -99,7 +102,7 @@ def docket(binary, n, tmp):
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
     review_objs = {n for n in tables if n.startswith(log) or n in ("reviews_card", "revlog_card", "revlog_day")}
-    review_objs |= {r for r in ("revlog_card", "revlog_day", "reviews_card", "content_hashes")}
+    review_objs |= {"revlog_card", "revlog_day", "reviews_card"}
     rev, other, _ = dbstat(db, review_objs)
     # Per card: everything that is not reviews, sessions or settings.
     c = sqlite3.connect(db)
@@ -124,6 +127,7 @@ def anki(n, tmp):
         col.add_note(note, did)
     conf = col.decks.config_dict_for_deck_id(did)
     conf["new"]["perDay"] = n
+    conf["rev"]["perDay"] = n
     col.decks.update_config(conf)
     col.decks.select(did)
     lat = []
