@@ -56,17 +56,33 @@ pub fn card_key(
     Ok(Some(c.last_insert_rowid()))
 }
 
+/// A content hash as stored: docket's hashes (32 lowercase hex digits) as
+/// their 16 bytes, anything else (hashes from elsewhere) as text.
+fn hash_value(hash: &str) -> rusqlite::types::Value {
+    let hex_digit = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    match hex::decode(hash) {
+        Ok(bytes) if hash.len() == 32 && hash.bytes().all(|b| hex_digit(&b)) => {
+            rusqlite::types::Value::Blob(bytes)
+        }
+        _ => rusqlite::types::Value::Text(hash.to_string()),
+    }
+}
+
+/// SQL reading a stored content hash back as text.
+const HASH: &str = "CASE typeof(h.hash) WHEN 'blob' THEN lower(hex(h.hash)) ELSE h.hash END";
+
 /// The integer key of a content hash, created if new.
 pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
+    let value = hash_value(hash);
     let found: Option<i64> = c
         .prepare_cached("SELECT id FROM content_hashes WHERE hash = ?1")?
-        .query_row([hash], |r| r.get(0))
+        .query_row([&value], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);
     }
     c.prepare_cached("INSERT INTO content_hashes (hash) VALUES (?1)")?
-        .execute([hash])?;
+        .execute([&value])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -128,10 +144,13 @@ pub fn insert(c: &Connection, a: &Answer) -> StoreResult<i64> {
     Ok(id)
 }
 
-const SELECT: &str =
-    "SELECT r.id, r.ts_behind, k.deck_id, k.card_id, r.rating, r.kind, r.session_id,
-       h.hash, r.detail, r.card
-     FROM reviews r JOIN card_keys k ON k.id = r.card JOIN content_hashes h ON h.id = r.content";
+fn select() -> String {
+    format!(
+        "SELECT r.id, r.ts_behind, k.deck_id, k.card_id, r.rating, r.kind, r.session_id,
+           {HASH}, r.detail, r.card
+         FROM reviews r JOIN card_keys k ON k.id = r.card JOIN content_hashes h ON h.id = r.content"
+    )
+}
 
 struct Raw {
     id: i64,
@@ -188,7 +207,7 @@ fn entry(raw: Raw, chain: &CardState) -> StoreResult<LogEntry> {
 /// One row, with its state before.
 pub fn get(c: &Connection, id: i64) -> StoreResult<Option<LogEntry>> {
     let Some(raw) = c
-        .prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?
+        .prepare_cached(&format!("{} WHERE r.id = ?1", select()))?
         .query_row([id], raw)
         .optional()?
     else {
@@ -220,10 +239,10 @@ pub fn previous_hash(
     let Some(key) = card_key(c, deck_id, card_id, false)? else {
         return Ok(None);
     };
-    Ok(c.prepare_cached(
-        "SELECT h.hash FROM reviews r JOIN content_hashes h ON h.id = r.content
-         WHERE r.card = ?1 AND r.id < ?2 AND r.kind != 4 ORDER BY r.id DESC LIMIT 1",
-    )?
+    Ok(c.prepare_cached(&format!(
+        "SELECT {HASH} FROM reviews r JOIN content_hashes h ON h.id = r.content
+         WHERE r.card = ?1 AND r.id < ?2 AND r.kind != 4 ORDER BY r.id DESC LIMIT 1"
+    ))?
     .query_row(params![key, id], |r| r.get(0))
     .optional()?)
 }
@@ -258,7 +277,8 @@ pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
 /// The rows of a deck (or one card), oldest first.
 pub fn entries(c: &Connection, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>> {
     let mut stmt = c.prepare_cached(&format!(
-        "{SELECT} WHERE k.deck_id = ?1 AND (?2 IS NULL OR k.card_id = ?2) ORDER BY r.id"
+        "{} WHERE k.deck_id = ?1 AND (?2 IS NULL OR k.card_id = ?2) ORDER BY r.id",
+        select()
     ))?;
     let rows = stmt.query_map(params![deck_id, card_id], raw)?;
     let mut chains: HashMap<i64, CardState> = HashMap::new();
@@ -356,4 +376,36 @@ pub fn convert_v3(c: &Connection) -> rusqlite::Result<()> {
         }
     }
     c.execute_batch("DROP TABLE revlog;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hashes_read_back_as_written() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 4).unwrap();
+        let hex = "0123456789abcdef0123456789abcdef";
+        for hash in [hex, "h", "0123456789ABCDEF0123456789ABCDEF", "xyz"] {
+            let k = content_key(&c, hash).unwrap();
+            assert_eq!(content_key(&c, hash).unwrap(), k, "{hash}");
+            let back: String = c
+                .query_row(
+                    &format!("SELECT {HASH} FROM content_hashes h WHERE id = ?1"),
+                    [k],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(back, hash);
+        }
+        let bytes: i64 = c
+            .query_row(
+                "SELECT length(hash) FROM content_hashes WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bytes, 16, "docket's own hashes take 16 bytes");
+    }
 }

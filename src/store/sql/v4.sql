@@ -9,7 +9,7 @@ CREATE TABLE card_keys (
 );
 CREATE TABLE content_hashes (
   id   INTEGER PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE
+  hash BLOB NOT NULL UNIQUE -- 16 bytes (docket's own hashes) or text
 );
 CREATE TABLE reviews (
   id           INTEGER PRIMARY KEY, -- the answer's time in ms, bumped past the newest row
