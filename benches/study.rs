@@ -161,7 +161,11 @@ fn populate(data: &Path) {
                 card_id: row.card_id.clone(),
                 ts_ms: ts,
                 rating: Some(Rating::Good),
-                kind: if k == 0 { ReviewKind::Learning } else { ReviewKind::Review },
+                kind: if k == 0 {
+                    ReviewKind::Learning
+                } else {
+                    ReviewKind::Review
+                },
                 before,
                 after,
                 elapsed_days: 7,

@@ -139,7 +139,7 @@ impl Driver {
         let mut next = self.acked.clone();
         match i % 5 {
             // An answer, the proposal accepted.
-            0 | 1 | 2 => {
+            0..=2 => {
                 let wrong = i % 5 == 2;
                 next.log.push((card.clone(), if wrong { 1 } else { 3 }));
                 self.inflight = Some(next.clone());

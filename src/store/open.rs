@@ -87,7 +87,7 @@ pub(crate) fn header(path: &Path, len: u64) -> StoreResult<Header> {
     // equals the change counter (24), as in every file written by SQLite
     // since 3.7.0.
     let page_count = (be32(92) == be32(24) && be32(28) > 0).then(|| be32(28));
-    if len % page_size != 0 {
+    if !len.is_multiple_of(page_size) {
         return Err(damaged(format!(
             "{len} bytes is not a whole number of {page_size}-byte pages: truncated or overwritten"
         )));
