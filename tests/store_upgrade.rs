@@ -57,8 +57,8 @@ fn every_earlier_version_is_upgraded_and_keeps_its_answers() {
                      duration_ms, content_hash, state_before, state_after)
                    VALUES (1700000000000, 'mini', 'one', 3, 1, 0, 2, 0, 0, 10, 0, 0, 0, 12.5, 4.0,
                      900, 'old',
-                     '{"phase":"New","step":0,"stability":0.0,"difficulty":0.0,"due_ms":0,"interval_days":0,"last_review_ms":null,"reps":0,"lapses":0}',
-                     '{"phase":"Review","step":0,"stability":12.5,"difficulty":4.0,"due_ms":0,"interval_days":10,"last_review_ms":1700000000000,"reps":1,"lapses":0}');"#,
+                     '{"phase":"new","step":0,"stability":0.0,"difficulty":0.0,"due_ms":0,"interval_days":0,"last_review_ms":null,"reps":0,"lapses":0}',
+                     '{"phase":"review","step":0,"stability":12.5,"difficulty":4.0,"due_ms":0,"interval_days":10,"last_review_ms":1700000000000,"reps":1,"lapses":0}');"#,
             )
             .unwrap();
         }
