@@ -415,4 +415,5 @@ fn four_sessions_on_one_store_keep_every_acknowledged_answer() {
     assert_eq!(by_session, want);
     let total: usize = want.iter().map(Vec::len).sum();
     assert!(total >= 40, "only {total} answers acknowledged");
+    eprintln!("four sessions: {total} acknowledged answers, all kept");
 }

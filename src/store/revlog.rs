@@ -4,7 +4,9 @@
 //! still grow in the order rows are written; `ts_behind` keeps the exact
 //! time), the card is an integer key (`card_keys`), the content hash an
 //! integer key (`content_hashes`), and the states and timings are packed
-//! into `detail` ([`super::packed`]). Only this module reads or writes it.
+//! into `detail` ([`super::packed`]); each card's rows are chained from
+//! `card_keys.last` back through `prev_gap`. Only this module reads or
+//! writes it.
 
 use std::collections::HashMap;
 
@@ -86,21 +88,35 @@ pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     Ok(c.last_insert_rowid())
 }
 
-/// The state the card's newest row before `before_id` left (new if none).
-fn chain_before(c: &Connection, key: i64, before_id: i64) -> StoreResult<CardState> {
-    let prev: Option<(i64, i64, Vec<u8>)> = c
-        .prepare_cached(
-            "SELECT id, ts_behind, detail FROM reviews WHERE card = ?1 AND id < ?2
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row(params![key, before_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    match prev {
-        None => Ok(CardState::NEW),
-        Some((id, behind, detail)) => packed::after(&detail, id - behind).map_err(bad),
-    }
+/// The card's newest row, from its key.
+fn last_of(c: &Connection, key: i64) -> StoreResult<Option<i64>> {
+    Ok(
+        c.prepare_cached("SELECT last FROM card_keys WHERE id = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    )
+}
+
+/// The row before `id` of the same card (each row points to it).
+fn prev_of(c: &Connection, id: i64) -> StoreResult<Option<i64>> {
+    Ok(
+        c.prepare_cached("SELECT id - prev_gap FROM reviews WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten(),
+    )
+}
+
+/// The state row `prev` left its card in (new when there is no row).
+fn state_after(c: &Connection, prev: Option<i64>) -> StoreResult<CardState> {
+    let Some(prev) = prev else {
+        return Ok(CardState::NEW);
+    };
+    let (behind, detail): (i64, Vec<u8>) = c
+        .prepare_cached("SELECT ts_behind, detail FROM reviews WHERE id = ?1")?
+        .query_row([prev], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    packed::after(&detail, prev - behind).map_err(bad)
 }
 
 /// Appends an answer; returns its row id.
@@ -110,7 +126,8 @@ pub fn insert(c: &Connection, a: &Answer) -> StoreResult<i64> {
         .prepare_cached("SELECT max(id) FROM reviews")?
         .query_row([], |r| r.get(0))?;
     let id = newest.map_or(a.ts_ms, |n| a.ts_ms.max(n.saturating_add(1)));
-    let chain = chain_before(c, key, i64::MAX)?;
+    let prev = last_of(c, key)?;
+    let chain = state_after(c, prev)?;
     let detail = packed::pack(
         &packed::Detail {
             before: None,
@@ -127,8 +144,9 @@ pub fn insert(c: &Connection, a: &Answer) -> StoreResult<i64> {
     );
     let content = content_key(c, &a.content_hash)?;
     c.prepare_cached(
-        "INSERT INTO reviews (id, card, ts_behind, rating, kind, phase_before, session_id, content, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO reviews (id, card, ts_behind, rating, kind, phase_before, session_id, content,
+           detail, prev_gap)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -140,7 +158,10 @@ pub fn insert(c: &Connection, a: &Answer) -> StoreResult<i64> {
         a.session_id,
         content,
         detail,
+        prev.map(|p| id - p),
     ])?;
+    c.prepare_cached("UPDATE card_keys SET last = ?2 WHERE id = ?1")?
+        .execute(params![key, id])?;
     Ok(id)
 }
 
@@ -213,7 +234,7 @@ pub fn get(c: &Connection, id: i64) -> StoreResult<Option<LogEntry>> {
     else {
         return Ok(None);
     };
-    let chain = chain_before(c, raw.key, raw.id)?;
+    let chain = state_after(c, prev_of(c, raw.id)?)?;
     entry(raw, &chain).map(Some)
 }
 
@@ -222,33 +243,36 @@ pub fn has_later(c: &Connection, deck_id: &str, card_id: &str, id: i64) -> Store
     let Some(key) = card_key(c, deck_id, card_id, false)? else {
         return Ok(false);
     };
-    Ok(
-        c.prepare_cached("SELECT EXISTS (SELECT 1 FROM reviews WHERE card = ?1 AND id > ?2)")?
-            .query_row(params![key, id], |r| r.get(0))?,
-    )
+    Ok(last_of(c, key)? != Some(id))
 }
 
-/// The content hash of the card's newest answer (not a manual reset)
-/// older than `id`.
-pub fn previous_hash(
-    c: &Connection,
-    deck_id: &str,
-    card_id: &str,
-    id: i64,
-) -> StoreResult<Option<String>> {
-    let Some(key) = card_key(c, deck_id, card_id, false)? else {
-        return Ok(None);
-    };
-    Ok(c.prepare_cached(&format!(
-        "SELECT {HASH} FROM reviews r JOIN content_hashes h ON h.id = r.content
-         WHERE r.card = ?1 AND r.id < ?2 AND r.kind != 4 ORDER BY r.id DESC LIMIT 1"
-    ))?
-    .query_row(params![key, id], |r| r.get(0))
-    .optional()?)
+/// The content hash of the newest answer (not a manual reset) to the
+/// same card before row `id`.
+pub fn previous_hash(c: &Connection, id: i64) -> StoreResult<Option<String>> {
+    let mut at = prev_of(c, id)?;
+    while let Some(row) = at {
+        let (kind, hash): (i64, String) = c
+            .prepare_cached(&format!(
+                "SELECT r.kind, {HASH} FROM reviews r JOIN content_hashes h ON h.id = r.content
+                 WHERE r.id = ?1"
+            ))?
+            .query_row([row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if kind != 4 {
+            return Ok(Some(hash));
+        }
+        at = prev_of(c, row)?;
+    }
+    Ok(None)
 }
 
-/// Deletes one row.
+/// Deletes a card's newest row (an undo); its previous row becomes the
+/// newest.
 pub fn delete(c: &Connection, id: i64) -> StoreResult<()> {
+    let prev = prev_of(c, id)?;
+    c.prepare_cached(
+        "UPDATE card_keys SET last = ?2 WHERE id = (SELECT card FROM reviews WHERE id = ?1)",
+    )?
+    .execute(params![id, prev])?;
     c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
         .execute([id])?;
     Ok(())
@@ -259,28 +283,50 @@ pub fn has_any(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<bool
     let Some(key) = card_key(c, deck_id, card_id, false)? else {
         return Ok(false);
     };
-    Ok(
-        c.prepare_cached("SELECT EXISTS (SELECT 1 FROM reviews WHERE card = ?1)")?
-            .query_row([key], |r| r.get(0))?,
-    )
+    Ok(last_of(c, key)?.is_some())
 }
 
 /// Deletes every row of a card.
 pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
-    if let Some(key) = card_key(c, deck_id, card_id, false)? {
-        c.prepare_cached("DELETE FROM reviews WHERE card = ?1")?
-            .execute([key])?;
+    let Some(key) = card_key(c, deck_id, card_id, false)? else {
+        return Ok(());
+    };
+    let mut at = last_of(c, key)?;
+    while let Some(row) = at {
+        at = prev_of(c, row)?;
+        c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
+            .execute([row])?;
     }
+    c.prepare_cached("UPDATE card_keys SET last = NULL WHERE id = ?1")?
+        .execute([key])?;
     Ok(())
 }
 
 /// The rows of a deck (or one card), oldest first.
 pub fn entries(c: &Connection, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "{} WHERE k.deck_id = ?1 AND (?2 IS NULL OR k.card_id = ?2) ORDER BY r.id",
-        select()
-    ))?;
-    let rows = stmt.query_map(params![deck_id, card_id], raw)?;
+    if let Some(card_id) = card_id {
+        // One card: follow its chain back from the newest row.
+        let Some(key) = card_key(c, deck_id, card_id, false)? else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        let mut at = last_of(c, key)?;
+        while let Some(row) = at {
+            ids.push(row);
+            at = prev_of(c, row)?;
+        }
+        let mut chain = CardState::NEW;
+        let mut out = Vec::with_capacity(ids.len());
+        let mut stmt = c.prepare_cached(&format!("{} WHERE r.id = ?1", select()))?;
+        for id in ids.into_iter().rev() {
+            let e = entry(stmt.query_row([id], raw)?, &chain)?;
+            chain = e.answer.after;
+            out.push(e);
+        }
+        return Ok(out);
+    }
+    let mut stmt = c.prepare_cached(&format!("{} WHERE k.deck_id = ?1 ORDER BY r.id", select()))?;
+    let rows = stmt.query_map([deck_id], raw)?;
     let mut chains: HashMap<i64, CardState> = HashMap::new();
     let mut out = Vec::new();
     for row in rows {

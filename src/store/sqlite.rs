@@ -286,7 +286,7 @@ fn undo_in(tx: &rusqlite::Transaction<'_>, log_id: i64) -> StoreResult<Answer> {
     if revlog::has_later(tx, &a.deck_id, &a.card_id, log_id)? || current.state != a.after {
         return Err(StoreError::Stale(a.card_id.clone()));
     }
-    let previous_hash = revlog::previous_hash(tx, &a.deck_id, &a.card_id, log_id)?;
+    let previous_hash = revlog::previous_hash(tx, log_id)?;
     write_state(
         tx,
         &a.deck_id,

@@ -5,6 +5,7 @@ CREATE TABLE card_keys (
   id      INTEGER PRIMARY KEY,
   deck_id TEXT NOT NULL,
   card_id TEXT NOT NULL,
+  last    INTEGER,                 -- the card's newest reviews.id
   UNIQUE (deck_id, card_id)
 );
 CREATE TABLE content_hashes (
@@ -20,6 +21,8 @@ CREATE TABLE reviews (
   phase_before INTEGER NOT NULL,
   session_id   INTEGER,
   content      INTEGER NOT NULL,    -- content_hashes.id
-  detail       BLOB NOT NULL        -- states and timings, packed (src/store/packed.rs)
+  detail       BLOB NOT NULL,       -- states and timings, packed (src/store/packed.rs)
+  prev_gap     INTEGER              -- id minus the id of the card's previous row (NULL if none)
 );
-CREATE INDEX reviews_card ON reviews (card, id);
+-- No index on `card`: each card's rows form a chain (card_keys.last, then
+-- prev_gap), which costs a few bytes per row where an index costs ~26.
