@@ -322,7 +322,23 @@ impl<'a> Session<'a> {
                     // One transaction: the saved answer is never lost, even
                     // if the process dies or another session intervenes.
                     let answer = self.answer(&current, r, now);
-                    let new_id = self.store.rerate(log_id, &answer)?;
+                    let new_id = match self.store.rerate(log_id, &answer) {
+                        Err(StoreError::Stale(id)) => {
+                            self.queue =
+                                Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+                            self.last_card = None;
+                            return Ok(vec![
+                                View::Notice {
+                                    message: format!(
+                                        "`{}` was answered elsewhere meanwhile; the new rating was not saved, the answer stands as first saved",
+                                        crate::sanitize::clean(&id)
+                                    ),
+                                },
+                                self.advance(now)?,
+                            ]);
+                        }
+                        other => other?,
+                    };
                     self.history.pop();
                     self.history.push(Done {
                         log_id: new_id,
