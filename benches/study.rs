@@ -113,69 +113,89 @@ impl Run {
 }
 
 fn populate(data: &Path) {
-    let db = data.join("progress.sqlite3");
-    let mut conn = rusqlite::Connection::open(db).unwrap();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut card = tx
-            .prepare(
-                "UPDATE cards SET phase = 2, stability = ?2, difficulty = ?3, due_ms = ?4,
-                   interval_days = ?5, last_review_ms = ?6, reps = ?7
-                 WHERE deck_id = 'bench' AND card_id = ?1",
-            )
-            .unwrap();
-        let mut log = tx
-            .prepare(
-                "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
-                   elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
-                   s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after)
-                 VALUES (?1, 'bench', ?2, 3, 1, 2, 2, ?3, ?4, ?3, ?5, ?6, 5.0, 0.9, ?6, 5.0, 0.9,
-                   4000, '', '{}', '{}')",
-            )
-            .unwrap();
-        // 90% of the cards are in review, with about 11 answers each in
-        // their log, all before today; about 1 in 8 is due or overdue.
-        let reviewed = CARDS / 10 * 9;
-        let rows_per_card = (CARDS * LOG_ROWS_PER_CARD) / reviewed + 1;
-        let mut rows = 0;
-        for i in 0..reviewed {
-            let id = format!("card-{i}");
-            let ivl = 1 + (i as i64 * 31) % 200;
-            let elapsed = 1 + (i as i64 * 7919) % (ivl + ivl / 7 + 1);
-            let due_day = ivl - elapsed;
-            let last = NOW_MS - elapsed * DAY_MS;
-            let stability = ivl as f64 * 1.1;
-            card.execute(rusqlite::params![
-                id,
-                stability,
-                5.0,
-                NOW_MS - NOW_MS.rem_euclid(DAY_MS) + 4 * 3_600_000 + due_day * DAY_MS,
-                ivl,
-                last,
-                rows_per_card as i64
-            ])
-            .unwrap();
-            for k in 0..rows_per_card {
-                if rows == CARDS * LOG_ROWS_PER_CARD {
-                    break;
+    use docket::schedule::CardState;
+    use docket::schedule::Phase;
+    use docket::schedule::Rating;
+    use docket::schedule::ReviewKind;
+    use docket::store::Answer;
+    use docket::store::ImportedCard;
+    use docket::store::Store;
+    let mut store = docket::store::SqliteStore::open_dir(data).unwrap();
+    let rows = store.cards("bench").unwrap();
+    // 90% of the cards are in review, with about 11 answers each in
+    // their log, all before today; about 1 in 8 is due or overdue.
+    let reviewed = CARDS / 10 * 9;
+    let rows_per_card = (CARDS * LOG_ROWS_PER_CARD) / reviewed + 1;
+    let mut total = 0;
+    let mut imported = Vec::with_capacity(reviewed);
+    for (i, row) in rows.iter().enumerate().take(reviewed) {
+        let ivl = 1 + (i as i64 * 31) % 200;
+        let elapsed = 1 + (i as i64 * 7919) % (ivl + ivl / 7 + 1);
+        let due_day = ivl - elapsed;
+        let last = NOW_MS - elapsed * DAY_MS;
+        let stability = ivl as f32 * 1.1;
+        let state = CardState {
+            phase: Phase::Review,
+            step: 0,
+            stability,
+            difficulty: 5.0,
+            due_ms: NOW_MS - NOW_MS.rem_euclid(DAY_MS) + 4 * 3_600_000 + due_day * DAY_MS,
+            interval_days: ivl as u32,
+            last_review_ms: Some(last),
+            reps: rows_per_card as u32,
+            lapses: 0,
+        };
+        let n = rows_per_card.min(CARDS * LOG_ROWS_PER_CARD - total);
+        total += n;
+        let mut before = CardState::NEW;
+        let mut log = Vec::with_capacity(n);
+        for k in 0..n {
+            let ts = last - (n - 1 - k) as i64 * 7 * DAY_MS;
+            let after = if k + 1 == n {
+                state
+            } else {
+                CardState {
+                    due_ms: ts + 7 * DAY_MS,
+                    last_review_ms: Some(ts),
+                    reps: k as u32 + 1,
+                    ..state
                 }
-                let ts = last - (rows_per_card - k) as i64 * 7 * DAY_MS;
-                log.execute(rusqlite::params![
-                    ts,
-                    id,
-                    7,
-                    7 * 86_400,
-                    ts + 7 * DAY_MS,
-                    stability
-                ])
-                .unwrap();
-                rows += 1;
-            }
+            };
+            log.push(Answer {
+                deck_id: "bench".into(),
+                card_id: row.card_id.clone(),
+                ts_ms: ts,
+                rating: Some(Rating::Good),
+                kind: if k == 0 {
+                    ReviewKind::Learning
+                } else {
+                    ReviewKind::Review
+                },
+                before,
+                after,
+                elapsed_days: 7,
+                elapsed_secs: 7 * 86_400,
+                r_before: Some(0.9),
+                r_after: Some(0.9),
+                duration_ms: 4000,
+                content_hash: row.content_hash.clone(),
+                session_id: None,
+            });
+            before = after;
         }
+        imported.push(ImportedCard {
+            card_id: row.card_id.clone(),
+            position: row.position,
+            content_hash: row.content_hash.clone(),
+            state,
+            log,
+        });
     }
-    tx.commit().unwrap();
+    store.import_history("bench", &imported, false).unwrap();
     // No ANALYZE: docket never runs it, so real databases have no statistics.
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+    store
+        .connection()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .unwrap();
 }
 

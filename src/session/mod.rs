@@ -319,9 +319,27 @@ impl<'a> Session<'a> {
             ) => {
                 let mut rating = applied;
                 if let Some(r) = r.filter(|&r| r != applied) {
-                    self.store.undo(log_id)?;
+                    // One transaction: the saved answer is never lost, even
+                    // if the process dies or another session intervenes.
+                    let answer = self.answer(&current, r, now);
+                    let new_id = match self.store.rerate(log_id, &answer) {
+                        Err(StoreError::Stale(id)) => {
+                            self.queue =
+                                Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+                            self.last_card = None;
+                            return Ok(vec![
+                                View::Notice {
+                                    message: format!(
+                                        "`{}` was answered elsewhere meanwhile; the new rating was not saved, the answer stands as first saved",
+                                        crate::sanitize::clean(&id)
+                                    ),
+                                },
+                                self.advance(now)?,
+                            ]);
+                        }
+                        other => other?,
+                    };
                     self.history.pop();
-                    let new_id = self.record(&current, r, now)?;
                     self.history.push(Done {
                         log_id: new_id,
                         correct,
@@ -350,10 +368,15 @@ impl<'a> Session<'a> {
     }
 
     fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
+        let answer = self.answer(c, rating, now);
+        Ok(self.store.record(&answer)?)
+    }
+
+    fn answer(&self, c: &Current, rating: Rating, now: Now) -> Answer {
         let after = c.next.get(rating);
         let r_after = self.sched.retrievability(&after, now.at(after.due_ms));
         let card = &c.one.card;
-        let answer = Answer {
+        Answer {
             deck_id: self.deck_id().to_string(),
             card_id: c.row.card_id.clone(),
             ts_ms: now.ms,
@@ -368,8 +391,7 @@ impl<'a> Session<'a> {
             duration_ms: (now.ms - c.shown_ms).clamp(0, MAX_ANSWER_MS),
             content_hash: card.content_hash(),
             session_id: Some(self.session_id),
-        };
-        Ok(self.store.record(&answer)?)
+        }
     }
 
     fn undo(&mut self, phase: Phase, now: Now) -> Result<Vec<View>> {

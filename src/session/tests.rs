@@ -493,3 +493,43 @@ fn the_eighth_lapse_flags_a_leech() {
         "{v:?}"
     );
 }
+
+#[test]
+fn a_rating_change_made_stale_by_another_session_keeps_the_saved_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sqlite3");
+    let deck = deck();
+    let mut a = SqliteStore::open(&path).unwrap();
+    let cards_list: Vec<DeckCard> = deck
+        .cards
+        .iter()
+        .map(|c| DeckCard {
+            card_id: c.id.clone(),
+            content_hash: c.content_hash(),
+            text: None,
+        })
+        .collect();
+    a.sync_deck("t", "Test", "h", &cards_list, 0).unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    let src = cards(&deck);
+    let (mut sa, first) = Session::start(&mut a, &src, sched(), 1, t0()).unwrap();
+    assert_eq!(card_id(&first[0]), "one");
+    sa.handle(Event::Answer("one".into()), t0()).unwrap();
+    // Meanwhile another session answers the same card again, later.
+    let later = t0().plus_secs(3600);
+    {
+        let (mut sb, v) = Session::start(&mut b, &src, sched(), 1, later).unwrap();
+        assert_eq!(card_id(&v[0]), "one");
+        sb.handle(Event::Answer("one".into()), later).unwrap();
+        sb.handle(Event::Quit, later).unwrap();
+    }
+    let v = sa.handle(Event::Rate(Some(Rating::Easy)), t0()).unwrap();
+    assert!(
+        matches!(&v[0], View::Notice { message } if message.contains("answer stands")),
+        "{v:?}"
+    );
+    drop(sa);
+    let log = a.log("t", Some("one")).unwrap();
+    assert_eq!(log.len(), 2, "both answers kept");
+    assert_eq!(log[0].answer.rating, Some(Rating::Good));
+}

@@ -14,10 +14,11 @@ use super::StoreResult;
 pub const APPLICATION_ID: i64 = 0x646b_7431;
 
 /// The SQL of each version, in order: index 0 brings version 0 to 1.
-pub const MIGRATIONS: [&str; 3] = [
+pub const MIGRATIONS: [&str; 4] = [
     include_str!("sql/v1.sql"),
     include_str!("sql/v2.sql"),
     include_str!("sql/v3.sql"),
+    include_str!("sql/v4.sql"),
 ];
 
 /// The newest schema this build knows.
@@ -37,23 +38,23 @@ pub fn version(conn: &Connection) -> StoreResult<i64> {
 /// creating the tables, and an interrupted upgrade leaves the previous
 /// version intact.
 pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<()> {
-    let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let at = |e: rusqlite::Error| StoreError::at(path, e);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(corrupt)?;
+        .map_err(at)?;
     let app_id: i64 = tx
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(corrupt)?;
-    let found = version(&tx).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+        .map_err(at)?;
+    let found = version(&tx).map_err(|e| match e {
+        StoreError::Db(reason) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        },
+        other => other,
     })?;
     let tables: i64 = tx
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(corrupt)?;
+        .map_err(at)?;
     let fresh = app_id == 0 && found == 0 && tables == 0;
     if !fresh && app_id != APPLICATION_ID {
         return Err(StoreError::Foreign {
@@ -69,13 +70,31 @@ pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<(
         });
     }
     for v in found..target.min(LATEST) {
-        tx.execute_batch(MIGRATIONS[v as usize])?;
-        tx.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
-            v + 1
-        ))?;
+        // A failing migration is reported in one line, never with its SQL:
+        // a system failure as such, anything else as a version number
+        // that does not match the tables (lowered by hand, say).
+        let step = tx.execute_batch(MIGRATIONS[v as usize]).and_then(|()| {
+            if v + 1 == 4 {
+                // The compact review log: rows are re-encoded in Rust.
+                super::revlog::convert_v3(&tx)?;
+            }
+            tx.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+                v + 1
+            ))
+        });
+        if let Err(e) = step {
+            return Err(match StoreError::at(path, e) {
+                StoreError::Db(reason) => StoreError::SchemaMismatch {
+                    path: path.to_path_buf(),
+                    found,
+                    reason,
+                },
+                other => other,
+            });
+        }
     }
-    tx.commit()?;
+    tx.commit().map_err(at)?;
     Ok(())
 }
 
@@ -146,6 +165,90 @@ mod tests {
             [],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn v3_to_v4_packs_the_review_log_losslessly() {
+        use crate::schedule::CardState;
+        use crate::schedule::Phase;
+        let mut c = at(3);
+        let before = CardState::NEW;
+        let after = CardState {
+            phase: Phase::Learning,
+            step: 1,
+            stability: 2.3065,
+            difficulty: 2.118_104_6,
+            due_ms: 1_000_600_000,
+            interval_days: 0,
+            last_review_ms: Some(1_000_000_000),
+            reps: 1,
+            lapses: 0,
+        };
+        let later = CardState {
+            phase: Phase::Review,
+            reps: 2,
+            due_ms: 1_200_000_000,
+            interval_days: 2,
+            last_review_ms: Some(1_000_700_000),
+            ..after
+        };
+        let json = |s: &CardState| serde_json::to_string(s).unwrap();
+        c.execute(
+            "INSERT INTO revlog (ts_ms, deck_id, card_id, rating, kind, phase_before, phase_after,
+               elapsed_days, elapsed_secs, interval_days, due_ms, s_before, d_before, r_before,
+               s_after, d_after, r_after, duration_ms, content_hash, state_before, state_after, session_id)
+             VALUES (1000000000, 'd', 'c', 3, 0, 0, 1, 0, 0, 0, 1000600000, 0, 0, NULL,
+               2.3065, 2.1181046, 1.0, 4200, 'h1', ?1, ?2, 7),
+                    (1000700000, 'd', 'c', 4, 0, 1, 2, 0, 700, 2, 1200000000, 2.3065, 2.1181046, 0.97,
+               2.3065, 2.1181046, 0.9, 60000, 'h2', ?2, ?3, 7),
+                    (1000000000, 'd', 'x', 1, 0, 0, 1, 0, 0, 0, 5, 0, 0, NULL, 1.5, 6.0, NULL, 900,
+               'h1', '{}', '{}', NULL)",
+            rusqlite::params![json(&before), json(&after), json(&later)],
+        )
+        .unwrap();
+        migrate(&mut c, Path::new(":memory:"), 4).unwrap();
+        assert_eq!(version(&c).unwrap(), 4);
+        let log = crate::store::revlog::entries(&c, "d", None).unwrap();
+        assert_eq!(log.len(), 3);
+        let of_c: Vec<_> = log.iter().filter(|e| e.answer.card_id == "c").collect();
+        assert_eq!(of_c[0].answer.before, before);
+        assert_eq!(of_c[0].answer.after, after);
+        assert_eq!(of_c[0].answer.r_before, None);
+        assert_eq!(of_c[0].answer.r_after, Some(1.0));
+        assert_eq!(of_c[0].answer.duration_ms, 4200);
+        assert_eq!(of_c[0].answer.session_id, Some(7));
+        assert_eq!(of_c[1].answer.before, after);
+        assert_eq!(of_c[1].answer.after, later);
+        assert_eq!(of_c[1].answer.elapsed_secs, 700);
+        assert_eq!(of_c[1].answer.r_before, Some(0.97));
+        assert_eq!(of_c[1].answer.content_hash, "h2");
+        assert_eq!(of_c[1].answer.ts_ms, 1_000_700_000);
+        // A row whose JSON states were not kept is rebuilt from its columns.
+        let x = log.iter().find(|e| e.answer.card_id == "x").unwrap();
+        assert_eq!(x.answer.after.phase, Phase::Learning);
+        assert_eq!(x.answer.after.stability, 1.5);
+        assert_eq!(x.answer.ts_ms, 1_000_000_000);
+        let tables: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'revlog'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn every_version_upgrades_to_the_latest() {
+        for from in 0..LATEST {
+            let mut c = at(from);
+            migrate(&mut c, Path::new(":memory:"), LATEST).unwrap();
+            assert_eq!(version(&c).unwrap(), LATEST, "from {from}");
+            let n: i64 = c
+                .query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 0);
+        }
     }
 
     #[test]

@@ -3,7 +3,12 @@
 //! it with rusqlite (WAL, one transaction per answer). Nothing outside
 //! this module sees SQL.
 
+pub mod doctor;
+pub mod failpoint;
 pub mod migrate;
+mod open;
+pub mod packed;
+pub(crate) mod revlog;
 pub mod sqlite;
 
 use std::path::PathBuf;
@@ -84,14 +89,172 @@ pub enum StoreError {
         /// One of them.
         first: String,
     },
+    /// A docket store that is damaged: nothing was written to it.
+    #[error(
+        "{path} is damaged ({reason}); nothing was written to it. `docket doctor --repair` copies what can be saved into a new store and keeps the damaged file"
+    )]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A zero-length store file that docket did not just create (docket
+    /// never leaves one behind): maybe progress was lost by another program
+    /// or a full disk. It is not replaced silently.
+    #[error(
+        "{path} is empty (0 bytes): docket never leaves an empty store behind, so something else emptied it; it was left untouched. Restore it from a backup, or delete it to start afresh"
+    )]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The system refused: read-only file system, permission denied, a
+    /// full disk, an input/output error, a lock held too long.
+    #[error("cannot use progress at {path}: {problem}")]
+    System {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, in words.
+        problem: SystemProblem,
+    },
+    /// The same, where the path is not at hand (inside an operation).
+    #[error("cannot save progress: {0}")]
+    Io(SystemProblem),
+    /// The schema version number does not match the tables (lowered by
+    /// hand, or a damaged header).
+    #[error(
+        "{path} says it is schema version {found}, but its tables do not match ({reason}); it was left untouched"
+    )]
+    SchemaMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The version it claims.
+        found: i64,
+        /// What SQLite said (one line).
+        reason: String,
+    },
     /// Any other database failure.
     #[error("database error: {0}")]
     Db(String),
 }
 
+/// A failure of the system under the store, named for what it is so that
+/// nobody deletes a good store because of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SystemProblem {
+    /// `SQLITE_READONLY`: a read-only file, directory or file system.
+    #[error("the file or its file system is read-only ({0})")]
+    ReadOnly(String),
+    /// `SQLITE_PERM` / `EACCES`.
+    #[error("permission denied ({0})")]
+    PermissionDenied(String),
+    /// `SQLITE_FULL`: no space left (or a quota).
+    #[error("the disk is full ({0}); free some space and try again, nothing was lost")]
+    DiskFull(String),
+    /// `SQLITE_IOERR`: the device failed a read, write or sync.
+    #[error("input/output error ({0}); the disk or file system may be failing")]
+    Io(String),
+    /// `SQLITE_CANTOPEN`: the file or directory cannot be opened.
+    #[error("cannot open the file ({0})")]
+    CannotOpen(String),
+    /// Anything else the system said, as it said it.
+    #[error("{0}")]
+    Other(String),
+    /// `SQLITE_BUSY`/`SQLITE_LOCKED` after waiting the busy timeout.
+    #[error("another docket kept the progress database locked too long ({0}); try again")]
+    Busy(String),
+}
+
+/// `EIO` on every Unix docket runs on.
+const EIO: i32 = 5;
+
+impl SystemProblem {
+    /// The problem behind a SQLite error, if it is a system one.
+    pub fn of(e: &rusqlite::Error) -> Option<SystemProblem> {
+        use rusqlite::ErrorCode;
+        let detail = match e {
+            rusqlite::Error::SqliteFailure(f, Some(m)) => format!("{m}, code {}", f.extended_code),
+            rusqlite::Error::SqliteFailure(f, None) => format!("code {}", f.extended_code),
+            other => other.to_string(),
+        };
+        Some(match e.sqlite_error_code()? {
+            ErrorCode::ReadOnly => SystemProblem::ReadOnly(detail),
+            ErrorCode::PermissionDenied => SystemProblem::PermissionDenied(detail),
+            ErrorCode::DiskFull => SystemProblem::DiskFull(detail),
+            ErrorCode::SystemIoFailure => SystemProblem::Io(detail),
+            ErrorCode::CannotOpen => SystemProblem::CannotOpen(detail),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => SystemProblem::Busy(detail),
+            _ => return None,
+        })
+    }
+
+    /// The problem behind an I/O error from the standard library.
+    pub fn of_io(e: &std::io::Error) -> SystemProblem {
+        use std::io::ErrorKind;
+        let detail = e.to_string();
+        match e.kind() {
+            ErrorKind::ReadOnlyFilesystem => SystemProblem::ReadOnly(detail),
+            ErrorKind::PermissionDenied => SystemProblem::PermissionDenied(detail),
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => SystemProblem::DiskFull(detail),
+            ErrorKind::NotFound => SystemProblem::CannotOpen(detail),
+            _ if e.raw_os_error() == Some(EIO) => SystemProblem::Io(detail),
+            _ => SystemProblem::Other(detail),
+        }
+    }
+}
+
+impl StoreError {
+    /// A SQLite error met while opening or checking `path`, named for what
+    /// it is: system problems as such, damage as damage.
+    pub fn at(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        if let Some(problem) = SystemProblem::of(&e) {
+            return StoreError::System {
+                path: path.to_path_buf(),
+                problem,
+            };
+        }
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::Corrupt {
+                path: path.to_path_buf(),
+                reason: one_line(&e),
+            },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: one_line(&e),
+            },
+            _ => StoreError::Db(one_line(&e)),
+        }
+    }
+}
+
+/// SQLite's message without any SQL text rusqlite may attach.
+pub(crate) fn one_line(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Db(e.to_string())
+        match SystemProblem::of(&e) {
+            Some(p) => StoreError::Io(p),
+            None if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::Damaged {
+                    path: PathBuf::from("the progress database"),
+                    reason: one_line(&e),
+                }
+            }
+            None => StoreError::Db(one_line(&e)),
+        }
     }
 }
 
@@ -299,6 +462,11 @@ pub trait Store {
     /// Undoes a logged answer: restores the previous state and deletes the
     /// row, in one transaction. Refused if the card moved on since.
     fn undo(&mut self, log_id: i64) -> StoreResult<Answer>;
+    /// Replaces a logged answer by another answer to the same card (a
+    /// changed rating), in one transaction: the old row is undone and the
+    /// new one recorded, or nothing changes. Refused as [`StoreError::Stale`]
+    /// if the card moved on since the old answer; returns the new log id.
+    fn rerate(&mut self, log_id: i64, answer: &Answer) -> StoreResult<i64>;
     /// Suspends or unsuspends a card.
     fn set_suspended(&mut self, deck_id: &str, card_id: &str, suspended: bool) -> StoreResult<()>;
     /// Buries a card until an instant (0 unburies).
@@ -356,4 +524,39 @@ pub fn data_dir() -> StoreResult<PathBuf> {
             path: PathBuf::from("~"),
             reason: format!("no home directory found; set {DATA_DIR_ENV}"),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn system_failures_are_named_never_called_damage() {
+        let path = std::path::Path::new("p");
+        for (code, words) in [
+            (rusqlite::ffi::SQLITE_READONLY, "read-only"),
+            (rusqlite::ffi::SQLITE_FULL, "disk is full"),
+            (rusqlite::ffi::SQLITE_IOERR, "input/output error"),
+            (rusqlite::ffi::SQLITE_CANTOPEN, "cannot open"),
+            (rusqlite::ffi::SQLITE_PERM, "permission denied"),
+            (rusqlite::ffi::SQLITE_BUSY, "locked too long"),
+        ] {
+            let e = StoreError::at(path, sqlite_error(code)).to_string();
+            assert!(e.contains(words), "{code}: {e}");
+            assert!(!e.contains("damaged") && !e.contains("not a docket"), "{e}");
+            let inner = StoreError::from(sqlite_error(code)).to_string();
+            assert!(inner.contains(words), "{code}: {inner}");
+        }
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(matches!(
+            SystemProblem::of_io(&full),
+            SystemProblem::DiskFull(_)
+        ));
+        let corrupt = StoreError::at(path, sqlite_error(rusqlite::ffi::SQLITE_CORRUPT));
+        assert!(matches!(corrupt, StoreError::Damaged { .. }));
+    }
 }

@@ -1,0 +1,203 @@
+//! Opening a store file without ever making things worse: a missing store
+//! is created whole under a temporary name and linked into place (so no
+//! process ever sees a half-made or empty store, and of several processes
+//! creating it at once exactly one wins); an existing file is checked
+//! before SQLite touches it: an empty file, a foreign header, a size that
+//! is not whole pages or smaller than the header says (truncated) are
+//! refused with the file left as it was.
+
+use std::io::Read;
+use std::path::Path;
+use std::path::PathBuf;
+use std::time::Duration;
+use std::time::Instant;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+use super::StoreResult;
+use super::SystemProblem;
+use super::migrate;
+
+/// How long a process waits for another one holding the store's write
+/// lock (a sync of a very large deck can take seconds) before it gives up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The SQLite file header's magic string.
+const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+fn system(path: &Path, e: &std::io::Error) -> StoreError {
+    StoreError::System {
+        path: path.to_path_buf(),
+        problem: SystemProblem::of_io(e),
+    }
+}
+
+/// The `-wal` file beside a database.
+pub(crate) fn wal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    PathBuf::from(p)
+}
+
+/// Facts read from a database file's 100-byte header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Header {
+    /// Page size in bytes.
+    pub page_size: u64,
+    /// Pages according to the header, when the header says it is valid.
+    pub page_count: Option<u64>,
+}
+
+/// Reads and checks the header of an existing, non-empty file: why it is
+/// not a usable SQLite database, if it is not.
+pub(crate) fn header(path: &Path, len: u64) -> StoreResult<Header> {
+    let mut head = Vec::with_capacity(100);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(100).read_to_end(&mut head))
+        .map_err(|e| system(path, &e))?;
+    if head.len() < 16 || &head[..16] != MAGIC {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            reason: "it does not start with the SQLite header".into(),
+        });
+    }
+    let damaged = |reason: String| StoreError::Damaged {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if head.len() < 100 {
+        return Err(damaged(format!(
+            "only {len} bytes long: truncated inside its header"
+        )));
+    }
+    let be16 = |i: usize| u16::from_be_bytes([head[i], head[i + 1]]) as u64;
+    let be32 =
+        |i: usize| u32::from_be_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]) as u64;
+    let page_size = match be16(16) {
+        1 => 65_536,
+        n if n >= 512 && n.is_power_of_two() && n <= 32_768 => n,
+        n => {
+            return Err(damaged(format!(
+                "its header gives an impossible page size ({n})"
+            )));
+        }
+    };
+    // The page count at offset 28 is valid when "version-valid-for" (92)
+    // equals the change counter (24), as in every file written by SQLite
+    // since 3.7.0.
+    let page_count = (be32(92) == be32(24) && be32(28) > 0).then(|| be32(28));
+    if !len.is_multiple_of(page_size) {
+        return Err(damaged(format!(
+            "{len} bytes is not a whole number of {page_size}-byte pages: truncated or overwritten"
+        )));
+    }
+    Ok(Header {
+        page_size,
+        page_count,
+    })
+}
+
+/// Checks an existing store file before SQLite opens it for writing.
+pub(crate) fn check_file(path: &Path) -> StoreResult<()> {
+    let len = std::fs::metadata(path).map_err(|e| system(path, &e))?.len();
+    if len == 0 {
+        return Err(StoreError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let h = header(path, len)?;
+    // With a non-empty WAL the newest pages may live there, and the file
+    // may legitimately be shorter until the next checkpoint.
+    let wal_len = std::fs::metadata(wal_path(path)).map_or(0, |m| m.len());
+    if let Some(count) = h.page_count
+        && wal_len == 0
+        && count * h.page_size > len
+    {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "its header says {} bytes but the file has {len}: truncated",
+                count * h.page_size
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Creates a new store at `path` unless one appears meanwhile: the schema
+/// is written to a private file, synced, then hard-linked into place,
+/// which fails if the name is taken. Of several processes racing here one
+/// links its file and the others discard theirs; none sees an empty store.
+pub(crate) fn create(path: &Path) -> StoreResult<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "progress".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.creating-{}", std::process::id()));
+    let result = build_and_link(&tmp, path, dir);
+    for leftover in [
+        tmp.clone(),
+        wal_path(&tmp),
+        dir.join(format!(".{name}.creating-{}-journal", std::process::id())),
+    ] {
+        let _ = std::fs::remove_file(leftover);
+    }
+    result
+}
+
+fn build_and_link(tmp: &Path, path: &Path, dir: &Path) -> StoreResult<()> {
+    let _ = std::fs::remove_file(tmp);
+    {
+        let mut conn = Connection::open(tmp).map_err(|e| StoreError::at(tmp, e))?;
+        migrate::migrate(&mut conn, tmp, migrate::LATEST)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(|e| StoreError::at(tmp, e))?;
+        conn.close().map_err(|(_, e)| StoreError::at(tmp, e))?;
+    }
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| system(tmp, &e))?;
+    match std::fs::hard_link(tmp, path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        // File systems without hard links: rename, which can only lose a
+        // race to a store created in the same instant (then ours replaces
+        // an equally empty one).
+        Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| system(path, &e))?,
+        Err(_) => return Ok(()),
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a new directory entry durable (best effort: not every platform
+/// can open a directory).
+pub(crate) fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Runs `f` again while it fails because another process holds a lock in
+/// a way SQLite's busy handler does not wait for (WAL recovery, a journal
+/// mode change), up to [`BUSY_TIMEOUT`].
+pub(crate) fn retry_busy<T>(mut f: impl FnMut() -> StoreResult<T>) -> StoreResult<T> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match f() {
+            Err(StoreError::System {
+                problem: SystemProblem::Busy(_),
+                ..
+            })
+            | Err(StoreError::Io(SystemProblem::Busy(_)))
+                if start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
