@@ -50,8 +50,8 @@ fn deck_text() -> String {
 /// The binary measured: this build's, or another one named by
 /// `DOCKET_BENCH_BIN` (to compare two builds on the same data).
 fn docket(data: &Path) -> Command {
-    let bin = std::env::var_os("DOCKET_BENCH_BIN")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_docket").into());
+    let bin =
+        std::env::var_os("DOCKET_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_docket").into());
     let mut c = Command::new(bin);
     c.env("DOCKET_DATA_DIR", data)
         .env("DOCKET_NOW", NOW)

@@ -29,6 +29,7 @@ enum Input {
     Undo,
     Suspend,
     Bury,
+    Reset,
     Quit,
 }
 
@@ -39,16 +40,25 @@ enum RatingIn {
     Name(Rating),
 }
 
+/// The protocol version announced in the first line (`hello`); see
+/// `docs/protocol.md` for what changed between versions.
+pub const PROTOCOL_VERSION: u32 = 2;
+
 /// The JSON-lines frontend.
 pub struct Json<R, W> {
     input: R,
     out: W,
+    greeted: bool,
 }
 
 impl<R: BufRead, W: Write> Json<R, W> {
     /// Reads events from `input`, writes views to `out`.
     pub fn new(input: R, out: W) -> Self {
-        Json { input, out }
+        Json {
+            input,
+            out,
+            greeted: false,
+        }
     }
 
     fn error(&mut self, message: String) -> io::Result<()> {
@@ -63,6 +73,14 @@ impl<R: BufRead, W: Write> Json<R, W> {
 
 impl<R: BufRead, W: Write> Frontend for Json<R, W> {
     fn show(&mut self, view: &View) -> io::Result<()> {
+        if !self.greeted {
+            self.greeted = true;
+            writeln!(
+                self.out,
+                "{}",
+                serde_json::json!({"type": "hello", "protocol": PROTOCOL_VERSION, "program": "docket"})
+            )?;
+        }
         let line = serde_json::to_string(view).map_err(io::Error::other)?;
         writeln!(self.out, "{line}")?;
         self.out.flush()
@@ -95,6 +113,7 @@ impl<R: BufRead, W: Write> Frontend for Json<R, W> {
                 Ok(Input::Undo) => Event::Undo,
                 Ok(Input::Suspend) => Event::Suspend,
                 Ok(Input::Bury) => Event::Bury,
+                Ok(Input::Reset) => Event::Reset,
                 Ok(Input::Quit) => Event::Quit,
                 Err(e) => {
                     self.error(format!("unreadable event: {e}"))?;

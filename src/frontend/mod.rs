@@ -100,8 +100,9 @@ pub fn command(line: &str) -> Option<Result<Event, String>> {
         "b" | "bury" => Ok(Event::Bury),
         "q" | "quit" => Ok(Event::Quit),
         "r" | "reveal" => Ok(Event::Reveal),
+        "reset" => Ok(Event::Reset),
         other => Err(format!(
-            "unknown command `:{other}`; use :undo, :suspend, :bury, :reveal or :quit"
+            "unknown command `:{other}`; use :undo, :suspend, :bury, :reset, :reveal or :quit"
         )),
     })
 }

@@ -250,7 +250,7 @@ impl Frontend for Tty {
                 let i = &f.intervals;
                 let mark = |r: Rating, s: &str| {
                     let text = format!("{} {} {}", r.number(), r.name(), s);
-                    if r == f.proposed {
+                    if Some(r) == f.proposed {
                         style(format!("[{text}]")).bold().to_string()
                     } else {
                         text
