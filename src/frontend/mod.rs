@@ -1,12 +1,12 @@
 //! Stage 5 of the data flow: frontends draw [`View`]s and read
-//! [`Event`]s; [`drive`] runs a session through one. The interactive
-//! terminal ([`tty`]), line mode for pipes and scripts ([`plain`]) and the
+//! [`Event`]s; [`drive`] runs a session through one. The full-screen
+//! terminal ([`tui`]), line mode for pipes and scripts ([`plain`]) and the
 //! JSON-lines protocol ([`json`], see `docs/protocol.md`) are
 //! interchangeable.
 
 pub mod json;
 pub mod plain;
-pub mod tty;
+pub mod tui;
 
 use std::io;
 
