@@ -356,20 +356,23 @@ impl State {
             return Action::None;
         }
         let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        // Shift+arrow, or K/J, or -/+ move the highlighted item.
+        let up = matches!(key.code, KeyCode::Char('K' | '-')) || (shift && key.code == KeyCode::Up);
+        let down =
+            matches!(key.code, KeyCode::Char('J' | '+')) || (shift && key.code == KeyCode::Down);
+        if up || down {
+            let to = if up {
+                self.cursor.checked_sub(1)
+            } else {
+                Some(self.cursor + 1).filter(|&t| t < n)
+            };
+            if let Some(to) = to {
+                self.arrangement.swap(self.cursor, to);
+                self.cursor = to;
+            }
+            return Action::None;
+        }
         match key.code {
-            // Shift+arrow, or K/J, or -/+ move the highlighted item.
-            KeyCode::Up | KeyCode::Char('K' | '-') if shift || key.code != KeyCode::Up => {
-                if self.cursor > 0 {
-                    self.arrangement.swap(self.cursor, self.cursor - 1);
-                    self.cursor -= 1;
-                }
-            }
-            KeyCode::Down | KeyCode::Char('J' | '+') if shift || key.code != KeyCode::Down => {
-                if self.cursor + 1 < n {
-                    self.arrangement.swap(self.cursor, self.cursor + 1);
-                    self.cursor += 1;
-                }
-            }
             KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
                 self.cursor = (self.cursor + 1).min(n - 1)
