@@ -453,3 +453,40 @@ fn card_verbs_and_reset_lift_suspension() {
         .assert()
         .code(1);
 }
+
+/// `docket stats` draws its charts in the terminal and writes an HTML page.
+#[test]
+fn stats_in_the_terminal_and_as_a_page() {
+    let env = Env::new();
+    env.study(NOW, "one\n:suspend\n", &[]);
+    let out = env
+        .cmd(NOW)
+        .args(["stats"])
+        .arg(env.deck())
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("cards:      4 = 2 new · 1 learning"),
+        "{text}"
+    );
+    assert!(text.contains("1 suspended"), "{text}");
+    for part in [
+        "True retention",
+        "Forecast",
+        "Review calendar",
+        "difficulty",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    let page = env.dir.path().join("stats.html");
+    env.cmd(NOW)
+        .args(["stats", "--html"])
+        .arg(&page)
+        .arg(env.deck())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"));
+}

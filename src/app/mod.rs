@@ -28,6 +28,7 @@ pub mod inputs;
 pub mod quiz;
 pub mod settings;
 pub mod stats;
+pub mod stats_html;
 pub mod study;
 pub mod transfer;
 

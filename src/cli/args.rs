@@ -37,7 +37,7 @@ pub enum Command {
     Study(StudyArgs),
     /// List each card's scheduling state.
     Cards(CardsArgs),
-    /// Show due counts and recent retention.
+    /// Show statistics: cards by state, today, forecast, calendar, retention (--html for charts).
     Stats(StatsArgs),
     /// Start one card over (its history is kept; a suspension is lifted).
     Reset(ResetArgs),
@@ -149,6 +149,9 @@ pub struct StatsArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Write a self-contained HTML page with the charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Arguments of `docket reset`.

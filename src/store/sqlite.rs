@@ -744,6 +744,51 @@ impl Store for SqliteStore {
         }
         Ok(first)
     }
+
+    fn review_groups(
+        &self,
+        deck_id: &str,
+        since_ms: i64,
+        day_offset_ms: i64,
+    ) -> StoreResult<Vec<super::ReviewGroup>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT (ts_ms + ?3) / 86400000, kind, rating, elapsed_days >= 21, phase_before = 0,
+                    count(*), sum(duration_ms)
+             FROM revlog WHERE deck_id = ?1 AND ts_ms >= ?2
+             GROUP BY 1, 2, 3, 4, 5",
+        )?;
+        let rows = stmt.query_map(params![deck_id, since_ms, day_offset_ms], |r| {
+            Ok(super::ReviewGroup {
+                day: r.get(0)?,
+                kind: r.get(1)?,
+                rating: r.get(2)?,
+                mature: r.get(3)?,
+                first: r.get(4)?,
+                count: r.get(5)?,
+                duration_ms: r.get::<_, Option<i64>>(6)?.unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(DISTINCT card_id) FROM revlog
+                 WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
+            )?
+            .query_row(params![deck_id, since_ms], |r| r.get(0))?)
+    }
+
+    fn answer_seconds(&self, deck_id: &str, since_ms: i64) -> StoreResult<Vec<(u32, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT min(duration_ms / 1000, 60), count(*) FROM revlog
+             WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4 GROUP BY 1 ORDER BY 1",
+        )?;
+        let rows = stmt.query_map(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 #[cfg(test)]
