@@ -490,3 +490,15 @@ fn stats_in_the_terminal_and_as_a_page() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<svg"));
 }
+
+/// The browser needs a terminal and says what to use instead.
+#[test]
+fn browse_without_a_terminal_points_to_cards() {
+    let env = Env::new();
+    env.cmd(NOW)
+        .args(["browse"])
+        .arg(env.deck())
+        .assert()
+        .code(1)
+        .stderr(contains("docket cards"));
+}

@@ -19,6 +19,7 @@
 //!
 //! See `docs/architecture.md` for where this sits in the data flow.
 
+pub mod browse;
 pub mod checking;
 pub mod collection;
 pub mod decks;

@@ -43,6 +43,8 @@ pub enum Command {
     Reset(ResetArgs),
     /// Act on one card: suspend, unsuspend, bury, unbury, reset.
     Card(CardArgs),
+    /// Browse a deck's cards: filter, read, suspend, bury, reset.
+    Browse(BrowseArgs),
     /// Show or change scheduling settings (per user, or per deck with --deck).
     Config(ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
@@ -177,6 +179,13 @@ pub enum CardVerb {
     Unbury,
     /// Start it over as new (history kept; suspension and burial lifted).
     Reset,
+}
+
+/// Arguments of `docket browse`.
+#[derive(Debug, clap::Args)]
+pub struct BrowseArgs {
+    /// Deck file; none browses the bundled case deck.
+    pub deck: Option<PathBuf>,
 }
 
 /// Arguments of `docket card`.

@@ -4,6 +4,7 @@
 //! JSON-lines protocol ([`json`], see `docs/protocol.md`) are
 //! interchangeable.
 
+pub mod browse;
 pub mod json;
 pub mod plain;
 pub mod tui;
