@@ -160,8 +160,7 @@ fn calendar_svg(s: &FullStats) -> String {
                     .map_or(String::new(), |s| s.to_string())
             })
             .draw()?;
-        for lv in 0..5 {
-            let colour = shades[lv];
+        for (lv, &colour) in shades.iter().enumerate() {
             let label = match lv {
                 0 => "no answers".to_string(),
                 1 => format!("up to {}", max / 4),
@@ -245,10 +244,10 @@ fn bars_svg(title: &str, x_desc: &str, edges: &[f64], counts: &[u32]) -> String 
 }
 
 fn figure(out: &mut String, caption: &str, alt: &str, svg: &str, table: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<figure><div role=\"img\" aria-label=\"{}\">{svg}</div><figcaption>{}</figcaption>\
-         <details><summary>Data</summary>{table}</details></figure>\n",
+         <details><summary>Data</summary>{table}</details></figure>",
         escape(alt),
         escape(caption)
     );
@@ -302,9 +301,9 @@ fn hist_figure(out: &mut String, h: &Hist, digits: usize) {
 
 fn deck_section(out: &mut String, s: &FullStats) {
     let c = &s.cards;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section><h2>{} <small>({})</small></h2>\n",
+        "<section><h2>{} <small>({})</small></h2>",
         escape(&s.title),
         escape(&s.deck)
     );
@@ -331,9 +330,9 @@ fn deck_section(out: &mut String, s: &FullStats) {
         ]],
     ));
     let t = &s.today;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p>Due today: {} ({} learning, {} review, {} new). Today: {} cards, {} answers in {} s, {} again, {} new learned.</p>\n",
+        "<p>Due today: {} ({} learning, {} review, {} new). Today: {} cards, {} answers in {} s, {} again, {} new learned.</p>",
         s.due_today.total(),
         s.due_today.learning,
         s.due_today.review,
@@ -437,7 +436,7 @@ pub fn page(decks: &[FullStats]) -> String {
          figcaption{font-size:.9em;color:#444}</style></head><body><h1>docket statistics</h1>\n",
     );
     if let Some(first) = decks.first() {
-        let _ = write!(out, "<p>Computed at {}.</p>\n", escape(&first.at));
+        let _ = writeln!(out, "<p>Computed at {}.</p>", escape(&first.at));
     }
     for s in decks {
         deck_section(&mut out, s);
