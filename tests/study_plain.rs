@@ -51,7 +51,10 @@ fn rate_mode_reads_a_rating_and_commands_work() {
         "one\n4\nfalse\n\n:undo\ntrue\n1\n:suspend\n:quit\n",
         &["--rate"],
     );
-    assert!(out.contains("undid the answer to `two`"), "{out}");
+    assert!(
+        out.contains("undid the last answer; here is the card again\n\n[3 new, 0 learning, 0 review]\nTwo is even?"),
+        "{out}"
+    );
     assert!(out.contains("suspended this card"), "{out}");
     let one = env.card(NOW, "one");
     assert_eq!(one["state"], "review", "rated Easy: {one}");

@@ -444,15 +444,15 @@ impl<'a> Session<'a> {
             Done::Answer { log_id, .. } => self
                 .store
                 .undo(*log_id)
-                .map(|a| (a.card_id, "undid the answer to")),
+                .map(|a| (a.card_id, "undid the last answer")),
             Done::Suspend { card_id } => self
                 .store
                 .set_suspended(deck_id, card_id, false)
-                .map(|()| (card_id.clone(), "unsuspended")),
+                .map(|()| (card_id.clone(), "unsuspended the card")),
             Done::Bury { card_id, before_ms } => self
                 .store
                 .set_buried_until(deck_id, card_id, *before_ms)
-                .map(|()| (card_id.clone(), "unburied")),
+                .map(|()| (card_id.clone(), "unburied the card")),
             Done::Reset {
                 log_id,
                 card_id,
@@ -461,7 +461,7 @@ impl<'a> Session<'a> {
                 if *was_suspended {
                     self.store.set_suspended(deck_id, card_id, true)?;
                 }
-                Ok((card_id.clone(), "undid the reset of"))
+                Ok((card_id.clone(), "undid the reset"))
             }),
         };
         let (card_id, what) = match undone {
@@ -479,14 +479,9 @@ impl<'a> Session<'a> {
         let Some(row) = self.store.card(self.deck_id(), &card_id)? else {
             return Ok(vec![self.advance(now)?]);
         };
-        let message = format!("{what} `{}`", crate::sanitize::clean(&row.card_id));
-        // A card put back unanswered (suspend, bury) is not named: it is
-        // shown again and its id might give the answer away.
-        let message = match done {
-            Done::Suspend { .. } => "unsuspended the card; here it is again".to_string(),
-            Done::Bury { .. } => "unburied the card; here it is again".to_string(),
-            _ => message,
-        };
+        // The card is shown again to be answered afresh, so it is not
+        // named: its id might give the answer away.
+        let message = format!("{what}; here is the card again");
         if matches!(
             done,
             Done::Reset {
