@@ -436,7 +436,8 @@ pub fn page(decks: &[FullStats]) -> String {
          figcaption{font-size:.9em;color:#444}</style></head><body><h1>docket statistics</h1>\n",
     );
     if let Some(first) = decks.first() {
-        let _ = writeln!(out, "<p>Computed at {}.</p>", escape(&first.at));
+        let at = crate::clock::Now::parse(&first.at).map_or(first.at.clone(), |n| n.local());
+        let _ = writeln!(out, "<p>Computed {}.</p>", escape(&at));
     }
     for s in decks {
         deck_section(&mut out, s);
