@@ -115,7 +115,16 @@ pub fn draw(state: &State, frame: &mut Frame) {
                     Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                         .areas(body)
                 } else {
-                    Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)])
+                    // The card takes what it needs, up to 45% of the
+                    // height; the feedback gets the rest.
+                    let needed = wrap(
+                        &card_lines(state, card, Some(f), &t),
+                        body.width.saturating_sub(2) as usize,
+                    )
+                    .len() as u16
+                        + 2;
+                    let most = (body.height * 45 / 100).max(3);
+                    Layout::vertical([Constraint::Length(needed.min(most)), Constraint::Min(3)])
                         .areas(body)
                 };
                 draw_card(state, card, Some(f), &t, frame, card_area);
@@ -162,26 +171,15 @@ fn draw_header(state: &State, t: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(counts).alignment(Alignment::Right), right);
 }
 
-fn draw_card(
+/// The card's lines: prompt, options (marked after the answer), hint.
+fn card_lines(
     state: &State,
     card: &CardView,
     feedback: Option<&FeedbackView>,
     t: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let mut title = vec![Span::raw(" Question ")];
-    if card.changed {
-        title.push(Span::styled(
-            "changed since last time ",
-            t.fg(Color::Yellow),
-        ));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Line::from(title))
-        .border_style(t.dim());
-    let mut lines: Vec<Line> = vec![Line::styled(card.prompt.clone(), t.bold()), Line::raw("")];
+) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> =
+        vec![Line::styled(card.prompt.clone(), t.bold()), Line::raw("")];
     // After the answer, choice options are marked right (✓) or wrongly picked (✗).
     let right: Vec<char> = feedback
         .map(|f| {
@@ -244,7 +242,34 @@ fn draw_card(
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("answer: {}", card.hint), t.dim()));
     }
+    lines
+}
+
+fn card_block(card: &CardView, t: &Theme) -> Block<'static> {
+    let mut title = vec![Span::raw(" Question ")];
+    if card.changed {
+        title.push(Span::styled(
+            "changed since last time ",
+            t.fg(Color::Yellow),
+        ));
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title))
+        .border_style(t.dim())
+}
+
+fn draw_card(
+    state: &State,
+    card: &CardView,
+    feedback: Option<&FeedbackView>,
+    t: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let block = card_block(card, t);
     let width = block.inner(area).width as usize;
+    let lines = card_lines(state, card, feedback, t);
     frame.render_widget(
         Paragraph::new(Text::from(wrap(&lines, width))).block(block),
         area,
@@ -339,6 +364,13 @@ fn draw_feedback(state: &State, f: &FeedbackView, t: &Theme, frame: &mut Frame, 
     let top = state
         .scroll
         .min((lines.len() as u16).saturating_sub(inner.height));
+    let block = if (lines.len() as u16).saturating_sub(top) > inner.height {
+        block.title_bottom(Line::styled(" ↓ more: j / ↓ ", t.fg(Color::Cyan)))
+    } else if top > 0 {
+        block.title_bottom(Line::styled(" ↑ k / ↑ ", t.fg(Color::Cyan)))
+    } else {
+        block
+    };
     frame.render_widget(
         Paragraph::new(Text::from(lines))
             .block(block)
