@@ -397,7 +397,11 @@ impl Collection {
             }
         }
         today_stats.cards = store.cards_answered_since(&deck.id, days.start_of(today))?;
-        let seconds = store.answer_seconds(&deck.id, year_start)?;
+        let mut by_secs = std::collections::BTreeMap::<u32, u32>::new();
+        for g in groups.iter().filter(|g| g.kind != 4) {
+            *by_secs.entry(g.secs).or_default() += g.count;
+        }
+        let seconds: Vec<(u32, u32)> = by_secs.into_iter().collect();
         let answers: u32 = seconds.iter().map(|s| s.1).sum();
         let total_ms: i64 = groups
             .iter()

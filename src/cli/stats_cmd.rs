@@ -26,10 +26,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
     let mut all = Vec::new();
     for d in &decks {
         let deck = d.meta();
-        let (s, full) = match collection
-            .deck_stats(deck)
-            .and_then(|s| Ok((s, collection.full_stats(deck)?)))
-        {
+        let full = match collection.full_stats(deck) {
             Ok(p) => p,
             Err(e) => return Ok(output::report("docket", &e)),
         };
@@ -37,14 +34,19 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
             let mut v = serde_json::to_value(&full)?;
             // The flat fields of earlier versions stay for scripts.
             if let Some(o) = v.as_object_mut() {
+                let c = &full.cards;
+                let month = full.retention.iter().find(|r| r.period == "month");
                 for (k, x) in [
-                    ("new", s.new.into()),
-                    ("learning", s.learning.into()),
-                    ("review", s.review.into()),
-                    ("relearning", s.relearning.into()),
-                    ("suspended", s.suspended.into()),
-                    ("reviews_30d", s.reviews.into()),
-                    ("retention_30d", serde_json::json!(s.retention())),
+                    ("new", c.new.into()),
+                    ("learning", c.learning.into()),
+                    ("review", (c.young + c.mature).into()),
+                    ("relearning", c.relearning.into()),
+                    ("suspended", c.suspended.into()),
+                    ("reviews_30d", month.map_or(0, |m| m.all.total).into()),
+                    (
+                        "retention_30d",
+                        serde_json::json!(month.and_then(|m| m.all.share())),
+                    ),
                 ] {
                     o.insert(k.to_string(), x);
                 }

@@ -329,7 +329,8 @@ pub trait Store {
     ) -> StoreResult<()>;
     /// Review-log rows since an instant, counted for statistics by local
     /// day (`day_offset_ms` is added to each time before it is divided into
-    /// days), kind, rating, maturity and whether the card was new.
+    /// days), kind, rating, maturity, whether the card was new and the
+    /// answer time in whole seconds; in one pass over the log.
     fn review_groups(
         &self,
         deck_id: &str,
@@ -338,9 +339,6 @@ pub trait Store {
     ) -> StoreResult<Vec<ReviewGroup>>;
     /// Distinct cards answered since an instant (manual changes aside).
     fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32>;
-    /// Answer times since an instant: how many answers took each whole
-    /// number of seconds (capped at 60).
-    fn answer_seconds(&self, deck_id: &str, since_ms: i64) -> StoreResult<Vec<(u32, u32)>>;
 }
 
 /// Review-log rows counted together, for statistics.
@@ -356,6 +354,8 @@ pub struct ReviewGroup {
     pub mature: bool,
     /// The card was new before this answer.
     pub first: bool,
+    /// Answer time in whole seconds, capped at 60.
+    pub secs: u32,
     /// How many rows.
     pub count: u32,
     /// Their total answer time.

@@ -751,24 +751,51 @@ impl Store for SqliteStore {
         since_ms: i64,
         day_offset_ms: i64,
     ) -> StoreResult<Vec<super::ReviewGroup>> {
+        // One sequential pass, counted here: for a year of a large log a
+        // table scan beats fetching each row through the time index, and
+        // a hash map beats SQLite's sort for GROUP BY.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT (ts_ms + ?3) / 86400000, kind, rating, elapsed_days >= 21, phase_before = 0,
-                    count(*), sum(duration_ms)
-             FROM revlog WHERE deck_id = ?1 AND ts_ms >= ?2
-             GROUP BY 1, 2, 3, 4, 5",
+            "SELECT ts_ms, kind, rating, elapsed_days, phase_before, duration_ms
+             FROM revlog NOT INDEXED WHERE deck_id = ?1 AND ts_ms >= ?2",
         )?;
-        let rows = stmt.query_map(params![deck_id, since_ms, day_offset_ms], |r| {
-            Ok(super::ReviewGroup {
-                day: r.get(0)?,
-                kind: r.get(1)?,
-                rating: r.get(2)?,
-                mature: r.get(3)?,
-                first: r.get(4)?,
-                count: r.get(5)?,
-                duration_ms: r.get::<_, Option<i64>>(6)?.unwrap_or(0),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = stmt.query(params![deck_id, since_ms])?;
+        type Key = (i64, i64, u8, bool, bool, u32);
+        let mut groups: std::collections::HashMap<Key, (u32, i64)> =
+            std::collections::HashMap::new();
+        while let Some(r) = rows.next()? {
+            let ts: i64 = r.get(0)?;
+            let duration: i64 = r.get(5)?;
+            let key = (
+                (ts + day_offset_ms).div_euclid(86_400_000),
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, i64>(3)? >= 21,
+                r.get::<_, i64>(4)? == 0,
+                (duration / 1000).clamp(0, 60) as u32,
+            );
+            let g = groups.entry(key).or_default();
+            g.0 += 1;
+            g.1 += duration;
+        }
+        let mut out: Vec<super::ReviewGroup> = groups
+            .into_iter()
+            .map(
+                |((day, kind, rating, mature, first, secs), (count, duration_ms))| {
+                    super::ReviewGroup {
+                        day,
+                        kind,
+                        rating,
+                        mature,
+                        first,
+                        secs,
+                        count,
+                        duration_ms,
+                    }
+                },
+            )
+            .collect();
+        out.sort_by_key(|g| (g.day, g.kind, g.rating, g.mature, g.first, g.secs));
+        Ok(out)
     }
 
     fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32> {
@@ -779,15 +806,6 @@ impl Store for SqliteStore {
                  WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4",
             )?
             .query_row(params![deck_id, since_ms], |r| r.get(0))?)
-    }
-
-    fn answer_seconds(&self, deck_id: &str, since_ms: i64) -> StoreResult<Vec<(u32, u32)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT min(duration_ms / 1000, 60), count(*) FROM revlog
-             WHERE deck_id = ?1 AND ts_ms >= ?2 AND kind != 4 GROUP BY 1 ORDER BY 1",
-        )?;
-        let rows = stmt.query_map(params![deck_id, since_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
