@@ -11,7 +11,8 @@
 //!   run (process start → the first card's answer prompt on stdout);
 //! - answer-to-next-card latency: an answer line written → the next
 //!   card's prompt read, which includes grading, scheduling, the
-//!   committed transaction (review-log row + card state) and the pipe.
+//!   committed transaction (review-log row + card state) and the pipe;
+//! - `docket stats` (terminal, `--json`, `--html`) over the whole log.
 
 use std::io::BufRead;
 use std::io::BufReader;
@@ -81,8 +82,8 @@ impl Run {
         Run { child, stdin, out }
     }
 
-    /// Reads up to the next answer prompt; returns the card id shown, or
-    /// None when the session ended.
+    /// Reads up to the next answer prompt; returns the card's id (read
+    /// from its prompt), or None when the session ended.
     fn next_card(&mut self) -> Option<String> {
         let mut id = None;
         let mut line = String::new();
@@ -91,8 +92,10 @@ impl Run {
             if self.out.read_line(&mut line).unwrap() == 0 {
                 return None;
             }
-            if line.starts_with('[') {
-                id = line.split("] ").nth(1).map(|s| s.trim().to_string());
+            // The id is not shown before the answer (it may give the
+            // answer away); the generated prompt names the item instead.
+            if let Some(rest) = line.strip_prefix("What is the code of item ") {
+                id = rest.split(' ').next().map(|n| format!("card-{n}"));
             }
             if line.starts_with("answer (") {
                 return id;
@@ -275,4 +278,34 @@ fn main() {
     }
     run.quit();
     stats("answer to next card (incl. commit)", lat);
+
+    // Statistics over the whole log, computed only when asked.
+    for (name, extra) in [
+        ("stats (terminal)", vec![]),
+        ("stats --json", vec!["--json".to_string()]),
+        (
+            "stats --html",
+            vec![
+                "--html".to_string(),
+                dir.join("stats.html").display().to_string(),
+            ],
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            let ok = docket(&data)
+                .arg("stats")
+                .args(&extra)
+                .arg(&deck)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("run docket stats")
+                .success();
+            assert!(ok, "docket stats failed");
+            times.push(t.elapsed());
+        }
+        stats(name, times);
+    }
 }

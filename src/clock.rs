@@ -229,6 +229,65 @@ impl Clock for SystemClock {
     }
 }
 
+impl Now {
+    /// This instant as a local date and time, `2026-12-01 21:53`.
+    pub fn local(self) -> String {
+        self.datetime()
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| self.rfc3339())
+    }
+
+    fn datetime(self) -> Option<DateTime<FixedOffset>> {
+        let offset = FixedOffset::east_opt(self.offset_secs)?;
+        Some(DateTime::from_timestamp_millis(self.ms)?.with_timezone(&offset))
+    }
+
+    /// When `at_ms` is, seen from this instant, in words a person reads at
+    /// a glance: "now", "in 25 minutes (14:05)", "today at 14:05",
+    /// "tomorrow at 09:12", "in 3 days (Friday 09:12)", "in 5 weeks
+    /// (2027-01-12)"; past instants "2 days ago (…)". Local to this
+    /// instant's offset.
+    pub fn human(self, at_ms: i64) -> String {
+        let (Some(now), Some(at)) = (self.datetime(), self.at(at_ms).datetime()) else {
+            return self.at(at_ms).rfc3339();
+        };
+        let secs = (at_ms - self.ms) / 1000;
+        let days = (at.date_naive() - now.date_naive()).num_days();
+        let clock = at.format("%H:%M");
+        match secs {
+            s if s.abs() < 60 => "now".to_string(),
+            s if s < 0 => {
+                let ago = -days;
+                match ago {
+                    0 => format!("today at {clock}"),
+                    1 => format!("yesterday at {clock}"),
+                    d => format!("{d} days ago ({})", at.format("%Y-%m-%d")),
+                }
+            }
+            s if s < 3600 => {
+                let m = (s + 30) / 60;
+                format!("in {m} minute{} ({clock})", if m == 1 { "" } else { "s" })
+            }
+            _ => match days {
+                0 => format!("today at {clock}"),
+                1 => format!("tomorrow at {clock}"),
+                d if d < 7 => format!("in {d} days ({} {clock})", at.format("%A")),
+                d if d < 60 => format!("in {} weeks ({})", (d + 3) / 7, at.format("%Y-%m-%d")),
+                d if d < 730 => format!(
+                    "in {} months ({})",
+                    ((d as f64) / 30.44).round() as i64,
+                    at.format("%Y-%m-%d")
+                ),
+                d => format!(
+                    "in {} years ({})",
+                    ((d as f64) / 365.25).round() as i64,
+                    at.format("%Y-%m-%d")
+                ),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +302,22 @@ mod tests {
         assert_eq!(days.start_of(days.day_of(later.ms)), later.ms);
         let evening = Now::parse("2026-01-05T23:00:00+02:00").unwrap();
         assert_eq!(days.elapsed(later.ms, evening.ms), 0);
+    }
+
+    #[test]
+    fn times_are_said_in_local_words() {
+        let now = Now::parse("2026-12-01T21:53:11.855+01:00").unwrap();
+        let h = |secs: i64| now.human(now.ms + secs * 1000);
+        assert_eq!(h(0), "now");
+        assert_eq!(h(600), "in 10 minutes (22:03)");
+        assert_eq!(h(3 * 3600), "tomorrow at 00:53");
+        assert_eq!(h(11 * 3600 + 19 * 60), "tomorrow at 09:12");
+        assert_eq!(h(3 * 86_400), "in 3 days (Friday 21:53)");
+        assert_eq!(h(30 * 86_400), "in 4 weeks (2026-12-31)");
+        assert_eq!(h(-86_400), "yesterday at 21:53");
+        assert_eq!(now.local(), "2026-12-01 21:53");
+        let early = Now::parse("2026-12-01T08:00:00+01:00").unwrap();
+        assert_eq!(early.human(early.ms + 5 * 3600 * 1000), "today at 13:00");
     }
 
     #[test]

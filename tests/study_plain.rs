@@ -13,7 +13,10 @@ fn a_plain_session_grades_saves_and_summarises() {
     let env = Env::new();
     let out = env.study(NOW, "one\nfalse\n", &[]);
     assert!(out.contains("Say one"), "{out}");
-    assert!(out.contains("right\nanswer: one\nwhy: It is one."), "{out}");
+    assert!(
+        out.contains("right\ncard: one\nanswer: one\nwhy: It is one."),
+        "{out}"
+    );
     assert!(out.contains("wrong"), "{out}");
     assert!(out.contains("session: 2 seen, 1 correct"), "{out}");
     assert!(!out.contains('\u{1b}'), "no escape sequences in plain mode");
@@ -48,8 +51,11 @@ fn rate_mode_reads_a_rating_and_commands_work() {
         "one\n4\nfalse\n\n:undo\ntrue\n1\n:suspend\n:quit\n",
         &["--rate"],
     );
-    assert!(out.contains("undid the answer to `two`"), "{out}");
-    assert!(out.contains("suspended `three`"), "{out}");
+    assert!(
+        out.contains("undid the last answer; here is the card again\n\n[3 new, 0 learning, 0 review]\nTwo is even?"),
+        "{out}"
+    );
+    assert!(out.contains("suspended this card"), "{out}");
     let one = env.card(NOW, "one");
     assert_eq!(one["state"], "review", "rated Easy: {one}");
     let two = env.card(NOW, "two");
@@ -81,10 +87,7 @@ fn edited_cards_keep_their_history_and_are_reported() {
     env.study(NOW, "one\n", &[]);
     env.write_deck(&support::DECK.replace("prompt = \"Say one\"", "prompt = \"Say one, please\""));
     let out = env.study(NOW, ":quit\n", &[]);
-    assert!(
-        out.contains("1 card(s) changed since last time: one"),
-        "{out}"
-    );
+    assert!(out.contains("1 card(s) changed since last time;"), "{out}");
     assert_eq!(env.card(NOW, "one")["reps"], 1);
     assert_eq!(env.card(NOW, "one")["changed"], true);
 }
@@ -95,8 +98,9 @@ fn removed_cards_are_kept_and_skipped() {
     env.study(NOW, "one\n", &[]);
     let without_one = support::DECK.replace("id = \"one\"", "id = \"uno\"");
     env.write_deck(&without_one);
-    let out = env.study(NOW, "", &[]);
-    assert!(!out.contains("] one"), "{out}");
+    let out = env.study(NOW, "one\n", &[]);
+    assert!(out.contains("card: uno"), "{out}");
+    assert!(!out.contains("card: one"), "{out}");
     let one = env.card(NOW, "one");
     assert_eq!(
         (one["in_deck"].clone(), one["reps"].clone()),
@@ -153,7 +157,12 @@ fn json_protocol_round_trip() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["card", "feedback", "card", "error", "finished"]);
+    assert_eq!(
+        types,
+        ["hello", "card", "feedback", "card", "error", "finished"]
+    );
+    assert_eq!(lines[0]["protocol"], 2);
+    let lines = &lines[1..];
     assert_eq!(lines[0]["card_id"], "one");
     assert_eq!(lines[1]["correct"], true);
     assert_eq!(lines[1]["proposed"], "good");
@@ -393,4 +402,106 @@ fn the_summary_after_quitting_at_the_rating_prompt_is_current() {
     let out = env.study(NOW, "wrong\n:quit\n", &["--rate"]);
     assert!(out.contains("session: 1 seen, 0 correct"), "{out}");
     assert!(out.contains("left today: 3 new, 1 learning"), "{out}");
+}
+
+/// Think, reveal, then rate: Enter alone does not rate a revealed card.
+#[test]
+fn a_revealed_card_is_rated_by_the_student() {
+    let env = Env::new();
+    let out = env.study(NOW, ":reveal\n\n2\n:quit\n", &[]);
+    assert!(out.contains("rate it yourself"), "{out}");
+    assert!(out.contains("nothing is proposed"), "{out}");
+    let one = env.card(NOW, "one");
+    assert_eq!(one["reps"], 1, "{one}");
+}
+
+/// `:reset` starts the card shown over and lifts nothing else; `:undo`
+/// takes back a suspension.
+#[test]
+fn undo_takes_back_a_suspension() {
+    let env = Env::new();
+    let out = env.study(NOW, ":suspend\n:undo\n:quit\n", &[]);
+    assert!(out.contains("unsuspended the card"), "{out}");
+    assert_eq!(env.card(NOW, "one")["suspended"], false);
+}
+
+/// `docket card` suspends, unsuspends, buries and unburies; `reset` lifts
+/// a suspension.
+#[test]
+fn card_verbs_and_reset_lift_suspension() {
+    let env = Env::new();
+    let card = |verb: &str| {
+        env.cmd(NOW)
+            .args(["card", verb, "two", "--deck"])
+            .arg(env.deck())
+            .assert()
+            .success();
+    };
+    card("suspend");
+    assert_eq!(env.card(NOW, "two")["suspended"], true);
+    card("unsuspend");
+    assert_eq!(env.card(NOW, "two")["suspended"], false);
+    card("bury");
+    let out = env.study(NOW, "one\n:quit\n", &[]);
+    assert!(!out.contains("Two is even?"), "buried: {out}");
+    card("unbury");
+    let out = env.study(NOW, ":quit\n", &[]);
+    assert!(out.contains("Two is even?"), "unburied: {out}");
+    card("suspend");
+    card("reset");
+    assert_eq!(env.card(NOW, "two")["suspended"], false);
+    env.cmd(NOW)
+        .args(["card", "bury", "nope", "--deck"])
+        .arg(env.deck())
+        .assert()
+        .code(1);
+}
+
+/// `docket stats` draws its charts in the terminal and writes an HTML page.
+#[test]
+fn stats_in_the_terminal_and_as_a_page() {
+    let env = Env::new();
+    env.study(NOW, "one\n:suspend\n", &[]);
+    let out = env
+        .cmd(NOW)
+        .args(["stats"])
+        .arg(env.deck())
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("cards:      4 = 2 new · 1 learning"),
+        "{text}"
+    );
+    assert!(text.contains("1 suspended"), "{text}");
+    for part in [
+        "True retention",
+        "Forecast",
+        "Review calendar",
+        "difficulty",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    let page = env.dir.path().join("stats.html");
+    env.cmd(NOW)
+        .args(["stats", "--html"])
+        .arg(&page)
+        .arg(env.deck())
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"));
+}
+
+/// The browser needs a terminal and says what to use instead.
+#[test]
+fn browse_without_a_terminal_points_to_cards() {
+    let env = Env::new();
+    env.cmd(NOW)
+        .args(["browse"])
+        .arg(env.deck())
+        .assert()
+        .code(1)
+        .stderr(contains("docket cards"));
 }

@@ -158,27 +158,44 @@ impl Collection {
     }
 
     /// Starts one card over on purpose: it becomes new again, its history
-    /// is kept and a manual log row records the reset. Returns the card as
-    /// it was.
+    /// is kept and a manual log row records the reset; a suspension or
+    /// burial is lifted (a card started over is meant to be studied).
+    /// Returns the card as it was.
     pub fn reset_card(&mut self, deck_id: &str, card_id: &str) -> AppResult<CardRow> {
         let row = self.existing_card(deck_id, card_id)?;
-        let answer = Answer {
-            deck_id: deck_id.to_string(),
-            card_id: row.card_id.clone(),
-            ts_ms: self.now().ms,
-            rating: None,
-            kind: ReviewKind::Manual,
-            before: row.state,
-            after: CardState::NEW,
-            elapsed_days: 0,
-            elapsed_secs: 0,
-            r_before: None,
-            r_after: None,
-            duration_ms: 0,
-            content_hash: row.content_hash.clone(),
-            session_id: None,
-        };
+        let answer = crate::session::reset_answer(deck_id, &row, self.now().ms, None);
         self.store.record(&answer)?;
+        if row.suspended {
+            self.store.set_suspended(deck_id, card_id, false)?;
+        }
+        if row.buried_until_ms != 0 {
+            self.store.set_buried_until(deck_id, card_id, 0)?;
+        }
+        Ok(row)
+    }
+
+    /// Buries a card until the next study day (`bury`), or lifts a burial
+    /// (`!bury`). Returns the card as it was.
+    pub fn set_buried(&mut self, deck_id: &str, card_id: &str, bury: bool) -> AppResult<CardRow> {
+        let row = self.existing_card(deck_id, card_id)?;
+        let until = if bury {
+            let now = self.now();
+            // The deck's day start, else the user's, else Anki's 4 am.
+            let hour = |scope: &str| {
+                self.setting(scope, "day_start_hour")
+                    .ok()
+                    .flatten()
+                    .and_then(|h| h.parse::<u32>().ok())
+            };
+            let deck_start = hour(deck_id)
+                .or_else(|| hour(""))
+                .unwrap_or(crate::clock::DEFAULT_DAY_START_HOUR);
+            let days = crate::clock::Days::new(now, deck_start);
+            days.start_of(days.day_of(now.ms) + 1)
+        } else {
+            0
+        };
+        self.store.set_buried_until(deck_id, card_id, until)?;
         Ok(row)
     }
 
@@ -239,6 +256,11 @@ impl Collection {
     ) -> AppResult<()> {
         self.existing_card(deck_id, card_id)?;
         Ok(self.store.set_suspended(deck_id, card_id, suspended)?)
+    }
+
+    /// A card of a deck with its state, or a clear error naming it.
+    pub fn card(&self, deck_id: &str, card_id: &str) -> AppResult<CardRow> {
+        self.existing_card(deck_id, card_id)
     }
 
     fn existing_card(&self, deck_id: &str, card_id: &str) -> AppResult<CardRow> {

@@ -19,6 +19,7 @@
 //!
 //! See `docs/architecture.md` for where this sits in the data flow.
 
+pub mod browse;
 pub mod checking;
 pub mod collection;
 pub mod decks;
@@ -29,6 +30,7 @@ pub mod memory;
 pub mod quiz;
 pub mod settings;
 pub mod stats;
+pub mod stats_html;
 pub mod study;
 pub mod transfer;
 

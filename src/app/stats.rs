@@ -1,9 +1,17 @@
-//! Statistics queries: what is due today, cards by state, and recent
-//! retention. Computed only when asked, never on the study path.
+//! Statistics: what is due today, cards by state (each card counted once:
+//! a suspended card is counted as suspended, not also in its state), what
+//! was done today, a 30-day forecast, a year's review calendar, true
+//! retention as Anki shows it (young and mature cards over today,
+//! yesterday, a week, a month and a year), distributions of stability,
+//! difficulty and retrievability, and answer times. Computed only when
+//! asked, never on the study path.
+
+use serde::Serialize;
 
 use super::AppResult;
 use super::Collection;
 use super::settings::Overrides;
+use crate::clock::Days;
 use crate::deck::model::DeckMeta;
 use crate::schedule::Phase;
 use crate::schedule::queue;
@@ -12,20 +20,26 @@ use crate::schedule::queue::QueueCounts;
 /// How many days "recent" retention looks back.
 pub const RETENTION_DAYS: i64 = 30;
 
+/// Days in the forecast.
+pub const FORECAST_DAYS: usize = 30;
+
+/// Days in the review calendar.
+pub const CALENDAR_DAYS: i64 = 365;
+
 /// One deck's numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeckStats {
     /// Cards left today, within the daily limits.
     pub due_today: QueueCounts,
-    /// Cards in the deck never studied.
+    /// Cards in the deck never studied (not suspended).
     pub new: usize,
-    /// Cards in their learning steps.
+    /// Cards in their learning steps (not suspended).
     pub learning: usize,
-    /// Cards in review.
+    /// Cards in review (not suspended).
     pub review: usize,
-    /// Cards relearning after a lapse.
+    /// Cards relearning after a lapse (not suspended).
     pub relearning: usize,
-    /// Suspended cards (also counted in their state above).
+    /// Suspended cards, whatever their state.
     pub suspended: usize,
     /// Review answers in the last [`RETENTION_DAYS`] days.
     pub reviews: u32,
@@ -40,6 +54,195 @@ impl DeckStats {
     }
 }
 
+/// Cards by state; every card of the deck is in exactly one of these.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CardCounts {
+    /// All cards in the deck.
+    pub total: usize,
+    /// Never studied.
+    pub new: usize,
+    /// In the learning steps.
+    pub learning: usize,
+    /// In review, interval under 21 days.
+    pub young: usize,
+    /// In review, interval of 21 days or more.
+    pub mature: usize,
+    /// Relearning after a lapse.
+    pub relearning: usize,
+    /// Suspended (whatever their state).
+    pub suspended: usize,
+    /// Buried until a later day (not suspended).
+    pub buried: usize,
+}
+
+/// What was done today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Today {
+    /// Distinct cards answered.
+    pub cards: u32,
+    /// Answers given.
+    pub answers: u32,
+    /// Time spent answering, ms.
+    pub time_ms: i64,
+    /// Answers rated Again.
+    pub again: u32,
+    /// New cards seen for the first time.
+    pub new_learned: u32,
+}
+
+/// Passed out of total reviews.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Ratio {
+    /// Reviews not rated Again.
+    pub passed: u32,
+    /// All reviews.
+    pub total: u32,
+}
+
+impl Ratio {
+    /// The share passed, `None` without reviews.
+    pub fn share(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.passed as f64 / self.total as f64)
+    }
+
+    fn add(&mut self, passed: bool, n: u32) {
+        self.total += n;
+        if passed {
+            self.passed += n;
+        }
+    }
+}
+
+/// True retention over one period, as Anki shows it: reviews of cards in
+/// review (not learning), passed unless rated Again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RetentionRow {
+    /// `today`, `yesterday`, `week`, `month` or `year`.
+    pub period: &'static str,
+    /// Cards that had waited under 21 days.
+    pub young: Ratio,
+    /// Cards that had waited 21 days or more.
+    pub mature: Ratio,
+    /// Both.
+    pub all: Ratio,
+}
+
+/// Counts in equal-width bins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// What is counted and its unit.
+    pub label: &'static str,
+    /// Bin edges: bin `i` holds values from `edges[i]` up to `edges[i + 1]`.
+    pub edges: Vec<f64>,
+    /// Cards per bin.
+    pub counts: Vec<u32>,
+    /// The mean, when there are values.
+    pub mean: Option<f64>,
+}
+
+impl Histogram {
+    fn of(label: &'static str, values: &[f64], low: f64, high: f64, bins: usize) -> Histogram {
+        let step = (high - low) / bins as f64;
+        let mut counts = vec![0u32; bins];
+        for &v in values {
+            let i = (((v - low) / step).floor().max(0.0) as usize).min(bins - 1);
+            counts[i] += 1;
+        }
+        Histogram {
+            label,
+            edges: (0..=bins).map(|i| low + step * i as f64).collect(),
+            counts,
+            mean: (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64),
+        }
+    }
+}
+
+/// One day of the review calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarDay {
+    /// Local date, `2026-03-02`.
+    pub date: String,
+    /// Answers that day.
+    pub answers: u32,
+}
+
+/// One day of the forecast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForecastDay {
+    /// Local date.
+    pub date: String,
+    /// Learning and relearning cards due that day (today: also overdue).
+    pub learning: u32,
+    /// Review cards due that day, interval under 21 days.
+    pub young: u32,
+    /// Review cards due that day, interval of 21 days or more.
+    pub mature: u32,
+}
+
+impl ForecastDay {
+    /// All cards due that day.
+    pub fn total(&self) -> u32 {
+        self.learning + self.young + self.mature
+    }
+}
+
+/// How long answers take.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerTime {
+    /// Answers in the last year.
+    pub answers: u32,
+    /// Their total time, ms.
+    pub total_ms: i64,
+    /// Mean seconds per answer.
+    pub mean_secs: Option<f64>,
+    /// Median seconds per answer (whole seconds).
+    pub median_secs: Option<u32>,
+    /// `(seconds, answers)`: how many answers took each whole number of
+    /// seconds (60 means a minute or more).
+    pub seconds: Vec<(u32, u32)>,
+}
+
+/// Everything `docket stats` shows for one deck.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FullStats {
+    /// Deck id.
+    pub deck: String,
+    /// Deck title.
+    pub title: String,
+    /// When computed (RFC 3339).
+    pub at: String,
+    /// Cards left today within the daily limits.
+    pub due_today: QueueCounts,
+    /// Cards by state.
+    pub cards: CardCounts,
+    /// Today.
+    pub today: Today,
+    /// Cards due per day, from today.
+    pub forecast: Vec<ForecastDay>,
+    /// Answers per day over the past year, oldest first, today last.
+    pub calendar: Vec<CalendarDay>,
+    /// True retention by period.
+    pub retention: Vec<RetentionRow>,
+    /// Stability in days of cards studied.
+    pub stability: Histogram,
+    /// Difficulty (1–10) of cards studied.
+    pub difficulty: Histogram,
+    /// Current retrievability of cards in review.
+    pub retrievability: Histogram,
+    /// Answer times.
+    pub answer_time: AnswerTime,
+}
+
+/// Reviews of this many days or more are "mature", as in Anki.
+const MATURE_DAYS: u32 = 21;
+
+fn date_of_day(day: i64) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::days(day)))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| day.to_string())
+}
+
 impl Collection {
     /// The statistics of one opened deck.
     pub fn deck_stats(&self, deck: &DeckMeta) -> AppResult<DeckStats> {
@@ -48,7 +251,11 @@ impl Collection {
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
         let rows = self.cards(&deck.id)?;
         let live = rows.iter().filter(|r| r.present);
-        let count = |ph: Phase| live.clone().filter(|r| r.state.phase == ph).count();
+        let count = |ph: Phase| {
+            live.clone()
+                .filter(|r| !r.suspended && r.state.phase == ph)
+                .count()
+        };
         let since = now.ms - RETENTION_DAYS * 86_400_000;
         let (reviews, passed) = self.store().reviews_passed_since(&deck.id, since)?;
         Ok(DeckStats {
@@ -60,6 +267,183 @@ impl Collection {
             suspended: live.clone().filter(|r| r.suspended).count(),
             reviews,
             passed,
+        })
+    }
+
+    /// Everything `docket stats` shows for one opened deck.
+    pub fn full_stats(&self, deck: &DeckMeta) -> AppResult<FullStats> {
+        let now = self.now();
+        let sched = self.scheduler(deck, &Overrides::default())?;
+        let days: Days = sched.days(now);
+        let today = days.day_of(now.ms);
+        let store = self.store();
+        let due_today = queue::counts(store, &deck.id, &sched, now)?;
+
+        // Cards: states, forecast, distributions.
+        let rows = self.cards(&deck.id)?;
+        let mut cards = CardCounts::default();
+        let mut forecast: Vec<ForecastDay> = (0..FORECAST_DAYS as i64)
+            .map(|i| ForecastDay {
+                date: date_of_day(today + i),
+                learning: 0,
+                young: 0,
+                mature: 0,
+            })
+            .collect();
+        let (mut stability, mut difficulty, mut retrievability) = (vec![], vec![], vec![]);
+        for r in rows.iter().filter(|r| r.present) {
+            cards.total += 1;
+            let s = &r.state;
+            let mature = s.interval_days >= MATURE_DAYS;
+            if r.suspended {
+                cards.suspended += 1;
+            } else if r.buried_until_ms > now.ms {
+                cards.buried += 1;
+            } else {
+                match s.phase {
+                    Phase::New => cards.new += 1,
+                    Phase::Learning => cards.learning += 1,
+                    Phase::Relearning => cards.relearning += 1,
+                    Phase::Review if mature => cards.mature += 1,
+                    Phase::Review => cards.young += 1,
+                }
+            }
+            if s.phase == Phase::New {
+                continue;
+            }
+            stability.push(s.stability as f64);
+            difficulty.push(s.difficulty as f64);
+            if s.phase == Phase::Review
+                && let Some(r) = sched.retrievability(s, now)
+            {
+                retrievability.push(r as f64);
+            }
+            if r.suspended {
+                continue;
+            }
+            let at = (days.day_of(s.due_ms) - today).max(0);
+            if let Some(f) = forecast.get_mut(at as usize) {
+                match s.phase {
+                    Phase::Review if mature => f.mature += 1,
+                    Phase::Review => f.young += 1,
+                    _ => f.learning += 1,
+                }
+            }
+        }
+        let max_stability = stability.iter().copied().fold(0.0f64, f64::max);
+        // Round the stability axis up to a whole number of 10-day bins.
+        let top = ((max_stability / 10.0).ceil() * 10.0).max(10.0);
+
+        // The review log: one grouped query over the past year.
+        let year_start = days.start_of(today - (CALENDAR_DAYS - 1));
+        // The offset at today's start (a fixed offset for the grouping; a
+        // clock change within the year shifts the days on its far side by
+        // an hour, as a day start near midnight would).
+        let offset_ms = (days.zone.offset_at(days.start_of(today)) as i64
+            - days.start_hour as i64 * 3600)
+            * 1000;
+        let groups = store.review_groups(&deck.id, year_start, offset_ms)?;
+        let mut calendar: Vec<CalendarDay> = (0..CALENDAR_DAYS)
+            .map(|i| CalendarDay {
+                date: date_of_day(today - (CALENDAR_DAYS - 1) + i),
+                answers: 0,
+            })
+            .collect();
+        let periods: [(&'static str, i64, i64); 5] = [
+            ("today", today, today),
+            ("yesterday", today - 1, today - 1),
+            ("week", today - 6, today),
+            ("month", today - 29, today),
+            ("year", today - (CALENDAR_DAYS - 1), today),
+        ];
+        let mut retention: Vec<RetentionRow> = periods
+            .iter()
+            .map(|&(period, ..)| RetentionRow {
+                period,
+                young: Ratio::default(),
+                mature: Ratio::default(),
+                all: Ratio::default(),
+            })
+            .collect();
+        let mut today_stats = Today::default();
+        for g in &groups {
+            // Manual changes (resets) are not answers.
+            if g.kind == 4 {
+                continue;
+            }
+            let i = g.day - (today - (CALENDAR_DAYS - 1));
+            if let Some(c) = calendar.get_mut(i as usize) {
+                c.answers += g.count;
+            }
+            if g.day == today {
+                today_stats.answers += g.count;
+                today_stats.time_ms += g.duration_ms;
+                if g.rating == 1 {
+                    today_stats.again += g.count;
+                }
+                if g.first {
+                    today_stats.new_learned += g.count;
+                }
+            }
+            // True retention counts answers of cards in review.
+            if g.kind != 1 {
+                continue;
+            }
+            let passed = g.rating > 1;
+            for (row, &(_, from, to)) in retention.iter_mut().zip(&periods) {
+                if (from..=to).contains(&g.day) {
+                    if g.mature {
+                        row.mature.add(passed, g.count);
+                    } else {
+                        row.young.add(passed, g.count);
+                    }
+                    row.all.add(passed, g.count);
+                }
+            }
+        }
+        today_stats.cards = store.cards_answered_since(&deck.id, days.start_of(today))?;
+        let mut by_secs = std::collections::BTreeMap::<u32, u32>::new();
+        for g in groups.iter().filter(|g| g.kind != 4) {
+            *by_secs.entry(g.secs).or_default() += g.count;
+        }
+        let seconds: Vec<(u32, u32)> = by_secs.into_iter().collect();
+        let answers: u32 = seconds.iter().map(|s| s.1).sum();
+        let total_ms: i64 = groups
+            .iter()
+            .filter(|g| g.kind != 4)
+            .map(|g| g.duration_ms)
+            .sum();
+        let median_secs = (answers > 0).then(|| {
+            let half = answers.div_ceil(2);
+            let mut seen = 0;
+            seconds
+                .iter()
+                .find(|(_, n)| {
+                    seen += n;
+                    seen >= half
+                })
+                .map_or(0, |s| s.0)
+        });
+        Ok(FullStats {
+            deck: deck.id.clone(),
+            title: crate::sanitize::clean(&deck.title),
+            at: now.rfc3339(),
+            due_today,
+            cards,
+            today: today_stats,
+            forecast,
+            calendar,
+            retention,
+            stability: Histogram::of("stability (days)", &stability, 0.0, top, 10),
+            difficulty: Histogram::of("difficulty (1-10)", &difficulty, 1.0, 10.0, 9),
+            retrievability: Histogram::of("retrievability now", &retrievability, 0.0, 1.0, 10),
+            answer_time: AnswerTime {
+                answers,
+                total_ms,
+                mean_secs: (answers > 0).then(|| total_ms as f64 / 1000.0 / answers as f64),
+                median_secs,
+                seconds,
+            },
         })
     }
 }

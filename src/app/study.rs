@@ -4,32 +4,17 @@
 use crate::session::View;
 use crate::store::SyncReport;
 
-/// How many changed card ids a notice names before "and N more".
-const NOTICE_IDS: usize = 10;
-
-/// "3 card(s) changed since last time: a, b, c", when a sync found edited
-/// cards that had been studied.
+/// "3 card(s) changed since last time; each is marked when shown", when a
+/// sync found edited cards that had been studied. The ids are not named:
+/// they are about to be asked, and an id may give its answer away.
 pub fn changed_notice(sync: &SyncReport) -> Option<View> {
     if sync.changed.is_empty() {
         return None;
     }
-    let shown: Vec<&str> = sync
-        .changed
-        .iter()
-        .take(NOTICE_IDS)
-        .map(String::as_str)
-        .collect();
-    let more = sync.changed.len() - shown.len();
     Some(View::Notice {
         message: format!(
-            "{} card(s) changed since last time: {}{}",
+            "{} card(s) changed since last time; each is marked when shown",
             sync.changed.len(),
-            crate::sanitize::clean(&shown.join(", ")),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
         ),
     })
 }

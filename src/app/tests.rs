@@ -221,3 +221,83 @@ fn settings_are_validated_scoped_and_applied() {
     let stats = c.deck_stats(deck.meta()).unwrap();
     assert_eq!(stats.due_today.new, 5);
 }
+
+#[test]
+fn full_stats_count_each_card_once_and_read_the_log() {
+    let (_dir, path) = deck_dir(SMALL_DECK);
+    let mut c = collection();
+    let deck = c
+        .open_decks(&DeckSelection::resolve(&[path]).unwrap())
+        .unwrap()
+        .remove(0);
+    let sched = c.scheduler(deck.meta(), &Overrides::default()).unwrap();
+    let source = deck.deck.source();
+    let now = c.now();
+    {
+        let mut study = c.start_session(source.as_ref(), sched, 1).unwrap();
+        study
+            .session
+            .handle(Event::Answer("Paris".into()), now)
+            .unwrap();
+        study
+            .session
+            .handle(Event::Rate(Some(Rating::Good)), now)
+            .unwrap();
+    }
+    // A review of a mature card, failed: true retention counts it.
+    let row = c.store().card("small", "capital").unwrap().unwrap();
+    let review = crate::store::Answer {
+        deck_id: "small".into(),
+        card_id: "capital".into(),
+        ts_ms: now.ms + 1000,
+        rating: Some(Rating::Again),
+        kind: ReviewKind::Review,
+        before: row.state,
+        after: row.state,
+        elapsed_days: 30,
+        elapsed_secs: 30 * 86_400,
+        r_before: None,
+        r_after: None,
+        duration_ms: 7_500,
+        content_hash: row.content_hash.clone(),
+        session_id: None,
+    };
+    c.store_mut().record(&review).unwrap();
+    c.set_suspended("small", "sum", true).unwrap();
+    let s = c.full_stats(deck.meta()).unwrap();
+    let k = s.cards;
+    assert_eq!(k.total, 2);
+    assert_eq!(
+        k.new + k.learning + k.young + k.mature + k.relearning + k.suspended + k.buried,
+        k.total,
+        "{k:?}"
+    );
+    assert_eq!((k.suspended, k.learning), (1, 1));
+    assert_eq!(s.today.answers, 2);
+    assert_eq!(s.today.cards, 1);
+    assert_eq!(s.today.new_learned, 1);
+    assert_eq!(s.today.again, 1);
+    assert_eq!(s.calendar.last().unwrap().answers, 2);
+    assert_eq!(s.calendar.len(), 365);
+    assert_eq!(s.forecast.len(), 30);
+    assert_eq!(s.forecast.iter().map(|f| f.total()).sum::<u32>(), 1);
+    let today = &s.retention[0];
+    assert_eq!(today.period, "today");
+    assert_eq!((today.mature.passed, today.mature.total), (0, 1));
+    assert_eq!(today.young.total, 0);
+    assert_eq!(s.retention[1].all.total, 0, "nothing yesterday");
+    assert_eq!(s.answer_time.answers, 2);
+    assert_eq!(s.answer_time.median_secs, Some(0));
+    // The old numbers count a suspended card once too.
+    let old = c.deck_stats(deck.meta()).unwrap();
+    assert_eq!(
+        old.new + old.learning + old.review + old.relearning + old.suspended,
+        2
+    );
+    // The page draws every chart with a text alternative, offline.
+    let page = crate::app::stats_html::page(&[s]);
+    assert_eq!(page.matches("<svg").count(), 6);
+    assert_eq!(page.matches("aria-label=").count(), 6);
+    assert!(page.contains("True retention"));
+    assert!(!page.contains("https://"), "no network");
+}

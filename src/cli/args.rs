@@ -37,10 +37,14 @@ pub enum Command {
     Study(StudyArgs),
     /// List each card's scheduling state.
     Cards(CardsArgs),
-    /// Show due counts and recent retention.
+    /// Show statistics: cards by state, today, forecast, calendar, retention (--html for charts).
     Stats(StatsArgs),
-    /// Start one card over (its history is kept).
+    /// Start one card over (its history is kept; a suspension is lifted).
     Reset(ResetArgs),
+    /// Act on one card: suspend, unsuspend, bury, unbury, reset.
+    Card(CardArgs),
+    /// Browse a deck's cards: filter, read, suspend, bury, reset.
+    Browse(BrowseArgs),
     /// Show or change scheduling settings (per user, or per deck with --deck).
     Config(ConfigArgs),
     /// Classroom quizzes: make a fixed form, take it, report on the class.
@@ -160,11 +164,48 @@ pub struct StatsArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Write a self-contained HTML page with the charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Arguments of `docket reset`.
 #[derive(Debug, clap::Args)]
 pub struct ResetArgs {
+    /// The card id.
+    pub card: String,
+    /// Deck file; none means the bundled case deck.
+    #[arg(long)]
+    pub deck: Option<PathBuf>,
+}
+
+/// What `docket card` does to a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CardVerb {
+    /// Keep it out of study until unsuspended.
+    Suspend,
+    /// Let it be studied again.
+    Unsuspend,
+    /// Keep it out of study until the next study day.
+    Bury,
+    /// Lift a burial.
+    Unbury,
+    /// Start it over as new (history kept; suspension and burial lifted).
+    Reset,
+}
+
+/// Arguments of `docket browse`.
+#[derive(Debug, clap::Args)]
+pub struct BrowseArgs {
+    /// Deck file; none browses the bundled case deck.
+    pub deck: Option<PathBuf>,
+}
+
+/// Arguments of `docket card`.
+#[derive(Debug, clap::Args)]
+pub struct CardArgs {
+    /// What to do.
+    pub verb: CardVerb,
     /// The card id.
     pub card: String,
     /// Deck file; none means the bundled case deck.

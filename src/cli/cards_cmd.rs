@@ -41,10 +41,12 @@ pub fn run(args: &CardsArgs) -> anyhow::Result<u8> {
             } else {
                 writeln!(
                     out,
-                    "{:<32} {:<10} {:<25} S={:<8.2} D={:<5.2} reps={:<3} lapses={}{}{}",
+                    "{:<32} {:<10} {:<28} S={:<8.2} D={:<5.2} reps={:<3} lapses={}{}{}",
                     id,
                     s.phase.name(),
-                    due.as_deref().unwrap_or("-"),
+                    // A person reads local, human time; JSON keeps RFC 3339.
+                    due.as_ref()
+                        .map_or("-".to_string(), |_| now.human(s.due_ms)),
                     s.stability,
                     s.difficulty,
                     s.reps,

@@ -5,6 +5,8 @@
 //! an exit code, printing any error exactly once.
 
 pub mod args;
+pub mod browse_cmd;
+pub mod card_cmd;
 pub mod cards_cmd;
 pub mod check_cmd;
 pub mod config_cmd;
@@ -48,6 +50,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Cards(c)) => cards_cmd::run(&c),
         Some(Command::Stats(s)) => stats_cmd::run(&s),
         Some(Command::Reset(r)) => reset_cmd::run(&r),
+        Some(Command::Card(c)) => card_cmd::run(&c),
+        Some(Command::Browse(b)) => browse_cmd::run(&b),
         Some(Command::Config(c)) => config_cmd::run(&c),
         None => study_cmd::run(&args::StudyArgs {
             decks: Vec::new(),

@@ -41,13 +41,17 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
             args.options.rate,
         ))
     } else {
-        Box::new(frontend::tty::Tty::new(!output::no_color()))
+        Box::new(frontend::tui::Tui::new(!output::no_color())?)
     };
     let overrides = args.options.sched.overrides();
     for deck in &decks {
         let sched = match collection.scheduler(deck.meta(), &overrides) {
             Ok(s) => s,
-            Err(e) => return Ok(output::report("docket", &e)),
+            Err(e) => {
+                // Leave the study screen first, so the message stays visible.
+                drop(fe);
+                return Ok(output::report("docket", &e));
+            }
         };
         let mut first: Vec<_> = changed_notice(&deck.sync).into_iter().collect();
         let source = deck.deck.source();

@@ -259,6 +259,29 @@ mod tests {
     }
 
     #[test]
+    fn ordinal_days_are_read() {
+        for s in [
+            "December 31st, 2020",
+            "Dec. 31st 2020",
+            "31st December 2020",
+            "the 31st of December, 2020",
+            "Thursday, December 31st, 2020",
+            "31st Dec 2020",
+            "DECEMBER 31ST, 2020",
+        ] {
+            assert_eq!(parse_date(s), Ok(day(2020, 12, 31)), "{s}");
+        }
+        for (s, d) in [
+            ("Dec 1st 2020", 1),
+            ("Dec 2nd 2020", 2),
+            ("Dec 3rd 2020", 3),
+            ("Dec 22nd 2020", 22),
+        ] {
+            assert_eq!(parse_date(s), Ok(day(2020, 12, d)), "{s}");
+        }
+    }
+
+    #[test]
     fn coarser_precisions() {
         assert_eq!(parse_date("2020").unwrap().precision(), "year");
         assert_eq!(

@@ -35,6 +35,7 @@ enum Input {
     Undo,
     Suspend,
     Bury,
+    Reset,
     Quit,
 }
 
@@ -45,16 +46,25 @@ enum RatingIn {
     Name(Rating),
 }
 
+/// The protocol version announced in the first line (`hello`); see
+/// `docs/protocol.md` for what changed between versions.
+pub const PROTOCOL_VERSION: u32 = 2;
+
 /// The JSON-lines frontend.
 pub struct Json<R, W> {
     input: R,
     out: W,
+    greeted: bool,
 }
 
 impl<R: BufRead, W: Write> Json<R, W> {
     /// Reads events from `input`, writes views to `out`.
     pub fn new(input: R, out: W) -> Self {
-        Json { input, out }
+        Json {
+            input,
+            out,
+            greeted: false,
+        }
     }
 
     fn error(&mut self, message: String) -> io::Result<()> {
@@ -75,6 +85,14 @@ impl<R: BufRead, W: Write> Json<R, W> {
 
 impl<R: BufRead, W: Write> Frontend for Json<R, W> {
     fn show(&mut self, view: &View) -> io::Result<()> {
+        if !self.greeted {
+            self.greeted = true;
+            writeln!(
+                self.out,
+                "{}",
+                serde_json::json!({"type": "hello", "protocol": PROTOCOL_VERSION, "program": "docket"})
+            )?;
+        }
         // Escaped so that no C1 or bidi control reaches a terminal raw.
         let line = crate::sanitize::json(view).map_err(io::Error::other)?;
         writeln!(self.out, "{line}")?;
@@ -135,6 +153,7 @@ impl<R: BufRead, W: Write> Frontend for Json<R, W> {
                 Ok(Input::Undo) => Event::Undo,
                 Ok(Input::Suspend) => Event::Suspend,
                 Ok(Input::Bury) => Event::Bury,
+                Ok(Input::Reset) => Event::Reset,
                 Ok(Input::Quit) => Event::Quit,
                 Err(e) => {
                     if self.waste(budget, format!("unreadable event: {e}"))? {

@@ -1,12 +1,13 @@
 //! Stage 5 of the data flow: frontends draw [`View`]s and read
-//! [`Event`]s; [`drive`] runs a session through one. The interactive
-//! terminal ([`tty`]), line mode for pipes and scripts ([`plain`]) and the
+//! [`Event`]s; [`drive`] runs a session through one. The full-screen
+//! terminal ([`tui`]), line mode for pipes and scripts ([`plain`]) and the
 //! JSON-lines protocol ([`json`], see `docs/protocol.md`) are
 //! interchangeable.
 
+pub mod browse;
 pub mod json;
 pub mod plain;
-pub mod tty;
+pub mod tui;
 
 use std::io;
 
@@ -141,8 +142,9 @@ pub fn command(line: &str) -> Option<Result<Event, String>> {
         "b" | "bury" => Ok(Event::Bury),
         "q" | "quit" => Ok(Event::Quit),
         "r" | "reveal" => Ok(Event::Reveal),
+        "reset" => Ok(Event::Reset),
         other => Err(format!(
-            "unknown command `:{other}`; use :undo, :suspend, :bury, :reveal or :quit"
+            "unknown command `:{other}`; use :undo, :suspend, :bury, :reset, :reveal or :quit"
         )),
     })
 }

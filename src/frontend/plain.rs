@@ -1,8 +1,11 @@
 //! Line mode: for pipes, scripts and screen readers. No colour and no
 //! escape sequences. Each card reads one line, the answer; the proposed
-//! rating is applied unless `--rate` asks for a rating line too. Lines
-//! starting with `:` are commands (`:undo`, `:suspend`, `:bury`,
-//! `:reveal`, `:quit`); any other line is an answer.
+//! rating is applied unless `--rate` asks for a rating line too; a
+//! revealed card (`:reveal`) always reads a rating, 1-4, and has no
+//! default. Lines starting with `:` are commands (`:undo`, `:suspend`,
+//! `:bury`, `:reset`, `:reveal`, `:quit`); any other line is an answer.
+//! Nothing that could give the answer away (the card id) is written
+//! before the card is answered.
 
 use std::io;
 use std::io::BufRead;
@@ -77,11 +80,10 @@ pub fn render(out: &mut dyn Write, view: &View) -> io::Result<()> {
             writeln!(out)?;
             writeln!(
                 out,
-                "[{} new, {} learning, {} review] {}{}",
+                "[{} new, {} learning, {} review]{}",
                 r.new,
                 r.learning,
                 r.review,
-                c.card_id,
                 if c.changed {
                     " (changed since last time)"
                 } else {
@@ -100,6 +102,7 @@ pub fn render(out: &mut dyn Write, view: &View) -> io::Result<()> {
                 Some(false) => writeln!(out, "wrong")?,
                 None => {}
             }
+            writeln!(out, "card: {}", f.card_id)?;
             if let Some(n) = &f.note {
                 writeln!(out, "note: {n}")?;
             }
@@ -125,15 +128,15 @@ pub fn render(out: &mut dyn Write, view: &View) -> io::Result<()> {
                 writeln!(out, "differs: {d}")?;
             }
             let i = &f.intervals;
-            writeln!(
-                out,
-                "rating: {} (again {}, hard {}, good {}, easy {})",
-                f.proposed.name(),
-                i[0],
-                i[1],
-                i[2],
-                i[3]
-            )?;
+            let waits = format!(
+                "again {}, hard {}, good {}, easy {}",
+                i[0], i[1], i[2], i[3]
+            );
+            match (f.proposed, &f.reason) {
+                (Some(p), Some(why)) => writeln!(out, "rating: {} ({why}; {waits})", p.name())?,
+                (Some(p), None) => writeln!(out, "rating: {} ({waits})", p.name())?,
+                (None, _) => writeln!(out, "rate it yourself: {waits}")?,
+            }
         }
         View::Retry { message } => writeln!(out, "? {message}; try again")?,
         View::Notice { message } => writeln!(out, "* {message}")?,
@@ -141,16 +144,17 @@ pub fn render(out: &mut dyn Write, view: &View) -> io::Result<()> {
             writeln!(out)?;
             writeln!(
                 out,
-                "session: {} seen, {} correct, {}; left today: {} new, {} learning, {} review",
+                "session: {} seen, {} correct, {} again, {}; left today: {} new, {} learning, {} review",
                 s.seen,
                 s.correct,
+                s.again,
                 minutes(s.elapsed_ms),
                 s.remaining.new,
                 s.remaining.learning,
                 s.remaining.review
             )?;
-            match &s.next_due {
-                Some(d) => writeln!(out, "next due: {d}")?,
+            match s.next_due_ms {
+                Some(ms) => writeln!(out, "next due: {}", s.now.human(ms))?,
                 None => writeln!(out, "next due: nothing scheduled")?,
             }
         }
@@ -177,13 +181,17 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
             if awaiting == (Awaiting::Rating { saved: true }) && !self.ask_rating {
                 return Ok(Some(Event::Rate(None)));
             }
-            if let Awaiting::Rating { .. } = awaiting {
-                writeln!(
+            match awaiting {
+                Awaiting::Rating { saved: true } => writeln!(
                     self.out,
                     "rate (Enter accepts, 1 again, 2 hard, 3 good, 4 easy):"
-                )?;
-                self.out.flush()?;
+                )?,
+                Awaiting::Rating { saved: false } => {
+                    writeln!(self.out, "rate (1 again, 2 hard, 3 good, 4 easy):")?
+                }
+                _ => {}
             }
+            self.out.flush()?;
             let Some(line) = self.line(budget)? else {
                 return Ok(None);
             };
@@ -201,8 +209,17 @@ impl<R: BufRead, W: Write> Frontend for Plain<R, W> {
             }
             match awaiting {
                 Awaiting::Answer => return Ok(Some(Event::Answer(line))),
-                Awaiting::Rating { .. } if line.trim().is_empty() => {
+                Awaiting::Rating { saved: true } if line.trim().is_empty() => {
                     return Ok(Some(Event::Rate(None)));
+                }
+                Awaiting::Rating { saved: false } if line.trim().is_empty() => {
+                    writeln!(
+                        self.out,
+                        "? nothing is proposed after a reveal; rate with 1-4"
+                    )?;
+                    if self.waste(budget) {
+                        return Ok(None);
+                    }
                 }
                 Awaiting::Rating { .. } => match Rating::parse(&line) {
                     Some(r) => return Ok(Some(Event::Rate(Some(r)))),

@@ -158,15 +158,22 @@ fn wrong(closeness: f32) -> Grade {
 }
 
 fn best_text_match<'a>(response: &str, candidates: impl IntoIterator<Item = &'a String>) -> Grade {
+    // Every candidate is tried before a typo is reported: an answer that
+    // is exactly an accepted alternative is exact, even when it is also a
+    // typo away from the main answer.
     let mut best = 0.0f32;
+    let mut close = None;
     for c in candidates {
         match text::compare(response, c) {
             TextMatch::Exact => return right(1.0, None),
-            TextMatch::Close => return right(0.9, Some(format!("accepted with a typo: {c}"))),
+            TextMatch::Close => close = close.or(Some(c)),
             TextMatch::Wrong(s) => best = best.max(s),
         }
     }
-    wrong(best * 0.8)
+    match close {
+        Some(c) => right(0.9, Some(format!("accepted with a typo: {c}"))),
+        None => wrong(best * 0.8),
+    }
 }
 
 /// Reads which of the shown `options` a response names: letters (`a c`,
@@ -369,5 +376,42 @@ mod tests {
         assert_eq!(chosen_positions("red; blue", &o), Ok(vec![0, 2]));
         assert!(chosen_positions("d", &o).is_err());
         assert!(chosen_positions("", &o).is_err());
+    }
+
+    fn card(toml_card: &str) -> crate::deck::Card {
+        let text = format!(
+            "[deck]\nid = \"g\"\ntitle = \"G\"\ndescription = \"g\"\n\n[[card]]\nid = \"c\"\n{toml_card}"
+        );
+        let (deck, diags) = crate::deck::parse::parse_deck(std::path::Path::new("g.toml"), &text);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        deck.unwrap().cards.remove(0)
+    }
+
+    #[test]
+    fn an_exact_alternative_is_exact_not_a_typo() {
+        // "Jon" is a typo of "John" and exactly the alternative "Jon".
+        let c = card(
+            "kind = \"basic\"\nprompt = \"Name?\"\nanswer = \"Johnathan\"\naccept = [\"Jonathan\"]",
+        );
+        let shown = present(&c, Some(1));
+        let g = grade(&c, &shown, "Jonathan").unwrap();
+        assert!(g.correct);
+        assert_eq!(g.note, None, "{g:?}");
+        let g = grade(&c, &shown, "Jonathon").unwrap();
+        assert!(g.correct);
+        assert!(g.note.unwrap().contains("typo"));
+    }
+
+    #[test]
+    fn ordinal_days_are_accepted_in_dates() {
+        let c = card("kind = \"date\"\nprompt = \"When?\"\nanswer = \"2020-12-31\"");
+        let shown = present(&c, Some(1));
+        for r in [
+            "December 31st, 2020",
+            "31st December 2020",
+            "the 31st of Dec. 2020",
+        ] {
+            assert!(grade(&c, &shown, r).unwrap().correct, "{r}");
+        }
     }
 }

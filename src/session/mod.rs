@@ -90,10 +90,26 @@ pub enum Awaiting {
     Nothing,
 }
 
+/// One action of the session, kept so that undo can take it back.
 #[derive(Debug, Clone)]
-struct Done {
-    log_id: i64,
-    correct: bool,
+enum Done {
+    /// An answer saved as this review-log row.
+    Answer {
+        log_id: i64,
+        correct: bool,
+        again: bool,
+    },
+    /// The card was suspended (it was not before).
+    Suspend { card_id: String },
+    /// The card was buried; `before_ms` is what its burial stood at.
+    Bury { card_id: String, before_ms: i64 },
+    /// The card was started over as this manual log row; it was suspended
+    /// before when `was_suspended`.
+    Reset {
+        log_id: i64,
+        card_id: String,
+        was_suspended: bool,
+    },
 }
 
 /// One study session over one deck.
@@ -181,6 +197,8 @@ impl<'a> Session<'a> {
     fn handle_inner(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         match (event, phase) {
+            // Undo works from the end screen too: the session reopens.
+            (Event::Undo, phase) => self.undo(phase, now),
             (_, Phase::Finished) => Ok(vec![View::Finished(self.summary(now)?)]),
             (Event::Quit, phase) => {
                 // An answer saved but not yet rated (quit at the rating
@@ -191,26 +209,58 @@ impl<'a> Session<'a> {
                 }
                 Ok(vec![self.finish(now)?])
             }
-            (Event::Undo, phase) => self.undo(phase, now),
-            (e @ (Event::Suspend | Event::Bury), phase) => {
+            (e @ (Event::Suspend | Event::Bury | Event::Reset), phase) => {
                 let Some(current) = self.current_of(&phase).cloned() else {
                     self.phase = phase;
                     return Ok(vec![]);
                 };
                 let card_id = current.row.card_id.clone();
-                let message = if e == Event::Suspend {
-                    self.store.set_suspended(self.deck_id(), &card_id, true)?;
-                    format!("suspended `{}`", crate::sanitize::clean(&card_id))
-                } else {
-                    let days = self.sched.days(now);
-                    let tomorrow = days.start_of(days.day_of(now.ms) + 1);
-                    self.store
-                        .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
-                    format!(
-                        "buried `{}` until tomorrow",
-                        crate::sanitize::clean(&card_id)
-                    )
+                // Read the card afresh: an answer at the rating prompt is
+                // already saved and has moved its state on.
+                let stored = self
+                    .store
+                    .card(self.deck_id(), &card_id)?
+                    .unwrap_or_else(|| current.row.clone());
+                // The card id is not named: it may give the answer away,
+                // and a suspended or buried card has not been answered.
+                let message = match e {
+                    Event::Suspend => {
+                        self.store.set_suspended(self.deck_id(), &card_id, true)?;
+                        self.history.push(Done::Suspend {
+                            card_id: card_id.clone(),
+                        });
+                        "suspended this card (undo brings it back)".to_string()
+                    }
+                    Event::Bury => {
+                        let days = self.sched.days(now);
+                        let tomorrow = days.start_of(days.day_of(now.ms) + 1);
+                        self.store
+                            .set_buried_until(self.deck_id(), &card_id, tomorrow)?;
+                        self.history.push(Done::Bury {
+                            card_id: card_id.clone(),
+                            before_ms: stored.buried_until_ms,
+                        });
+                        "buried this card until tomorrow (undo brings it back)".to_string()
+                    }
+                    _ => {
+                        let log_id = self.store.record(&reset_answer(
+                            self.deck_id(),
+                            &stored,
+                            now.ms,
+                            Some(self.session_id),
+                        ))?;
+                        if stored.suspended {
+                            self.store.set_suspended(self.deck_id(), &card_id, false)?;
+                        }
+                        self.history.push(Done::Reset {
+                            log_id,
+                            card_id: card_id.clone(),
+                            was_suspended: stored.suspended,
+                        });
+                        "started this card over as new (undo takes it back)".to_string()
+                    }
                 };
+                self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
                 self.queue.remove(&card_id);
                 self.last_card = Some(card_id);
                 Ok(vec![View::Notice { message }, self.advance(now)?])
@@ -240,19 +290,21 @@ impl<'a> Session<'a> {
                 } else {
                     Rating::Again
                 };
+                let reason = proposal_reason(&g);
                 let log_id = self.record(&current, proposed, now)?;
                 let fb = view::feedback_view(
                     &current.one.sources,
                     card,
                     &current.shown,
                     Some((&g, &text)),
-                    proposed,
+                    Some((proposed, reason)),
                     true,
                     &current.next,
                 );
-                self.history.push(Done {
+                self.history.push(Done::Answer {
                     log_id,
                     correct: g.correct,
+                    again: proposed == Rating::Again,
                 });
                 let mut views = vec![View::Feedback(fb)];
                 let after = current.next.get(proposed);
@@ -264,7 +316,7 @@ impl<'a> Session<'a> {
                 {
                     views.push(View::Notice {
                         message: format!(
-                            "`{}` is a leech: forgotten {} times; consider rewriting or suspending it (s)",
+                            "`{}` is a leech: forgotten {} times; consider rewriting or suspending it",
                             crate::sanitize::clean(&current.row.card_id),
                             after.lapses
                         ),
@@ -284,7 +336,7 @@ impl<'a> Session<'a> {
                     &current.one.card,
                     &current.shown,
                     None,
-                    Rating::Good,
+                    None,
                     false,
                     &current.next,
                 );
@@ -297,12 +349,19 @@ impl<'a> Session<'a> {
                     message: "answer the card first".into(),
                 }])
             }
-            (Event::Rate(r), Phase::Revealed(current)) => {
-                let rating = r.unwrap_or(Rating::Good);
+            (Event::Rate(None), phase @ Phase::Revealed(_)) => {
+                // Think, reveal, then judge: nothing is rated for the student.
+                self.phase = phase;
+                Ok(vec![View::Retry {
+                    message: "rate how well you knew it: 1 again, 2 hard, 3 good, 4 easy".into(),
+                }])
+            }
+            (Event::Rate(Some(rating)), Phase::Revealed(current)) => {
                 let log_id = self.record(&current, rating, now)?;
-                self.history.push(Done {
+                self.history.push(Done::Answer {
                     log_id,
                     correct: rating != Rating::Again,
+                    again: rating == Rating::Again,
                 });
                 self.last_card = Some(current.row.card_id.clone());
                 self.queue.answered(current.row, current.next.get(rating));
@@ -340,9 +399,10 @@ impl<'a> Session<'a> {
                         other => other?,
                     };
                     self.history.pop();
-                    self.history.push(Done {
+                    self.history.push(Done::Answer {
                         log_id: new_id,
                         correct,
+                        again: r == Rating::Again,
                     });
                     rating = r;
                 }
@@ -401,24 +461,59 @@ impl<'a> Session<'a> {
                 message: "nothing to undo in this session".into(),
             }]);
         };
-        let answer = match self.store.undo(done.log_id) {
-            Ok(a) => a,
+        let deck_id = self.deck_id();
+        let undone = match &done {
+            Done::Answer { log_id, .. } => self
+                .store
+                .undo(*log_id)
+                .map(|a| (a.card_id, "undid the last answer")),
+            Done::Suspend { card_id } => self
+                .store
+                .set_suspended(deck_id, card_id, false)
+                .map(|()| (card_id.clone(), "unsuspended the card")),
+            Done::Bury { card_id, before_ms } => self
+                .store
+                .set_buried_until(deck_id, card_id, *before_ms)
+                .map(|()| (card_id.clone(), "unburied the card")),
+            Done::Reset {
+                log_id,
+                card_id,
+                was_suspended,
+            } => self.store.undo(*log_id).and_then(|_| {
+                if *was_suspended {
+                    self.store.set_suspended(deck_id, card_id, true)?;
+                }
+                Ok((card_id.clone(), "undid the reset"))
+            }),
+        };
+        let (card_id, what) = match undone {
+            Ok(u) => u,
             Err(e) => {
+                self.history.push(done);
                 self.phase = phase;
                 return Ok(vec![View::Notice {
                     message: format!("cannot undo: {e}"),
                 }]);
             }
         };
-        let Some(row) = self.store.card(self.deck_id(), &answer.card_id)? else {
-            return Ok(vec![self.advance(now)?]);
-        };
-        let message = format!(
-            "undid the answer to `{}`",
-            crate::sanitize::clean(&row.card_id)
-        );
         self.last_card = None;
         self.queue = Queue::build(&*self.store, self.deck_id(), &self.sched, now)?;
+        let Some(row) = self.store.card(self.deck_id(), &card_id)? else {
+            return Ok(vec![self.advance(now)?]);
+        };
+        // The card is shown again to be answered afresh, so it is not
+        // named: its id might give the answer away.
+        let message = format!("{what}; here is the card again");
+        if matches!(
+            done,
+            Done::Reset {
+                was_suspended: true,
+                ..
+            }
+        ) {
+            // Suspended again: it cannot be shown.
+            return Ok(vec![View::Notice { message }, self.advance(now)?]);
+        }
         let shown = match self.cards.card(&*self.store, &row.card_id) {
             Some(one) => self.show(row, one, QueueSource::Learning, now)?,
             None => self.advance(now)?,
@@ -476,16 +571,51 @@ impl<'a> Session<'a> {
 
     /// The session so far.
     pub fn summary(&self, now: Now) -> Result<view::Summary> {
-        let next_due = self
-            .store
-            .next_due(self.deck_id())?
-            .map(|ms| now.at(ms).rfc3339());
+        let next_due_ms = self.store.next_due(self.deck_id())?;
+        let answers = || {
+            self.history.iter().filter_map(|d| match d {
+                Done::Answer { correct, again, .. } => Some((*correct, *again)),
+                _ => None,
+            })
+        };
         Ok(view::Summary {
-            seen: self.history.len() as u32,
-            correct: self.history.iter().filter(|d| d.correct).count() as u32,
+            seen: answers().count() as u32,
+            correct: answers().filter(|a| a.0).count() as u32,
+            again: answers().filter(|a| a.1).count() as u32,
             elapsed_ms: (now.ms - self.started_ms).max(0),
-            next_due,
+            next_due: next_due_ms.map(|ms| now.at(ms).rfc3339()),
+            next_due_ms,
+            now,
             remaining: self.queue.counts(),
         })
+    }
+}
+
+/// Why a typed answer gets the rating it is proposed.
+fn proposal_reason(g: &grade::Grade) -> String {
+    match (g.correct, g.note.as_deref()) {
+        (true, Some(note)) => format!("good: right ({})", crate::sanitize::clean(note)),
+        (true, None) => "good: the answer is right".to_string(),
+        (false, _) => "again: the answer is wrong".to_string(),
+    }
+}
+
+/// The manual log row that starts a card over: new again, history kept.
+pub fn reset_answer(deck_id: &str, row: &CardRow, ts_ms: i64, session_id: Option<i64>) -> Answer {
+    Answer {
+        deck_id: deck_id.to_string(),
+        card_id: row.card_id.clone(),
+        ts_ms,
+        rating: None,
+        kind: crate::schedule::ReviewKind::Manual,
+        before: row.state,
+        after: crate::schedule::CardState::NEW,
+        elapsed_days: 0,
+        elapsed_secs: 0,
+        r_before: None,
+        r_after: None,
+        duration_ms: 0,
+        content_hash: row.content_hash.clone(),
+        session_id,
     }
 }

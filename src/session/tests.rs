@@ -99,7 +99,7 @@ fn new_cards_come_in_deck_order_and_answers_are_saved() {
     let fb = s.handle(Event::Answer("one".into()), t0()).unwrap();
     let View::Feedback(f) = &fb[0] else { panic!() };
     assert_eq!(f.correct, Some(true));
-    assert_eq!(f.proposed, Rating::Good);
+    assert_eq!(f.proposed, Some(Rating::Good));
     assert_eq!(f.evidence[0].publisher.as_deref(), Some("Pub"));
     assert_eq!(f.intervals[2], "10m");
     let next = s.handle(Event::Rate(None), t0()).unwrap();
@@ -118,7 +118,7 @@ fn wrong_answers_propose_again_and_can_be_overridden() {
     let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let fb = s.handle(Event::Answer("zero".into()), t0()).unwrap();
     let View::Feedback(f) = &fb[0] else { panic!() };
-    assert_eq!((f.correct, f.proposed), (Some(false), Rating::Again));
+    assert_eq!((f.correct, f.proposed), (Some(false), Some(Rating::Again)));
     s.handle(Event::Rate(Some(Rating::Easy)), t0()).unwrap();
     drop(s);
     let log = store.log("t", Some("one")).unwrap();
@@ -158,7 +158,7 @@ fn a_card_counts_as_not_known_after_repeated_unreadable_answers() {
     let View::Feedback(f) = &v[0] else {
         panic!("{v:?}")
     };
-    assert_eq!((f.correct, f.proposed), (Some(false), Rating::Again));
+    assert_eq!((f.correct, f.proposed), (Some(false), Some(Rating::Again)));
 }
 
 #[test]
@@ -532,4 +532,80 @@ fn a_rating_change_made_stale_by_another_session_keeps_the_saved_answer() {
     let log = a.log("t", Some("one")).unwrap();
     assert_eq!(log.len(), 2, "both answers kept");
     assert_eq!(log[0].answer.rating, Some(Rating::Good));
+}
+
+#[test]
+fn undo_takes_back_suspend_bury_and_reset_in_turn() {
+    let deck = deck();
+    let mut store = store_for(&deck);
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    // Answer "one", then suspend "two", bury "three".
+    s.handle(Event::Answer("one".into()), t0()).unwrap();
+    let v = s.handle(Event::Rate(None), t0()).unwrap();
+    assert_eq!(card_id(&v[0]), "two");
+    let v = s.handle(Event::Suspend, t0()).unwrap();
+    let View::Notice { message } = &v[0] else {
+        panic!("{v:?}")
+    };
+    assert!(!message.contains("two"), "{message}");
+    assert_eq!(card_id(&v[1]), "three");
+    let v = s.handle(Event::Bury, t0()).unwrap();
+    // "one" is back in learning, shown after the others were put away.
+    assert_eq!(card_id(&v[1]), "one");
+    let v = s.handle(Event::Reset, t0()).unwrap();
+    assert!(matches!(&v[0], View::Notice { message } if message.contains("over")));
+    // Undo the reset: "one" is shown again with its answer kept.
+    let v = s.handle(Event::Undo, t0()).unwrap();
+    assert_eq!(card_id(&v[1]), "one");
+    // Undo the burial: "three" is back.
+    let v = s.handle(Event::Undo, t0()).unwrap();
+    assert_eq!(card_id(&v[1]), "three");
+    // Undo the suspension: "two" is back.
+    let v = s.handle(Event::Undo, t0()).unwrap();
+    assert_eq!(card_id(&v[1]), "two");
+    // Undo the answer: "one" is new again; then nothing is left to undo.
+    let v = s.handle(Event::Undo, t0()).unwrap();
+    assert_eq!(card_id(&v[1]), "one");
+    let v = s.handle(Event::Undo, t0()).unwrap();
+    assert!(matches!(&v[0], View::Notice { message } if message.contains("nothing")));
+    let summary = s.summary(t0()).unwrap();
+    assert_eq!(summary.seen, 0);
+    drop(s);
+    for id in ["one", "two", "three"] {
+        let row = store.card("t", id).unwrap().unwrap();
+        assert!(!row.suspended, "{id}");
+        assert_eq!(row.buried_until_ms, 0, "{id}");
+        assert_eq!(row.state, crate::schedule::CardState::NEW, "{id}");
+    }
+    assert!(store.log("t", None).unwrap().is_empty());
+}
+
+#[test]
+fn a_revealed_card_has_no_default_rating() {
+    let deck = deck();
+    let mut store = store_for(&deck);
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    let v = s.handle(Event::Reveal, t0()).unwrap();
+    let View::Feedback(f) = &v[0] else {
+        panic!("{v:?}")
+    };
+    assert_eq!((f.proposed, f.saved), (None, false));
+    let v = s.handle(Event::Rate(None), t0()).unwrap();
+    assert!(matches!(&v[0], View::Retry { .. }), "{v:?}");
+    assert!(store_log_len(&s) == 0);
+    let v = s.handle(Event::Rate(Some(Rating::Hard)), t0()).unwrap();
+    assert_eq!(card_id(&v[0]), "two");
+    // A typed answer proposes a rating and says why.
+    let v = s.handle(Event::Answer("true".into()), t0()).unwrap();
+    let View::Feedback(f) = &v[0] else {
+        panic!("{v:?}")
+    };
+    assert_eq!(f.proposed, Some(Rating::Good));
+    assert!(f.reason.as_deref().unwrap().contains("right"), "{f:?}");
+}
+
+fn store_log_len(s: &Session<'_>) -> usize {
+    s.store.log("t", None).unwrap().len()
 }

@@ -106,8 +106,11 @@ pub struct FeedbackView {
     pub evidence: Vec<EvidenceView>,
     /// Where a source says something else.
     pub differs: Option<String>,
-    /// The proposed rating (Enter accepts it).
-    pub proposed: Rating,
+    /// The proposed rating (Enter accepts it); `None` after a reveal, where
+    /// the student rates and nothing is proposed.
+    pub proposed: Option<Rating>,
+    /// Why this rating is proposed ("good: the answer is right").
+    pub reason: Option<String>,
     /// Whether the proposal is already saved (typed answers), or waits for a rating (reveal).
     pub saved: bool,
     /// When each rating would bring the card back: again, hard, good, easy.
@@ -121,10 +124,18 @@ pub struct Summary {
     pub seen: u32,
     /// Of which right.
     pub correct: u32,
+    /// Answers rated Again.
+    pub again: u32,
     /// Session length in ms.
     pub elapsed_ms: i64,
     /// When the next card is due (RFC 3339), if any.
     pub next_due: Option<String>,
+    /// The same in ms since the epoch, for saying it in local words.
+    #[serde(skip)]
+    pub next_due_ms: Option<i64>,
+    /// When the summary was made, with the local offset, for "in 3 days".
+    #[serde(skip)]
+    pub now: crate::clock::Now,
     /// Cards left today.
     pub remaining: QueueCounts,
 }
@@ -176,7 +187,7 @@ pub fn feedback_view(
     card: &Card,
     shown: &Presentation,
     grade: Option<(&Grade, &str)>,
-    proposed: Rating,
+    proposal: Option<(Rating, String)>,
     saved: bool,
     next: &NextStates,
 ) -> FeedbackView {
@@ -203,7 +214,8 @@ pub fn feedback_view(
             })
             .collect(),
         differs: card.differs.as_deref().map(clean),
-        proposed,
+        proposed: proposal.as_ref().map(|p| p.0),
+        reason: proposal.map(|p| p.1),
         saved,
         intervals: Rating::ALL.map(|r| {
             let after = next.get(r);

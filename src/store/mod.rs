@@ -511,6 +511,39 @@ pub trait Store {
         cards: &[ImportedCard],
         replace: bool,
     ) -> StoreResult<()>;
+    /// Review-log rows since an instant, counted for statistics by local
+    /// day (`day_offset_ms` is added to each time before it is divided into
+    /// days), kind, rating, maturity, whether the card was new and the
+    /// answer time in whole seconds; in one pass over the log.
+    fn review_groups(
+        &self,
+        deck_id: &str,
+        since_ms: i64,
+        day_offset_ms: i64,
+    ) -> StoreResult<Vec<ReviewGroup>>;
+    /// Distinct cards answered since an instant (manual changes aside).
+    fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32>;
+}
+
+/// Review-log rows counted together, for statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewGroup {
+    /// Local day number (days since the epoch, shifted by the offset).
+    pub day: i64,
+    /// Review kind (0 learning, 1 review, 2 relearning, 4 manual).
+    pub kind: i64,
+    /// Rating 1-4 (0 for a manual change).
+    pub rating: u8,
+    /// The card had waited 21 days or more since its last review.
+    pub mature: bool,
+    /// The card was new before this answer.
+    pub first: bool,
+    /// Answer time in whole seconds, capped at 60.
+    pub secs: u32,
+    /// How many rows.
+    pub count: u32,
+    /// Their total answer time.
+    pub duration_ms: i64,
 }
 
 /// Where progress lives: `DOCKET_DATA_DIR`, else the XDG data directory.

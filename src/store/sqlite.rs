@@ -780,6 +780,38 @@ impl Store for SqliteStore {
         }
         Ok(first)
     }
+
+    fn review_groups(
+        &self,
+        deck_id: &str,
+        since_ms: i64,
+        day_offset_ms: i64,
+    ) -> StoreResult<Vec<super::ReviewGroup>> {
+        let groups = revlog::groups_since(&self.conn, deck_id, since_ms, day_offset_ms)?;
+        let mut out: Vec<super::ReviewGroup> = groups
+            .into_iter()
+            .map(
+                |((day, kind, rating, mature, first, secs), (count, duration_ms))| {
+                    super::ReviewGroup {
+                        day,
+                        kind,
+                        rating,
+                        mature,
+                        first,
+                        secs,
+                        count,
+                        duration_ms,
+                    }
+                },
+            )
+            .collect();
+        out.sort_by_key(|g| (g.day, g.kind, g.rating, g.mature, g.first, g.secs));
+        Ok(out)
+    }
+
+    fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32> {
+        revlog::cards_answered_since(&self.conn, deck_id, since_ms)
+    }
 }
 
 #[cfg(test)]

@@ -126,8 +126,13 @@ fn compare_with_anki(py: &Path, legacy: bool) {
         .write_stdin("")
         .output()
         .unwrap();
-    let first: serde_json::Value =
-        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    // The first record after the protocol's `hello` line.
+    let first: serde_json::Value = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .map(|l| serde_json::from_slice::<serde_json::Value>(l).unwrap())
+        .find(|v| v["type"] != "hello")
+        .unwrap();
     assert_eq!(first["remaining"]["new"], 1, "{first}");
     assert!(
         first["remaining"]["review"].as_u64().unwrap() > 40,
