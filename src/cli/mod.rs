@@ -7,6 +7,7 @@
 pub mod args;
 pub mod cards_cmd;
 pub mod check_cmd;
+pub mod class_cmd;
 pub mod config_cmd;
 pub mod docs_cmd;
 pub mod export_cmd;
@@ -53,6 +54,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             options: args.study,
         }),
         Some(Command::Quiz(q)) => quiz_cmd::run(&q),
+        Some(Command::Class(c)) => class_cmd::run(&c),
         Some(Command::Completions(c)) => docs_cmd::completions(&c),
         Some(Command::Man(m)) => docs_cmd::man(&m),
     };

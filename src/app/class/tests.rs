@@ -1,0 +1,1 @@
+//! Tests of the class state and journal.
