@@ -7,7 +7,7 @@
 //! writes each sitting as the result file `quiz take` would have written,
 //! so `docket quiz report` works unchanged.
 //!
-//! Surfaces (the web server in `crate::web`) call this; they never open
+//! Surfaces (the web server, `src/web`) call this; they never open
 //! the journal or read the key themselves.
 
 pub mod journal;
