@@ -44,13 +44,22 @@ fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn each_part_imports_only_what_the_map_allows() {
     let forbidden: &[(&str, &[&str])] = &[
-        ("deck", &["store", "session", "app", "cli", "frontend", "web"]),
+        (
+            "deck",
+            &["store", "session", "app", "cli", "frontend", "web"],
+        ),
         (
             "diagnostic",
             &["store", "session", "app", "cli", "frontend", "web"],
         ),
-        ("check", &["store", "session", "app", "cli", "frontend", "web"]),
-        ("grade", &["store", "session", "app", "cli", "frontend", "web"]),
+        (
+            "check",
+            &["store", "session", "app", "cli", "frontend", "web"],
+        ),
+        (
+            "grade",
+            &["store", "session", "app", "cli", "frontend", "web"],
+        ),
         ("schedule", &["session", "app", "cli", "frontend", "web"]),
         ("store", &["session", "app", "cli", "frontend", "web"]),
         ("session", &["app", "cli", "frontend", "web"]),
@@ -60,7 +69,10 @@ fn each_part_imports_only_what_the_map_allows() {
         ("frontend", &["store", "app", "cli", "web"]),
         // The web surface calls the application layer (and draws the
         // engines' types); it never opens a store or drives a study session.
-        ("web", &["cli", "store", "session", "frontend", "schedule", "interop"]),
+        (
+            "web",
+            &["cli", "store", "session", "frontend", "schedule", "interop"],
+        ),
     ];
     let mut broken = Vec::new();
     for (part, not) in forbidden {

@@ -473,6 +473,10 @@ impl Class {
         let mut take = Take::start(self.form, &name, now);
         // A student joining a live round mid-way starts at the item on screen.
         match self.phase {
+            // Waiting for the first item is not time on it.
+            Phase::Lobby if self.mode == Mode::Live => {
+                take.apply(Input::Review, now);
+            }
             Phase::Open(i) => {
                 take.apply(Input::Goto(i + 1), now);
             }
