@@ -501,6 +501,12 @@ async fn a_live_round_item_by_item() {
         );
         let r = send(s, get("/s", Some(&students[0]))).await;
         assert!(r.body.contains("Answer recorded"));
+        // Her score counts closed items only: the open one would give it away.
+        assert!(
+            r.body.contains(&format!("Ana · {i} right so far")),
+            "{}",
+            r.body
+        );
         assert!(
             !r.body.contains("right-answer"),
             "the answer shows only once closed"

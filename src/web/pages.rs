@@ -257,6 +257,22 @@ fn reveal_block(class: &Class, i: usize, r: &Reveal, mine: Option<&Student>) -> 
     }
 }
 
+/// Right answers among the items already closed: an open item's mark
+/// would give its answer away.
+fn revealed_score(class: &Class, s: &Student) -> usize {
+    let shown = match class.phase {
+        Phase::Lobby => 0,
+        Phase::Open(i) => i,
+        Phase::Closed(i) => i + 1,
+        Phase::Finished => class.items(),
+    };
+    s.marks
+        .iter()
+        .take(shown)
+        .filter(|m| **m == Some(true))
+        .count()
+}
+
 /// A student's page during a live round.
 pub fn live_student(class: &Class, s: &Student, version: u64, error: Option<&str>) -> Markup {
     let n = class.items();
@@ -265,7 +281,7 @@ pub fn live_student(class: &Class, s: &Student, version: u64, error: Option<&str
         false,
         html! {
             div data-events="/s/events" data-version=(version) aria-live="polite" {
-                p.muted { (s.name) " · " (s.score()) " right so far" }
+                p.muted { (s.name) " · " (revealed_score(class, s)) " right so far" }
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 @match class.phase {
                     Phase::Lobby => { h1 { "You are in." } p { "Wait for the teacher to show the first item." } }

@@ -31,6 +31,16 @@ pub struct TestClass {
 
 /// Makes a form of `items` items (seed 7) and serves it.
 pub fn make_class(items: usize, live: bool, limits: Limits) -> TestClass {
+    make_class_of(items, live, limits, Vec::new())
+}
+
+/// As [`make_class`], with only cards of these kinds.
+pub fn make_class_of(
+    items: usize,
+    live: bool,
+    limits: Limits,
+    kinds: Vec<docket::deck::model::CardKind>,
+) -> TestClass {
     let dir = tempfile::tempdir().unwrap();
     let form = dir.path().join("quiz.json");
     docket::app::quiz::make(&docket::app::quiz::MakeRequest {
@@ -38,7 +48,7 @@ pub fn make_class(items: usize, live: bool, limits: Limits) -> TestClass {
         sources: None,
         items: Some(items),
         topics: Vec::new(),
-        kinds: Vec::new(),
+        kinds,
         seed: 7,
         time_limit: None,
         form: form.clone(),
