@@ -2,6 +2,7 @@
 //! ([`crate::web`] over [`crate::app::class`]), and export a class's
 //! sittings as result files.
 
+use std::io::Write;
 use std::net::IpAddr;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -82,7 +83,8 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
         let join_url = format!("http://{host}:{port}/?code={code}");
         let state = web::State::new(classroom.clone(), join_url.clone(), web::Bounds::default());
         if opened.resumed {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "Carrying on the class in {} ({} students so far).",
                 a.data.display(),
                 opened.students
@@ -92,26 +94,30 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
             Mode::Live => "live round",
             Mode::SelfPaced => "self-paced",
         };
-        println!("docket class: {} items, {mode}", opened.items);
-        println!();
-        println!("Teacher (keep this address to yourself): {}", state.teacher_url());
-        println!("Students join at: {join_url}");
-        println!("Join code: {code}");
+        // Written without panicking: a closed terminal or pipe must not
+        // stop the class.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "docket class: {} items, {mode}\n", opened.items);
+        let _ = writeln!(out, "Teacher (keep this address to yourself): {}", state.teacher_url());
+        let _ = writeln!(out, "Students join at: {join_url}");
+        let _ = writeln!(out, "Join code: {code}");
         if let Some(qr) = web::qr::terminal(&join_url) {
-            println!("{qr}");
+            let _ = writeln!(out, "{qr}");
         }
-        if bind.is_loopback() {
-            println!("Listening on this computer only; add --lan to let phones on the network join.");
+        let _ = if bind.is_loopback() {
+            writeln!(out, "Listening on this computer only; add --lan to let phones on the network join.")
         } else {
-            println!("Listening on the network at {bind}:{port}. Press Ctrl-C to stop.");
-        }
+            writeln!(out, "Listening on the network at {bind}:{port}. Press Ctrl-C to stop.")
+        };
+        let _ = out.flush();
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
         web::serve(listener, state, shutdown)
             .await
             .map_err(|e| AppError::Failed(format!("the server stopped: {e}")))?;
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "Class stopped. Every answer is kept in {}; serve it again to carry on, or `docket class export --data {} DIR`.",
             a.data.display(),
             a.data.display()
@@ -123,7 +129,7 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
 fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
     let files = class::export(&a.data, &a.out)?;
     eprintln!(
-        "wrote {} result files into {}\nreport: docket quiz report --key {} {}",
+        "wrote {} result files into {}\nreport: docket quiz report {} {}",
         files.len(),
         a.out.display(),
         a.data.join("key.json").display(),

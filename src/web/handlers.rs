@@ -539,7 +539,7 @@ pub async fn teacher_export(
         maud::html! {
             h1 { "Exported " (files.len()) " result files" }
             p { "Into " code { (out.display()) } "." }
-            p { "Report on them with " code { "docket quiz report --key " (key.display()) " " (out.display()) } "." }
+            p { "Report on them with " code { "docket quiz report " (key.display()) " " (out.display()) } "." }
             p { a href=(format!("/t/{token}")) { "Back to the dashboard" } }
         },
     );

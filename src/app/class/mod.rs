@@ -155,6 +155,10 @@ fn failed(e: String) -> AppError {
 
 /// Opens the class kept in `req.data`, or starts one there.
 pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
+    // A file named but missing is the request's fault, before anything is made.
+    for p in [&req.deck, &req.form, &req.key].into_iter().flatten() {
+        super::inputs::require(p)?;
+    }
     std::fs::create_dir_all(&req.data).map_err(|e| {
         failed(format!(
             "{}: cannot create the class directory: {e}",
