@@ -283,7 +283,7 @@ async fn play(teacher: Client, students: Vec<Client>) {
         );
     }
     s0.goto(&format!("{base}/s")).await.unwrap();
-    for i in 0..2 {
+    for (i, item) in items.iter().enumerate() {
         click(&teacher, "#next").await;
         wait_text(&teacher, "0 of 3 answered").await;
         let right = right_answer(&t.key, i);
@@ -294,11 +294,11 @@ async fn play(teacher: Client, students: Vec<Client>) {
                 assert!(!text.contains(e.as_str()));
             }
             let answer = if k == 2 {
-                some_answer(&items[i])
+                some_answer(item)
             } else {
                 right.clone()
             };
-            fill(c, &items[i], &answer).await;
+            fill(c, item, &answer).await;
             click(c, "form button[type=submit]").await;
             wait_text(c, "Answer recorded").await;
         }
