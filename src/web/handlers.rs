@@ -510,6 +510,7 @@ pub async fn teacher_report(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     teacher(&state, &token)?;
+    state.class.hand_in_expired()?;
     let data = state.class.data_dir().to_path_buf();
     let report = tokio::task::spawn_blocking(move || crate::app::class::report(&data))
         .await
@@ -525,6 +526,7 @@ pub async fn teacher_export(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     teacher(&state, &token)?;
+    state.class.hand_in_expired()?;
     let data = state.class.data_dir().to_path_buf();
     let out = data.join("results");
     let out2 = out.clone();

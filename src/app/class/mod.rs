@@ -412,6 +412,14 @@ impl Classroom {
         Ok(())
     }
 
+    /// Hands in the sittings whose time ran out (before an export).
+    pub fn hand_in_expired(&self) -> Result<(), ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let changed = g.class.hand_in_expired(now);
+        Self::save(&g, &changed)
+    }
+
     /// Opens the live round's next item.
     pub fn open_next(&self) -> Result<(), ClassError> {
         self.teacher_step(|c, now| c.open_next(now))

@@ -629,6 +629,23 @@ impl Class {
         Ok((s, Step::Review))
     }
 
+    /// Hands in every sitting whose time limit has run out (as `quiz take`
+    /// does at the student's next keystroke), so the report counts them.
+    pub fn hand_in_expired(&mut self, now: DateTime<Utc>) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for s in 0..self.students.len() {
+            if let Ok(t) = self.students[s].taking()
+                && t.minutes_left(now) == Some(0)
+            {
+                // Any input past the deadline submits with `time_up`.
+                t.apply(Input::Help, now);
+                self.regrade(s);
+                changed.push(s);
+            }
+        }
+        changed
+    }
+
     /// Opens the next item of the live round. Returns the students whose
     /// records changed.
     pub fn open_next(&mut self, now: DateTime<Utc>) -> Result<Vec<usize>, ClassError> {

@@ -157,3 +157,33 @@ fn tokens_and_codes_come_from_the_system() {
     );
     assert!(!code.contains(['0', 'O', '1', 'I']));
 }
+
+#[test]
+fn sittings_past_their_time_limit_are_handed_in_for_the_report() {
+    let deck = crate::bundled::case_deck().unwrap().into_deck();
+    let options = MakeOptions {
+        selection: Selection {
+            items: Some(2),
+            seed: 7,
+            ..Selection::default()
+        },
+        time_limit_minutes: Some(10),
+    };
+    let (form, key) =
+        crate::quiz::form::make(&deck, crate::bundled::CASE_DECK_TOML, &options).unwrap();
+    let mut c = Class::new(
+        form,
+        key,
+        Mode::SelfPaced,
+        "t".repeat(32),
+        "ABCDEF".into(),
+        Limits::default(),
+    );
+    c.join("Ana", "ABCDEF", None, "a".repeat(32), at(0))
+        .unwrap();
+    assert!(c.hand_in_expired(at(599)).is_empty());
+    assert_eq!(c.hand_in_expired(at(600)), vec![0]);
+    let r = c.students[0].record();
+    assert!(r.submitted.as_ref().unwrap().time_up);
+    assert!(r.verify().is_ok());
+}
