@@ -5,7 +5,9 @@
 //! before and after), and the time from the last answer to the report.
 //!
 //! `cargo bench --bench class_load` (`CLASS_STUDENTS=N` for another
-//! class size). Not a test: it asserts nothing about time.
+//! class size; `CLASS_THINK_MS=M` for a mean pause of M ms before each
+//! answer, as real students take; 0, the default, saturates the server).
+//! Not a test: it asserts nothing about time.
 
 use std::io::BufRead;
 use std::io::BufReader;
@@ -62,6 +64,12 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
     let items = 20;
+    // Mean pause before each answer (0: every student answers as fast as
+    // the server replies, the saturating case).
+    let think_ms: u64 = std::env::var("CLASS_THINK_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("class");
     let mut child = Command::new(env!("CARGO_BIN_EXE_docket"))
@@ -125,6 +133,12 @@ fn main() {
                 let cookie = cookie.expect("a cookie");
                 let mut times = Vec::with_capacity(right.len());
                 for (i, a) in right.iter().enumerate() {
+                    if think_ms > 0 {
+                        // Spread evenly over 0..2×mean, fixed by student and item.
+                        let spread = ((n * 7919 + i * 104_729) % 1000) as u64;
+                        tokio::time::sleep(Duration::from_millis(think_ms * 2 * spread / 1000))
+                            .await;
+                    }
                     // Every third student gets one wrong, so the items differ.
                     let answer = if (n + i) % 3 == 0 {
                         "zz-wrong".to_string()

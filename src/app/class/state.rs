@@ -117,6 +117,8 @@ pub struct Student {
     sitting: Sitting,
     /// Each standing answer graded (`None`: unanswered). For the teacher only.
     pub marks: Vec<Option<bool>>,
+    /// The answers `marks` were graded from.
+    graded: Vec<Option<String>>,
 }
 
 /// A sitting in progress, or one handed in (restored from the journal).
@@ -379,14 +381,23 @@ impl Class {
             .ok_or(ClassError::NoStudent)
     }
 
+    /// Grades the student's answers that changed since they were last
+    /// graded (one item per answer, not the whole form).
     fn regrade(&mut self, s: usize) {
-        let answers: Vec<Option<String>> = self.students[s].answers().to_vec();
-        let marks = answers
-            .iter()
-            .zip(&self.graded)
-            .map(|(a, g)| grade_one(g, a.as_deref()))
-            .collect();
-        self.students[s].marks = marks;
+        let st = &mut self.students[s];
+        let n = self.graded.len();
+        st.marks.resize(n, None);
+        st.graded.resize(n, None);
+        let answers = match &st.sitting {
+            Sitting::Taking(t) => t.answers(),
+            Sitting::Done { answers, .. } => answers,
+        };
+        for (i, a) in answers.iter().enumerate().take(n) {
+            if st.graded[i] != *a {
+                st.marks[i] = grade_one(&self.graded[i], a.as_deref());
+                st.graded[i].clone_from(a);
+            }
+        }
     }
 
     /// Puts back a student from the journal: an unfinished sitting is
@@ -424,6 +435,7 @@ impl Class {
             token,
             sitting,
             marks: Vec::new(),
+            graded: Vec::new(),
         });
         self.regrade(self.students.len() - 1);
         Ok(())
@@ -494,6 +506,7 @@ impl Class {
             token,
             sitting: Sitting::Taking(take),
             marks: vec![None; self.form.items.len()],
+            graded: vec![None; self.form.items.len()],
         });
         Ok(self.students.len() - 1)
     }
