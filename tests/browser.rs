@@ -128,15 +128,22 @@ async fn wait_text(c: &Client, needle: &str) -> String {
     }
 }
 
+/// Clicks the element, again if a reload replaced it in between (bounded).
 async fn click(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
-        .click()
-        .await
-        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = c
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+        match found.click().await {
+            Ok(()) => return,
+            Err(e) => assert!(Instant::now() < deadline, "cannot click `{css}`: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Puts `response` into the item's inputs as a student would.

@@ -356,8 +356,8 @@ fn controls(class: &Class, token: &str, back: &str) -> Markup {
 pub fn dashboard_fragment(class: &Class, token: &str) -> Markup {
     let d = class.dashboard();
     let n = class.items();
+    let _ = token;
     html! {
-        (controls(class, token, "dashboard"))
         @if class.mode == Mode::Live {
             h2 { "Live round" }
             @match class.phase {
@@ -431,6 +431,10 @@ pub fn dashboard(class: &Class, token: &str, join_url: &str, qr: &str) -> Markup
                 a href=(format!("/t/{token}/report")) { "Report so far" }
             }
             form method="post" action=(format!("/t/{token}/export")) { button.secondary.small type="submit" { "Export the result files" } }
+            // The buttons stay outside the part that live updates replace,
+            // so a click never lands on a button being swapped out; they
+            // change only when the teacher acts, which reloads the page.
+            (controls(class, token, "dashboard"))
             div #live data-events=(format!("/t/{token}/events")) aria-live="polite" { (dashboard_fragment(class, token)) }
         },
     )
@@ -474,7 +478,7 @@ pub fn screen_fragment(class: &Class, token: &str, join_url: &str, qr: &str) -> 
         @if class.mode == Mode::SelfPaced {
             p { (class.dashboard().submitted) " of " (class.students.len()) " handed in" }
         }
-        (controls(class, token, "screen"))
+        @let _ = token;
     }
 }
 
@@ -487,6 +491,7 @@ pub fn screen(class: &Class, token: &str, join_url: &str, qr: &str) -> Markup {
             div.screen #live data-events=(format!("/t/{token}/screen/events")) aria-live="polite" {
                 (screen_fragment(class, token, join_url, qr))
             }
+            (controls(class, token, "screen"))
         },
     )
 }
