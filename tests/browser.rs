@@ -26,7 +26,7 @@ use web_support::*;
 
 fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     for dir in std::env::split_paths(&path) {
@@ -215,7 +215,9 @@ async fn a_teacher_and_three_students_in_a_real_browser() {
     let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
         let msg = "browser test skipped: chromium and chromedriver are not installed (apt-get install -y chromium chromium-driver)";
         assert!(!required, "{msg}, and DOCKET_REQUIRE_BROWSER=1");
-        eprintln!("{msg}");
+        // Straight to stderr, past the test harness's capture, so the skip shows.
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "{msg}");
         return;
     };
     let driver = start_driver(&chromedriver);
