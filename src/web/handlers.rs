@@ -456,8 +456,7 @@ pub async fn teacher_events(
     teacher(&state, &token)?;
     let guard = StreamGuard::take(&state).ok_or(WebError::Busy)?;
     let render: Render = Arc::new(move |s: &super::State| {
-        s.class
-            .read(|c| pages::dashboard_fragment(c, &token).into_string())
+        s.class.read(|c| pages::dashboard_fragment(c).into_string())
     });
     Ok(updates(state, guard, render))
 }
@@ -485,7 +484,7 @@ pub async fn screen_events(
     let guard = StreamGuard::take(&state).ok_or(WebError::Busy)?;
     let render: Render = Arc::new(move |s: &super::State| {
         s.class
-            .read(|c| pages::screen_fragment(c, &token, &s.join_url, &s.qr_svg).into_string())
+            .read(|c| pages::screen_fragment(c, &s.join_url, &s.qr_svg).into_string())
     });
     Ok(updates(state, guard, render))
 }

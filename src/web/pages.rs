@@ -353,10 +353,9 @@ fn controls(class: &Class, token: &str, back: &str) -> Markup {
 }
 
 /// The live part of the teacher's dashboard (sent again on every change).
-pub fn dashboard_fragment(class: &Class, token: &str) -> Markup {
+pub fn dashboard_fragment(class: &Class) -> Markup {
     let d = class.dashboard();
     let n = class.items();
-    let _ = token;
     html! {
         @if class.mode == Mode::Live {
             h2 { "Live round" }
@@ -435,13 +434,13 @@ pub fn dashboard(class: &Class, token: &str, join_url: &str, qr: &str) -> Markup
             // so a click never lands on a button being swapped out; they
             // change only when the teacher acts, which reloads the page.
             (controls(class, token, "dashboard"))
-            div #live data-events=(format!("/t/{token}/events")) aria-live="polite" { (dashboard_fragment(class, token)) }
+            div #live data-events=(format!("/t/{token}/events")) aria-live="polite" { (dashboard_fragment(class)) }
         },
     )
 }
 
 /// The projector's live part.
-pub fn screen_fragment(class: &Class, token: &str, join_url: &str, qr: &str) -> Markup {
+pub fn screen_fragment(class: &Class, join_url: &str, qr: &str) -> Markup {
     let n = class.items();
     html! {
         @match class.phase {
@@ -478,7 +477,6 @@ pub fn screen_fragment(class: &Class, token: &str, join_url: &str, qr: &str) -> 
         @if class.mode == Mode::SelfPaced {
             p { (class.dashboard().submitted) " of " (class.students.len()) " handed in" }
         }
-        @let _ = token;
     }
 }
 
@@ -489,7 +487,7 @@ pub fn screen(class: &Class, token: &str, join_url: &str, qr: &str) -> Markup {
         true,
         html! {
             div.screen #live data-events=(format!("/t/{token}/screen/events")) aria-live="polite" {
-                (screen_fragment(class, token, join_url, qr))
+                (screen_fragment(class, join_url, qr))
             }
             (controls(class, token, "screen"))
         },
