@@ -32,6 +32,19 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds the process has used (user + system).
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which ends with ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    ticks as f64 / 100.0
+}
+
 async fn request(
     http: &Http,
     method: &str,
@@ -119,6 +132,7 @@ fn main() {
         .unwrap();
     let http: Http = Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let before = rss_kib(pid);
+    let cpu_before = cpu_secs(pid);
     let started = Instant::now();
     let (mut latencies, last_answer) = rt.block_on(async {
         let mut tasks = Vec::new();
@@ -183,6 +197,7 @@ fn main() {
         (all, last)
     });
     let after = rss_kib(pid);
+    let cpu = cpu_secs(pid) - cpu_before;
     let report_start = Instant::now();
     let (status, _, report_time) = rt.block_on(request(
         &http,
@@ -209,6 +224,11 @@ fn main() {
     println!(
         "server memory: {before} KiB before joining, {after} KiB after; {:.1} KiB per student",
         (after.saturating_sub(before)) as f64 / students as f64
+    );
+    println!(
+        "server CPU: {cpu:.2} s for {} requests ({:.0} µs each)",
+        latencies.len() + 2 * students,
+        cpu * 1e6 / (latencies.len() + 2 * students) as f64
     );
     println!("last answer to the report (exported, graded, drawn): {to_report:.2?}");
     let _ = child.kill();
