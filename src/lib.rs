@@ -40,5 +40,6 @@ pub mod sanitize;
 pub mod schedule;
 pub mod session;
 pub mod store;
+pub mod web;
 
 pub use cli::run;

@@ -16,11 +16,14 @@
 //! - [`transfer`] and [`history`]: import and export, and Anki review
 //!   histories brought into progress.
 //! - [`quiz`]: making, printing, sitting and reporting a classroom quiz.
+//! - [`class`]: a live class served to phones: roster, sittings, the
+//!   teacher-paced round, its journal and the export to result files.
 //!
 //! See `docs/architecture.md` for where this sits in the data flow.
 
 pub mod browse;
 pub mod checking;
+pub mod class;
 pub mod collection;
 pub mod decks;
 pub mod error;

@@ -55,6 +55,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Write a deck's review log as the FSRS optimiser's CSV.
     ExportLog(ExportLogArgs),
+    /// A live class in the browser: serve a quiz to phones on the classroom's network.
+    Class(ClassArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print docket's manual page (roff), or write one per command with --dir.
@@ -529,4 +531,72 @@ pub struct RegradeArgs {
     /// Who made the change.
     #[arg(long)]
     pub by: Option<String>,
+}
+
+/// Arguments of `docket class`.
+#[derive(Debug, clap::Args)]
+pub struct ClassArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ClassCommand,
+}
+
+/// The subcommands of `docket class`.
+#[derive(Debug, Subcommand)]
+pub enum ClassCommand {
+    /// Serve one class: students join from a phone browser with the join code; the teacher's page shows the dashboard and the projector view.
+    Serve(ServeArgs),
+    /// Write every sitting of a class as result files, for `docket quiz report`.
+    Export(ClassExportArgs),
+}
+
+/// Arguments of `docket class serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Deck to make the form from (a seed from the system's randomness); the bundled case deck if none and no --form.
+    #[arg(conflicts_with_all = ["form", "key"])]
+    pub deck: Option<PathBuf>,
+    /// A form made by `docket quiz make` (with --key).
+    #[arg(long, value_name = "FORM", requires = "key")]
+    pub form: Option<PathBuf>,
+    /// The form's key.
+    #[arg(long, value_name = "KEY", requires = "form")]
+    pub key: Option<PathBuf>,
+    /// Directory of the deck's sources (quotes are then proven).
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+    /// Items on a form made from the deck (default: every card).
+    #[arg(long, value_name = "N")]
+    pub items: Option<usize>,
+    /// Time limit of a form made from the deck, in minutes.
+    #[arg(long, value_name = "MINUTES")]
+    pub time_limit: Option<u32>,
+    /// Teacher-paced live round: one item at a time on the projector.
+    #[arg(long)]
+    pub live: bool,
+    /// Address to listen on (loopback unless you say otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Listen on the network (same as --bind 0.0.0.0), so phones on it can join.
+    #[arg(long, conflicts_with = "bind")]
+    pub lan: bool,
+    /// Port to listen on (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 8765)]
+    pub port: u16,
+    /// The class's directory: its journal, form, key and exported results. Serving again from it carries on the same class.
+    #[arg(long, value_name = "DIR", default_value = "docket-class")]
+    pub data: PathBuf,
+    /// Most students who may join.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_students: usize,
+}
+
+/// Arguments of `docket class export`.
+#[derive(Debug, clap::Args)]
+pub struct ClassExportArgs {
+    /// Directory to write the result files into.
+    pub out: PathBuf,
+    /// The class's directory (as given to `docket class serve --data`).
+    #[arg(long, value_name = "DIR", default_value = "docket-class")]
+    pub data: PathBuf,
 }

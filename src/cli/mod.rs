@@ -9,6 +9,7 @@ pub mod browse_cmd;
 pub mod card_cmd;
 pub mod cards_cmd;
 pub mod check_cmd;
+pub mod class_cmd;
 pub mod config_cmd;
 pub mod docs_cmd;
 pub mod export_cmd;
@@ -61,6 +62,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Optimize(a)) => memory_cmd::optimize(&a),
         Some(Command::Simulate(a)) => memory_cmd::simulate(&a),
         Some(Command::ExportLog(a)) => memory_cmd::export_log(&a),
+        Some(Command::Class(c)) => class_cmd::run(&c),
         Some(Command::Completions(c)) => docs_cmd::completions(&c),
         Some(Command::Man(m)) => docs_cmd::man(&m),
     };

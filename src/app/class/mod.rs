@@ -1,0 +1,511 @@
+//! A live class: one quiz served to a room of phones. [`open`] starts a
+//! class from a deck (a form made with a seed from the operating system's
+//! randomness) or from a form and key made by `quiz make`, or picks up
+//! the class a data directory already holds (a restarted server carries
+//! on where it stopped). [`Classroom`] carries out what students and the
+//! teacher ask, journaling every change before it returns, and [`export`]
+//! writes each sitting as the result file `quiz take` would have written,
+//! so `docket quiz report` works unchanged.
+//!
+//! Surfaces (the web server, `src/web`) call this; they never open
+//! the journal or read the key themselves.
+
+pub mod journal;
+pub mod state;
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::MutexGuard;
+
+use chrono::DateTime;
+use chrono::Utc;
+use rand::TryRngCore;
+
+use super::AppError;
+use super::AppResult;
+use crate::clock::SystemClock;
+use crate::quiz::form::Form;
+use crate::quiz::form::Key;
+use crate::quiz::form::to_json_bytes;
+use crate::quiz::take::Step;
+use journal::Journal;
+use journal::StoredStudent;
+pub use state::Class;
+pub use state::Limits;
+pub use state::Mode;
+pub use state::Nav;
+pub use state::Phase;
+
+/// Why a student's or teacher's request was refused. Each message is
+/// meant for the person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClassError {
+    /// The join code does not match.
+    #[error("That is not this class's join code: check the code on the board.")]
+    WrongCode,
+    /// Joining is closed.
+    #[error("This class is closed to new students.")]
+    Closed,
+    /// The class is full.
+    #[error("This class is full ({0} students).")]
+    Full(usize),
+    /// Someone already joined with that name.
+    #[error("Someone in this class already has that name: add an initial.")]
+    NameTaken,
+    /// The name cannot be used.
+    #[error("Please give {0}.")]
+    BadName(String),
+    /// Too many wrong codes.
+    #[error("Too many wrong join codes: ask the teacher.")]
+    TooManyAttempts,
+    /// No student has this token.
+    #[error("You have not joined this class (or your session has expired): join again.")]
+    NoStudent,
+    /// The sitting was handed in.
+    #[error("Your answers were handed in; your receipt is {0}.")]
+    Submitted(String),
+    /// The request does not fit the form.
+    #[error("{0}")]
+    Invalid(String),
+    /// Not at this point of the class.
+    #[error("Not now: {0}.")]
+    NotNow(String),
+    /// The journal could not record the change.
+    #[error("The server could not save this ({0}); tell the teacher.")]
+    Journal(String),
+}
+
+/// What class to serve, and where to keep it.
+#[derive(Debug, Clone)]
+pub struct ServeRequest {
+    /// A deck to make the form from (the bundled deck when neither this
+    /// nor `form` is given).
+    pub deck: Option<PathBuf>,
+    /// The deck's sources directory (quotes are then proven).
+    pub sources: Option<PathBuf>,
+    /// Items on a form made from the deck (default: every card).
+    pub items: Option<usize>,
+    /// Time limit of a form made from the deck, in minutes.
+    pub time_limit: Option<u32>,
+    /// A form made by `quiz make`.
+    pub form: Option<PathBuf>,
+    /// Its key.
+    pub key: Option<PathBuf>,
+    /// The class's data directory (journal, form, key, exported results).
+    pub data: PathBuf,
+    /// Teacher-paced live round instead of self-paced sittings.
+    pub live: bool,
+    /// Bounds on joining.
+    pub limits: Limits,
+}
+
+/// A served class.
+pub struct Classroom {
+    inner: Mutex<Inner>,
+    data_dir: PathBuf,
+    clock: SystemClock,
+}
+
+struct Inner {
+    class: Class,
+    journal: Journal,
+}
+
+/// How the class was opened.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// Whether an earlier run's class was picked up.
+    pub resumed: bool,
+    /// Students already in it.
+    pub students: usize,
+    /// Items on the form.
+    pub items: usize,
+    /// Self-paced or live.
+    pub mode: Mode,
+}
+
+/// 128 random bits from the operating system, as hex.
+pub fn random_token() -> AppResult<String> {
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|e| AppError::Failed(format!("no randomness from the system: {e}")))?;
+    Ok(hex::encode(b))
+}
+
+/// A six-character join code, from letters and digits that cannot be
+/// mistaken for one another on a board.
+pub fn random_code() -> AppResult<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut b = [0u8; 6];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|e| AppError::Failed(format!("no randomness from the system: {e}")))?;
+    // 32 symbols divide 256: no bias.
+    Ok(b.iter()
+        .map(|x| ALPHABET[usize::from(*x) % ALPHABET.len()] as char)
+        .collect())
+}
+
+fn failed(e: String) -> AppError {
+    AppError::Failed(e)
+}
+
+/// Opens the class kept in `req.data`, or starts one there.
+pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
+    // A file named but missing is the request's fault, before anything is made.
+    for p in [&req.deck, &req.form, &req.key].into_iter().flatten() {
+        super::inputs::require(p)?;
+    }
+    std::fs::create_dir_all(&req.data).map_err(|e| {
+        failed(format!(
+            "{}: cannot create the class directory: {e}",
+            req.data.display()
+        ))
+    })?;
+    let clock = SystemClock::from_env().map_err(AppError::Request)?;
+    let now = crate::quiz::clock::Clock::now(&clock);
+    let journal = Journal::open(&req.data.join(journal::FILE_NAME)).map_err(failed)?;
+    let resumed = journal.meta("form").map_err(failed)?.is_some();
+    if !resumed {
+        start(req, &journal)?;
+    }
+    let read = |k: &str| -> AppResult<String> {
+        journal
+            .meta(k)
+            .map_err(failed)?
+            .ok_or_else(|| failed(format!("the class journal has no {k}")))
+    };
+    let form: Form = serde_json::from_str(&read("form")?).map_err(|e| failed(e.to_string()))?;
+    let key: Key = serde_json::from_str(&read("key")?).map_err(|e| failed(e.to_string()))?;
+    if let Some(p) = &req.form
+        && resumed
+    {
+        let given = Form::read(p).map_err(|e| failed(e.to_string()))?;
+        if given.fingerprint != form.fingerprint {
+            return Err(AppError::Request(format!(
+                "{} holds a class with another form; give another --data directory",
+                req.data.display()
+            )));
+        }
+    }
+    let mode = Mode::from_name(&read("mode")?).unwrap_or(Mode::SelfPaced);
+    let mut class = Class::new(
+        form,
+        key,
+        mode,
+        read("teacher_token")?,
+        read("join_code")?,
+        req.limits,
+    );
+    if let Some(p) = journal.meta("phase").map_err(failed)? {
+        class.phase = Phase::decode(&p).unwrap_or(Phase::Lobby);
+    }
+    class.names_hidden = journal.meta("names_hidden").map_err(failed)?.as_deref() == Some("1");
+    class.joining = journal.meta("joining").map_err(failed)?.as_deref() != Some("0");
+    for s in journal.students().map_err(failed)? {
+        class
+            .restore(s.id, s.name, s.token, s.record, now)
+            .map_err(failed)?;
+    }
+    // The teacher's copies, for `docket quiz report` and `quiz print`.
+    super::quiz::write_file(&req.data.join("form.json"), &to_json_bytes(class.form))?;
+    super::quiz::write_file(&req.data.join("key.json"), &to_json_bytes(&class.key))?;
+    let opened = Opened {
+        resumed,
+        students: class.students.len(),
+        items: class.items(),
+        mode: class.mode,
+    };
+    Ok((
+        Classroom {
+            inner: Mutex::new(Inner { class, journal }),
+            data_dir: req.data.clone(),
+            clock,
+        },
+        opened,
+    ))
+}
+
+/// Makes (or reads) the form and key of a new class and journals them.
+fn start(req: &ServeRequest, journal: &Journal) -> AppResult<()> {
+    let (form, key) = match (&req.form, &req.key) {
+        (Some(f), Some(k)) => {
+            super::inputs::require(f)?;
+            super::inputs::require(k)?;
+            let form = Form::read(f).map_err(|e| failed(e.to_string()))?;
+            let key = Key::read(k).map_err(|e| failed(e.to_string()))?;
+            crate::quiz::print::check_pair(&form, &key)
+                .map_err(|e| failed(format!("{}: {e}", k.display())))?;
+            (form, key)
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(AppError::Request(
+                "give both --form and --key (or a deck)".into(),
+            ));
+        }
+        (None, None) => {
+            let mut seed = [0u8; 8];
+            rand::rngs::OsRng
+                .try_fill_bytes(&mut seed)
+                .map_err(|e| failed(format!("no randomness from the system: {e}")))?;
+            let form_path = req.data.join("form.json");
+            let made = super::quiz::make(&super::quiz::MakeRequest {
+                deck: req.deck.clone(),
+                sources: req.sources.clone(),
+                items: req.items,
+                topics: Vec::new(),
+                kinds: Vec::new(),
+                seed: u64::from_le_bytes(seed),
+                time_limit: req.time_limit,
+                form: form_path.clone(),
+                key: Some(req.data.join("key.json")),
+                force: true,
+            })?;
+            (
+                Form::read(&made.form).map_err(|e| failed(e.to_string()))?,
+                Key::read(&made.key).map_err(|e| failed(e.to_string()))?,
+            )
+        }
+    };
+    journal.set_meta("key", &json(&key)).map_err(failed)?;
+    journal
+        .set_meta("teacher_token", &random_token()?)
+        .map_err(failed)?;
+    journal
+        .set_meta("join_code", &random_code()?)
+        .map_err(failed)?;
+    journal
+        .set_meta(
+            "mode",
+            if req.live {
+                Mode::Live.name()
+            } else {
+                Mode::SelfPaced.name()
+            },
+        )
+        .map_err(failed)?;
+    // The form last: its presence says the class is complete.
+    journal.set_meta("form", &json(&form)).map_err(failed)?;
+    Ok(())
+}
+
+/// A form or key as the journal keeps it.
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+impl Classroom {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves the class as it was after
+        // the last journaled change: carry on with it.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The server's clock (`DOCKET_NOW` in tests).
+    pub fn now(&self) -> DateTime<Utc> {
+        crate::quiz::clock::Clock::now(&self.clock)
+    }
+
+    /// The class's data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Reads the class (to draw a page).
+    pub fn read<R>(&self, f: impl FnOnce(&Class) -> R) -> R {
+        f(&self.lock().class)
+    }
+
+    /// Whether `token` is the teacher's (compared in constant time).
+    pub fn is_teacher(&self, token: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        let g = self.lock();
+        let want = g.class.teacher_token.as_bytes();
+        want.len() == token.len() && bool::from(want.ct_eq(token.as_bytes()))
+    }
+
+    fn save(inner: &Inner, students: &[usize]) -> Result<(), ClassError> {
+        for &s in students {
+            let st = &inner.class.students[s];
+            inner
+                .journal
+                .save_record(st.id, st.record())
+                .map_err(ClassError::Journal)?;
+        }
+        Ok(())
+    }
+
+    /// A student joins; returns their secret token.
+    pub fn join(&self, name: &str, code: &str, from: Option<IpAddr>) -> Result<String, ClassError> {
+        let token = random_token().map_err(|e| ClassError::Journal(e.to_string()))?;
+        let now = self.now();
+        let mut g = self.lock();
+        let s = g.class.join(name, code, from, token.clone(), now)?;
+        let st = &g.class.students[s];
+        let stored = StoredStudent {
+            id: st.id,
+            name: st.name.clone(),
+            token: token.clone(),
+            record: st.record().clone(),
+        };
+        if let Err(e) = g.journal.add_student(&stored) {
+            g.class.forget_last();
+            return Err(ClassError::Journal(e));
+        }
+        Ok(token)
+    }
+
+    /// A self-paced step (see [`Class::act`]), journaled.
+    pub fn act(
+        &self,
+        token: &str,
+        item: Option<usize>,
+        answer: Option<&str>,
+        nav: Nav,
+    ) -> Result<Step, ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let (s, step) = g.class.act(token, item, answer, nav, now)?;
+        Self::save(&g, &[s])?;
+        Ok(step)
+    }
+
+    /// Hands a self-paced sitting in; returns the receipt.
+    pub fn hand_in(&self, token: &str) -> Result<String, ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let (s, receipt) = g.class.hand_in(token, now)?;
+        Self::save(&g, &[s])?;
+        Ok(receipt)
+    }
+
+    /// A live-round answer.
+    pub fn answer_live(&self, token: &str, item: usize, answer: &str) -> Result<Step, ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let (s, step) = g.class.answer_live(token, item, answer, now)?;
+        Self::save(&g, &[s])?;
+        Ok(step)
+    }
+
+    fn teacher_step(
+        &self,
+        f: impl FnOnce(&mut Class, DateTime<Utc>) -> Result<Vec<usize>, ClassError>,
+    ) -> Result<(), ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let changed = f(&mut g.class, now)?;
+        Self::save(&g, &changed)?;
+        let phase = g.class.phase.encode();
+        let joining = if g.class.joining { "1" } else { "0" };
+        let hidden = if g.class.names_hidden { "1" } else { "0" };
+        for (k, v) in [
+            ("phase", phase.as_str()),
+            ("joining", joining),
+            ("names_hidden", hidden),
+        ] {
+            g.journal.set_meta(k, v).map_err(ClassError::Journal)?;
+        }
+        Ok(())
+    }
+
+    /// Hands in the sittings whose time ran out (before an export).
+    pub fn hand_in_expired(&self) -> Result<(), ClassError> {
+        let now = self.now();
+        let mut g = self.lock();
+        let changed = g.class.hand_in_expired(now);
+        Self::save(&g, &changed)
+    }
+
+    /// Opens the live round's next item.
+    pub fn open_next(&self) -> Result<(), ClassError> {
+        self.teacher_step(|c, now| c.open_next(now))
+    }
+
+    /// Closes the open item.
+    pub fn close_item(&self) -> Result<(), ClassError> {
+        self.teacher_step(|c, now| c.close_item(now))
+    }
+
+    /// Ends the live round.
+    pub fn finish(&self) -> Result<(), ClassError> {
+        self.teacher_step(|c, now| c.finish(now))
+    }
+
+    /// Hides or shows names on the projector.
+    pub fn hide_names(&self, hidden: bool) -> Result<(), ClassError> {
+        self.teacher_step(|c, _| {
+            c.names_hidden = hidden;
+            Ok(Vec::new())
+        })
+    }
+
+    /// Opens or closes joining.
+    pub fn set_joining(&self, open: bool) -> Result<(), ClassError> {
+        self.teacher_step(|c, _| {
+            c.joining = open && c.phase != Phase::Finished;
+            Ok(Vec::new())
+        })
+    }
+}
+
+/// A file name for a student's result: join order and a tame form of the
+/// name (the name itself is inside the file).
+fn result_name(id: u32, name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= 30 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        format!("{id:03}.json")
+    } else {
+        format!("{id:03}-{slug}.json")
+    }
+}
+
+/// Writes every sitting of the class in `data` as a result file in `out`
+/// (handed in or not: `quiz report` says which were never submitted).
+/// Works on a running class or a stopped one.
+pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
+    let path = data.join(journal::FILE_NAME);
+    super::inputs::require(&path)?;
+    let journal = Journal::open(&path).map_err(failed)?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| failed(format!("{}: cannot create: {e}", out.display())))?;
+    let mut written = Vec::new();
+    for s in journal.students().map_err(failed)? {
+        let p = out.join(result_name(s.id, &s.name));
+        s.record
+            .write(&p)
+            .map_err(|e| failed(format!("{}: cannot write: {e}", p.display())))?;
+        written.push(p);
+    }
+    Ok(written)
+}
+
+/// The class's report so far: the sittings exported to `results/` in the
+/// data directory, then reported on as `docket quiz report` would.
+pub fn report(data: &Path) -> AppResult<super::quiz::ClassReport> {
+    let out = data.join("results");
+    export(data, &out)?;
+    super::quiz::report(&super::quiz::ReportRequest {
+        key: data.join("key.json"),
+        results: vec![out],
+        receipts: None,
+        min_class_size: crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE,
+    })
+}
+
+#[cfg(test)]
+mod tests;

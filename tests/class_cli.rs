@@ -1,0 +1,204 @@
+//! `docket class` from the command line: usage errors, and a real server
+//! process that is killed mid-class and started again on the same data
+//! directory, then exported for `docket quiz report`.
+
+use std::io::BufRead;
+use std::io::BufReader;
+use std::io::Read;
+use std::io::Write;
+use std::net::TcpStream;
+use std::process::Child;
+use std::process::Command;
+use std::process::Stdio;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn docket() -> Command {
+    let mut c = Command::cargo_bin("docket").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+#[test]
+fn missing_files_and_half_a_form_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        &["class", "serve", "nope.toml", "--port", "0", "--data", "c"][..],
+        &[
+            "class",
+            "serve",
+            "--form",
+            "nope.json",
+            "--key",
+            "k.json",
+            "--port",
+            "0",
+            "--data",
+            "c",
+        ],
+        &["class", "export", "out", "--data", "nope-class"],
+    ] {
+        let out = docket().current_dir(d).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("nope"), "{args:?}: {err}");
+    }
+    assert!(
+        !d.join("c").exists(),
+        "nothing is made for a failed request"
+    );
+    let out = docket()
+        .current_dir(d)
+        .args(["class", "serve", "--form", "f.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+struct Server {
+    child: Child,
+    teacher: String,
+    join: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &std::path::Path) -> Server {
+    let mut child = docket()
+        .args(["class", "serve", "--items", "3", "--port", "0", "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut teacher = String::new();
+    let mut join = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(u) = line.strip_prefix("Teacher (keep this address to yourself): ") {
+            teacher = u.to_string();
+        }
+        if let Some(u) = line.strip_prefix("Students join at: ") {
+            join = u.to_string();
+            break;
+        }
+    }
+    assert!(
+        join.starts_with("http://127.0.0.1:"),
+        "loopback by default: {join}"
+    );
+    Server {
+        child,
+        teacher,
+        join,
+    }
+}
+
+/// One HTTP/1.1 request; returns the status line's code and the whole reply.
+fn http(url: &str, method: &str, cookie: Option<&str>, body: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+    let mut s = TcpStream::connect(host).unwrap();
+    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    let code = reply.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (code, reply)
+}
+
+#[test]
+fn a_killed_server_carries_on_and_its_class_exports_for_quiz_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("class");
+    let first = serve(&data);
+    let (base, code) = first.join.split_once("/?code=").unwrap();
+    let (status, reply) = http(
+        &format!("{base}/join"),
+        "POST",
+        None,
+        &format!("name=Ana&code={code}"),
+    );
+    assert_eq!(status, 303);
+    let cookie = reply
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _) = http(
+        &format!("{base}/s/answer"),
+        "POST",
+        Some(&cookie),
+        "item=1&answer=&nav=next",
+    );
+    assert_eq!(status, 303);
+    let teacher = first.teacher.clone();
+    drop(first); // killed, not stopped
+    let second = serve(&data);
+    assert_eq!(
+        second.teacher.split("/t/").nth(1),
+        teacher.split("/t/").nth(1),
+        "the same teacher token"
+    );
+    let (base, _) = second.join.split_once("/?code=").unwrap();
+    let (status, page) = http(&format!("{base}/s"), "GET", Some(&cookie), "");
+    assert_eq!(status, 200);
+    assert!(page.contains("item 2 of 3"), "{page}");
+    http(
+        &format!("{base}/s/answer"),
+        "POST",
+        Some(&cookie),
+        "item=2&nav=review",
+    );
+    let (status, _) = http(
+        &format!("{base}/s/submit"),
+        "POST",
+        Some(&cookie),
+        "confirm=yes",
+    );
+    assert_eq!(status, 303);
+    drop(second);
+    let out = dir.path().join("results");
+    let exported = docket()
+        .args(["class", "export"])
+        .arg(&out)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let report = docket()
+        .args(["quiz", "report", "--json"])
+        .arg(data.join("key.json"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(json["students"][0]["student"], "Ana");
+}
