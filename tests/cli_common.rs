@@ -115,3 +115,32 @@ fn the_manual_is_generated_from_the_parser() {
         assert!(text.contains(".TH"), "{page}");
     }
 }
+
+#[test]
+fn doctor_checks_the_store_and_names_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    docket(dir.path())
+        .arg("doctor")
+        .assert()
+        .code(2)
+        .stderr(contains("progress.sqlite3"));
+    docket(dir.path()).arg("stats").assert().success();
+    docket(dir.path())
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(contains("no problems found"));
+    // Damage every page after the first: the check must say so and exit 1.
+    let db = dir.path().join("progress.sqlite3");
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("progress.sqlite3-wal"));
+    docket(dir.path())
+        .arg("doctor")
+        .assert()
+        .code(1)
+        .stderr(contains("docket doctor --repair"));
+}

@@ -43,6 +43,23 @@ pub struct Study<'a> {
     pub clock: &'a dyn Clock,
 }
 
+/// The user's progress file, checked in full without opening it for
+/// writing (Anki's "check database"); a store that cannot be opened is
+/// exactly what this is for.
+pub fn doctor_check() -> AppResult<crate::store::doctor::DoctorReport> {
+    let path = crate::store::data_dir()?.join(crate::store::DB_FILE);
+    super::inputs::require(&path)?;
+    Ok(crate::store::doctor::check(&path)?)
+}
+
+/// Copies what can be saved of a damaged progress file into a new one;
+/// the damaged original is kept beside it under a dated name.
+pub fn doctor_repair() -> AppResult<crate::store::doctor::RepairReport> {
+    let path = crate::store::data_dir()?.join(crate::store::DB_FILE);
+    super::inputs::require(&path)?;
+    Ok(crate::store::doctor::repair(&path)?)
+}
+
 /// What [`Collection::make_due_now`] did with each card.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DueNow {

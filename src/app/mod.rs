@@ -42,6 +42,8 @@ mod tests;
 
 pub use collection::Collection;
 pub use collection::clock_from_env;
+pub use collection::doctor_check;
+pub use collection::doctor_repair;
 pub use decks::DeckSelection;
 pub use decks::OpenedDeck;
 pub use decks::StudyDeck;

@@ -57,6 +57,8 @@ pub enum Command {
     ExportLog(ExportLogArgs),
     /// A live class in the browser: serve a quiz to phones on the classroom's network.
     Class(ClassArgs),
+    /// Check your progress file in full (as Anki's "check database"), and repair it.
+    Doctor(DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print docket's manual page (roff), or write one per command with --dir.
@@ -599,4 +601,13 @@ pub struct ClassExportArgs {
     /// The class's directory (as given to `docket class serve --data`).
     #[arg(long, value_name = "DIR", default_value = "docket-class")]
     pub data: PathBuf,
+}
+
+/// Arguments of `docket doctor`.
+#[derive(Debug, clap::Args)]
+pub struct DoctorArgs {
+    /// Copy what can be saved of a damaged store into a new one (the
+    /// damaged file is kept beside it under a dated name).
+    #[arg(long)]
+    pub repair: bool,
 }

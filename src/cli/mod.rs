@@ -12,6 +12,7 @@ pub mod check_cmd;
 pub mod class_cmd;
 pub mod config_cmd;
 pub mod docs_cmd;
+pub mod doctor_cmd;
 pub mod export_cmd;
 pub mod import_cmd;
 pub mod memory_cmd;
@@ -63,6 +64,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Simulate(a)) => memory_cmd::simulate(&a),
         Some(Command::ExportLog(a)) => memory_cmd::export_log(&a),
         Some(Command::Class(c)) => class_cmd::run(&c),
+        Some(Command::Doctor(d)) => doctor_cmd::run(&d),
         Some(Command::Completions(c)) => docs_cmd::completions(&c),
         Some(Command::Man(m)) => docs_cmd::man(&m),
     };
