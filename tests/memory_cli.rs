@@ -84,3 +84,20 @@ fn export_log_writes_the_optimizer_header_and_never_overwrites() {
         .code(1)
         .stderr(contains("already exists"));
 }
+
+#[test]
+fn stats_carry_the_calibration_of_the_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = docket(dir.path())
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["calibration"].is_object(), "{v}");
+    assert!(v["calibration"]["default"].is_null(), "no reviews yet");
+    docket(dir.path())
+        .arg("stats")
+        .assert()
+        .success()
+        .stdout(contains("Calibration"));
+}

@@ -51,9 +51,21 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
                     o.insert(k.to_string(), x);
                 }
             }
+            // How well the schedule's predictions matched the answers.
+            let calibration = match collection.calibration(deck) {
+                Ok(c) => c,
+                Err(e) => return Ok(output::report("docket", &e)),
+            };
+            if let Some(o) = v.as_object_mut() {
+                o.insert("calibration".into(), serde_json::to_value(&calibration)?);
+            }
             println!("{v}");
         } else if args.html.is_none() {
             print!("{}", text(&full));
+            match collection.calibration(deck) {
+                Ok(c) => print!("{}", calibration_text(&c)),
+                Err(e) => return Ok(output::report("docket", &e)),
+            }
         }
         all.push(full);
     }
@@ -297,4 +309,45 @@ fn calendar(o: &mut String, s: &FullStats) {
         o,
         "  {total} answers on {active} days; · none, ░ ▒ ▓ █ up to {max} a day"
     );
+}
+
+/// Calibration in words: how well the predicted recall matched the
+/// student's own answers, for the default parameters and those in use
+/// (measured as srs-benchmark measures it), with a small chart.
+fn calibration_text(c: &crate::app::memory::Calibrations) -> String {
+    use std::fmt::Write as _;
+    let mut s =
+        String::from("\nCalibration (predicted recall against your answers; lower is better)\n");
+    let mut line = |name: &str, k: &Option<crate::schedule::calibration::Calibration>| match k {
+        Some(k) => {
+            let _ = writeln!(
+                s,
+                "  {name:<18} log loss {:.4}  RMSE(bins) {:.2}%  AUC {}  ({} reviews)",
+                k.log_loss,
+                100.0 * k.rmse_bins,
+                k.auc.map_or("—".into(), |a| format!("{a:.3}")),
+                k.reviews
+            );
+        }
+        None => {
+            let _ = writeln!(s, "  {name:<18} no review a day or more after the last yet");
+        }
+    };
+    line("default parameters", &c.default);
+    if c.current.is_some() {
+        line("your parameters", &c.current);
+    }
+    if let Some(k) = c.current.as_ref().or(c.default.as_ref()) {
+        let _ = writeln!(s, "  predicted  actual  reviews");
+        for b in &k.chart {
+            let _ = writeln!(
+                s,
+                "  {:>8.0}% {:>6.0}% {:>8}",
+                100.0 * b.predicted,
+                100.0 * b.actual,
+                b.count
+            );
+        }
+    }
+    s
 }
