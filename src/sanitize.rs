@@ -34,6 +34,14 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Deck text made safe (tabs become four spaces) to print on a terminal.
 pub fn clean(text: &str) -> String {
+    // Every escape sequence starts with a control character (ESC or the
+    // 8-bit CSI): text without one, a tab or a bidi control is already safe.
+    if !text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || is_bidi_control(c))
+    {
+        return text.to_string();
+    }
     let stripped = strip_ansi_escapes::strip(text.replace('\t', "    ").as_bytes());
     String::from_utf8_lossy(&stripped)
         .chars()
