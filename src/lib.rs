@@ -27,6 +27,7 @@
 
 pub mod app;
 pub mod bundled;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod clock;

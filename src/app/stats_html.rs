@@ -13,6 +13,7 @@ use super::AppResult;
 use super::stats::FullStats;
 use super::stats::Histogram as Hist;
 use super::stats::Ratio;
+use crate::chart::svg;
 
 const LEARNING: RGBColor = RGBColor(214, 69, 65);
 const YOUNG: RGBColor = RGBColor(120, 190, 110);
@@ -21,36 +22,7 @@ const BAR: RGBColor = RGBColor(60, 110, 180);
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in crate::sanitize::clean(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-type Drawn = Result<(), Box<dyn std::error::Error>>;
-
-fn svg(
-    width: u32,
-    height: u32,
-    paint: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> Drawn,
-) -> String {
-    let mut out = String::new();
-    let result = {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        paint(root)
-    };
-    match result {
-        Ok(()) => out,
-        Err(e) => format!("<p>chart not drawn: {}</p>", escape(&e.to_string())),
-    }
+    crate::chart::escape_html(s)
 }
 
 fn forecast_svg(s: &FullStats) -> String {

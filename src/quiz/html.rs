@@ -10,21 +10,11 @@ use super::report::Report;
 use super::report::duration;
 use super::report::evidence_source;
 use super::report::num;
+use crate::chart::svg;
 
 /// Escapes text for HTML.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::sanitize::clean(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::chart::escape_html(text)
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#222}
@@ -34,25 +24,6 @@ figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg{max-width:100%;heig
 table.students{font-size:.85em}table.students td.a{max-width:7em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:left}
 details{margin:.3em 0 1em}
 @media print{body{max-width:none;margin:0;font-size:10pt}a{color:inherit;text-decoration:none}h2,h3{break-after:avoid}tr,figure,blockquote{break-inside:avoid}details{display:none}table.students{font-size:8pt}}";
-
-/// Draws one chart into an SVG string; a failure becomes a sentence.
-fn svg(
-    width: u32,
-    height: u32,
-    paint: impl FnOnce(DrawingArea<SVGBackend, plotters::coord::Shift>) -> DrawResult,
-) -> String {
-    let mut out = String::new();
-    let result = {
-        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        paint(root)
-    };
-    match result {
-        Ok(()) => out,
-        Err(e) => format!("<p>chart not drawn: {}</p>", esc(&e.to_string())),
-    }
-}
-
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 const BAR: RGBColor = RGBColor(60, 110, 180);
 const FLAGGED: RGBColor = RGBColor(190, 30, 30);

@@ -1,0 +1,44 @@
+//! What every HTML page docket writes shares: text escaped for HTML (and
+//! cleaned of terminal controls first), and a chart drawn by `plotters`
+//! into an inline SVG string, a failure becoming a sentence on the page.
+
+use plotters::coord::Shift;
+use plotters::prelude::DrawingArea;
+use plotters::prelude::IntoDrawingArea;
+use plotters::prelude::SVGBackend;
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in crate::sanitize::clean(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a chart's drawing returns.
+pub type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// Draws one chart of `width` × `height` pixels into an SVG string.
+pub fn svg(
+    width: u32,
+    height: u32,
+    paint: impl FnOnce(DrawingArea<SVGBackend, Shift>) -> Drawn,
+) -> String {
+    let mut out = String::new();
+    let result = {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        paint(root)
+    };
+    match result {
+        Ok(()) => out,
+        Err(e) => format!("<p>chart not drawn: {}</p>", escape_html(&e.to_string())),
+    }
+}
