@@ -447,3 +447,218 @@ impl Collection {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Pins every number of `full_stats` and of the calibration on a fixed
+    //! store with a varied log (learning, review, relearning, manual
+    //! resets, every rating, times over more than a year), so a faster way
+    //! of computing them cannot change one.
+
+    use super::*;
+    use crate::app::DeckSelection;
+    use crate::clock::Now;
+    use crate::clock::SystemClock;
+    use crate::schedule::CardState;
+    use crate::schedule::Rating;
+    use crate::schedule::ReviewKind;
+    use crate::store::Answer;
+    use crate::store::ImportedCard;
+    use crate::store::SqliteStore;
+
+    const NOW: &str = "2026-03-02T10:00:00+00:00";
+    const DAY: i64 = 86_400_000;
+    const CARDS: usize = 60;
+
+    /// A small deterministic generator (xorshift), so the log is the same
+    /// on every machine.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    fn deck_text() -> String {
+        let mut s = String::from(
+            "[deck]\nid = \"fixed\"\ntitle = \"Fixed\"\ndescription = \"Pinned statistics.\"\n",
+        );
+        for i in 0..CARDS {
+            s.push_str(&format!(
+                "\n[[card]]\nid = \"c{i}\"\nkind = \"basic\"\nprompt = \"What is item {i}?\"\nanswer = \"a{i}\"\n"
+            ));
+        }
+        s
+    }
+
+    /// One card's history: learning steps, then reviews whose interval
+    /// grows on success and starts over (relearning) on Again, now and then
+    /// a manual reset; ends before `now_ms`, for some cards today.
+    fn history(rng: &mut Rng, card: &crate::store::CardRow, now_ms: i64) -> ImportedCard {
+        let mut t = now_ms - (30 + rng.below(600) as i64) * DAY - rng.below(DAY as u64) as i64;
+        let mut state = CardState::NEW;
+        let mut log = Vec::new();
+        let mut ivl: i64 = 0;
+        let mut kind = ReviewKind::Learning;
+        // A third of the cards are answered once more today.
+        let mut today = rng.below(3) == 0;
+        loop {
+            if t >= now_ms {
+                let last = state.last_review_ms.unwrap_or(t);
+                t = (now_ms - rng.below(5 * 3_600_000) as i64).max(last + 60_000);
+                if !today || t >= now_ms {
+                    break;
+                }
+                today = false;
+            }
+            let rating = match rng.below(20) {
+                0..=2 => Rating::Again,
+                3..=4 => Rating::Hard,
+                5..=17 => Rating::Good,
+                _ => Rating::Easy,
+            };
+            let manual = rng.below(40) == 0 && state.phase != crate::schedule::Phase::New;
+            let before = state;
+            let elapsed_ms = state.last_review_ms.map_or(0, |l| t - l);
+            let (next_kind, phase);
+            if manual {
+                ivl = 0;
+                next_kind = ReviewKind::Learning;
+                phase = crate::schedule::Phase::New;
+            } else if rating == Rating::Again {
+                ivl = 0;
+                next_kind = if kind == ReviewKind::Learning {
+                    ReviewKind::Learning
+                } else {
+                    ReviewKind::Relearning
+                };
+                phase = if kind == ReviewKind::Learning {
+                    crate::schedule::Phase::Learning
+                } else {
+                    crate::schedule::Phase::Relearning
+                };
+            } else {
+                ivl = (ivl * (2 + rng.below(2) as i64)).max(1 + rng.below(3) as i64);
+                next_kind = ReviewKind::Review;
+                phase = crate::schedule::Phase::Review;
+            }
+            let gap = if ivl == 0 {
+                (1 + rng.below(20) as i64) * 60_000
+            } else {
+                ivl * DAY + rng.below(DAY as u64 / 2) as i64
+            };
+            state = if manual {
+                CardState::NEW
+            } else {
+                CardState {
+                    phase,
+                    step: 0,
+                    stability: (ivl as f32 * 1.3).max(0.5),
+                    difficulty: 1.0 + rng.below(90) as f32 / 10.0,
+                    due_ms: t + gap,
+                    interval_days: ivl as u32,
+                    last_review_ms: Some(t),
+                    reps: state.reps + 1,
+                    lapses: state.lapses
+                        + u32::from(rating == Rating::Again && kind != ReviewKind::Learning),
+                }
+            };
+            log.push(Answer {
+                deck_id: "fixed".into(),
+                card_id: card.card_id.clone(),
+                ts_ms: t,
+                rating: (!manual).then_some(rating),
+                kind: if manual { ReviewKind::Manual } else { kind },
+                before,
+                after: state,
+                elapsed_days: (elapsed_ms / DAY) as u32,
+                elapsed_secs: elapsed_ms / 1000,
+                r_before: None,
+                r_after: None,
+                duration_ms: if manual {
+                    0
+                } else {
+                    500 + rng.below(70_000) as i64
+                },
+                content_hash: card.content_hash.clone(),
+                session_id: None,
+            });
+            kind = next_kind;
+            t += gap;
+        }
+        ImportedCard {
+            card_id: card.card_id.clone(),
+            position: card.position,
+            content_hash: card.content_hash.clone(),
+            state,
+            log,
+        }
+    }
+
+    fn fixed_collection() -> (tempfile::TempDir, Collection, crate::app::OpenedDeck) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fixed.toml");
+        std::fs::write(&path, deck_text()).unwrap();
+        let store = SqliteStore::open_in_memory().unwrap();
+        let clock = SystemClock::Fixed(Now::parse(NOW).unwrap());
+        let mut c = Collection::new(Box::new(store), Box::new(clock));
+        let deck = c
+            .open_decks(&DeckSelection::resolve(&[path]).unwrap())
+            .unwrap()
+            .remove(0);
+        let now_ms = c.now().ms;
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let rows = c.store().cards("fixed").unwrap();
+        let imported: Vec<ImportedCard> = rows
+            .iter()
+            .filter(|r| !r.card_id.ends_with('7'))
+            .map(|r| history(&mut rng, r, now_ms))
+            .collect();
+        c.store_mut()
+            .import_history("fixed", &imported, false)
+            .unwrap();
+        c.set_suspended("fixed", "c3", true).unwrap();
+        c.set_suspended("fixed", "c17", true).unwrap();
+        c.set_buried("fixed", "c5", true).unwrap();
+        (dir, c, deck)
+    }
+
+    /// Floats rounded to 6 significant digits: the calibration sums bins
+    /// in hash order, which may move the last bits from run to run.
+    fn rounded(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                let f = n.as_f64().unwrap_or_default();
+                Value::String(format!("{f:.6e}"))
+            }
+            Value::Array(a) => Value::Array(a.into_iter().map(rounded).collect()),
+            Value::Object(o) => {
+                Value::Object(o.into_iter().map(|(k, v)| (k, rounded(v))).collect())
+            }
+            v => v,
+        }
+    }
+
+    #[test]
+    fn the_numbers_of_a_fixed_store_are_pinned() {
+        let (_dir, c, deck) = fixed_collection();
+        let full = c.full_stats(deck.meta()).unwrap();
+        assert!(full.answer_time.answers > 300, "{:?}", full.answer_time);
+        insta::assert_snapshot!(
+            "fixed_store_full_stats",
+            serde_json::to_string_pretty(&full).unwrap()
+        );
+        let calibration = c.calibration(deck.meta()).unwrap();
+        assert!(calibration.default.is_some());
+        insta::assert_snapshot!(
+            "fixed_store_calibration",
+            serde_json::to_string_pretty(&rounded(serde_json::to_value(&calibration).unwrap()))
+                .unwrap()
+        );
+    }
+}
