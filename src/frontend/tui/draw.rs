@@ -283,19 +283,16 @@ fn draw_answer_field(state: &State, t: &Theme, frame: &mut Frame, area: Rect) {
         .border_style(t.fg(Color::Cyan));
     let inner = block.inner(area);
     let prefix = "› ";
-    let text = format!("{prefix}{}", state.input);
-    // Keep the end of a long answer in view.
-    let width = text.width() as u16;
-    let shift = width.saturating_sub(inner.width.saturating_sub(1));
+    let room = (inner.width as usize).saturating_sub(prefix.width());
+    // The part of the line around the cursor, cut at whole characters.
+    let (shown, col) = state.input.window(room);
     frame.render_widget(
-        Paragraph::new(Line::raw(text))
-            .block(block)
-            .scroll((0, shift)),
+        Paragraph::new(Line::raw(format!("{prefix}{shown}"))).block(block),
         area,
     );
     if state.confirm.is_none() && state.summary.is_none() {
         frame.set_cursor_position((
-            inner.x + (width - shift).min(inner.width.saturating_sub(1)),
+            inner.x + (prefix.width() + col).min(inner.width.saturating_sub(1) as usize) as u16,
             inner.y,
         ));
     }
@@ -414,8 +411,8 @@ fn draw_message(state: &State, t: &Theme, frame: &mut Frame, area: Rect) {
             c.question(),
             t.fg(Color::Yellow).add_modifier(Modifier::BOLD),
         )
-    } else if state.input.starts_with(':') {
-        Line::raw(state.input.clone())
+    } else if state.input.text().starts_with(':') {
+        Line::raw(state.input.text().to_string())
     } else if let Some((tone, m)) = state.messages.last() {
         let style = match tone {
             Tone::Info => t.fg(Color::Cyan),

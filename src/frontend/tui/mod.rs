@@ -7,6 +7,7 @@
 //! printed to the normal screen so it stays in the scrollback.
 
 pub mod draw;
+pub mod line;
 pub mod state;
 pub mod wrap;
 

@@ -7,6 +7,9 @@ use crossterm::event::KeyEvent;
 use crossterm::event::KeyEventKind;
 use crossterm::event::KeyModifiers;
 
+use super::line::Edit;
+use super::line::LineEdit;
+use super::line::MAX_ANSWER_CHARS;
 use crate::schedule::Rating;
 use crate::schedule::queue::QueueCounts;
 use crate::session::Awaiting;
@@ -84,7 +87,7 @@ pub struct State {
     /// What the session waits for.
     pub awaiting: Awaiting,
     /// The answer field (typed cards) or a `:command` being typed.
-    pub input: String,
+    pub input: LineEdit,
     /// The highlighted row of a choice or order card.
     pub cursor: usize,
     /// Options picked (choice cards): by shown position.
@@ -111,7 +114,7 @@ impl State {
             messages: Vec::new(),
             summary: None,
             awaiting: Awaiting::Answer,
-            input: String::new(),
+            input: LineEdit::default(),
             cursor: 0,
             picked: Vec::new(),
             arrangement: Vec::new(),
@@ -203,7 +206,7 @@ impl State {
             };
         }
         // A `:command` being typed (any phase).
-        if self.input.starts_with(':') {
+        if self.input.text().starts_with(':') {
             return self.edit_line(key);
         }
         match self.awaiting {
@@ -234,7 +237,7 @@ impl State {
             KeyCode::Char('R') => self.ask(Confirm::Reset),
             KeyCode::Char('q') => Action::Send(Event::Quit),
             KeyCode::Char(':') => {
-                self.input = ":".into();
+                self.input.set(":");
                 Action::None
             }
             KeyCode::Down | KeyCode::PageDown | KeyCode::Char('j') => {
@@ -254,23 +257,41 @@ impl State {
         Action::None
     }
 
-    /// The answer field: typing, Backspace, Enter; `:` starts a command.
+    /// The answer field: typing and editing at the cursor (←→, Home/End
+    /// or Ctrl-A/Ctrl-E, Backspace/Delete, Ctrl-W a word, Ctrl-U to the
+    /// start, Ctrl-K to the end), Esc clears, Enter sends; `:` starts a
+    /// command.
     fn edit_line(&mut self, key: KeyEvent) -> Action {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
+            KeyCode::Char('a') if ctrl => self.input.home(),
+            KeyCode::Char('e') if ctrl => self.input.end(),
+            KeyCode::Char('b') if ctrl => self.input.left(),
+            KeyCode::Char('f') if ctrl => self.input.right(),
+            KeyCode::Char('w') if ctrl => self.input.delete_word(),
+            KeyCode::Char('u') if ctrl => self.input.delete_to_start(),
+            KeyCode::Char('k') if ctrl => self.input.delete_to_end(),
+            KeyCode::Char('h') if ctrl => self.input.backspace(),
+            KeyCode::Char(_) if ctrl => {}
             KeyCode::Char(c) if !c.is_control() => {
-                self.input.push(c);
-                Action::None
+                if self.input.insert(c) == Edit::Full {
+                    self.message(
+                        Tone::Warn,
+                        format!(
+                            "an answer is at most {MAX_ANSWER_CHARS} characters; the rest was not taken"
+                        ),
+                    );
+                }
             }
-            KeyCode::Backspace => {
-                self.input.pop();
-                Action::None
-            }
-            KeyCode::Esc => {
-                self.input.clear();
-                Action::None
-            }
+            KeyCode::Left => self.input.left(),
+            KeyCode::Right => self.input.right(),
+            KeyCode::Home => self.input.home(),
+            KeyCode::End => self.input.end(),
+            KeyCode::Backspace => self.input.backspace(),
+            KeyCode::Delete => self.input.delete(),
+            KeyCode::Esc => self.input.clear(),
             KeyCode::Enter => {
-                let line = std::mem::take(&mut self.input);
+                let line = self.input.take();
                 if let Some(cmd) = super::super::command(&line) {
                     return match cmd {
                         Ok(e) => Action::Send(e),
@@ -291,10 +312,11 @@ impl State {
                     self.message(Tone::Warn, "type an answer first".into());
                     return Action::None;
                 }
-                Action::Send(Event::Answer(line))
+                return Action::Send(Event::Answer(line));
             }
-            _ => Action::None,
+            _ => {}
         }
+        Action::None
     }
 
     fn choice_key(&mut self, key: KeyEvent) -> Action {
@@ -308,7 +330,7 @@ impl State {
             KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') if n > 0 => {
                 self.cursor = (self.cursor + 1) % n
             }
-            KeyCode::Char(':') => self.input = ":".into(),
+            KeyCode::Char(':') => self.input.set(":"),
             KeyCode::Char(' ') => self.pick(self.cursor, multiple),
             KeyCode::Char(c) => match card.options.iter().position(|o| o.label == c) {
                 Some(p) => {
@@ -377,7 +399,7 @@ impl State {
             KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
                 self.cursor = (self.cursor + 1).min(n - 1)
             }
-            KeyCode::Char(':') => self.input = ":".into(),
+            KeyCode::Char(':') => self.input.set(":"),
             KeyCode::Enter => {
                 return Action::Send(Event::Answer(
                     self.labels(self.arrangement.clone().into_iter()),
@@ -396,7 +418,7 @@ impl State {
         if self.confirm.is_some() {
             return "y: yes · any other key: no";
         }
-        if self.input.starts_with(':') {
+        if self.input.text().starts_with(':') {
             return ":u undo · :s suspend · :b bury · :reset · :q quit · Enter run · Esc cancel";
         }
         match self.awaiting {

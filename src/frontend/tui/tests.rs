@@ -292,7 +292,7 @@ fn suspend_needs_confirmation_and_commands_are_typed() {
     let mut s = state_with(&v);
     // In the answer field `s` is just a letter.
     assert_eq!(s.handle_key(key(KeyCode::Char('s'))), Action::None);
-    assert_eq!(s.input, "s");
+    assert_eq!(s.input.text(), "s");
     s.handle_key(key(KeyCode::Backspace));
     type_text(&mut s, ":s");
     assert_eq!(
@@ -383,4 +383,123 @@ fn no_card_id_is_shown_before_its_answer_in_any_frontend() {
         assert!(after.contains(&id), "{id} not shown after the answer");
     }
     assert!(leaks.is_empty(), "{leaks:#?}");
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// The answer field's row and where the cursor is drawn, at a width.
+fn field(s: &State, w: u16, h: u16) -> (String, (u16, u16)) {
+    let mut t = screen(s, w, h);
+    let at = t.get_cursor_position().unwrap();
+    let row = rows(s, w, h).into_iter().find(|r| r.contains('›')).unwrap();
+    (row.trim_end().to_string(), (at.x, at.y))
+}
+
+#[test]
+fn the_answer_field_edits_at_a_visible_cursor() {
+    let deck = deck();
+    let (v, _) = card_view(&first(&deck, "basic"));
+    let mut s = state_with(&v);
+    type_text(&mut s, "Brookyln");
+    // Fix the swapped letters in the middle: ←← Backspace → then `y`.
+    for k in [
+        KeyCode::Left,
+        KeyCode::Left,
+        KeyCode::Backspace,
+        KeyCode::Right,
+    ] {
+        s.handle_key(key(k));
+    }
+    type_text(&mut s, "y");
+    assert_eq!(s.input.text(), "Brooklyn");
+    let (row, (x, _)) = field(&s, 80, 24);
+    assert!(row.contains("› Brooklyn  "), "{row}");
+    // The cursor is drawn right after the retyped `y`, on the `n`.
+    let start = row.find('›').unwrap();
+    assert_eq!(
+        x as usize,
+        row[..start].chars().count() + "› Brookly".chars().count(),
+        "{row}"
+    );
+    snap!("answer_field_cursor_mid", s);
+    // Home / End, Ctrl-A / Ctrl-E, Delete at the cursor.
+    s.handle_key(ctrl('a'));
+    s.handle_key(key(KeyCode::Delete));
+    assert_eq!(s.input.text(), "rooklyn");
+    s.handle_key(key(KeyCode::End));
+    type_text(&mut s, " borough");
+    s.handle_key(ctrl('w'));
+    assert_eq!(s.input.text(), "rooklyn ");
+    s.handle_key(key(KeyCode::Home));
+    type_text(&mut s, "B");
+    s.handle_key(ctrl('e'));
+    s.handle_key(key(KeyCode::Backspace));
+    assert_eq!(s.input.text(), "Brooklyn");
+    s.handle_key(key(KeyCode::Left));
+    s.handle_key(ctrl('u'));
+    assert_eq!((s.input.text(), s.input.cursor()), ("n", 0));
+    // Enter sends the whole line, wherever the cursor is.
+    type_text(&mut s, "Brookly");
+    s.handle_key(key(KeyCode::Home));
+    assert_eq!(
+        s.handle_key(key(KeyCode::Enter)),
+        Action::Send(Event::Answer("Brooklyn".into()))
+    );
+}
+
+#[test]
+fn a_long_cjk_answer_scrolls_by_whole_characters() {
+    let deck = deck();
+    let (v, _) = card_view(&first(&deck, "basic"));
+    let mut s = state_with(&v);
+    let long = "中華人民共和国国家安全部".repeat(4);
+    type_text(&mut s, &long);
+    let (row, (x, _)) = field(&s, 80, 24);
+    // The end is in view and the cursor is right after the last character.
+    // (The test backend draws a wide character and a blank cell.)
+    assert!(row.contains("安 全 部   │"), "{row}");
+    // The last character takes two cells; the cursor is in the next one.
+    let (_, (_, y)) = field(&s, 80, 24);
+    let t = screen(&s, 80, 24);
+    let last = (0..80u16)
+        .filter(|&c| t.backend().buffer()[(c, y)].symbol() == "部")
+        .max()
+        .unwrap();
+    assert_eq!(x, last + 2, "{row}");
+    snap!("answer_field_cjk_end", s);
+    // Home: the start shows, the cursor at the first column of the text.
+    s.handle_key(key(KeyCode::Home));
+    let (row, (x_home, _)) = field(&s, 80, 24);
+    assert!(row.contains("› 中 華 人 民"), "{row}");
+    assert!(x_home < x);
+    // Right twice moves two characters (four columns).
+    s.handle_key(key(KeyCode::Right));
+    s.handle_key(key(KeyCode::Right));
+    assert_eq!(field(&s, 80, 24).1.0, x_home + 4);
+    snap!("answer_field_cjk_home", s);
+}
+
+#[test]
+fn the_answer_field_is_bounded_with_a_notice() {
+    let deck = deck();
+    let (v, _) = card_view(&first(&deck, "basic"));
+    let mut s = state_with(&v);
+    for _ in 0..super::line::MAX_ANSWER_CHARS + 50 {
+        s.handle_key(key(KeyCode::Char('x')));
+    }
+    assert_eq!(
+        s.input.text().chars().count(),
+        super::line::MAX_ANSWER_CHARS
+    );
+    let screen = rows(&s, 80, 24).join("\n");
+    assert!(
+        screen.contains("an answer is at most 1000 characters"),
+        "{screen}"
+    );
+    // Editing still works and the answer can be sent.
+    s.handle_key(key(KeyCode::Backspace));
+    s.handle_key(key(KeyCode::Char('y')));
+    assert!(s.input.text().ends_with("xy"));
 }
