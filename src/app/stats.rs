@@ -334,7 +334,7 @@ impl Collection {
         // Round the stability axis up to a whole number of 10-day bins.
         let top = ((max_stability / 10.0).ceil() * 10.0).max(10.0);
 
-        // The review log: one grouped query over the past year.
+        // The review log: one pass over the past year's rows.
         let year_start = days.start_of(today - (CALENDAR_DAYS - 1));
         // The offset at today's start (a fixed offset for the grouping; a
         // clock change within the year shifts the days on its far side by
@@ -342,7 +342,7 @@ impl Collection {
         let offset_ms = (days.zone.offset_at(days.start_of(today)) as i64
             - days.start_hour as i64 * 3600)
             * 1000;
-        let groups = store.review_groups(&deck.id, year_start, offset_ms)?;
+        let answers = store.brief_answers_since(&deck.id, year_start)?;
         let mut calendar: Vec<CalendarDay> = (0..CALENDAR_DAYS)
             .map(|i| CalendarDay {
                 date: date_of_day(today - (CALENDAR_DAYS - 1) + i),
@@ -366,53 +366,61 @@ impl Collection {
             })
             .collect();
         let mut today_stats = Today::default();
-        for g in &groups {
+        let mut cards_today = std::collections::HashSet::new();
+        let today_start = days.start_of(today);
+        // Answers by whole seconds, capped at a minute.
+        let mut by_secs = [0u32; 61];
+        let mut total_ms: i64 = 0;
+        for a in &answers {
             // Manual changes (resets) are not answers.
-            if g.kind == 4 {
+            if a.kind == 4 {
                 continue;
             }
-            let i = g.day - (today - (CALENDAR_DAYS - 1));
-            if let Some(c) = calendar.get_mut(i as usize) {
-                c.answers += g.count;
+            let day = (a.ts_ms + offset_ms).div_euclid(86_400_000);
+            by_secs[(a.duration_ms / 1000).clamp(0, 60) as usize] += 1;
+            total_ms += a.duration_ms;
+            if a.ts_ms >= today_start {
+                cards_today.insert(a.card);
             }
-            if g.day == today {
-                today_stats.answers += g.count;
-                today_stats.time_ms += g.duration_ms;
-                if g.rating == 1 {
-                    today_stats.again += g.count;
+            let i = day - (today - (CALENDAR_DAYS - 1));
+            if let Some(c) = calendar.get_mut(i as usize) {
+                c.answers += 1;
+            }
+            if day == today {
+                today_stats.answers += 1;
+                today_stats.time_ms += a.duration_ms;
+                if a.rating == 1 {
+                    today_stats.again += 1;
                 }
-                if g.first {
-                    today_stats.new_learned += g.count;
+                if a.first {
+                    today_stats.new_learned += 1;
                 }
             }
             // True retention counts answers of cards in review.
-            if g.kind != 1 {
+            if a.kind != 1 {
                 continue;
             }
-            let passed = g.rating > 1;
+            let passed = a.rating > 1;
+            let mature = a.elapsed_days >= MATURE_DAYS;
             for (row, &(_, from, to)) in retention.iter_mut().zip(&periods) {
-                if (from..=to).contains(&g.day) {
-                    if g.mature {
-                        row.mature.add(passed, g.count);
+                if (from..=to).contains(&day) {
+                    if mature {
+                        row.mature.add(passed, 1);
                     } else {
-                        row.young.add(passed, g.count);
+                        row.young.add(passed, 1);
                     }
-                    row.all.add(passed, g.count);
+                    row.all.add(passed, 1);
                 }
             }
         }
-        today_stats.cards = store.cards_answered_since(&deck.id, days.start_of(today))?;
-        let mut by_secs = std::collections::BTreeMap::<u32, u32>::new();
-        for g in groups.iter().filter(|g| g.kind != 4) {
-            *by_secs.entry(g.secs).or_default() += g.count;
-        }
-        let seconds: Vec<(u32, u32)> = by_secs.into_iter().collect();
-        let answers: u32 = seconds.iter().map(|s| s.1).sum();
-        let total_ms: i64 = groups
+        today_stats.cards = cards_today.len() as u32;
+        let seconds: Vec<(u32, u32)> = by_secs
             .iter()
-            .filter(|g| g.kind != 4)
-            .map(|g| g.duration_ms)
-            .sum();
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| (s as u32, *n))
+            .collect();
+        let answers: u32 = seconds.iter().map(|s| s.1).sum();
         let median_secs = (answers > 0).then(|| {
             let half = answers.div_ceil(2);
             let mut seen = 0;

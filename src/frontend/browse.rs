@@ -37,6 +37,9 @@ use ratatui::widgets::TableState;
 
 use super::tui::wrap::wrap;
 
+/// The longest filter line taken (a paste must not grow it without end).
+const MAX_FILTER_CHARS: usize = 200;
+
 /// One card as listed (all text already cleaned by the caller).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -194,7 +197,13 @@ impl Browser {
                 KeyCode::Backspace => {
                     self.filter.pop();
                 }
-                KeyCode::Char(c) if !c.is_control() => self.filter.push(c),
+                KeyCode::Char(c) if !c.is_control() => {
+                    if self.filter.chars().count() < MAX_FILTER_CHARS {
+                        self.filter.push(c);
+                    } else {
+                        self.message = format!("a filter is at most {MAX_FILTER_CHARS} characters");
+                    }
+                }
                 _ => {}
             }
             self.selected = 0;
@@ -521,6 +530,17 @@ mod tests {
             Action::Do(Request::Reset("gamma".into()))
         );
         assert_eq!(b.handle_key(key(KeyCode::Char('q'))), Action::Quit);
+    }
+
+    #[test]
+    fn the_filter_line_is_bounded() {
+        let mut b = browser();
+        b.handle_key(key(KeyCode::Char('/')));
+        for _ in 0..MAX_FILTER_CHARS + 20 {
+            b.handle_key(key(KeyCode::Char('x')));
+        }
+        assert_eq!(b.filter.chars().count(), MAX_FILTER_CHARS);
+        assert!(b.message.contains("at most 200"), "{}", b.message);
     }
 
     #[test]

@@ -523,6 +523,32 @@ pub trait Store {
     ) -> StoreResult<Vec<ReviewGroup>>;
     /// Distinct cards answered since an instant (manual changes aside).
     fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32>;
+    /// Every row of a deck's log answered at or after an instant, as the
+    /// statistics read it (no text, no states), in one pass; in the
+    /// order of the log. This default reads the whole log; a backend
+    /// should do better.
+    fn brief_answers_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<Vec<BriefAnswer>> {
+        let log = self.log(deck_id, None)?;
+        let mut numbers = std::collections::HashMap::<&str, i64>::new();
+        let mut out = Vec::new();
+        for e in &log {
+            let a = &e.answer;
+            let next = numbers.len() as i64;
+            let card = *numbers.entry(a.card_id.as_str()).or_insert(next);
+            if a.ts_ms >= since_ms {
+                out.push(BriefAnswer {
+                    ts_ms: a.ts_ms,
+                    card,
+                    kind: a.kind.number(),
+                    rating: a.rating.map_or(0, Rating::number),
+                    first: a.before.phase == crate::schedule::Phase::New,
+                    elapsed_days: a.elapsed_days,
+                    duration_ms: a.duration_ms,
+                });
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Review-log rows counted together, for statistics.
@@ -543,6 +569,25 @@ pub struct ReviewGroup {
     /// How many rows.
     pub count: u32,
     /// Their total answer time.
+    pub duration_ms: i64,
+}
+
+/// One review-log row as the statistics read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BriefAnswer {
+    /// When it was answered, ms.
+    pub ts_ms: i64,
+    /// The card, as a number unique within the store.
+    pub card: i64,
+    /// Review kind (0 learning, 1 review, 2 relearning, 4 manual).
+    pub kind: i64,
+    /// Rating 1-4 (0 for a manual change).
+    pub rating: u8,
+    /// The card was new before this answer.
+    pub first: bool,
+    /// Study days since the card's previous answer.
+    pub elapsed_days: u32,
+    /// Answer time, ms.
     pub duration_ms: i64,
 }
 

@@ -497,6 +497,57 @@ pub fn convert_v3(c: &Connection) -> rusqlite::Result<()> {
     c.execute_batch("DROP TABLE revlog;")
 }
 
+/// Rows of a deck answered at or after `since_ms`, as the statistics read
+/// them, in one pass over the log: the deck's card keys are read first, so
+/// the rows need no join (a lookup in `card_keys` per row costs more than
+/// the row); only the elapsed days and the answer time are unpacked.
+pub fn brief_since(
+    c: &Connection,
+    deck_id: &str,
+    since_ms: i64,
+) -> StoreResult<Vec<super::BriefAnswer>> {
+    let mut keys = c.prepare_cached("SELECT id FROM card_keys WHERE deck_id = ?1")?;
+    let keys: Vec<i64> = keys
+        .query_map([deck_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Keys are row ids, dense from 1: a table of flags by key.
+    let top = keys.iter().copied().max().unwrap_or(0).max(0) as usize;
+    let mut ours = vec![false; top + 1];
+    for k in keys {
+        if let Ok(k) = usize::try_from(k) {
+            ours[k] = true;
+        }
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT r.id - r.ts_behind, r.card, r.kind, r.rating, r.phase_before, r.detail
+         FROM reviews r WHERE r.id >= ?1 AND r.id - r.ts_behind >= ?1 ORDER BY r.id",
+    )?;
+    let mut rows = stmt.query([since_ms])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let card: i64 = r.get(1)?;
+        if !usize::try_from(card).is_ok_and(|k| ours.get(k).copied().unwrap_or(false)) {
+            continue;
+        }
+        let ts_ms: i64 = r.get(0)?;
+        let detail = r.get_ref(5)?.as_blob().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Blob, e.into())
+        })?;
+        // Elapsed days and duration do not depend on the chain state.
+        let (d, _) = packed::unpack(detail, ts_ms, &CardState::NEW).map_err(bad)?;
+        out.push(super::BriefAnswer {
+            ts_ms,
+            card,
+            kind: r.get(2)?,
+            rating: r.get(3)?,
+            first: r.get::<_, i64>(4)? == 0,
+            elapsed_days: d.elapsed_days,
+            duration_ms: d.duration_ms,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -812,6 +812,14 @@ impl Store for SqliteStore {
     fn cards_answered_since(&self, deck_id: &str, since_ms: i64) -> StoreResult<u32> {
         revlog::cards_answered_since(&self.conn, deck_id, since_ms)
     }
+
+    fn brief_answers_since(
+        &self,
+        deck_id: &str,
+        since_ms: i64,
+    ) -> StoreResult<Vec<super::BriefAnswer>> {
+        revlog::brief_since(&self.conn, deck_id, since_ms)
+    }
 }
 
 #[cfg(test)]
