@@ -72,17 +72,17 @@ impl Rng {
     }
 }
 
-/// One card's history, about ten answers ending before now (a third of
-/// the cards also today).
+/// One card's history, about eleven answers ending before now (one card
+/// in a hundred also today, about a day's work).
 fn history(rng: &mut Rng, card: &docket::store::CardRow) -> ImportedCard {
     let mut t = NOW_MS - (20 + rng.below(700) as i64) * DAY - rng.below(DAY as u64) as i64;
     let mut state = CardState::NEW;
-    let mut log = Vec::with_capacity(12);
+    let mut log = Vec::with_capacity(14);
     let mut ivl: i64 = 0;
     let mut kind = ReviewKind::Learning;
-    let mut today = rng.below(3) == 0;
+    let mut today = rng.below(100) == 0;
     loop {
-        if t >= NOW_MS || log.len() >= 12 {
+        if t >= NOW_MS || log.len() >= 13 {
             let last = state.last_review_ms.unwrap_or(t);
             t = (NOW_MS - rng.below(5 * 3_600_000) as i64).max(last + 60_000);
             if !today || t >= NOW_MS {

@@ -653,6 +653,35 @@ mod tests {
     }
 
     #[test]
+    fn brief_answers_agree_with_the_full_log() {
+        let (_dir, c, _deck) = fixed_collection();
+        let log = c.store().log("fixed", None).unwrap();
+        let since = log[log.len() / 3].answer.ts_ms;
+        let brief = c.store().brief_answers_since("fixed", since).unwrap();
+        let full: Vec<_> = log.iter().filter(|e| e.answer.ts_ms >= since).collect();
+        assert!(brief.len() > 100);
+        assert_eq!(brief.len(), full.len());
+        let mut same_card = std::collections::HashMap::new();
+        for (b, e) in brief.iter().zip(&full) {
+            let a = &e.answer;
+            assert_eq!(b.ts_ms, a.ts_ms);
+            assert_eq!(b.kind, a.kind.number());
+            assert_eq!(b.rating, a.rating.map_or(0, Rating::number));
+            assert_eq!(b.first, a.before.phase == crate::schedule::Phase::New);
+            assert_eq!(b.elapsed_days, a.elapsed_days);
+            assert_eq!(b.duration_ms, a.duration_ms);
+            // One number per card, and never two cards with one number.
+            assert_eq!(*same_card.entry(b.card).or_insert(&a.card_id), &a.card_id);
+        }
+        assert!(
+            c.store()
+                .brief_answers_since("other-deck", since)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn the_numbers_of_a_fixed_store_are_pinned() {
         let (_dir, c, deck) = fixed_collection();
         let full = c.full_stats(deck.meta()).unwrap();

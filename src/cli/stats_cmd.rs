@@ -192,20 +192,22 @@ fn text(s: &FullStats) -> String {
             .map_or(String::new(), |m| format!(", median {m} s"))
     );
     let _ = writeln!(o, "\nTrue retention (reviews passed)");
+    // Columns as wide as their widest cell: a year of a large log has
+    // counts of seven digits and more.
+    let cells: Vec<[String; 3]> = s
+        .retention
+        .iter()
+        .map(|r| [pct(&r.young), pct(&r.mature), pct(&r.all)])
+        .collect();
+    let width = |i: usize| cells.iter().map(|c| c[i].len()).max().unwrap_or(0).max(16);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
     let _ = writeln!(
         o,
-        "  {:<10} {:<16} {:<16} {:<16}",
+        "  {:<10} {:<w0$} {:<w1$} {:<w2$}",
         "", "young", "mature", "all"
     );
-    for r in &s.retention {
-        let _ = writeln!(
-            o,
-            "  {:<10} {} {} {}",
-            r.period,
-            pct(&r.young),
-            pct(&r.mature),
-            pct(&r.all)
-        );
+    for (r, [young, mature, all]) in s.retention.iter().zip(&cells) {
+        let _ = writeln!(o, "  {:<10} {young:<w0$} {mature:<w1$} {all}", r.period);
     }
     let _ = writeln!(
         o,
