@@ -131,7 +131,7 @@ impl LineEdit {
         let trimmed = before.trim_end();
         let from = trimmed
             .unicode_word_indices()
-            .last()
+            .next_back()
             .map_or(0, |(i, _)| i)
             .min(trimmed.len());
         // Punctuation after the last word goes with it.

@@ -273,16 +273,7 @@ impl State {
             KeyCode::Char('k') if ctrl => self.input.delete_to_end(),
             KeyCode::Char('h') if ctrl => self.input.backspace(),
             KeyCode::Char(_) if ctrl => {}
-            KeyCode::Char(c) if !c.is_control() => {
-                if self.input.insert(c) == Edit::Full {
-                    self.message(
-                        Tone::Warn,
-                        format!(
-                            "an answer is at most {MAX_ANSWER_CHARS} characters; the rest was not taken"
-                        ),
-                    );
-                }
-            }
+            KeyCode::Char(c) if !c.is_control() => self.type_char(c),
             KeyCode::Left => self.input.left(),
             KeyCode::Right => self.input.right(),
             KeyCode::Home => self.input.home(),
@@ -317,6 +308,18 @@ impl State {
             _ => {}
         }
         Action::None
+    }
+
+    /// Types a character into the field, or says why it was not taken.
+    fn type_char(&mut self, c: char) {
+        if self.input.insert(c) == Edit::Full {
+            self.message(
+                Tone::Warn,
+                format!(
+                    "an answer is at most {MAX_ANSWER_CHARS} characters; the rest was not taken"
+                ),
+            );
+        }
     }
 
     fn choice_key(&mut self, key: KeyEvent) -> Action {
