@@ -14,6 +14,12 @@
 //! so a change of machine load touches all alike; it prints the wall time
 //! (median, p90, max) and the CPU time (user + system, median and max) of
 //! each, and the machine's load average.
+//!
+//! The history is brought in as an import (`Store::import_history`), card
+//! after card, so row ids are bumped past one another and no longer follow
+//! the answers' times (as after importing an Anki history): a query for a
+//! time range cannot narrow its scan by id here, unlike in a store filled
+//! by studying.
 
 use std::path::Path;
 use std::process::Command;
