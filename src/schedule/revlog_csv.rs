@@ -4,9 +4,11 @@
 //! state when answered: 0 new, 1 learning, 2 review, 3 relearning; the
 //! answer time in ms). Those tools take the timezone and the hour the day
 //! starts as arguments: [`RevlogCsvMeta`] says what to pass. Manual rows
-//! (resets) have no rating and are left out, as the optimiser expects;
-//! a card's rows before its last reset are left out too, since they no
-//! longer describe its memory.
+//! (resets, set due dates) have no rating and are left out, as the
+//! optimiser expects; a card's rows before its last reset are left out
+//! too, since they no longer describe its memory. Early reviews (Anki's
+//! kind 3) are reviews of a card in the review state and are written as
+//! such (state 2), as Anki's export gives them to the optimiser.
 
 use serde::Serialize;
 
@@ -60,7 +62,7 @@ pub fn revlog_csv(
         let reset_later = rows[i + 1..]
             .iter()
             .take_while(|o| o.answer.card_id == a.card_id)
-            .any(|o| o.answer.rating.is_none());
+            .any(|o| o.answer.rating.is_none() && o.answer.after.phase == crate::schedule::Phase::New);
         if reset_later {
             continue;
         }
