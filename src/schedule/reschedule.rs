@@ -102,7 +102,14 @@ impl DueSpec {
 pub fn set_due_date(before: &CardState, days_from_today: u32, days: Days, now_ms: i64) -> CardState {
     let today = days.day_of(now_ms);
     let new_due = today + days_from_today as i64;
-    let interval_days = if before.phase == Phase::New || before.interval_days == 0 {
+    // Anki keeps no interval on a new or learning card (docket's interday
+    // steps carry their length in days, Anki's do not).
+    let no_interval = match before.phase {
+        Phase::New | Phase::Learning => true,
+        Phase::Relearning => false,
+        Phase::Review => before.interval_days == 0,
+    };
+    let interval_days = if no_interval {
         0
     } else if let Some(last) = before.last_review_ms {
         let elapsed = (days.next_day_at_secs(now_ms) - last.div_euclid(1000)).max(0) / 86_400;

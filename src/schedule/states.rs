@@ -222,11 +222,14 @@ impl Scheduler {
         };
 
         let (outcomes, kind) = match before.phase {
-            // Before its due day a review is early: Anki logs it as
-            // "filtered" (its `days_late() < 0`).
+            // Reviewed ahead (Anki's custom study "review ahead", a
+            // filtered deck) before its due day, a review is early: Anki
+            // logs it as "filtered" (`days_late() < 0`). In a normal deck
+            // Anki counts a card's due day as today at the latest, so an
+            // answer there is always a review.
             Phase::Review => (
                 self.review_outcomes(&ctx, before, &next),
-                if days.day_of(before.due_ms) > today {
+                if cfg.review_ahead_days > 0 && days.day_of(before.due_ms) > today {
                     ReviewKind::Filtered
                 } else {
                     ReviewKind::Review
