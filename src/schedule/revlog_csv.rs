@@ -7,8 +7,9 @@
 //! (resets, set due dates) have no rating and are left out, as the
 //! optimiser expects; a card's rows before its last reset are left out
 //! too, since they no longer describe its memory. Early reviews (Anki's
-//! kind 3) are reviews of a card in the review state and are written as
-//! such (state 2), as Anki's export gives them to the optimiser.
+//! kind 3, "filtered") are written as state 4, as the FSRS optimiser's own
+//! conversion of an Anki review log writes them (`type + 1`; it leaves
+//! state 4 out of its answer-time statistics).
 
 use serde::Serialize;
 
@@ -35,6 +36,16 @@ pub fn timezone_name(offset_secs: i32) -> String {
             let a = offset_secs.unsigned_abs();
             format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
         }
+    }
+}
+
+/// The `review_state` of an answer: the card's state when answered, or 4
+/// for an early review (Anki's "filtered" kind).
+fn review_state(a: &crate::store::Answer) -> i64 {
+    if a.kind == crate::schedule::ReviewKind::Filtered {
+        4
+    } else {
+        a.before.phase.number()
     }
 }
 
@@ -71,7 +82,7 @@ pub fn revlog_csv(
             field(&a.card_id),
             a.ts_ms,
             rating.number(),
-            a.before.phase.number(),
+            review_state(a),
             a.duration_ms
         ));
         n += 1;
@@ -140,6 +151,19 @@ mod tests {
             "card_id,review_time,review_rating,review_state,review_duration\n\
              \"'=x\",20,1,0,4200\nb,10,3,0,4200\nb,30,3,2,4200\nc,7,3,0,4200\n"
         );
+    }
+
+    #[test]
+    fn early_reviews_are_state_4_and_a_set_due_date_keeps_the_history() {
+        let g = Some(Rating::Good);
+        let mut moved = e(2, "d", 20, None, Phase::Review);
+        moved.answer.after.phase = Phase::Review;
+        let mut early = e(3, "d", 30, g, Phase::Review);
+        early.answer.kind = ReviewKind::Filtered;
+        let log = vec![e(1, "d", 10, g, Phase::New), moved, early];
+        let (csv, meta) = revlog_csv(&log, 4, 0);
+        assert_eq!(meta.rows, 2);
+        assert!(csv.ends_with("d,10,3,0,4200\nd,30,3,4,4200\n"), "{csv}");
     }
 
     #[test]
