@@ -932,7 +932,10 @@ fn docket_schedules_as_anki_does() {
         for (k, (retention, learn, relearn, _)) in settings.iter().enumerate() {
             let b = base(*retention, learn, relearn);
             let start = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
-            seqs.push((format!("fuzzed {k}"), generated(&mut rng, start, b, 12, false)));
+            seqs.push((
+                format!("fuzzed {k}"),
+                generated(&mut rng, start, b, 12, false),
+            ));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)
     });

@@ -113,7 +113,11 @@ fn simulate_html_draws_the_charts_with_captions_and_data() {
         .success()
         .stderr(contains("wrote"));
     let html = std::fs::read_to_string(&page).unwrap();
-    assert_eq!(html.matches("<svg").count(), 3, "workload, remembered, advice");
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "workload, remembered, advice"
+    );
     assert_eq!(html.matches("<figcaption>").count(), 3);
     assert_eq!(html.matches("role=\"img\" aria-label=").count(), 3);
     // The data tables: a row per day, a row per retention.

@@ -149,11 +149,15 @@ fn a_preset_is_shared_by_decks_and_a_deck_setting_wins_over_it() {
     env.ok(&["config", "preset", "create", "slow"]);
     env.ok(&["config", "learn_steps", "1m 1d", "--preset", "slow"]);
     assert_eq!(
-        env.ok(&["config", "learn_steps", "--preset", "slow"]).trim(),
+        env.ok(&["config", "learn_steps", "--preset", "slow"])
+            .trim(),
         "1m 1d"
     );
     env.ok(&["config", "preset", "create", "copy", "--from", "slow"]);
-    assert!(env.ok(&["config", "preset", "show", "copy"]).contains("1m 1d"));
+    assert!(
+        env.ok(&["config", "preset", "show", "copy"])
+            .contains("1m 1d")
+    );
     assert_eq!(env.ok(&["config", "preset", "list"]), "slow\ncopy\n");
     env.ok(&["config", "preset", "assign", "slow", "--deck", "mini"]);
     assert!(
@@ -165,7 +169,10 @@ fn a_preset_is_shared_by_decks_and_a_deck_setting_wins_over_it() {
     env.config("learn_steps", "1m 10m");
     env.answer("2026-07-13T20:00:00+02:00", 3);
     let c = env.card("2026-07-13T20:01:00+02:00");
-    assert_eq!(c["due"], "2026-07-14T04:00:00+02:00", "the preset's 1d step: {c}");
+    assert_eq!(
+        c["due"], "2026-07-14T04:00:00+02:00",
+        "the preset's 1d step: {c}"
+    );
 
     // A deck's own setting wins over its preset.
     let env = Env::new();
@@ -175,7 +182,10 @@ fn a_preset_is_shared_by_decks_and_a_deck_setting_wins_over_it() {
     env.ok(&["config", "learn_steps", "1m 10m", "--deck", "mini"]);
     env.answer("2026-07-13T20:00:00+02:00", 3);
     let c = env.card("2026-07-13T20:01:00+02:00");
-    assert_eq!(c["due"], "2026-07-13T20:10:00+02:00", "the deck's 10m step: {c}");
+    assert_eq!(
+        c["due"], "2026-07-13T20:10:00+02:00",
+        "the deck's 10m step: {c}"
+    );
 }
 
 #[test]
@@ -218,10 +228,7 @@ fn preset_mistakes_are_refused_with_a_reason() {
 fn load_balancer_and_easy_days_settings_are_checked() {
     let env = Env::new();
     env.ok(&["config", "easy_days", "1 1 1 1 1 0.5 0"]);
-    assert_eq!(
-        env.ok(&["config", "easy_days"]).trim(),
-        "1 1 1 1 1 0.5 0"
-    );
+    assert_eq!(env.ok(&["config", "easy_days"]).trim(), "1 1 1 1 1 0.5 0");
     let e = env.fails(&["config", "easy_days", "1 1 1"]);
     assert!(e.contains("seven"), "{e}");
     let e = env.fails(&["config", "easy_days", "1 1 1 1 1 1 2"]);
@@ -250,15 +257,28 @@ fn reschedule_sets_the_due_day_and_the_interval_as_anki_does() {
     assert_eq!(c["due"], "2026-07-21T04:00:00+02:00", "{c}");
     // A date, and a range that can only give one day.
     env.cmd("2026-07-16T10:00:00+02:00")
-        .args(["reschedule", "one", "--due", "2026-07-30", "--deck", "mini.toml"])
+        .args([
+            "reschedule",
+            "one",
+            "--due",
+            "2026-07-30",
+            "--deck",
+            "mini.toml",
+        ])
         .assert()
         .success();
-    assert_eq!(env.card("2026-07-16T10:01:00+02:00")["due"], "2026-07-30T04:00:00+02:00");
+    assert_eq!(
+        env.card("2026-07-16T10:01:00+02:00")["due"],
+        "2026-07-30T04:00:00+02:00"
+    );
     env.cmd("2026-07-16T10:00:00+02:00")
         .args(["reschedule", "one", "--due", "2-2!", "--deck", "mini.toml"])
         .assert()
         .success();
-    assert_eq!(env.card("2026-07-16T10:01:00+02:00")["due"], "2026-07-18T04:00:00+02:00");
+    assert_eq!(
+        env.card("2026-07-16T10:01:00+02:00")["due"],
+        "2026-07-18T04:00:00+02:00"
+    );
     // The manual rows are not answers: the log keeps the one answer.
     let csv = env.log_csv("2026-07-16T10:02:00+02:00");
     assert_eq!(csv.lines().count(), 2, "{csv}");

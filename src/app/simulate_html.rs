@@ -46,7 +46,12 @@ fn table(head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
 /// Answers per day, reviews and new cards stacked.
 fn workload_svg(s: &Simulated) -> String {
     let days = &s.simulation.days;
-    let max = days.iter().map(|d| d.reviews + d.new).max().unwrap_or(0).max(1) as f64;
+    let max = days
+        .iter()
+        .map(|d| d.reviews + d.new)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
     svg(760, 300, |root| {
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
@@ -189,7 +194,12 @@ pub fn page(deck_title: &str, s: &Simulated) -> String {
         sim.total_minutes,
         sim.remembered_at_end
     );
-    let peak = sim.days.iter().map(|d| d.reviews + d.new).max().unwrap_or(0);
+    let peak = sim
+        .days
+        .iter()
+        .map(|d| d.reviews + d.new)
+        .max()
+        .unwrap_or(0);
     let rows = || {
         sim.days.iter().map(|d| {
             vec![

@@ -139,10 +139,7 @@ fn preset(collection: &mut Collection, args: &ConfigArgs) -> Result<(), AppError
         "assign" => {
             let (n, d) = (name()?, deck()?);
             collection.assign_preset(d, Some(n))?;
-            eprintln!(
-                "deck `{}` now uses preset `{n}`",
-                crate::sanitize::clean(d)
-            );
+            eprintln!("deck `{}` now uses preset `{n}`", crate::sanitize::clean(d));
         }
         "unassign" => {
             let d = deck()?;

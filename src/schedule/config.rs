@@ -410,13 +410,13 @@ pub fn canonical_setting(key: &str, value: &str) -> Result<String, String> {
                 .to_string()),
             None => bad("use mix, after or before"),
         },
-        "new_cards_ignore_review_limit" | "fsrs_short_term_with_steps" | "fuzz"
-        | "load_balancer" => {
-            match parse_bool(v) {
-                Some(b) => Ok(b.to_string()),
-                None => bad("use true or false"),
-            }
-        }
+        "new_cards_ignore_review_limit"
+        | "fsrs_short_term_with_steps"
+        | "fuzz"
+        | "load_balancer" => match parse_bool(v) {
+            Some(b) => Ok(b.to_string()),
+            None => bad("use true or false"),
+        },
         "easy_days" => match super::load_balancer::parse_easy_days(v) {
             Ok(days) => Ok(days.map(|d| d.to_string()).join(" ")),
             Err(e) => bad(&e),

@@ -141,7 +141,6 @@ impl LoadBalancer {
         minimum: u32,
         maximum: u32,
         seed: Option<u64>,
-        days: Days,
         today: i64,
         next_day_at_secs: i64,
     ) -> Option<u32> {
@@ -165,7 +164,7 @@ impl LoadBalancer {
             .map(|i| count(i).unwrap_or(0) as usize)
             .collect();
         let weekdays: Vec<usize> = (before..=after)
-            .map(|i| weekday(days, next_day_at_secs + (i as i64 - 1) * 86_400))
+            .map(|i| weekday(self.days, next_day_at_secs + (i as i64 - 1) * 86_400))
             .collect();
         let easy = easy_days_modifiers(&self.easy_days, &weekdays, &review_counts);
         let weighted: Vec<(u32, f32)> = (before..=after)
@@ -240,14 +239,11 @@ mod tests {
     #[test]
     fn an_empty_deck_or_a_long_interval_is_left_to_fuzz() {
         let lb = LoadBalancer::new(utc(), 100, [], [1.0; 7]);
-        assert_eq!(lb.find_interval(10.0, 1, 100, Some(1), utc(), 100, 0), None);
+        assert_eq!(lb.find_interval(10.0, 1, 100, Some(1), 100, 0), None);
         let lb = LoadBalancer::new(utc(), 100, [105], [1.0; 7]);
-        assert_eq!(
-            lb.find_interval(91.0, 1, 1000, Some(1), utc(), 100, 0),
-            None
-        );
-        assert_eq!(lb.find_interval(10.0, 1, 100, None, utc(), 100, 0), None);
-        assert!(lb.find_interval(10.0, 1, 100, Some(1), utc(), 100, 0).is_some());
+        assert_eq!(lb.find_interval(91.0, 1, 1000, Some(1), 100, 0), None);
+        assert_eq!(lb.find_interval(10.0, 1, 100, None, 100, 0), None);
+        assert!(lb.find_interval(10.0, 1, 100, Some(1), 100, 0).is_some());
     }
 
     #[test]
@@ -258,10 +254,7 @@ mod tests {
             .flat_map(|d| std::iter::repeat_n(100 + d, 30));
         let lb = LoadBalancer::new(utc(), 100, due, [1.0; 7]);
         for seed in 0..50 {
-            assert_eq!(
-                lb.find_interval(10.0, 1, 100, Some(seed), utc(), 100, 0),
-                Some(11)
-            );
+            assert_eq!(lb.find_interval(10.0, 1, 100, Some(seed), 100, 0), Some(11));
         }
     }
 
@@ -276,9 +269,7 @@ mod tests {
             e
         });
         for seed in 0..100 {
-            let ivl = lb
-                .find_interval(10.0, 1, 100, Some(seed), utc(), 0, 0)
-                .unwrap();
+            let ivl = lb.find_interval(10.0, 1, 100, Some(seed), 0, 0).unwrap();
             let wd = (ivl as usize - 1 + 3) % 7;
             assert!(wd < 5, "interval {ivl} on weekday {wd}");
         }

@@ -99,7 +99,12 @@ impl DueSpec {
 /// day; its interval the whole days from its last answer to the next day
 /// boundary plus those days (0 for a card never answered or with no
 /// interval yet); memory state, answers and lapses kept.
-pub fn set_due_date(before: &CardState, days_from_today: u32, days: Days, now_ms: i64) -> CardState {
+pub fn set_due_date(
+    before: &CardState,
+    days_from_today: u32,
+    days: Days,
+    now_ms: i64,
+) -> CardState {
     let today = days.day_of(now_ms);
     let new_due = today + days_from_today as i64;
     // Anki keeps no interval on a new or learning card (docket's interday

@@ -73,7 +73,9 @@ pub fn revlog_csv(
         let reset_later = rows[i + 1..]
             .iter()
             .take_while(|o| o.answer.card_id == a.card_id)
-            .any(|o| o.answer.rating.is_none() && o.answer.after.phase == crate::schedule::Phase::New);
+            .any(|o| {
+                o.answer.rating.is_none() && o.answer.after.phase == crate::schedule::Phase::New
+            });
         if reset_later {
             continue;
         }

@@ -329,7 +329,6 @@ impl Ctx<'_> {
                     minimum,
                     self.max,
                     self.seed,
-                    self.days,
                     self.today,
                     self.next_day_at_secs,
                 )
