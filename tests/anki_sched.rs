@@ -7,8 +7,11 @@
 //! parameters, learning steps (none, one, two, a day), early, on-time and
 //! overdue answers, lapses, answers at the day-start second, days in which
 //! clocks go back or forward (Berlin, New York, Lord Howe's half hour),
-//! fuzz (Anki's fuzz seeded with Anki's card id), and the day's queue
-//! (limits, mixing, the learning count).
+//! fuzz (Anki's fuzz seeded with Anki's card id), the load balancer with
+//! easy days (the same load placed before each answer), "set due date",
+//! early answers while reviewing ahead (a custom study session), the kind
+//! of each review-log row, and the day's queue (limits, mixing, the
+//! learning count).
 //!
 //! Anki and libfaketime live in target/anki-venv (see .ci/run); without
 //! them the test skips with a message, unless DOCKET_REQUIRE_ANKI=1.
@@ -150,6 +153,9 @@ static NEAR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::ne
 
 /// The rating that stands for "set due date" to `days` days.
 const SET_DUE: u8 = 10;
+/// Added to a rating: answered before its due day while reviewing ahead
+/// (Anki's custom study, a filtered deck).
+const AHEAD: u8 = 20;
 
 impl Sequence {
     fn spec(&self) -> Value {
@@ -160,7 +166,9 @@ impl Sequence {
             "learn_steps": self.learn,
             "relearn_steps": self.relearn,
             "max_ivl": self.max_ivl,
-            "answers": self.answers.iter().map(|&(t, r)| if r >= SET_DUE {
+            "answers": self.answers.iter().map(|&(t, r)| if r >= AHEAD {
+                json!([t, r - AHEAD, "ahead"])
+            } else if r >= SET_DUE {
                 json!([t, 0, (r - SET_DUE).to_string()])
             } else {
                 json!([t, r])
@@ -208,7 +216,7 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
         };
         let days: Days = sched.days(now);
         let at = format!("{label}, answer {i} ({rating} at {})", now.rfc3339());
-        let kind = if *rating >= SET_DUE {
+        let kind = if (SET_DUE..AHEAD).contains(rating) {
             let n = (*rating - SET_DUE) as u32;
             state = docket::schedule::reschedule::set_due_date(&state, n, days, now.ms);
             docket::schedule::ReviewKind::Manual
@@ -226,8 +234,13 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
                 _ => None,
             };
             let seed = a["cid"].as_u64().unwrap();
+            let (rating, ahead) = match rating.checked_sub(AHEAD) {
+                Some(r) => (r, 36_500),
+                None => (*rating, 0),
+            };
+            sched.config.review_ahead_days = ahead;
             let next = sched.next_states(&state, now, seed).unwrap();
-            state = next.get(Rating::from_number(*rating).unwrap());
+            state = next.get(Rating::from_number(rating).unwrap());
             next.kind
         };
         assert_eq!(
@@ -286,12 +299,15 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
 /// A generated sequence: learning steps, then reviews answered early, on
 /// time or late, at varied hours (never 02:00–04:00), with lapses.
 /// Answer times follow docket's own due times, which must be Anki's.
+/// With `set_due`, now and then a set due date instead of an answer; with
+/// `ahead`, early answers are given while reviewing ahead.
 fn generated(
     rng: &mut StdRng,
     start: i64,
     base: Sequence,
     answers: usize,
     set_due: bool,
+    ahead: bool,
 ) -> Sequence {
     let sched = base.scheduler(false);
     let mut state = CardState::NEW;
@@ -329,8 +345,17 @@ fn generated(
             continue;
         }
         let next = sched.next_states(&state, now, 0).unwrap();
+        let days = sched.days(now);
+        let early = state.phase == Phase::Review && days.day_of(state.due_ms) > days.day_of(now.ms);
         state = next.get(Rating::from_number(rating).unwrap());
-        out.push((t, rating));
+        out.push((
+            t,
+            if ahead && early {
+                AHEAD + rating
+            } else {
+                rating
+            },
+        ));
         let due = state.due_ms / 1000;
         t = match state.phase {
             Phase::Review => {
@@ -906,7 +931,7 @@ fn docket_schedules_as_anki_does() {
                     b.params = TUNED.to_vec();
                 }
                 let start = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
-                let seq = generated(&mut rng, start, b, 14, k % 2 == 0);
+                let seq = generated(&mut rng, start, b, 14, k % 2 == 0, j != 1);
                 seqs.push((format!("generated {k}.{j} (retention {retention})"), seq));
             }
         }
@@ -934,7 +959,7 @@ fn docket_schedules_as_anki_does() {
             let start = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
             seqs.push((
                 format!("fuzzed {k}"),
-                generated(&mut rng, start, b, 12, false),
+                generated(&mut rng, start, b, 12, false, false),
             ));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)
@@ -965,7 +990,7 @@ fn docket_schedules_as_anki_does() {
             let start = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
             seqs.push((
                 format!("load balanced {k}"),
-                generated(&mut rng, start, b, 12, true),
+                generated(&mut rng, start, b, 12, true, false),
             ));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)

@@ -218,6 +218,8 @@ fn preset_mistakes_are_refused_with_a_reason() {
     assert!(e.contains("--deck"), "{e}");
     let e = env.fails(&["config", "preset", "assign", "fast", "--deck", "mini"]);
     assert!(e.contains("no preset `fast`"), "{e}");
+    let e = env.fails(&["config", "learn_steps", "1m", "--deck", "preset:slow"]);
+    assert!(e.contains("not a deck id"), "{e}");
     let e = env.fails(&["config", "preset", "rename", "slow"]);
     assert!(e.contains("unknown preset action"), "{e}");
     let e = env.fails(&["config", "desired_retention", "1.5", "--preset", "slow"]);

@@ -21,10 +21,21 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
         Ok(c) => c,
         Err(e) => return Ok(output::report("docket", &e)),
     };
-    if let Some(deck) = &args.deck
-        && let Err(e) = crate::schedule::config::validate_scope(deck)
-    {
-        return Ok(output::report("docket config", &AppError::Request(e)));
+    if let Some(deck) = &args.deck {
+        // `preset:NAME` is where presets keep their values: not a deck.
+        let checked = crate::schedule::config::validate_scope(deck).and_then(|()| {
+            if deck.starts_with("preset:") {
+                Err(format!(
+                    "`{}` is not a deck id; use --preset NAME for a preset",
+                    crate::sanitize::clean(deck)
+                ))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = checked {
+            return Ok(output::report("docket config", &AppError::Request(e)));
+        }
     }
     if args.key.as_deref() == Some("preset") {
         return Ok(match preset(&mut collection, args) {

@@ -14,7 +14,9 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   -> per answer {"type", "queue", "due", "ivl", "today", "s", "d", "cid",
   "left", "kind", "balanced"} (today: Anki's day number at the answer;
   kind: the type of the revlog row the answer wrote). A rating of 0 with
-  a third element ("5", "3-7!") is Anki's "set due date" instead.
+  a third element ("5", "3-7!") is Anki's "set due date" instead; a
+  rating with a third element "ahead" answers the card before its due day
+  in a custom study session "review ahead" (a filtered deck).
   Optional "load": [[days_from_today, count], ...] and "easy_days" (seven
   percentages): with them the load balancer is on; before each answer
   that many other review cards are made due that many days after the
@@ -37,6 +39,7 @@ import tempfile
 from anki.collection import Collection
 from anki.cards import FSRSMemoryState
 from anki.scheduler_pb2 import CardAnswer
+from anki.scheduler_pb2 import CustomStudyRequest
 
 
 def at(secs: int) -> None:
@@ -104,6 +107,17 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
                 col.load_balancer_enabled = True
         if rating == 0:
             col.sched.set_due_date([cid], step[2])
+        elif len(step) > 2 and step[2] == "ahead":
+            ahead = max(col.get_card(cid).due - today, 1)
+            col.sched.custom_study(CustomStudyRequest(deck_id=1, review_ahead_days=ahead))
+            filtered = col.decks.current()["id"]
+            card = col.get_card(cid)
+            card.start_timer()
+            states = col._backend.get_scheduling_states(cid)
+            answer = col.sched.build_answer(card=card, states=states, rating=rating - 1)
+            col.sched.answer_card(answer)
+            col.decks.remove([filtered])
+            col.decks.select(1)
         else:
             card = col.get_card(cid)
             card.start_timer()
