@@ -1,9 +1,9 @@
 //! Scheduling parity with Anki itself: the same answers at the same
 //! instants go through Anki's own scheduler (its Python package, FSRS on,
 //! load balancer off unless a sequence gives a load, the clock fixed by
-//! libfaketime at each answer) and through docket's, and every card state after every answer must be
-//! equal: phase, stability and difficulty (as stored, rounded), interval,
-//! and due day or due second. Sequences cover several retentions and
+//! libfaketime at each answer) and through docket's, and every card
+//! state after every answer must be equal: phase, stability and
+//! difficulty (as stored, rounded), interval, and due day or due second. Sequences cover several retentions and
 //! parameters, learning steps (none, one, two, a day), early, on-time and
 //! overdue answers, lapses, answers at the day-start second, days in which
 //! clocks go back or forward (Berlin, New York, Lord Howe's half hour),
