@@ -1,17 +1,17 @@
 //! Scheduling parity with Anki itself: the same answers at the same
 //! instants go through Anki's own scheduler (its Python package, FSRS on,
 //! load balancer off unless a sequence gives a load, the clock fixed by
-//! libfaketime at each answer) and through docket's, and every card
-//! state after every answer must be equal: phase, stability and
-//! difficulty (as stored, rounded), interval, and due day or due second. Sequences cover several retentions and
-//! parameters, learning steps (none, one, two, a day), early, on-time and
-//! overdue answers, lapses, answers at the day-start second, days in which
-//! clocks go back or forward (Berlin, New York, Lord Howe's half hour),
-//! fuzz (Anki's fuzz seeded with Anki's card id), the load balancer with
-//! easy days (the same load placed before each answer), "set due date",
-//! early answers while reviewing ahead (a custom study session), the kind
-//! of each review-log row, and the day's queue (limits, mixing, the
-//! learning count).
+//! libfaketime at each answer) and through docket's, and every card state
+//! after every answer must be equal: phase, stability and difficulty (as
+//! stored, rounded), interval, due day or due second, and the kind of the
+//! review-log row. Sequences cover several retentions and parameters,
+//! learning steps (none, one, two, a day), early, on-time and overdue
+//! answers, lapses, answers at the day-start second, days in which clocks
+//! go back or forward (Berlin, New York, Lord Howe's half hour), fuzz
+//! (Anki's fuzz seeded with Anki's card id), the load balancer with easy
+//! days (the same load placed before each answer), "set due date", early
+//! answers while reviewing ahead (a custom study session), and the day's
+//! queue (limits, mixing, the learning count).
 //!
 //! Anki and libfaketime live in target/anki-venv (see .ci/run); without
 //! them the test skips with a message, unless DOCKET_REQUIRE_ANKI=1.
