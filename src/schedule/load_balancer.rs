@@ -166,27 +166,74 @@ impl LoadBalancer {
         let weekdays: Vec<usize> = (before..=after)
             .map(|i| weekday(self.days, next_day_at_secs + (i as i64 - 1) * 86_400))
             .collect();
-        let easy = easy_days_modifiers(&self.easy_days, &weekdays, &review_counts);
-        let weighted: Vec<(u32, f32)> = (before..=after)
-            .zip(review_counts.iter().zip(easy))
-            .map(|(ivl, (&n, easy))| {
-                let w = match n {
-                    // A day with nothing due keeps its full weight
-                    // (easy days included), as in Anki.
-                    0 => 1.0,
-                    n => (1.0 / n as f32).powf(2.15) * (1.0 / ivl as f32).powi(3) * easy,
-                };
-                (ivl, w)
-            })
-            .collect();
-        let mut rng = StdRng::seed_from_u64(seed);
-        let index = WeightedIndex::new(weighted.iter().map(|w| w.1)).ok()?;
-        Some(weighted[index.sample(&mut rng)].0)
+        pick_day(before, &review_counts, &weekdays, &self.easy_days, seed)
     }
 }
 
+/// Anki's weighted draw (`select_weighted_interval`) among the days
+/// `first, first + 1, …` with these loads and weekdays.
+pub fn pick_day(
+    first: u32,
+    review_counts: &[usize],
+    weekdays: &[usize],
+    easy_days: &[EasyDay; 7],
+    seed: u64,
+) -> Option<u32> {
+    let easy = easy_days_modifiers(easy_days, weekdays, review_counts);
+    let weighted: Vec<(u32, f32)> = (first..)
+        .zip(review_counts.iter().zip(easy))
+        .map(|(ivl, (&n, easy))| {
+            let w = match n {
+                // A day with nothing due keeps its full weight (easy days
+                // included), as in Anki.
+                0 => 1.0,
+                n => (1.0 / n as f32).powf(2.15) * (1.0 / ivl as f32).powi(3) * easy,
+            };
+            (ivl, w)
+        })
+        .collect();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let index = WeightedIndex::new(weighted.iter().map(|w| w.1)).ok()?;
+    Some(weighted[index.sample(&mut rng)].0)
+}
+
+/// The simulator's load balancing and easy days (Anki's
+/// `apply_load_balance_and_easy_days`): the day within the fuzz range of
+/// `interval` drawn by the simulated load from `today` (a simulated day
+/// number; day 0 starts at `next_day_at_secs`).
+#[allow(clippy::too_many_arguments)]
+pub fn simulated_interval(
+    interval: f32,
+    max_interval: f32,
+    today: usize,
+    due_counts_per_day: &[usize],
+    seed: u64,
+    days: Days,
+    next_day_at_secs: i64,
+    easy_days: &[EasyDay; 7],
+) -> f32 {
+    let (lower, upper) = fuzz_bounds(interval, 1, max_interval as u32);
+    let counts: Vec<usize> = (lower..=upper)
+        .map(|i| {
+            due_counts_per_day
+                .get(today + i as usize)
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    let weekdays: Vec<usize> = (lower..=upper)
+        .map(|i| {
+            weekday(
+                days,
+                next_day_at_secs + (today as i64 + i as i64 - 1) * 86_400,
+            )
+        })
+        .collect();
+    pick_day(lower, &counts, &weekdays, easy_days, seed).map_or(interval, |d| d as f32)
+}
+
 /// Monday = 0 … Sunday = 6 of an instant, in local time.
-fn weekday(days: Days, secs: i64) -> usize {
+pub fn weekday(days: Days, secs: i64) -> usize {
     let local = secs + days.zone.offset_at(secs * 1000) as i64;
     // 1970-01-01 was a Thursday.
     (local.div_euclid(86_400) + 3).rem_euclid(7) as usize
