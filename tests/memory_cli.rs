@@ -101,3 +101,34 @@ fn stats_carry_the_calibration_of_the_schedule() {
         .success()
         .stdout(contains("Calibration"));
 }
+
+#[test]
+fn simulate_html_draws_the_charts_with_captions_and_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("sim.html");
+    docket(dir.path())
+        .args(["simulate", "--days", "20", "--advice", "--html"])
+        .arg(&page)
+        .assert()
+        .success()
+        .stderr(contains("wrote"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "workload, remembered, advice"
+    );
+    assert_eq!(html.matches("<figcaption>").count(), 3);
+    assert_eq!(html.matches("role=\"img\" aria-label=").count(), 3);
+    // The data tables: a row per day, a row per retention.
+    assert_eq!(html.matches("<tr><td>").count(), 20 + 20 + 28);
+    assert!(html.contains("Which retention?"));
+    assert!(!html.contains("<script"));
+    // An unwritable place is a clear failure.
+    docket(dir.path())
+        .args(["simulate", "--days", "5", "--html"])
+        .arg(dir.path().join("no/such/dir/sim.html"))
+        .assert()
+        .failure()
+        .stderr(contains("cannot write"));
+}

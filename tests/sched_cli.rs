@@ -112,3 +112,226 @@ fn an_answer_at_the_day_start_second_counts_as_the_day_before() {
     assert_ne!(second(1), second(0));
     assert_eq!(c["stability"].as_f64().unwrap() as f32, second(1), "{c}");
 }
+
+impl Env {
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd("2026-07-01T12:00:00+02:00")
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd("2026-07-01T12:00:00+02:00")
+            .args(args)
+            .assert()
+            .failure();
+        String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    }
+
+    fn log_csv(&self, now: &str) -> String {
+        let file = self.dir.path().join("log.csv");
+        self.cmd(now)
+            .args(["export-log", "mini.toml", "--force", "-o"])
+            .arg(&file)
+            .assert()
+            .success();
+        std::fs::read_to_string(file).unwrap()
+    }
+}
+
+#[test]
+fn a_preset_is_shared_by_decks_and_a_deck_setting_wins_over_it() {
+    let env = Env::new();
+    env.ok(&["config", "preset", "create", "slow"]);
+    env.ok(&["config", "learn_steps", "1m 1d", "--preset", "slow"]);
+    assert_eq!(
+        env.ok(&["config", "learn_steps", "--preset", "slow"])
+            .trim(),
+        "1m 1d"
+    );
+    env.ok(&["config", "preset", "create", "copy", "--from", "slow"]);
+    assert!(
+        env.ok(&["config", "preset", "show", "copy"])
+            .contains("1m 1d")
+    );
+    assert_eq!(env.ok(&["config", "preset", "list"]), "slow\ncopy\n");
+    env.ok(&["config", "preset", "assign", "slow", "--deck", "mini"]);
+    assert!(
+        env.ok(&["config", "--deck", "mini"])
+            .lines()
+            .any(|l| l.starts_with("preset") && l.contains("slow"))
+    );
+    // The user's own setting loses to the preset.
+    env.config("learn_steps", "1m 10m");
+    env.answer("2026-07-13T20:00:00+02:00", 3);
+    let c = env.card("2026-07-13T20:01:00+02:00");
+    assert_eq!(
+        c["due"], "2026-07-14T04:00:00+02:00",
+        "the preset's 1d step: {c}"
+    );
+
+    // A deck's own setting wins over its preset.
+    let env = Env::new();
+    env.ok(&["config", "preset", "create", "slow"]);
+    env.ok(&["config", "learn_steps", "1m 1d", "--preset", "slow"]);
+    env.ok(&["config", "preset", "assign", "slow", "--deck", "mini"]);
+    env.ok(&["config", "learn_steps", "1m 10m", "--deck", "mini"]);
+    env.answer("2026-07-13T20:00:00+02:00", 3);
+    let c = env.card("2026-07-13T20:01:00+02:00");
+    assert_eq!(
+        c["due"], "2026-07-13T20:10:00+02:00",
+        "the deck's 10m step: {c}"
+    );
+}
+
+#[test]
+fn a_deleted_preset_leaves_its_decks_on_your_own_settings() {
+    let env = Env::new();
+    env.ok(&["config", "preset", "create", "slow"]);
+    env.ok(&["config", "learn_steps", "1m 1d", "--preset", "slow"]);
+    env.ok(&["config", "preset", "assign", "slow", "--deck", "mini"]);
+    env.ok(&["config", "preset", "delete", "slow"]);
+    assert_eq!(env.ok(&["config", "preset", "list"]), "");
+    env.answer("2026-07-13T20:00:00+02:00", 3);
+    let c = env.card("2026-07-13T20:01:00+02:00");
+    assert_eq!(c["due"], "2026-07-13T20:10:00+02:00", "{c}");
+    // Made again under the same name, it starts empty.
+    env.ok(&["config", "preset", "create", "slow"]);
+    env.fails(&["config", "learn_steps", "--preset", "slow"]);
+}
+
+#[test]
+fn preset_mistakes_are_refused_with_a_reason() {
+    let env = Env::new();
+    env.ok(&["config", "preset", "create", "slow"]);
+    let e = env.fails(&["config", "preset", "create", "slow"]);
+    assert!(e.contains("already exists"), "{e}");
+    let e = env.fails(&["config", "learn_steps", "1m", "--preset", "fast"]);
+    assert!(e.contains("no preset `fast`"), "{e}");
+    let e = env.fails(&["config", "preset", "create", "a b"]);
+    assert!(e.contains("not a preset name"), "{e}");
+    let e = env.fails(&["config", "preset", "assign", "slow"]);
+    assert!(e.contains("--deck"), "{e}");
+    let e = env.fails(&["config", "preset", "assign", "fast", "--deck", "mini"]);
+    assert!(e.contains("no preset `fast`"), "{e}");
+    let e = env.fails(&["config", "learn_steps", "1m", "--deck", "preset:slow"]);
+    assert!(e.contains("not a deck id"), "{e}");
+    let e = env.fails(&["config", "preset", "rename", "slow"]);
+    assert!(e.contains("unknown preset action"), "{e}");
+    let e = env.fails(&["config", "desired_retention", "1.5", "--preset", "slow"]);
+    assert!(e.contains("0.70 to 0.99"), "{e}");
+}
+
+#[test]
+fn load_balancer_and_easy_days_settings_are_checked() {
+    let env = Env::new();
+    env.ok(&["config", "easy_days", "1 1 1 1 1 0.5 0"]);
+    assert_eq!(env.ok(&["config", "easy_days"]).trim(), "1 1 1 1 1 0.5 0");
+    let e = env.fails(&["config", "easy_days", "1 1 1"]);
+    assert!(e.contains("seven"), "{e}");
+    let e = env.fails(&["config", "easy_days", "1 1 1 1 1 1 2"]);
+    assert!(e.contains("0 to 1"), "{e}");
+    env.ok(&["config", "load_balancer", "false"]);
+    let e = env.fails(&["config", "load_balancer", "maybe"]);
+    assert!(e.contains("true or false"), "{e}");
+    let e = env.fails(&["config", "load_balanser", "true"]);
+    assert!(e.contains("did you mean `load_balancer`"), "{e}");
+}
+
+#[test]
+fn reschedule_sets_the_due_day_and_the_interval_as_anki_does() {
+    let env = Env::new();
+    env.answer("2026-07-13T10:00:00+02:00", 4);
+    // Three days later: due in 5 days, the interval counts from the answer.
+    let out = env
+        .cmd("2026-07-16T10:00:00+02:00")
+        .args(["reschedule", "one", "--due", "5", "--deck", "mini.toml"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("interval 8 days"), "{text}");
+    let c = env.card("2026-07-16T10:01:00+02:00");
+    assert_eq!(c["state"], "review", "{c}");
+    assert_eq!(c["due"], "2026-07-21T04:00:00+02:00", "{c}");
+    // A date, and a range that can only give one day.
+    env.cmd("2026-07-16T10:00:00+02:00")
+        .args([
+            "reschedule",
+            "one",
+            "--due",
+            "2026-07-30",
+            "--deck",
+            "mini.toml",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        env.card("2026-07-16T10:01:00+02:00")["due"],
+        "2026-07-30T04:00:00+02:00"
+    );
+    env.cmd("2026-07-16T10:00:00+02:00")
+        .args(["reschedule", "one", "--due", "2-2!", "--deck", "mini.toml"])
+        .assert()
+        .success();
+    assert_eq!(
+        env.card("2026-07-16T10:01:00+02:00")["due"],
+        "2026-07-18T04:00:00+02:00"
+    );
+    // The manual rows are not answers: the log keeps the one answer.
+    let csv = env.log_csv("2026-07-16T10:02:00+02:00");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    for (bad, why) in [
+        ("x", "not a due date"),
+        ("3-", "not a due date"),
+        ("2026-07-01", "before today"),
+        ("99999", "more than"),
+    ] {
+        let out = env
+            .cmd("2026-07-16T10:00:00+02:00")
+            .args(["reschedule", "one", "--due", bad, "--deck", "mini.toml"])
+            .assert()
+            .failure();
+        let e = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+    let out = env
+        .cmd("2026-07-16T10:00:00+02:00")
+        .args(["reschedule", "two", "--due", "1", "--deck", "mini.toml"])
+        .assert()
+        .failure();
+    let e = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(e.contains("no card `two`"), "{e}");
+}
+
+#[test]
+fn review_ahead_shows_cards_due_later_and_logs_them_as_early() {
+    let env = Env::new();
+    env.answer("2026-07-13T10:00:00+02:00", 4);
+    let due = env.card("2026-07-13T10:01:00+02:00")["due"].clone();
+    assert_eq!(due, "2026-07-21T04:00:00+02:00");
+    // The next day nothing is due, unless reviewing ahead.
+    let out = env
+        .cmd("2026-07-14T10:00:00+02:00")
+        .args(["study", "--no-fuzz", "--rate", "mini.toml"])
+        .write_stdin("one\n3\n:quit\n")
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains("Say one"), "{text}");
+    let out = env
+        .cmd("2026-07-14T10:00:00+02:00")
+        .args(["study", "--no-fuzz", "--rate", "--ahead", "7", "mini.toml"])
+        .write_stdin("one\n3\n:quit\n")
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Say one"), "{text}");
+    // Logged as Anki's kind 3, written as the optimiser's state 4.
+    let csv = env.log_csv("2026-07-14T10:02:00+02:00");
+    let last = csv.lines().last().unwrap();
+    assert!(last.starts_with("one,") && last.contains(",3,4,"), "{csv}");
+}

@@ -18,6 +18,7 @@ use crate::schedule::CardState;
 use crate::schedule::ReviewKind;
 use crate::schedule::Scheduler;
 use crate::schedule::SchedulerConfig;
+use crate::schedule::load_balancer::LoadBalancer;
 use crate::session::CardSource;
 use crate::session::Session;
 use crate::session::View;
@@ -148,9 +149,45 @@ impl Collection {
         settings::scheduler_config(self.store(), deck, overrides).map_err(AppError::Request)
     }
 
-    /// The scheduler for a deck with these settings.
+    /// The scheduler for a deck with these settings, with the deck's load
+    /// for the load balancer when it is on.
     pub fn scheduler(&self, deck: &DeckMeta, overrides: &Overrides) -> AppResult<Scheduler> {
-        Ok(Scheduler::new(self.scheduler_config(deck, overrides)?)?)
+        let config = self.scheduler_config(deck, overrides)?;
+        let wants_load = config.load_balancer && config.fuzz;
+        let sched = Scheduler::new(config)?;
+        if !wants_load {
+            return Ok(sched);
+        }
+        let load = self.load(&deck.id, &sched)?;
+        Ok(sched.with_load(load))
+    }
+
+    /// The cards due on each of the next days in a deck, as Anki's load
+    /// balancer counts them: reviews and interday learning, suspended or
+    /// not (Anki counts every card with a due day). Anki counts the decks
+    /// of one preset together; docket studies one deck at a time and
+    /// counts that deck.
+    fn load(&self, deck_id: &str, sched: &Scheduler) -> AppResult<LoadBalancer> {
+        let now = self.now();
+        let days = sched.days(now);
+        let today = days.day_of(now.ms);
+        let due_days = self
+            .store
+            .cards(deck_id)?
+            .into_iter()
+            .filter(|r| r.present)
+            .filter(|r| {
+                r.state.phase == crate::schedule::Phase::Review
+                    || crate::schedule::queue::is_interday(days, &r.state)
+            })
+            .map(|r| days.day_of(r.state.due_ms))
+            .collect::<Vec<_>>();
+        Ok(LoadBalancer::new(
+            days,
+            today,
+            due_days,
+            sched.config.easy_days,
+        ))
     }
 
     /// Starts a study session over an opened deck's cards.
@@ -308,5 +345,133 @@ impl Collection {
         crate::schedule::config::validate_key(key).map_err(AppError::Request)?;
         settings::check_scope(scope).map_err(AppError::Request)?;
         Ok(self.store.set_setting(scope, key, "")?)
+    }
+
+    /// Anki's "set due date": the card becomes a review card due in the
+    /// days `due` gives (a number, a range `N-M`, either with `!`, or a
+    /// date), its memory kept, logged as a manual change (Anki's kind 4).
+    /// A range is drawn from by the card and the time. Returns the card
+    /// before and after.
+    pub fn reschedule_card(
+        &mut self,
+        deck: &DeckMeta,
+        card_id: &str,
+        due: &str,
+    ) -> AppResult<(CardRow, CardState)> {
+        let row = self.existing_card(&deck.id, card_id)?;
+        let config = self.scheduler_config(deck, &Overrides::default())?;
+        let now = self.now();
+        let days = crate::clock::Days::new(now, config.day_start_hour);
+        let spec = crate::schedule::reschedule::parse_due(due, days.day_of(now.ms))
+            .map_err(AppError::Request)?;
+        let seed = crate::schedule::card_seed(&deck.id, card_id) ^ now.ms as u64;
+        let after =
+            crate::schedule::reschedule::set_due_date(&row.state, spec.pick(seed), days, now.ms);
+        let answer = Answer {
+            deck_id: deck.id.clone(),
+            card_id: row.card_id.clone(),
+            ts_ms: now.ms,
+            rating: None,
+            kind: ReviewKind::Manual,
+            before: row.state,
+            after,
+            elapsed_days: 0,
+            elapsed_secs: 0,
+            r_before: None,
+            r_after: None,
+            duration_ms: 0,
+            content_hash: row.content_hash.clone(),
+            session_id: None,
+        };
+        self.store.record(&answer)?;
+        Ok((row, after))
+    }
+
+    /// The presets, in the order they were created.
+    pub fn presets(&self) -> AppResult<Vec<String>> {
+        settings::presets(self.store()).map_err(AppError::Failed)
+    }
+
+    fn existing_preset(&self, name: &str) -> AppResult<()> {
+        settings::check_preset_name(name).map_err(AppError::Request)?;
+        if self.presets()?.iter().any(|p| p == name) {
+            Ok(())
+        } else {
+            Err(AppError::Request(format!(
+                "no preset `{name}`; `docket config preset create {name}` makes one"
+            )))
+        }
+    }
+
+    /// Creates a preset, empty (your own settings apply) or as a copy of
+    /// another preset's settings.
+    pub fn create_preset(&mut self, name: &str, from: Option<&str>) -> AppResult<()> {
+        settings::check_preset_name(name).map_err(AppError::Request)?;
+        let mut names = self.presets()?;
+        if names.iter().any(|p| p == name) {
+            return Err(AppError::Request(format!("preset `{name}` already exists")));
+        }
+        if let Some(from) = from {
+            self.existing_preset(from)?;
+        }
+        let scope = settings::preset_scope(name);
+        for (key, _) in settings::KEYS {
+            // A copy, or no leftovers of a deleted preset of that name.
+            let value = match from {
+                Some(f) => self
+                    .setting(&settings::preset_scope(f), key)?
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            self.store.set_setting(&scope, key, &value)?;
+        }
+        names.push(name.to_string());
+        let list = serde_json::to_string(&names).map_err(|e| AppError::Failed(e.to_string()))?;
+        Ok(self.store.set_setting("", settings::PRESETS_KEY, &list)?)
+    }
+
+    /// A preset's settings (None: not set there).
+    pub fn preset_settings(&self, name: &str) -> AppResult<Vec<(&'static str, Option<String>)>> {
+        self.existing_preset(name)?;
+        let scope = settings::preset_scope(name);
+        settings::KEYS
+            .iter()
+            .map(|(k, _)| Ok((*k, self.setting(&scope, k)?)))
+            .collect()
+    }
+
+    /// Deletes a preset: its settings are removed, and decks that used it
+    /// go back to your own settings (as Anki moves them to its default).
+    pub fn delete_preset(&mut self, name: &str) -> AppResult<()> {
+        self.existing_preset(name)?;
+        let scope = settings::preset_scope(name);
+        for (key, _) in settings::KEYS {
+            self.store.set_setting(&scope, key, "")?;
+        }
+        let names: Vec<String> = self.presets()?.into_iter().filter(|p| p != name).collect();
+        let list = serde_json::to_string(&names).map_err(|e| AppError::Failed(e.to_string()))?;
+        Ok(self.store.set_setting("", settings::PRESETS_KEY, &list)?)
+    }
+
+    /// Makes a deck use a preset (None: no preset, your own settings).
+    pub fn assign_preset(&mut self, deck_id: &str, name: Option<&str>) -> AppResult<()> {
+        settings::check_scope(deck_id).map_err(AppError::Request)?;
+        if deck_id.starts_with("preset:") {
+            return Err(AppError::Request(format!(
+                "`{}` is not a deck id",
+                crate::sanitize::clean(deck_id)
+            )));
+        }
+        if let Some(name) = name {
+            self.existing_preset(name)?;
+        }
+        Ok(self
+            .store
+            .set_setting(deck_id, settings::DECK_PRESET_KEY, name.unwrap_or(""))?)
+    }
+
+    /// The preset a deck uses, if any.
+    pub fn deck_preset(&self, deck_id: &str) -> AppResult<Option<String>> {
+        settings::deck_preset(self.store(), deck_id).map_err(AppError::Failed)
     }
 }

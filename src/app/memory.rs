@@ -115,9 +115,22 @@ impl Collection {
             learning_steps: config.learn_steps.len(),
             relearning_steps: config.relearn_steps.len(),
             seed: req.seed,
+            load_balance: None,
         };
         let now = self.now();
         let days = sched.days(now);
+        // As Anki's simulator: load balancing and easy days when the load
+        // balancer is on.
+        let settings = SimulateSettings {
+            load_balance: config
+                .load_balancer
+                .then_some(simulate::SimulatedLoadBalance {
+                    easy_days: config.easy_days,
+                    days,
+                    next_day_at_secs: days.next_day_at_secs(now.ms),
+                }),
+            ..settings
+        };
         let states: Vec<_> = rows
             .into_iter()
             .filter(|r| r.present && !r.suspended)

@@ -32,6 +32,7 @@ pub mod inputs;
 pub mod memory;
 pub mod quiz;
 pub mod settings;
+pub mod simulate_html;
 pub mod stats;
 pub mod stats_html;
 pub mod study;

@@ -1,7 +1,13 @@
 //! Scheduling settings: defaults, then the deck file, then the user's
-//! stored settings (for everyone, then for one deck), then what the
-//! surface asks for this run. Also the list of keys a user may set, and
-//! their validation.
+//! stored settings (for everyone, then the deck's preset, then for one
+//! deck), then what the surface asks for this run. Also the list of keys
+//! a user may set, their validation, and named presets shared by decks
+//! (Anki's deck option presets).
+//!
+//! Presets live in the settings store without a schema of their own: a
+//! preset's values under the scope `preset:NAME`, the list of presets
+//! under the user's key `presets`, and a deck's preset under the deck's
+//! key `preset`.
 
 use crate::deck::model::DeckMeta;
 use crate::schedule::SchedulerConfig;
@@ -23,6 +29,62 @@ pub struct Overrides {
     pub review_limit: Option<u32>,
     /// Retention to aim for.
     pub desired_retention: Option<f32>,
+    /// Review cards due within this many days after today too (Anki's
+    /// custom study "review ahead").
+    pub review_ahead_days: Option<u32>,
+}
+
+/// The user's key listing the presets (a JSON array of names).
+pub const PRESETS_KEY: &str = "presets";
+/// A deck's key naming its preset.
+pub const DECK_PRESET_KEY: &str = "preset";
+
+/// The settings scope of a preset.
+pub fn preset_scope(name: &str) -> String {
+    format!("preset:{name}")
+}
+
+/// Whether a preset name may be used: 1–40 letters, digits, `-` or `_`.
+pub fn check_preset_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a preset name: use 1-40 letters, digits, - or _",
+            crate::sanitize::clean(name)
+        ))
+    }
+}
+
+/// The presets, in the order they were created.
+pub fn presets(store: &dyn Store) -> Result<Vec<String>, String> {
+    match store
+        .setting("", PRESETS_KEY)
+        .map_err(|e| e.to_string())?
+        .filter(|v| !v.is_empty())
+    {
+        None => Ok(Vec::new()),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|_| format!("the stored list of presets is unreadable: {v}")),
+    }
+}
+
+/// The preset a deck uses, when it names one that still exists (Anki puts
+/// the decks of a deleted preset back on its default).
+pub fn deck_preset(store: &dyn Store, deck_id: &str) -> Result<Option<String>, String> {
+    let Some(name) = store
+        .setting(deck_id, DECK_PRESET_KEY)
+        .map_err(|e| e.to_string())?
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    Ok(presets(store)?.contains(&name).then_some(name))
 }
 
 /// Whether `key` is a setting a user may keep.
@@ -30,8 +92,9 @@ pub fn is_key(key: &str) -> bool {
     config::validate_key(key).is_ok()
 }
 
-/// Checks a key (with a "did you mean" for a near miss), a scope and a
-/// value before anything is stored; gives the value's normal form.
+/// Checks a key (with a "did you mean" for a near miss), a scope (the
+/// user "", a deck, or `preset:NAME`) and a value before anything is
+/// stored; gives the value's normal form.
 pub fn checked(scope: &str, key: &str, value: &str) -> Result<String, String> {
     config::validate_key(key)?;
     check_scope(scope)?;
@@ -58,10 +121,15 @@ pub fn scheduler_config(
         desired_retention: deck.desired_retention,
         ..SchedulerConfig::default()
     };
-    for scope in ["", deck.id.as_str()] {
+    let preset = deck_preset(store, &deck.id)?.map(|p| preset_scope(&p));
+    let scopes = [Some(String::new()), preset, Some(deck.id.clone())];
+    for scope in scopes.iter().flatten() {
         config::apply_stored(&mut c, |key| {
             store.setting(scope, key).map_err(|e| e.to_string())
         })?;
+    }
+    if let Some(n) = overrides.review_ahead_days {
+        c.review_ahead_days = n;
     }
     if let Some(n) = overrides.new_limit {
         c.new_per_day = n;

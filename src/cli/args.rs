@@ -41,6 +41,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Start one card over (its history is kept; a suspension is lifted).
     Reset(ResetArgs),
+    /// Set a card's due date (Anki's "set due date"): in N days, a range N-M, or a date.
+    Reschedule(RescheduleArgs),
     /// Act on one card: suspend, unsuspend, bury, unbury, reset.
     Card(CardArgs),
     /// Browse a deck's cards: filter, read, suspend, bury, reset.
@@ -125,6 +127,10 @@ pub struct StudyOptions {
     /// session would otherwise never run out of cards.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ANSWER_LIMIT)]
     pub limit: u32,
+    /// Also review the cards due within the next N days (Anki's custom
+    /// study "review ahead"); such early answers are logged as Anki logs them.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub ahead: Option<u32>,
     /// Scheduling options.
     #[command(flatten)]
     pub sched: SchedArgs,
@@ -183,6 +189,21 @@ pub struct ResetArgs {
     pub deck: Option<PathBuf>,
 }
 
+/// Arguments of `docket reschedule`.
+#[derive(Debug, clap::Args)]
+pub struct RescheduleArgs {
+    /// The card id.
+    pub card: String,
+    /// When: days from today (0 = today), a range `3-7` to draw from,
+    /// either with `!` (as Anki; with FSRS the interval is always set from
+    /// the last answer), or a date `YYYY-MM-DD`.
+    #[arg(long, value_name = "DAYS|N-M|DATE", allow_hyphen_values = true)]
+    pub due: String,
+    /// Deck file; none means the bundled case deck.
+    #[arg(long)]
+    pub deck: Option<PathBuf>,
+}
+
 /// What `docket card` does to a card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CardVerb {
@@ -230,6 +251,15 @@ pub struct ConfigArgs {
     /// Remove the setting.
     #[arg(long, conflicts_with = "value")]
     pub unset: bool,
+    /// Show or change this preset's settings (see `docket config preset`).
+    #[arg(long, value_name = "NAME", conflicts_with = "deck")]
+    pub preset: Option<String>,
+    /// `docket config preset create NAME --from OTHER`: start as a copy.
+    #[arg(long, value_name = "PRESET")]
+    pub from: Option<String>,
+    /// The preset's name in `docket config preset create|show|assign|delete NAME`.
+    #[arg(hide = true)]
+    pub name: Option<String>,
 }
 
 /// Arguments of `docket import`.
@@ -439,6 +469,7 @@ impl SchedArgs {
             new_limit: self.new_limit,
             review_limit: self.review_limit,
             desired_retention: self.desired_retention,
+            review_ahead_days: None,
         }
     }
 }
@@ -491,6 +522,9 @@ pub struct SimulateArgs {
     /// Seed of the simulated answers.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Also write the charts and their data as a self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<std::path::PathBuf>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

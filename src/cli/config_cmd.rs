@@ -1,6 +1,9 @@
-//! `docket config [KEY [VALUE]] [--deck ID]`: the user's scheduling
-//! settings, kept in the progress store. Without `--deck` a setting is the
-//! user's default; with it, it applies to that deck only and wins.
+//! `docket config [KEY [VALUE]] [--deck ID | --preset NAME]`: the user's
+//! scheduling settings, kept in the progress store. Without `--deck` a
+//! setting is the user's default; a deck's preset wins over it, and a
+//! setting with `--deck` wins over both. `docket config preset
+//! list|create|show|assign|unassign|delete [NAME]` manages the presets
+//! (Anki's deck option presets).
 
 use super::args::ConfigArgs;
 use super::output;
@@ -18,16 +21,58 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
         Ok(c) => c,
         Err(e) => return Ok(output::report("docket", &e)),
     };
-    if let Some(deck) = &args.deck
-        && let Err(e) = crate::schedule::config::validate_scope(deck)
-    {
-        return Ok(output::report("docket config", &AppError::Request(e)));
+    if let Some(deck) = &args.deck {
+        // `preset:NAME` is where presets keep their values: not a deck.
+        let checked = crate::schedule::config::validate_scope(deck).and_then(|()| {
+            if deck.starts_with("preset:") {
+                Err(format!(
+                    "`{}` is not a deck id; use --preset NAME for a preset",
+                    crate::sanitize::clean(deck)
+                ))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = checked {
+            return Ok(output::report("docket config", &AppError::Request(e)));
+        }
     }
-    let scope = args.deck.as_deref().unwrap_or("");
+    if args.key.as_deref() == Some("preset") {
+        return Ok(match preset(&mut collection, args) {
+            Ok(()) => EXIT_OK,
+            Err(e) => output::report("docket config preset", &e),
+        });
+    }
+    if args.name.is_some() {
+        return Ok(output::report(
+            "docket config",
+            &AppError::Request("too many arguments: give KEY and VALUE".into()),
+        ));
+    }
+    let scope = match (&args.deck, &args.preset) {
+        (Some(d), _) => d.clone(),
+        (None, Some(p)) => {
+            // The preset must exist: a typo would otherwise store settings
+            // no deck uses.
+            if let Err(e) = collection.preset_settings(p) {
+                return Ok(output::report("docket config", &e));
+            }
+            settings::preset_scope(p)
+        }
+        (None, None) => String::new(),
+    };
     let outcome = match (&args.key, &args.value) {
         (None, _) => {
+            if let Some(deck) = &args.deck {
+                let p = collection.deck_preset(deck)?;
+                println!(
+                    "{:<18} {:<10} the deck's preset (docket config preset assign NAME --deck ID)",
+                    "preset",
+                    p.as_deref().unwrap_or("-")
+                );
+            }
             for (key, help) in settings::KEYS {
-                let value = collection.setting(scope, key)?;
+                let value = collection.setting(&scope, key)?;
                 println!("{key:<18} {:<10} {help}", value.as_deref().unwrap_or("-"));
             }
             Ok(())
@@ -37,8 +82,8 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
                 .err()
                 .unwrap_or_default(),
         )),
-        (Some(key), None) if args.unset => collection.unset_setting(scope, key),
-        (Some(key), None) => match collection.setting(scope, key)? {
+        (Some(key), None) if args.unset => collection.unset_setting(&scope, key),
+        (Some(key), None) => match collection.setting(&scope, key)? {
             Some(v) => {
                 println!("{v}");
                 Ok(())
@@ -50,18 +95,82 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
                     .iter()
                     .find(|(k, _)| k == key)
                     .map_or("", |(_, h)| *h);
-                let place = match &args.deck {
-                    Some(d) => format!("for deck `{}`", crate::sanitize::clean(d)),
-                    None => "for you".to_string(),
+                let place = match (&args.deck, &args.preset) {
+                    (Some(d), _) => format!("for deck `{}`", crate::sanitize::clean(d)),
+                    (None, Some(p)) => format!("in preset `{p}`"),
+                    (None, None) => "for you".to_string(),
                 };
                 eprintln!("docket config: {key} is not set {place}; {help}");
                 return Ok(EXIT_FAILURE);
             }
         },
-        (Some(key), Some(value)) => collection.set_setting(scope, key, value),
+        (Some(key), Some(value)) => collection.set_setting(&scope, key, value),
     };
     match outcome {
         Ok(()) => Ok(EXIT_OK),
         Err(e) => Ok(output::report("docket config", &e)),
     }
+}
+
+/// `docket config preset ACTION [NAME]`.
+fn preset(collection: &mut Collection, args: &ConfigArgs) -> Result<(), AppError> {
+    let action = args.value.as_deref().unwrap_or("list");
+    let name = || {
+        args.name
+            .as_deref()
+            .ok_or_else(|| AppError::Request(format!("`preset {action}` needs a preset name")))
+    };
+    let deck = || {
+        args.deck
+            .as_deref()
+            .ok_or_else(|| AppError::Request(format!("`preset {action}` needs --deck DECK_ID")))
+    };
+    match action {
+        "list" => {
+            let names = collection.presets()?;
+            if names.is_empty() {
+                eprintln!("no presets; `docket config preset create NAME` makes one");
+            }
+            for n in names {
+                println!("{n}");
+            }
+        }
+        "create" => {
+            let n = name()?;
+            collection.create_preset(n, args.from.as_deref())?;
+            eprintln!(
+                "created preset `{n}`; set its values with `docket config KEY VALUE --preset {n}`"
+            );
+        }
+        "show" => {
+            for (key, value) in collection.preset_settings(name()?)? {
+                println!("{key:<18} {}", value.as_deref().unwrap_or("-"));
+            }
+        }
+        "assign" => {
+            let (n, d) = (name()?, deck()?);
+            collection.assign_preset(d, Some(n))?;
+            eprintln!("deck `{}` now uses preset `{n}`", crate::sanitize::clean(d));
+        }
+        "unassign" => {
+            let d = deck()?;
+            collection.assign_preset(d, None)?;
+            eprintln!(
+                "deck `{}` uses no preset: your own settings apply",
+                crate::sanitize::clean(d)
+            );
+        }
+        "delete" => {
+            let n = name()?;
+            collection.delete_preset(n)?;
+            eprintln!("deleted preset `{n}`; decks that used it now use your own settings");
+        }
+        other => {
+            return Err(AppError::Request(format!(
+                "unknown preset action `{}`: use list, create, show, assign, unassign or delete",
+                crate::sanitize::clean(other)
+            )));
+        }
+    }
+    Ok(())
 }

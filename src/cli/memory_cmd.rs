@@ -154,6 +154,18 @@ pub fn simulate(args: &SimulateArgs) -> anyhow::Result<u8> {
         Err(e) => return Ok(output::report("docket simulate", &e)),
     };
     let sim = &done.simulation;
+    if let Some(path) = &args.html {
+        let page = crate::app::simulate_html::page(&deck.meta().title, &done);
+        if let Err(e) = crate::app::stats_html::write(path, &page) {
+            return Ok(output::report("docket simulate", &e));
+        }
+        if !args.json {
+            eprintln!(
+                "wrote {}",
+                crate::sanitize::clean(&path.display().to_string())
+            );
+        }
+    }
     if args.json {
         println!(
             "{}",

@@ -18,6 +18,7 @@ pub mod import_cmd;
 pub mod memory_cmd;
 pub mod output;
 pub mod quiz_cmd;
+pub mod reschedule_cmd;
 pub mod reset_cmd;
 pub mod stats_cmd;
 pub mod study_cmd;
@@ -52,6 +53,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Some(Command::Cards(c)) => cards_cmd::run(&c),
         Some(Command::Stats(s)) => stats_cmd::run(&s),
         Some(Command::Reset(r)) => reset_cmd::run(&r),
+        Some(Command::Reschedule(r)) => reschedule_cmd::run(&r),
         Some(Command::Card(c)) => card_cmd::run(&c),
         Some(Command::Browse(b)) => browse_cmd::run(&b),
         Some(Command::Config(c)) => config_cmd::run(&c),

@@ -43,7 +43,10 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
     } else {
         Box::new(frontend::tui::Tui::new(!output::no_color())?)
     };
-    let overrides = args.options.sched.overrides();
+    let overrides = crate::app::Overrides {
+        review_ahead_days: args.options.ahead,
+        ..args.options.sched.overrides()
+    };
     for deck in &decks {
         let sched = match collection.scheduler(deck.meta(), &overrides) {
             Ok(s) => s,

@@ -152,6 +152,15 @@ pub struct SchedulerConfig {
     pub fsrs_short_term_with_steps: bool,
     /// Lapses that make a card a leech (0: never).
     pub leech_threshold: u32,
+    /// Pick the day within the fuzz range by the load of the days (Anki's
+    /// load balancer, on by default).
+    pub load_balancer: bool,
+    /// Easy days: a percentage per weekday, Monday first (1 normal, 0
+    /// minimum, between: reduced); used by the load balancer.
+    pub easy_days: [f32; 7],
+    /// Days ahead from which reviews are due this run (`study --ahead`,
+    /// Anki's custom study "review ahead"); 0: only cards due today.
+    pub review_ahead_days: u32,
 }
 
 impl Default for SchedulerConfig {
@@ -173,6 +182,9 @@ impl Default for SchedulerConfig {
             new_cards_ignore_review_limit: false,
             fsrs_short_term_with_steps: false,
             leech_threshold: super::leech::DEFAULT_LEECH_THRESHOLD,
+            load_balancer: true,
+            easy_days: [1.0; 7],
+            review_ahead_days: 0,
         }
     }
 }
@@ -205,7 +217,7 @@ pub fn parse_steps(text: &str) -> Result<Vec<u32>, String> {
 }
 
 /// The settings `docket config` knows, with what each means.
-pub const KEYS: [(&str, &str); 16] = [
+pub const KEYS: [(&str, &str); 18] = [
     (
         "desired_retention",
         "retention to aim for, 0.70-0.99 (default: the deck's, else 0.9)",
@@ -263,6 +275,14 @@ pub const KEYS: [(&str, &str); 16] = [
     (
         "fuzz",
         "true (default): spread intervals and learning steps as Anki does",
+    ),
+    (
+        "load_balancer",
+        "true (default, as Anki): within the fuzz range, prefer days with fewer cards due",
+    ),
+    (
+        "easy_days",
+        "seven numbers 0-1, Monday to Sunday: 1 normal (default), 0 minimum, between: reduced (with the load balancer)",
     ),
 ];
 
@@ -390,12 +410,17 @@ pub fn canonical_setting(key: &str, value: &str) -> Result<String, String> {
                 .to_string()),
             None => bad("use mix, after or before"),
         },
-        "new_cards_ignore_review_limit" | "fsrs_short_term_with_steps" | "fuzz" => {
-            match parse_bool(v) {
-                Some(b) => Ok(b.to_string()),
-                None => bad("use true or false"),
-            }
-        }
+        "new_cards_ignore_review_limit"
+        | "fsrs_short_term_with_steps"
+        | "fuzz"
+        | "load_balancer" => match parse_bool(v) {
+            Some(b) => Ok(b.to_string()),
+            None => bad("use true or false"),
+        },
+        "easy_days" => match super::load_balancer::parse_easy_days(v) {
+            Ok(days) => Ok(days.map(|d| d.to_string()).join(" ")),
+            Err(e) => bad(&e),
+        },
         _ => Err(unknown(key)),
     }
 }
@@ -449,6 +474,8 @@ pub fn apply_setting(config: &mut SchedulerConfig, key: &str, value: &str) -> Re
         "new_cards_ignore_review_limit" => config.new_cards_ignore_review_limit = v == "true",
         "fsrs_short_term_with_steps" => config.fsrs_short_term_with_steps = v == "true",
         "fuzz" => config.fuzz = v == "true",
+        "load_balancer" => config.load_balancer = v == "true",
+        "easy_days" => config.easy_days = super::load_balancer::parse_easy_days(&v)?,
         _ => return Err(unknown(key)),
     }
     Ok(())
@@ -559,7 +586,11 @@ mod tests {
                 }
                 "review_order" => "day",
                 "new_review_mix" | "interday_learning_mix" => "before",
-                "new_cards_ignore_review_limit" | "fsrs_short_term_with_steps" | "fuzz" => "true",
+                "new_cards_ignore_review_limit"
+                | "fsrs_short_term_with_steps"
+                | "fuzz"
+                | "load_balancer" => "true",
+                "easy_days" => "1 1 1 1 1 0.5 0",
                 _ => "4",
             };
             let mut c = SchedulerConfig::default();

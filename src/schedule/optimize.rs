@@ -85,7 +85,10 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, 
         let a = &e.answer;
         if a.rating.is_some() && a.kind == ReviewKind::Learning {
             first_learn = Some(i);
-        } else if a.kind == ReviewKind::Manual && a.rating.is_none() {
+        } else if a.kind.is_manual()
+            && a.rating.is_none()
+            && a.after.phase == crate::schedule::Phase::New
+        {
             // A reset: the history before it is not this card's any more.
             break;
         } else if first_learn.is_some() {
@@ -97,7 +100,7 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, 
     };
     let rated: Vec<&&LogEntry> = entries[start..]
         .iter()
-        .filter(|e| e.answer.rating.is_some() && e.answer.kind != ReviewKind::Manual)
+        .filter(|e| e.answer.rating.is_some() && !e.answer.kind.is_manual())
         .collect();
     let mut items = Vec::new();
     let mut reviews = Vec::with_capacity(rated.len());

@@ -158,9 +158,12 @@ impl Queue {
         interday.truncate(reviews_left as usize);
         reviews_left -= interday.len() as u32;
         let reviews = if reviews_left > 0 {
+            // Reviewing ahead (`study --ahead N`) takes the reviews due
+            // in the next N days too, as Anki's custom study does.
+            let reviews_before = days.start_of(today + 1 + cfg.review_ahead_days as i64);
             store.due_reviews_in_order(
                 deck_id,
-                next_day_ms,
+                reviews_before,
                 now.ms,
                 reviews_left,
                 cfg.review_order,

@@ -4,9 +4,12 @@
 //! state when answered: 0 new, 1 learning, 2 review, 3 relearning; the
 //! answer time in ms). Those tools take the timezone and the hour the day
 //! starts as arguments: [`RevlogCsvMeta`] says what to pass. Manual rows
-//! (resets) have no rating and are left out, as the optimiser expects;
-//! a card's rows before its last reset are left out too, since they no
-//! longer describe its memory.
+//! (resets, set due dates) have no rating and are left out, as the
+//! optimiser expects; a card's rows before its last reset are left out
+//! too, since they no longer describe its memory. Early reviews (Anki's
+//! kind 3, "filtered") are written as state 4, as the FSRS optimiser's own
+//! conversion of an Anki review log writes them (`type + 1`; it leaves
+//! state 4 out of its answer-time statistics).
 
 use serde::Serialize;
 
@@ -36,6 +39,16 @@ pub fn timezone_name(offset_secs: i32) -> String {
     }
 }
 
+/// The `review_state` of an answer: the card's state when answered, or 4
+/// for an early review (Anki's "filtered" kind).
+fn review_state(a: &crate::store::Answer) -> i64 {
+    if a.kind == crate::schedule::ReviewKind::Filtered {
+        4
+    } else {
+        a.before.phase.number()
+    }
+}
+
 /// Writes the log (any order; rows come out by card, then time) as CSV,
 /// with what to tell the reference tools about it (`offset_secs`: the
 /// current offset, named when `TZ` is not set).
@@ -60,7 +73,9 @@ pub fn revlog_csv(
         let reset_later = rows[i + 1..]
             .iter()
             .take_while(|o| o.answer.card_id == a.card_id)
-            .any(|o| o.answer.rating.is_none());
+            .any(|o| {
+                o.answer.rating.is_none() && o.answer.after.phase == crate::schedule::Phase::New
+            });
         if reset_later {
             continue;
         }
@@ -69,7 +84,7 @@ pub fn revlog_csv(
             field(&a.card_id),
             a.ts_ms,
             rating.number(),
-            a.before.phase.number(),
+            review_state(a),
             a.duration_ms
         ));
         n += 1;
@@ -138,6 +153,19 @@ mod tests {
             "card_id,review_time,review_rating,review_state,review_duration\n\
              \"'=x\",20,1,0,4200\nb,10,3,0,4200\nb,30,3,2,4200\nc,7,3,0,4200\n"
         );
+    }
+
+    #[test]
+    fn early_reviews_are_state_4_and_a_set_due_date_keeps_the_history() {
+        let g = Some(Rating::Good);
+        let mut moved = e(2, "d", 20, None, Phase::Review);
+        moved.answer.after.phase = Phase::Review;
+        let mut early = e(3, "d", 30, g, Phase::Review);
+        early.answer.kind = ReviewKind::Filtered;
+        let log = vec![e(1, "d", 10, g, Phase::New), moved, early];
+        let (csv, meta) = revlog_csv(&log, 4, 0);
+        assert_eq!(meta.rows, 2);
+        assert!(csv.ends_with("d,10,3,0,4200\nd,30,3,4,4200\n"), "{csv}");
     }
 
     #[test]

@@ -39,6 +39,21 @@ pub struct SimulateSettings {
     pub relearning_steps: usize,
     /// Seed of the simulated answers.
     pub seed: u64,
+    /// Load balancing and easy days, as Anki's simulator applies them
+    /// when its load balancer is on.
+    pub load_balance: Option<SimulatedLoadBalance>,
+}
+
+/// What the simulator's load balancer needs: the easy days and where the
+/// simulated days fall in the week.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimulatedLoadBalance {
+    /// Easy-day percentages, Monday first.
+    pub easy_days: [f32; 7],
+    /// How instants fall into days (for weekdays).
+    pub days: Days,
+    /// The start of the first simulated day after today.
+    pub next_day_at_secs: i64,
 }
 
 impl Default for SimulateSettings {
@@ -55,6 +70,7 @@ impl Default for SimulateSettings {
             learning_steps: 2,
             relearning_steps: 1,
             seed: 42,
+            load_balance: None,
         }
     }
 }
@@ -196,6 +212,23 @@ pub fn simulate(
         relearning_step_count: settings.relearning_steps,
         // No cap on time per day: the limits cap the work.
         max_cost_perday: f32::INFINITY,
+        post_scheduling_fn: settings.load_balance.map(|lb| {
+            let easy = lb
+                .easy_days
+                .map(super::load_balancer::EasyDay::from_percentage);
+            fsrs::PostSchedulingFn::new(move |mut ctx: fsrs::PostSchedulingContext<'_>| {
+                super::load_balancer::simulated_interval(
+                    ctx.card.interval,
+                    ctx.max_interval,
+                    ctx.today,
+                    ctx.due_counts_per_day,
+                    ctx.random_u64(),
+                    lb.days,
+                    lb.next_day_at_secs,
+                    &easy,
+                )
+            })
+        }),
         ..Default::default()
     };
     let r = fsrs::simulate(
@@ -273,6 +306,50 @@ mod tests {
         assert_eq!(a.days[0].new, 20);
         assert!(a.remembered_at_end > 0.0);
         assert_eq!(a, simulate(&small(), None).unwrap());
+    }
+
+    #[test]
+    fn easy_days_keep_reviews_off_the_weekend() {
+        let base = SimulateSettings {
+            days: 60,
+            new_cards: 600,
+            ..SimulateSettings::default()
+        };
+        // Day 0 of the simulation is Sunday 2026-12-06; its day 1 starts
+        // Monday 04:00 UTC.
+        let lb = SimulatedLoadBalance {
+            easy_days: [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0],
+            days: Days::fixed(0, 4),
+            next_day_at_secs: 1_796_616_000,
+        };
+        let weekend = |s: &Simulation| {
+            let (mut end, mut week) = (0, 0);
+            for d in s.days.iter().skip(14) {
+                if matches!((d.day + 6) % 7, 5 | 6) {
+                    end += d.reviews;
+                } else {
+                    week += d.reviews;
+                }
+            }
+            (end as f32 / 2.0, week as f32 / 5.0)
+        };
+        let plain = simulate(&base, None).unwrap();
+        let easy = simulate(
+            &SimulateSettings {
+                load_balance: Some(lb),
+                ..base.clone()
+            },
+            None,
+        )
+        .unwrap();
+        let (p_end, p_week) = weekend(&plain);
+        let (e_end, e_week) = weekend(&easy);
+        // With easy days on the weekend, a weekend day carries a far
+        // smaller share of the reviews than without.
+        let (p, e) = (p_end / p_week, e_end / e_week);
+        // (0.93 against 0.42 with this seed: an empty day keeps its full
+        // weight even when it is an easy day, as in Anki.)
+        assert!(e < 0.6 * p, "weekend/weekday: plain {p}, easy days {e}");
     }
 
     #[test]

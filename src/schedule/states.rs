@@ -15,6 +15,7 @@ use super::fuzz::fuzz_factor;
 use super::fuzz::learning_step_with_fuzz;
 use super::fuzz::minimum_review_fuzz_interval;
 use super::fuzz::with_review_fuzz;
+use super::load_balancer::LoadBalancer;
 use super::rating::Rating;
 use super::state::CardState;
 use super::state::Phase;
@@ -31,14 +32,40 @@ pub enum ReviewKind {
     Review = 1,
     /// Answer of a relearning card.
     Relearning = 2,
-    /// A manual change (`docket reset`).
+    /// An answer to a review card before its due day (Anki's "filtered"
+    /// kind, which it gives early reviews and cramming).
+    Filtered = 3,
+    /// A manual change: `docket reset`, `docket reschedule` (Anki's "set
+    /// due date" and "forget").
     Manual = 4,
+    /// A schedule changed for the student (Anki's "reschedule cards on
+    /// change" of FSRS parameters).
+    Rescheduled = 5,
 }
 
 impl ReviewKind {
     /// The stored number.
     pub fn number(self) -> i64 {
         self as i64
+    }
+
+    /// The kind of a stored number.
+    pub fn from_number(n: i64) -> Option<ReviewKind> {
+        match n {
+            0 => Some(ReviewKind::Learning),
+            1 => Some(ReviewKind::Review),
+            2 => Some(ReviewKind::Relearning),
+            3 => Some(ReviewKind::Filtered),
+            4 => Some(ReviewKind::Manual),
+            5 => Some(ReviewKind::Rescheduled),
+            _ => None,
+        }
+    }
+
+    /// Whether the row is a change made without an answer (manual or
+    /// rescheduled), not a review.
+    pub fn is_manual(self) -> bool {
+        matches!(self, ReviewKind::Manual | ReviewKind::Rescheduled)
     }
 }
 
@@ -79,6 +106,9 @@ pub struct Scheduler {
     decay: f32,
     /// The settings.
     pub config: SchedulerConfig,
+    /// The deck's load, when the load balancer is on (see
+    /// [`Scheduler::with_load`]).
+    pub load: Option<LoadBalancer>,
 }
 
 impl Scheduler {
@@ -90,7 +120,28 @@ impl Scheduler {
             fsrs,
             decay,
             config,
+            load: None,
         })
+    }
+
+    /// The same scheduler with the load balancer on these loads (when the
+    /// `load_balancer` setting is on; otherwise unchanged).
+    pub fn with_load(mut self, load: LoadBalancer) -> Scheduler {
+        if self.config.load_balancer {
+            self.load = Some(load);
+        }
+        self
+    }
+
+    /// Counts an answered card on its new due day in the load (Anki adds
+    /// each card that leaves an answer as a review).
+    pub fn note_scheduled(&mut self, after: &CardState) {
+        if after.phase != Phase::Review {
+            return;
+        }
+        if let Some(load) = &mut self.load {
+            load.add(load.days.day_of(after.due_ms));
+        }
     }
 
     /// Study-day arithmetic at `now`.
@@ -149,9 +200,12 @@ impl Scheduler {
             .next_states(memory, cfg.desired_retention, elapsed_days)
             .map_err(|e| SchedulerError(e.to_string()))?;
         let seed = cfg.fuzz.then(|| card_seed.wrapping_add(before.reps as u64));
+        let today = days.day_of(now.ms);
         let ctx = Ctx {
             days,
-            today: days.day_of(now.ms),
+            today,
+            next_day_at_secs: days.next_day_at_secs(now.ms),
+            load: self.load.as_ref(),
             now_secs: now.ms.div_euclid(1000),
             secs_until_rollover: (days.next_day_at_secs(now.ms) - now.ms.div_euclid(1000))
                 .clamp(0, u32::MAX as i64) as u32,
@@ -168,9 +222,18 @@ impl Scheduler {
         };
 
         let (outcomes, kind) = match before.phase {
+            // Reviewed ahead (Anki's custom study "review ahead", a
+            // filtered deck) before its due day, a review is early: Anki
+            // logs it as "filtered" (`days_late() < 0`). In a normal deck
+            // Anki counts a card's due day as today at the latest, so an
+            // answer there is always a review.
             Phase::Review => (
                 self.review_outcomes(&ctx, before, &next),
-                ReviewKind::Review,
+                if cfg.review_ahead_days > 0 && days.day_of(before.due_ms) > today {
+                    ReviewKind::Filtered
+                } else {
+                    ReviewKind::Review
+                },
             ),
             Phase::New | Phase::Learning => (
                 ctx.learning_outcomes(&cfg.learn_steps, Phase::Learning, before, &next),
@@ -231,9 +294,11 @@ impl Scheduler {
 }
 
 /// What one answer's outcomes are computed with.
-struct Ctx {
+struct Ctx<'a> {
     days: Days,
     today: i64,
+    next_day_at_secs: i64,
+    load: Option<&'a LoadBalancer>,
     now_secs: i64,
     secs_until_rollover: u32,
     seed: Option<u64>,
@@ -244,7 +309,7 @@ struct Ctx {
     base: CardState,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn remember(&self, item: &ItemState) -> CardState {
         CardState {
             stability: round_places(item.memory.stability, 4),
@@ -253,8 +318,22 @@ impl Ctx {
         }
     }
 
+    /// A whole-day interval: the load balancer's day when it has one,
+    /// else plain fuzz (Anki's `StateContext::with_review_fuzz`).
     fn review_fuzz(&self, raw: f32, minimum: u32) -> u32 {
-        with_review_fuzz(self.factor, raw, minimum.clamp(1, self.max), self.max)
+        let minimum = minimum.clamp(1, self.max);
+        self.load
+            .and_then(|l| {
+                l.find_interval(
+                    raw,
+                    minimum,
+                    self.max,
+                    self.seed,
+                    self.today,
+                    self.next_day_at_secs,
+                )
+            })
+            .unwrap_or_else(|| with_review_fuzz(self.factor, raw, minimum, self.max))
     }
 
     fn review(&self, item: &ItemState, ivl: u32) -> CardState {

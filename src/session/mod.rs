@@ -429,7 +429,10 @@ impl<'a> Session<'a> {
 
     fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
         let answer = self.answer(c, rating, now);
-        Ok(self.store.record(&answer)?)
+        let id = self.store.record(&answer)?;
+        // The load balancer counts the card on its new day (as Anki does).
+        self.sched.note_scheduled(&answer.after);
+        Ok(id)
     }
 
     fn answer(&self, c: &Current, rating: Rating, now: Now) -> Answer {

@@ -24,12 +24,7 @@ use crate::schedule::Rating;
 use crate::schedule::ReviewKind;
 
 fn kind(n: i64) -> ReviewKind {
-    match n {
-        0 => ReviewKind::Learning,
-        1 => ReviewKind::Review,
-        2 => ReviewKind::Relearning,
-        _ => ReviewKind::Manual,
-    }
+    ReviewKind::from_number(n).unwrap_or(ReviewKind::Manual)
 }
 
 fn bad(e: packed::BadDetail) -> StoreError {

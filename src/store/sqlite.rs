@@ -28,7 +28,6 @@ use super::open;
 use super::revlog;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
-use crate::schedule::ReviewKind;
 
 const CARD_COLUMNS: &str = "card_id, position, present, content_hash, answered_hash, phase, step, \
      stability, difficulty, due_ms, interval_days, last_review_ms, reps, lapses, suspended, buried_until_ms";
@@ -269,7 +268,7 @@ fn record_in(tx: &rusqlite::Transaction<'_>, a: &Answer) -> StoreResult<i64> {
     if current.state != a.before {
         return Err(StoreError::Stale(a.card_id.clone()));
     }
-    let answered = (a.kind != ReviewKind::Manual).then_some(a.content_hash.as_str());
+    let answered = (!a.kind.is_manual()).then_some(a.content_hash.as_str());
     write_state(tx, &a.deck_id, &a.card_id, &a.after, answered)?;
     revlog::insert(tx, a)
 }
@@ -838,7 +837,7 @@ mod tests {
                 card_id: card_id.into(),
                 ts_ms,
                 rating: Some(crate::schedule::Rating::Good),
-                kind: ReviewKind::Learning,
+                kind: crate::schedule::ReviewKind::Learning,
                 before: CardState::NEW,
                 after,
                 elapsed_days: 0,

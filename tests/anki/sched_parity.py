@@ -12,7 +12,17 @@ SCENARIOS.json: {"sequences": [...], "queues": [...]}
 sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   (minutes), "max_ivl", "answers": [[epoch_secs, rating], ...]}
   -> per answer {"type", "queue", "due", "ivl", "today", "s", "d", "cid",
-  "left"} (today: Anki's day number at the answer).
+  "left", "kind", "balanced"} (today: Anki's day number at the answer;
+  kind: the type of the revlog row the answer wrote). A rating of 0 with
+  a third element ("5", "3-7!") is Anki's "set due date" instead; a
+  rating with a third element "ahead" answers the card before its due day
+  in a custom study session "review ahead" (a filtered deck).
+  Optional "load": [[days_from_today, count], ...] and "easy_days" (seven
+  percentages): with them the load balancer is on; before each answer
+  that many other review cards are made due that many days after the
+  answer's day, and the queues are rebuilt, so the balancer sees exactly
+  that load ("balanced": whether it was used; a card answered before it
+  is due is not in the queue and is answered without it).
 queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
   "reviews": [[ivl, days_overdue, stability, difficulty], ...],
   "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
@@ -29,6 +39,7 @@ import tempfile
 from anki.collection import Collection
 from anki.cards import FSRSMemoryState
 from anki.scheduler_pb2 import CardAnswer
+from anki.scheduler_pb2 import CustomStudyRequest
 
 
 def at(secs: int) -> None:
@@ -53,6 +64,8 @@ def configure(col: Collection, sc: dict) -> None:
     conf["rev"]["perDay"] = sc.get("reviews_per_day", 200)
     if "mix" in sc:
         conf["newMix"] = sc["mix"]
+    if "easy_days" in sc:
+        conf["easyDaysPercentages"] = sc["easy_days"]
     col.decks.update_config(conf)
 
 
@@ -69,16 +82,50 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
     col = new_collection(tmp, f"seq{k}", sc.get("rollover", 4))
     configure(col, sc)
     cid = add_note(col, 0)
+    load = sc.get("load")
+    load_cards = []
+    if load is not None:
+        for _ in range(sum(n for _, n in load)):
+            load_cards.append(add_note(col, len(load_cards) + 1))
     out = []
-    for secs, rating in sc["answers"]:
+    for step in sc["answers"]:
+        secs, rating = step[0], step[1]
         at(secs)
         today = col.sched.today
-        card = col.get_card(cid)
-        card.start_timer()
-        states = col._backend.get_scheduling_states(cid)
-        # Anki numbers the buttons from 0.
-        answer = col.sched.build_answer(card=card, states=states, rating=rating - 1)
-        col.sched.answer_card(answer)
+        balanced = False
+        if load is not None:
+            place_load(col, load_cards, load, today)
+            # A change of cards drops the queues; building them again
+            # gives the load balancer this load.
+            queued = col.sched.get_queued_cards(fetch_limit=1).cards
+            balanced = bool(queued) and queued[0].card.id == cid
+            if not balanced:
+                # Not at the top of the queue: answered as Anki answers a
+                # card outside a session, without the balancer (a change
+                # of the setting drops the queues).
+                col.load_balancer_enabled = False
+                col.load_balancer_enabled = True
+        if rating == 0:
+            col.sched.set_due_date([cid], step[2])
+        elif len(step) > 2 and step[2] == "ahead":
+            ahead = max(col.get_card(cid).due - today, 1)
+            col.sched.custom_study(CustomStudyRequest(deck_id=1, review_ahead_days=ahead))
+            filtered = col.decks.current()["id"]
+            card = col.get_card(cid)
+            card.start_timer()
+            states = col._backend.get_scheduling_states(cid)
+            answer = col.sched.build_answer(card=card, states=states, rating=rating - 1)
+            col.sched.answer_card(answer)
+            col.decks.remove([filtered])
+            col.decks.select(1)
+        else:
+            card = col.get_card(cid)
+            card.start_timer()
+            states = col._backend.get_scheduling_states(cid)
+            # Anki numbers the buttons from 0.
+            answer = col.sched.build_answer(card=card, states=states, rating=rating - 1)
+            col.sched.answer_card(answer)
+        kind = col.db.scalar("select type from revlog where cid = ? order by id desc limit 1", cid)
         card = col.get_card(cid)
         ms = card.memory_state
         out.append({
@@ -91,9 +138,28 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
             "d": ms.difficulty if ms else None,
             "cid": cid,
             "left": card.left,
+            "kind": kind,
+            "balanced": balanced,
         })
     col.close()
     return out
+
+
+def place_load(col: Collection, cids: list, load: list, today: int) -> None:
+    """Makes the load cards review cards due `days` after `today`."""
+    changed = []
+    i = 0
+    for days, n in load:
+        for _ in range(n):
+            card = col.get_card(cids[i])
+            i += 1
+            card.type = 2
+            card.queue = 2
+            card.ivl = max(days, 1)
+            card.due = today + days
+            card.memory_state = FSRSMemoryState(stability=10.0, difficulty=5.0)
+            changed.append(card)
+    col.update_cards(changed)
 
 
 def queue(tmp: str, k: int, sc: dict) -> dict:

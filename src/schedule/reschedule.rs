@@ -1,0 +1,201 @@
+//! Anki's "set due date" (`rslib/src/scheduler/reviews.rs`) with FSRS on:
+//! a card is made a review card due in N days (or on a day drawn from a
+//! range), keeping its memory state. The interval becomes the days since
+//! the last answer plus N (a new card's stays 0), so FSRS later sees the
+//! real gap; with FSRS on Anki does this with or without `!`.
+
+use chrono::NaiveDate;
+use rand::Rng;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::state::CardState;
+use super::state::Phase;
+use crate::clock::Days;
+
+/// The longest distance a due date may be set to, in days (100 years, as
+/// the longest interval).
+pub const MAX_DUE_DAYS: u32 = 36_500;
+
+/// When to make a card due: a number of days from today, or a range to
+/// draw from (Anki's `DueDateSpecifier`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueSpec {
+    /// Fewest days from today.
+    pub min: u32,
+    /// Most days from today.
+    pub max: u32,
+    /// `!` was given (Anki: also reset the interval; with FSRS the
+    /// interval is always set from the last answer).
+    pub force_reset: bool,
+}
+
+/// Reads a due date: `N` days (0 is today), a range `N-M`, either with `!`
+/// (as Anki's "set due date" takes them), or a date `YYYY-MM-DD` not before
+/// `today` (a study day number, days since 1970-01-01 in local time).
+pub fn parse_due(text: &str, today: i64) -> Result<DueSpec, String> {
+    let t = text.trim();
+    let (body, force_reset) = match t.strip_suffix('!') {
+        Some(b) => (b, true),
+        None => (t, false),
+    };
+    let bad = || {
+        format!(
+            "`{}` is not a due date: give days (5), a range (3-7), either with ! \
+             (also set the interval), or a date (2026-12-24)",
+            crate::sanitize::clean(text)
+        )
+    };
+    let days = |s: &str| -> Result<u32, String> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        s.parse::<u32>()
+            .ok()
+            .filter(|n| *n <= MAX_DUE_DAYS)
+            .ok_or_else(|| format!("{s} days is more than {MAX_DUE_DAYS}"))
+    };
+    if let Ok(date) = NaiveDate::parse_from_str(body, "%Y-%m-%d") {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or_else(bad)?;
+        let n = (date - epoch).num_days() - today;
+        if n < 0 {
+            return Err(format!("{body} is before today"));
+        }
+        let n = days(&n.to_string())?;
+        return Ok(DueSpec {
+            min: n,
+            max: n,
+            force_reset,
+        });
+    }
+    let (min, max) = match body.split_once('-') {
+        Some((a, b)) => (days(a)?, days(b)?),
+        None => {
+            let n = days(body)?;
+            (n, n)
+        }
+    };
+    Ok(DueSpec {
+        min: min.min(max),
+        max: max.max(min),
+        force_reset,
+    })
+}
+
+impl DueSpec {
+    /// The days from today for one card: the number, or a draw from the
+    /// range by `seed`.
+    pub fn pick(&self, seed: u64) -> u32 {
+        if self.min == self.max {
+            self.min
+        } else {
+            StdRng::seed_from_u64(seed).random_range(self.min..=self.max)
+        }
+    }
+}
+
+/// The card after "set due date" to `days_from_today` at `now_ms`, as
+/// Anki's `Card::set_due_date` with FSRS on: a review card due on that
+/// day; its interval the whole days from its last answer to the next day
+/// boundary plus those days (0 for a card never answered or with no
+/// interval yet); memory state, answers and lapses kept.
+pub fn set_due_date(
+    before: &CardState,
+    days_from_today: u32,
+    days: Days,
+    now_ms: i64,
+) -> CardState {
+    let today = days.day_of(now_ms);
+    let new_due = today + days_from_today as i64;
+    // Anki keeps no interval on a new or learning card (docket's interday
+    // steps carry their length in days, Anki's do not).
+    let no_interval = match before.phase {
+        Phase::New | Phase::Learning => true,
+        Phase::Relearning => false,
+        Phase::Review => before.interval_days == 0,
+    };
+    let interval_days = if no_interval {
+        0
+    } else if let Some(last) = before.last_review_ms {
+        let elapsed = (days.next_day_at_secs(now_ms) - last.div_euclid(1000)).max(0) / 86_400;
+        (elapsed as u32).saturating_add(days_from_today)
+    } else {
+        let due_day = days.day_of(before.due_ms);
+        (before.interval_days as i64 + (new_due - due_day)).clamp(0, u32::MAX as i64) as u32
+    };
+    CardState {
+        phase: Phase::Review,
+        step: 0,
+        interval_days,
+        due_ms: days.start_of(new_due),
+        ..*before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_dates_parse_as_anki_reads_them() {
+        let s = |t: &str| parse_due(t, 20_000);
+        assert_eq!(
+            s("5").unwrap(),
+            DueSpec {
+                min: 5,
+                max: 5,
+                force_reset: false
+            }
+        );
+        assert_eq!(
+            s("7-3!").unwrap(),
+            DueSpec {
+                min: 3,
+                max: 7,
+                force_reset: true
+            }
+        );
+        assert_eq!(s("0").unwrap().max, 0);
+        // 20000 days after 1970-01-01 is 2024-10-04.
+        assert_eq!(s("2024-10-09").unwrap().min, 5);
+        assert!(s("2024-10-01").is_err());
+        for bad in ["", "-3", "3-", "x", "3 days", "1e3", "99999", "3-7-9", "!"] {
+            assert!(s(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_range_draws_within_it() {
+        let spec = parse_due("3-7", 0).unwrap();
+        let picks: Vec<u32> = (0..200).map(|seed| spec.pick(seed)).collect();
+        assert!(picks.iter().all(|p| (3..=7).contains(p)));
+        assert!(picks.contains(&3) && picks.contains(&7));
+        assert_eq!(spec.pick(9), spec.pick(9));
+    }
+
+    #[test]
+    fn the_interval_counts_from_the_last_answer() {
+        let days = Days::fixed(0, 4);
+        let day = |d: i64| days.start_of(d);
+        let review = CardState {
+            phase: Phase::Review,
+            stability: 10.0,
+            difficulty: 5.0,
+            interval_days: 10,
+            due_ms: day(110),
+            last_review_ms: Some(day(100) + 3_600_000),
+            reps: 4,
+            ..CardState::NEW
+        };
+        let now = day(103) + 7_200_000;
+        let after = set_due_date(&review, 2, days, now);
+        assert_eq!(after.phase, Phase::Review);
+        assert_eq!(after.due_ms, day(105));
+        // Three days from the answer to the next boundary, plus two.
+        assert_eq!(after.interval_days, 5);
+        assert_eq!((after.stability, after.reps), (10.0, 4));
+        let new = set_due_date(&CardState::NEW, 4, days, now);
+        assert_eq!((new.phase, new.interval_days), (Phase::Review, 0));
+        assert_eq!(new.due_ms, day(107));
+    }
+}
