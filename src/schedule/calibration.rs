@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use fsrs::FSRS;
 use fsrs::FSRSItem;
+use fsrs::MemoryState;
 use serde::Serialize;
 
 use super::optimize::OptimizeError;
@@ -105,6 +106,42 @@ pub fn calibrate(
     calibrate_items(&items, params)
 }
 
+/// The memory state of each item's history (every review but its last).
+///
+/// A card's training items are its history cut after each review, in
+/// order, so each item's history is the item before it: its state is one
+/// step on from that item's, not a replay from the first review (which
+/// made calibration quadratic in a card's reviews). A step from a carried
+/// state is the same arithmetic as the replay (the crate's
+/// `forward_reviews` loop), so the states are identical; items in any
+/// other order are replayed.
+fn history_states(fsrs: &FSRS, items: &[FSRSItem]) -> Result<Vec<MemoryState>, OptimizeError> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut before: Option<(&FSRSItem, MemoryState)> = None;
+    for item in items {
+        let history = &item.reviews[..item.reviews.len().saturating_sub(1)];
+        let state = match before {
+            Some((prev, prev_state))
+                if prev.reviews.len() >= 2 && prev.reviews.as_slice() == history =>
+            {
+                let step = FSRSItem {
+                    reviews: vec![prev.reviews[prev.reviews.len() - 1]],
+                };
+                fsrs.memory_state(step, Some(prev_state))?
+            }
+            _ => fsrs.memory_state(
+                FSRSItem {
+                    reviews: history.to_vec(),
+                },
+                None,
+            )?,
+        };
+        before = Some((item, state));
+        out.push(state);
+    }
+    Ok(out)
+}
+
 /// Calibration on training items.
 pub fn calibrate_items(
     items: &[FSRSItem],
@@ -119,15 +156,11 @@ pub fn calibrate_items(
     let mut bins: HashMap<(u32, u32, u32), (f64, f64, f64)> = HashMap::new();
     let mut chart: BTreeMap<usize, (f64, f64, usize)> = BTreeMap::new();
     let mut loss = 0f64;
-    for item in items {
-        let n = item.reviews.len();
+    let states = history_states(&fsrs, items)?;
+    for (item, state) in items.iter().zip(states) {
         let Some(last) = item.reviews.last() else {
             continue;
         };
-        let history = FSRSItem {
-            reviews: item.reviews[..n - 1].to_vec(),
-        };
-        let state = fsrs.memory_state(history, None)?;
         // Clipped so a certain prediction costs a finite loss.
         let p = fsrs::current_retrievability(state, last.delta_t as f32, decay).clamp(1e-4, 0.9999);
         let y = last.rating > 1;
@@ -204,5 +237,46 @@ mod tests {
         assert!(c.auc.is_some());
         assert_eq!(c.chart.iter().map(|b| b.count).sum::<usize>(), 3);
         assert!(calibrate_items(&[], &[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn carried_states_equal_replayed_ones() {
+        let r = |rating, delta_t| FSRSReview { rating, delta_t };
+        let card = [
+            r(3, 0),
+            r(1, 0),
+            r(3, 1),
+            r(3, 3),
+            r(1, 9),
+            r(2, 1),
+            r(4, 4),
+            r(3, 17),
+            r(3, 60),
+            r(1, 200),
+        ];
+        let items: Vec<FSRSItem> = (2..=card.len())
+            .map(|n| FSRSItem {
+                reviews: card[..n].to_vec(),
+            })
+            .collect();
+        let mut custom = fsrs::DEFAULT_PARAMETERS.to_vec();
+        custom[0] = 0.5;
+        custom[8] = 1.2;
+        for params in [&[][..], &custom[..]] {
+            let fsrs = FSRS::new(params).unwrap();
+            let carried = history_states(&fsrs, &items).unwrap();
+            for (item, state) in items.iter().zip(&carried) {
+                let replayed = fsrs
+                    .memory_state(
+                        FSRSItem {
+                            reviews: item.reviews[..item.reviews.len() - 1].to_vec(),
+                        },
+                        None,
+                    )
+                    .unwrap();
+                assert_eq!(state.stability.to_bits(), replayed.stability.to_bits());
+                assert_eq!(state.difficulty.to_bits(), replayed.difficulty.to_bits());
+            }
+        }
     }
 }
