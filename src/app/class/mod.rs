@@ -7,10 +7,12 @@
 //! writes each sitting as the result file `quiz take` would have written,
 //! so `docket quiz report` works unchanged.
 //!
-//! Surfaces (the web server, `src/web`) call this; they never open
-//! the journal or read the key themselves.
+//! Where the class is kept is the store's business
+//! ([`crate::store::class::ClassStore`]): the class's own SQLite file in
+//! its data directory by default, or one class of a school in PostgreSQL
+//! ([`open_with`]). Surfaces (the web server, `src/web`) call this; they
+//! never open the store or read the key themselves.
 
-pub mod journal;
 pub mod state;
 
 use std::net::IpAddr;
@@ -26,12 +28,18 @@ use rand::TryRngCore;
 use super::AppError;
 use super::AppResult;
 use crate::clock::SystemClock;
+use crate::deck::model::Card;
+use crate::grade::Presentation;
 use crate::quiz::form::Form;
 use crate::quiz::form::Key;
 use crate::quiz::form::to_json_bytes;
 use crate::quiz::take::Step;
-use journal::Journal;
-use journal::StoredStudent;
+use crate::store::class::ClassStore;
+use crate::store::class::ClassStoreError;
+use crate::store::class::ClassTarget;
+use crate::store::class::ItemRef;
+use crate::store::class::Mark;
+use crate::store::class::StoredStudent;
 pub use state::Class;
 pub use state::Limits;
 pub use state::Mode;
@@ -110,7 +118,10 @@ pub struct Classroom {
 
 struct Inner {
     class: Class,
-    journal: Journal,
+    journal: Box<dyn ClassStore>,
+    /// The key's cards as shown, to grade answers for a store that keeps
+    /// them as rows (empty otherwise).
+    graded: Vec<(Card, Presentation)>,
 }
 
 /// How the class was opened.
@@ -149,12 +160,18 @@ pub fn random_code() -> AppResult<String> {
         .collect())
 }
 
-fn failed(e: String) -> AppError {
-    AppError::Failed(e)
+fn failed(e: impl ToString) -> AppError {
+    AppError::Failed(e.to_string())
 }
 
 /// Opens the class kept in `req.data`, or starts one there.
 pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
+    open_with(req, &ClassTarget::Sqlite(req.data.clone()))
+}
+
+/// Opens the class kept at `target`, or starts one there; `req.data`
+/// holds the teacher's copies of the form and key and exported results.
+pub fn open_with(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
     // A file named but missing is the request's fault, before anything is made.
     for p in [&req.deck, &req.form, &req.key].into_iter().flatten() {
         super::inputs::require(p)?;
@@ -167,10 +184,10 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     })?;
     let clock = SystemClock::from_env().map_err(AppError::Request)?;
     let now = crate::quiz::clock::Clock::now(&clock);
-    let journal = Journal::open(&req.data.join(journal::FILE_NAME)).map_err(failed)?;
+    let journal = crate::store::class::open(target).map_err(failed)?;
     let resumed = journal.meta("form").map_err(failed)?.is_some();
     if !resumed {
-        start(req, &journal)?;
+        start(req, journal.as_ref())?;
     }
     let read = |k: &str| -> AppResult<String> {
         journal
@@ -213,6 +230,11 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     // The teacher's copies, for `docket quiz report` and `quiz print`.
     super::quiz::write_file(&req.data.join("form.json"), &to_json_bytes(class.form))?;
     super::quiz::write_file(&req.data.join("key.json"), &to_json_bytes(&class.key))?;
+    let graded = if journal.wants_marks() {
+        crate::quiz::collect::graded_items(&class.key)
+    } else {
+        Vec::new()
+    };
     let opened = Opened {
         resumed,
         students: class.students.len(),
@@ -221,7 +243,11 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     };
     Ok((
         Classroom {
-            inner: Mutex::new(Inner { class, journal }),
+            inner: Mutex::new(Inner {
+                class,
+                journal,
+                graded,
+            }),
             data_dir: req.data.clone(),
             clock,
         },
@@ -230,7 +256,7 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
 }
 
 /// Makes (or reads) the form and key of a new class and journals them.
-fn start(req: &ServeRequest, journal: &Journal) -> AppResult<()> {
+fn start(req: &ServeRequest, journal: &dyn ClassStore) -> AppResult<()> {
     let (form, key) = match (&req.form, &req.key) {
         (Some(f), Some(k)) => {
             super::inputs::require(f)?;
@@ -270,6 +296,17 @@ fn start(req: &ServeRequest, journal: &Journal) -> AppResult<()> {
             )
         }
     };
+    let items: Vec<ItemRef> = key
+        .items
+        .iter()
+        .zip(0u32..)
+        .map(|(item, position)| ItemRef {
+            position,
+            deck_id: key.deck.id.clone(),
+            card_id: item.card.id.clone(),
+        })
+        .collect();
+    journal.set_items(&items).map_err(failed)?;
     journal.set_meta("key", &json(&key)).map_err(failed)?;
     journal
         .set_meta("teacher_token", &random_token()?)
@@ -330,10 +367,15 @@ impl Classroom {
     fn save(inner: &Inner, students: &[usize]) -> Result<(), ClassError> {
         for &s in students {
             let st = &inner.class.students[s];
+            let marks = if inner.journal.wants_marks() {
+                marks(inner, st.record())
+            } else {
+                Vec::new()
+            };
             inner
                 .journal
-                .save_record(st.id, st.record())
-                .map_err(ClassError::Journal)?;
+                .save_record(st.id, st.record(), &marks)
+                .map_err(journal_error)?;
         }
         Ok(())
     }
@@ -353,7 +395,7 @@ impl Classroom {
         };
         if let Err(e) = g.journal.add_student(&stored) {
             g.class.forget_last();
-            return Err(ClassError::Journal(e));
+            return Err(journal_error(e));
         }
         Ok(token)
     }
@@ -407,7 +449,7 @@ impl Classroom {
             ("joining", joining),
             ("names_hidden", hidden),
         ] {
-            g.journal.set_meta(k, v).map_err(ClassError::Journal)?;
+            g.journal.set_meta(k, v).map_err(journal_error)?;
         }
         Ok(())
     }
@@ -452,6 +494,44 @@ impl Classroom {
     }
 }
 
+/// Where a class is kept, for messages (never a password).
+fn describe(target: &ClassTarget) -> String {
+    match target {
+        ClassTarget::Sqlite(data) => crate::sanitize::path(&crate::store::class::sqlite_path(data)),
+    }
+}
+
+fn journal_error(e: ClassStoreError) -> ClassError {
+    ClassError::Journal(e.to_string())
+}
+
+/// A student's standing answers, graded as `quiz report` grades them.
+fn marks(inner: &Inner, record: &crate::quiz::result_file::ResultFile) -> Vec<Mark> {
+    let ids: Vec<String> = inner.class.key.items.iter().map(|i| i.id.clone()).collect();
+    // Events name only the form's items (the class wrote them).
+    let Ok(answers) = record.answers(&ids) else {
+        return Vec::new();
+    };
+    answers
+        .into_iter()
+        .zip(&inner.graded)
+        .zip(0u32..)
+        .map(|(((response, seconds), (card, shown)), position)| {
+            let correct = response
+                .as_deref()
+                .filter(|t| t.len() <= crate::quiz::collect::MAX_RESPONSE_BYTES)
+                .and_then(|t| crate::grade::grade(card, shown, t).ok())
+                .is_some_and(|g| g.correct);
+            Mark {
+                position,
+                response,
+                correct,
+                seconds,
+            }
+        })
+        .collect()
+}
+
 /// A file name for a student's result: join order and a tame form of the
 /// name (the name itself is inside the file).
 fn result_name(id: u32, name: &str) -> String {
@@ -478,9 +558,16 @@ fn result_name(id: u32, name: &str) -> String {
 /// (handed in or not: `quiz report` says which were never submitted).
 /// Works on a running class or a stopped one.
 pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
-    let path = data.join(journal::FILE_NAME);
-    super::inputs::require(&path)?;
-    let journal = Journal::open(&path).map_err(failed)?;
+    super::inputs::require(&crate::store::class::sqlite_path(data))?;
+    export_from(&ClassTarget::Sqlite(data.to_path_buf()), out)
+}
+
+/// Writes every sitting of the class kept at `target` as a result file in
+/// `out`, as [`export`] does.
+pub fn export_from(target: &ClassTarget, out: &Path) -> AppResult<Vec<PathBuf>> {
+    let journal = crate::store::class::open_existing(target)
+        .map_err(failed)?
+        .ok_or_else(|| AppError::Request(format!("no class at {}", describe(target))))?;
     std::fs::create_dir_all(out)
         .map_err(|e| failed(format!("{}: cannot create: {e}", out.display())))?;
     let mut written = Vec::new();
