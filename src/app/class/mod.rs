@@ -13,6 +13,7 @@
 //! ([`open_with`]). Surfaces (the web server, `src/web`) call this; they
 //! never open the store or read the key themselves.
 
+pub mod school;
 pub mod state;
 
 use std::net::IpAddr;
@@ -172,6 +173,35 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
 /// Opens the class kept at `target`, or starts one there; `req.data`
 /// holds the teacher's copies of the form and key and exported results.
 pub fn open_with(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
+    let opened = open_inner(req, target)?;
+    if !matches!(target, ClassTarget::Sqlite(_)) {
+        remember(&req.data, target);
+    }
+    Ok(opened)
+}
+
+/// Classes this process serves from a database, by data directory: the
+/// web surface asks for a report or an export by the data directory.
+static SERVED: Mutex<Vec<(PathBuf, ClassTarget)>> = Mutex::new(Vec::new());
+
+fn remember(data: &Path, target: &ClassTarget) {
+    let mut served = SERVED.lock().unwrap_or_else(|e| e.into_inner());
+    served.retain(|(d, _)| d != data);
+    served.push((data.to_path_buf(), target.clone()));
+}
+
+/// Where the class with data directory `data` is kept.
+fn served_target(data: &Path) -> ClassTarget {
+    SERVED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(d, _)| d == data)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| ClassTarget::Sqlite(data.to_path_buf()))
+}
+
+fn open_inner(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
     // A file named but missing is the request's fault, before anything is made.
     for p in [&req.deck, &req.form, &req.key].into_iter().flatten() {
         super::inputs::require(p)?;
@@ -296,17 +326,7 @@ fn start(req: &ServeRequest, journal: &dyn ClassStore) -> AppResult<()> {
             )
         }
     };
-    let items: Vec<ItemRef> = key
-        .items
-        .iter()
-        .zip(0u32..)
-        .map(|(item, position)| ItemRef {
-            position,
-            deck_id: key.deck.id.clone(),
-            card_id: item.card.id.clone(),
-        })
-        .collect();
-    journal.set_items(&items).map_err(failed)?;
+    journal.set_items(&item_refs(&key)).map_err(failed)?;
     journal.set_meta("key", &json(&key)).map_err(failed)?;
     journal
         .set_meta("teacher_token", &random_token()?)
@@ -498,6 +518,14 @@ impl Classroom {
 fn describe(target: &ClassTarget) -> String {
     match target {
         ClassTarget::Sqlite(data) => crate::sanitize::path(&crate::store::class::sqlite_path(data)),
+        ClassTarget::Postgres {
+            teacher,
+            term,
+            class,
+            ..
+        } => crate::sanitize::clean(&format!(
+            "class {class} of teacher {teacher} in term {term} (PostgreSQL)"
+        )),
     }
 }
 
@@ -505,16 +533,38 @@ fn journal_error(e: ClassStoreError) -> ClassError {
     ClassError::Journal(e.to_string())
 }
 
+/// The form's items and the cards they ask.
+fn item_refs(key: &Key) -> Vec<ItemRef> {
+    key.items
+        .iter()
+        .zip(0u32..)
+        .map(|(item, position)| ItemRef {
+            position,
+            deck_id: key.deck.id.clone(),
+            card_id: item.card.id.clone(),
+        })
+        .collect()
+}
+
 /// A student's standing answers, graded as `quiz report` grades them.
 fn marks(inner: &Inner, record: &crate::quiz::result_file::ResultFile) -> Vec<Mark> {
-    let ids: Vec<String> = inner.class.key.items.iter().map(|i| i.id.clone()).collect();
+    grade_record(&inner.class.key, &inner.graded, record)
+}
+
+/// A record's standing answers, graded with the key's cards as shown.
+fn grade_record(
+    key: &Key,
+    graded: &[(Card, Presentation)],
+    record: &crate::quiz::result_file::ResultFile,
+) -> Vec<Mark> {
+    let ids: Vec<String> = key.items.iter().map(|i| i.id.clone()).collect();
     // Events name only the form's items (the class wrote them).
     let Ok(answers) = record.answers(&ids) else {
         return Vec::new();
     };
     answers
         .into_iter()
-        .zip(&inner.graded)
+        .zip(graded)
         .zip(0u32..)
         .map(|(((response, seconds), (card, shown)), position)| {
             let correct = response
@@ -558,8 +608,11 @@ fn result_name(id: u32, name: &str) -> String {
 /// (handed in or not: `quiz report` says which were never submitted).
 /// Works on a running class or a stopped one.
 pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
-    super::inputs::require(&crate::store::class::sqlite_path(data))?;
-    export_from(&ClassTarget::Sqlite(data.to_path_buf()), out)
+    let target = served_target(data);
+    if let ClassTarget::Sqlite(_) = target {
+        super::inputs::require(&crate::store::class::sqlite_path(data))?;
+    }
+    export_from(&target, out)
 }
 
 /// Writes every sitting of the class kept at `target` as a result file in
@@ -581,11 +634,100 @@ pub fn export_from(target: &ClassTarget, out: &Path) -> AppResult<Vec<PathBuf>> 
     Ok(written)
 }
 
+/// Exports the class kept at `target` as [`export_from`] does, and writes
+/// its form and key into `data` (as `docket class serve` does), so the
+/// result files can be reported on with `docket quiz report` anywhere.
+pub fn export_with(target: &ClassTarget, data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
+    if let ClassTarget::Sqlite(dir) = target {
+        super::inputs::require(&crate::store::class::sqlite_path(dir))?;
+    } else {
+        let journal = crate::store::class::open_existing(target)
+            .map_err(failed)?
+            .ok_or_else(|| AppError::Request(format!("no class at {}", describe(target))))?;
+        std::fs::create_dir_all(data)
+            .map_err(|e| failed(format!("{}: cannot create: {e}", data.display())))?;
+        for (k, file) in [("form", "form.json"), ("key", "key.json")] {
+            let text = journal
+                .meta(k)
+                .map_err(failed)?
+                .ok_or_else(|| failed(format!("the class has no {k} yet")))?;
+            super::quiz::write_file(&data.join(file), text.as_bytes())?;
+        }
+    }
+    export_from(target, out)
+}
+
+/// Copies a whole class (settings, form, key, tokens, students and their
+/// records) from one store to another: a school's class into its own
+/// SQLite file (to move back), or a class file into the school's database.
+/// The destination must not hold a class yet.
+pub fn copy(from: &ClassTarget, to: &ClassTarget) -> AppResult<usize> {
+    let src = crate::store::class::open_existing(from)
+        .map_err(failed)?
+        .ok_or_else(|| AppError::Request(format!("no class at {}", describe(from))))?;
+    if let ClassTarget::Sqlite(dir) = to {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| failed(format!("{}: cannot create: {e}", dir.display())))?;
+    }
+    let dst = crate::store::class::open(to).map_err(failed)?;
+    if dst.meta("form").map_err(failed)?.is_some() {
+        return Err(AppError::Request(format!(
+            "{} holds a class already",
+            describe(to)
+        )));
+    }
+    let key: Key = serde_json::from_str(
+        &src.meta("key")
+            .map_err(failed)?
+            .ok_or_else(|| failed("the class has no key"))?,
+    )
+    .map_err(failed)?;
+    let items: Vec<ItemRef> = item_refs(&key);
+    dst.set_items(&items).map_err(failed)?;
+    let students = src.students().map_err(failed)?;
+    let graded = if dst.wants_marks() {
+        crate::quiz::collect::graded_items(&key)
+    } else {
+        Vec::new()
+    };
+    for s in &students {
+        dst.add_student(s).map_err(failed)?;
+        let marks = if dst.wants_marks() {
+            grade_record(&key, &graded, &s.record)
+        } else {
+            Vec::new()
+        };
+        dst.save_record(s.id, &s.record, &marks).map_err(failed)?;
+    }
+    // The form last: its presence says the class is complete.
+    for k in [
+        "key",
+        "teacher_token",
+        "join_code",
+        "mode",
+        "phase",
+        "joining",
+        "names_hidden",
+        "form",
+    ] {
+        if let Some(v) = src.meta(k).map_err(failed)? {
+            dst.set_meta(k, &v).map_err(failed)?;
+        }
+    }
+    Ok(students.len())
+}
+
 /// The class's report so far: the sittings exported to `results/` in the
 /// data directory, then reported on as `docket quiz report` would.
 pub fn report(data: &Path) -> AppResult<super::quiz::ClassReport> {
+    report_from(&served_target(data), data)
+}
+
+/// The report of the class kept at `target` with data directory `data`
+/// (its `key.json`, and `results/` for the exported sittings).
+pub fn report_from(target: &ClassTarget, data: &Path) -> AppResult<super::quiz::ClassReport> {
     let out = data.join("results");
-    export(data, &out)?;
+    export_from(target, &out)?;
     super::quiz::report(&super::quiz::ReportRequest {
         key: data.join("key.json"),
         results: vec![out],

@@ -7,6 +7,9 @@
 //! database, answers kept one row each so reports run in SQL
 //! ([`school`]). Nothing above this module sees SQL.
 
+pub mod migrations;
+pub mod postgres;
+pub mod school;
 pub mod sqlite;
 
 use std::path::Path;
@@ -14,6 +17,8 @@ use std::path::PathBuf;
 
 use crate::quiz::result_file::ResultFile;
 
+pub use postgres::PgClassStore;
+pub use postgres::PgOptions;
 pub use sqlite::SqliteClassStore;
 
 /// A student as the store keeps them.
@@ -64,6 +69,16 @@ pub enum ClassStoreError {
     /// The database refused or failed the change.
     #[error("the class store: {0}")]
     Failed(String),
+    /// The database holds a newer schema than this docket knows.
+    #[error(
+        "the class database has schema version {found}, newer than this docket's {known}: upgrade docket"
+    )]
+    TooNew {
+        /// The database's version.
+        found: i32,
+        /// The newest this build knows.
+        known: i32,
+    },
 }
 
 /// The result of a class-store call.
@@ -74,6 +89,19 @@ pub type ClassResult<T> = Result<T, ClassStoreError>;
 pub enum ClassTarget {
     /// The class's own SQLite file in its data directory.
     Sqlite(PathBuf),
+    /// One class of a school in a PostgreSQL database.
+    Postgres {
+        /// Connection string (`postgres://…` or `host=… dbname=…`).
+        url: String,
+        /// Whose class it is.
+        teacher: String,
+        /// The term it belongs to.
+        term: String,
+        /// The class's name (unique per teacher and term).
+        class: String,
+        /// Pool size and waits.
+        options: PgOptions,
+    },
 }
 
 /// Everything a served class keeps. Each call is committed before it
@@ -111,6 +139,15 @@ pub fn sqlite_path(data: &Path) -> PathBuf {
 pub fn open(target: &ClassTarget) -> ClassResult<Box<dyn ClassStore>> {
     match target {
         ClassTarget::Sqlite(data) => Ok(Box::new(SqliteClassStore::open(&sqlite_path(data))?)),
+        ClassTarget::Postgres {
+            url,
+            teacher,
+            term,
+            class,
+            options,
+        } => Ok(Box::new(PgClassStore::open(
+            url, teacher, term, class, options,
+        )?)),
     }
 }
 
@@ -124,5 +161,15 @@ pub fn open_existing(target: &ClassTarget) -> ClassResult<Option<Box<dyn ClassSt
                 Ok(None)
             }
         }
+        ClassTarget::Postgres {
+            url,
+            teacher,
+            term,
+            class,
+            options,
+        } => Ok(
+            PgClassStore::open_existing(url, teacher, term, class, options)?
+                .map(|s| Box::new(s) as Box<dyn ClassStore>),
+        ),
     }
 }
