@@ -133,6 +133,16 @@ fn unprivileged(cmd: &mut Command, die_with_parent: bool) {
     }
 }
 
+/// `fsync` for the cluster: off unless DOCKET_PG_FSYNC=on (for figures
+/// that include the disk's flushes).
+fn fsync() -> &'static str {
+    if std::env::var("DOCKET_PG_FSYNC").is_ok_and(|v| v == "on") {
+        "on"
+    } else {
+        "off"
+    }
+}
+
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
 
 impl Cluster {
@@ -213,7 +223,7 @@ impl Cluster {
             // fsync off: the machine does not crash in a test, the server
             // may (SIGQUIT); synchronous_commit stays on so a committed
             // answer survives that.
-            .args(["-c", "fsync=off"])
+            .args(["-c", &format!("fsync={}", fsync())])
             .args(["-c", "full_page_writes=off", "-c", "max_connections=60"])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
