@@ -122,25 +122,36 @@ fn main() {
     let difficulty: Vec<f64> = (0..items).map(|_| normal(&mut rng)).collect();
     let ability: Vec<f64> = (0..students).map(|_| normal(&mut rng)).collect();
     let mut scores = vec![0u32; students];
-    copy(&url, "answers (class_id, student_id, position, item_id, response, correct, seconds)", |w| {
-        for (s, theta) in ability.iter().enumerate() {
-            let (class_id, sid) = (s / per_class + 1, s % per_class + 1);
-            for (i, b) in difficulty.iter().enumerate() {
-                let p = 1.0 / (1.0 + (b - theta).exp());
-                let right = rng.random::<f64>() < p;
-                scores[s] += u32::from(right);
-                let (resp, c) = if right { ("a", 't') } else { ("b", 'f') };
-                let secs = rng.random_range(5..60);
-                let _ = writeln!(w, "{class_id}\t{sid}\t{i}\t{}\t{resp}\t{c}\t{secs}", i + 1);
+    copy(
+        &url,
+        "answers (class_id, student_id, position, item_id, response, correct, seconds)",
+        |w| {
+            for (s, theta) in ability.iter().enumerate() {
+                let (class_id, sid) = (s / per_class + 1, s % per_class + 1);
+                for (i, b) in difficulty.iter().enumerate() {
+                    let p = 1.0 / (1.0 + (b - theta).exp());
+                    let right = rng.random::<f64>() < p;
+                    scores[s] += u32::from(right);
+                    let (resp, c) = if right { ("a", 't') } else { ("b", 'f') };
+                    let secs = rng.random_range(5..60);
+                    let _ = writeln!(w, "{class_id}\t{sid}\t{i}\t{}\t{resp}\t{c}\t{secs}", i + 1);
+                }
             }
-        }
-    });
-    copy(&url, "students (class_id, id, name, token, record, submitted, score)", |w| {
-        for (s, score) in scores.iter().enumerate() {
-            let (class_id, sid) = (s / per_class + 1, s % per_class + 1);
-            let _ = writeln!(w, "{class_id}\t{sid}\tstudent-{s}\ttok-{s}\t{{}}\tt\t{score}");
-        }
-    });
+        },
+    );
+    copy(
+        &url,
+        "students (class_id, id, name, token, record, submitted, score)",
+        |w| {
+            for (s, score) in scores.iter().enumerate() {
+                let (class_id, sid) = (s / per_class + 1, s % per_class + 1);
+                let _ = writeln!(
+                    w,
+                    "{class_id}\t{sid}\tstudent-{s}\ttok-{s}\t{{}}\tt\t{score}"
+                );
+            }
+        },
+    );
     psql(&url, "VACUUM ANALYZE");
     let load = t0.elapsed();
     println!(
@@ -152,7 +163,9 @@ fn main() {
     let rss_before = status_kib("VmRSS:");
     for run in 1..=3 {
         let t = Instant::now();
-        let report = school.term_report("2026-autumn", None).expect("term report");
+        let report = school
+            .term_report("2026-autumn", None)
+            .expect("term report");
         let took = t.elapsed();
         println!(
             "term report (whole school), run {run}: {:.2} s: {} classes, {} sittings, {} answers, {} items, mean {:.1}%",
@@ -165,14 +178,17 @@ fn main() {
         );
     }
     let t = Instant::now();
-    let mine = school.term_report("2026-autumn", Some("teacher-7")).expect("term report");
+    let mine = school
+        .term_report("2026-autumn", Some("teacher-7"))
+        .expect("term report");
     println!(
         "term report (one teacher, {} sittings): {:.2} s",
         mine.sittings,
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let item = school.item(None, "bank", "card-500").expect("item");
+    let card = format!("card-{}", items.div_ceil(2));
+    let item = school.item(None, "bank", &card).expect("item");
     println!(
         "one item over every class ({} classes, {} answers): {:.3} s",
         item.classes.len(),
@@ -238,7 +254,9 @@ fn main() {
             let (room, code) = (room.clone(), code.clone());
             std::thread::spawn(move || {
                 let mut rng = StdRng::seed_from_u64(1000 + s as u64);
-                let token = room.join(&format!("student {s}"), &code, None).expect("join");
+                let token = room
+                    .join(&format!("student {s}"), &code, None)
+                    .expect("join");
                 let mut lat = Vec::with_capacity(form_items);
                 for i in 0..form_items {
                     if think > 0 {
@@ -246,7 +264,8 @@ fn main() {
                     }
                     let answer = ["a", "b", "c"][rng.random_range(0..3)];
                     let t = Instant::now();
-                    room.act(&token, Some(i), Some(answer), Nav::Next).expect("answer");
+                    room.act(&token, Some(i), Some(answer), Nav::Next)
+                        .expect("answer");
                     lat.push(t.elapsed());
                 }
                 room.hand_in(&token).expect("hand in");

@@ -681,3 +681,143 @@ fn the_database_restarted_mid_class_loses_no_submitted_answer() {
     assert_eq!(report.report.students.len(), 1);
     assert_eq!(report.report.students[0].score, key.items.len());
 }
+
+fn docket() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("docket").unwrap();
+    for k in ["DOCKET_DB", "DOCKET_TEACHER", "DOCKET_TERM"] {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
+#[test]
+fn the_command_line_names_a_school_class_or_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A teacher without a database is a mistake, not a silent SQLite class.
+    let out = docket()
+        .args(["class", "export", "--teacher", "rivera"])
+        .arg("--data")
+        .arg(dir.path().join("data"))
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
+    let out = docket()
+        .args(["class", "term-report", "--term", "2026-autumn"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
+    // An unreachable database is a clear error, not a hang or a panic.
+    let out = docket()
+        .args([
+            "class",
+            "classes",
+            "--teacher",
+            "rivera",
+            "--pool-wait",
+            "1",
+            "--reconnect",
+            "1",
+        ])
+        .args([
+            "--db",
+            "postgres://docket@127.0.0.1:1/none?connect_timeout=1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unavailable") || err.contains("not reachable"),
+        "{err}"
+    );
+
+    let Some(cluster) = pg_support::shared() else {
+        return;
+    };
+    let url = cluster.database("cli");
+    let key = make_form(dir.path(), 4);
+    let target = pg_target(&url, "rivera", "2026-autumn", "7A");
+    let (room, _) = class::open_with(&request(dir.path()), &target).unwrap();
+    let (expected, _) = sit_class(&room, &key);
+    drop(room);
+    let exported = dir.path().join("exported");
+    docket()
+        .args(["class", "export", "--db", &url, "--teacher", "rivera"])
+        .args(["--term", "2026-autumn", "--class", "7A", "--data"])
+        .arg(&exported)
+        .arg("--into-sqlite")
+        .arg(dir.path().join("moved"))
+        .arg(exported.join("results"))
+        .assert()
+        .success();
+    assert!(dir.path().join("moved").join("class.sqlite").is_file());
+    let report = docket()
+        .args(["quiz", "report", "--json"])
+        .arg(exported.join("key.json"))
+        .arg(exported.join("results"))
+        .output()
+        .unwrap();
+    // Cy never handed in: `quiz report` says so (and exits non-zero), and
+    // reports the others.
+    let stderr = String::from_utf8_lossy(&report.stderr);
+    assert!(stderr.contains("003-cy.json") && stderr.contains("never submitted"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&report.stdout);
+    assert!(stdout.contains("Ana") && stdout.contains("Ben"), "{stdout}");
+    let out = docket()
+        .args([
+            "class",
+            "term-report",
+            "--json",
+            "--db",
+            &url,
+            "--term",
+            "2026-autumn",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["sittings"], expected.len());
+    assert_eq!(json["items"].as_array().unwrap().len(), 4);
+    let out = docket()
+        .args(["class", "classes", "--db", &url, "--teacher", "rivera"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("7A"));
+}
+
+#[test]
+fn a_class_file_written_before_the_store_trait_still_opens() {
+    // The journal as `docket class serve` wrote it before src/store/class.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.sqlite");
+    let record = ResultFile::new("fp", "Ana", t("2026-09-01T09:00:00Z"));
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+             CREATE TABLE students (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                    token TEXT NOT NULL UNIQUE, record TEXT NOT NULL);
+             INSERT INTO meta VALUES ('mode', 'live');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO students VALUES (1, 'Ana', 'tok', ?1)",
+            [serde_json::to_string(&record).unwrap()],
+        )
+        .unwrap();
+    }
+    let store = docket::store::class::open(&ClassTarget::Sqlite(dir.path().to_path_buf())).unwrap();
+    assert_eq!(store.meta("mode").unwrap().as_deref(), Some("live"));
+    let students = store.students().unwrap();
+    assert_eq!(students.len(), 1);
+    assert_eq!(students[0].record, record);
+}

@@ -570,6 +570,9 @@ pub struct SchoolDbArgs {
     /// Seconds a request waits for a free pooled connection before failing.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub pool_wait: u64,
+    /// Seconds a request keeps retrying while the database is unreachable (restarting, failing over).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub reconnect: u64,
 }
 
 /// Which class of a school's database.

@@ -52,6 +52,7 @@ fn school_db(a: &SchoolDbArgs) -> Option<SchoolDb> {
         url: url.clone(),
         pool_size: a.pool_size,
         wait_seconds: a.pool_wait,
+        reconnect_seconds: a.reconnect,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod state;
 use std::net::IpAddr;
 use std::path::Path;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::MutexGuard;
 
@@ -113,16 +114,33 @@ pub struct ServeRequest {
 /// A served class.
 pub struct Classroom {
     inner: Mutex<Inner>,
+    /// Where the class is kept. A student's change is made under the
+    /// class's lock and written after it is released, so students wait
+    /// for the database side by side, not one behind another.
+    journal: Box<dyn ClassStore>,
     data_dir: PathBuf,
     clock: SystemClock,
 }
 
 struct Inner {
     class: Class,
-    journal: Box<dyn ClassStore>,
     /// The key's cards as shown, to grade answers for a store that keeps
     /// them as rows (empty otherwise).
     graded: Vec<(Card, Presentation)>,
+    /// Per student (by index): changes handed out so far, and the one
+    /// written last, behind a lock held while writing. A write older than
+    /// the last one written is skipped: each record holds every change
+    /// before it, so the newest record wins whatever order threads run in.
+    slots: Vec<(u64, Arc<Mutex<u64>>)>,
+}
+
+/// A student's record to write, taken under the class's lock.
+struct Pending {
+    id: u32,
+    seq: u64,
+    record: crate::quiz::result_file::ResultFile,
+    marks: Vec<Mark>,
+    slot: Arc<Mutex<u64>>,
 }
 
 /// How the class was opened.
@@ -274,10 +292,13 @@ fn open_inner(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom,
     Ok((
         Classroom {
             inner: Mutex::new(Inner {
+                slots: (0..class.students.len())
+                    .map(|_| (0, Arc::new(Mutex::new(0))))
+                    .collect(),
                 class,
-                journal,
                 graded,
             }),
+            journal,
             data_dir: req.data.clone(),
             clock,
         },
@@ -384,18 +405,46 @@ impl Classroom {
         want.len() == token.len() && bool::from(want.ct_eq(token.as_bytes()))
     }
 
-    fn save(inner: &Inner, students: &[usize]) -> Result<(), ClassError> {
+    /// Takes student `s`'s record to write (under the class's lock).
+    fn pending(&self, inner: &mut Inner, s: usize) -> Pending {
+        while inner.slots.len() <= s {
+            inner.slots.push((0, Arc::new(Mutex::new(0))));
+        }
+        let st = &inner.class.students[s];
+        let marks = if self.journal.wants_marks() {
+            marks(inner, st.record())
+        } else {
+            Vec::new()
+        };
+        let (id, record) = (st.id, st.record().clone());
+        let slot = &mut inner.slots[s];
+        slot.0 += 1;
+        Pending {
+            id,
+            seq: slot.0,
+            record,
+            marks,
+            slot: slot.1.clone(),
+        }
+    }
+
+    /// Writes a student's record unless a newer one was written already.
+    fn write(&self, p: Pending) -> Result<(), ClassError> {
+        let mut last = p.slot.lock().unwrap_or_else(|e| e.into_inner());
+        if *last >= p.seq {
+            return Ok(());
+        }
+        self.journal
+            .save_record(p.id, &p.record, &p.marks)
+            .map_err(journal_error)?;
+        *last = p.seq;
+        Ok(())
+    }
+
+    fn save(&self, g: &mut Inner, students: &[usize]) -> Result<(), ClassError> {
         for &s in students {
-            let st = &inner.class.students[s];
-            let marks = if inner.journal.wants_marks() {
-                marks(inner, st.record())
-            } else {
-                Vec::new()
-            };
-            inner
-                .journal
-                .save_record(st.id, st.record(), &marks)
-                .map_err(journal_error)?;
+            let p = self.pending(g, s);
+            self.write(p)?;
         }
         Ok(())
     }
@@ -413,10 +462,12 @@ impl Classroom {
             token: token.clone(),
             record: st.record().clone(),
         };
-        if let Err(e) = g.journal.add_student(&stored) {
+        if let Err(e) = self.journal.add_student(&stored) {
             g.class.forget_last();
             return Err(journal_error(e));
         }
+        g.slots.truncate(s);
+        g.slots.push((0, Arc::new(Mutex::new(0))));
         Ok(token)
     }
 
@@ -431,7 +482,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, step) = g.class.act(token, item, answer, nav, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(step)
     }
 
@@ -440,7 +493,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, receipt) = g.class.hand_in(token, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(receipt)
     }
 
@@ -449,7 +504,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, step) = g.class.answer_live(token, item, answer, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(step)
     }
 
@@ -460,7 +517,7 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let changed = f(&mut g.class, now)?;
-        Self::save(&g, &changed)?;
+        self.save(&mut g, &changed)?;
         let phase = g.class.phase.encode();
         let joining = if g.class.joining { "1" } else { "0" };
         let hidden = if g.class.names_hidden { "1" } else { "0" };
@@ -469,7 +526,7 @@ impl Classroom {
             ("joining", joining),
             ("names_hidden", hidden),
         ] {
-            g.journal.set_meta(k, v).map_err(journal_error)?;
+            self.journal.set_meta(k, v).map_err(journal_error)?;
         }
         Ok(())
     }
@@ -479,7 +536,7 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let changed = g.class.hand_in_expired(now);
-        Self::save(&g, &changed)
+        self.save(&mut g, &changed)
     }
 
     /// Opens the live round's next item.

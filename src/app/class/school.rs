@@ -30,6 +30,8 @@ pub struct SchoolDb {
     pub pool_size: usize,
     /// Seconds a request waits for a free connection.
     pub wait_seconds: u64,
+    /// Seconds a request keeps retrying while the database is unreachable.
+    pub reconnect_seconds: u64,
 }
 
 impl SchoolDb {
@@ -37,7 +39,7 @@ impl SchoolDb {
         PgOptions {
             pool_size: self.pool_size.max(1),
             wait: Duration::from_secs(self.wait_seconds.max(1)),
-            ..PgOptions::default()
+            reconnect: Duration::from_secs(self.reconnect_seconds),
         }
     }
 }

@@ -106,7 +106,7 @@ pub enum ClassTarget {
 
 /// Everything a served class keeps. Each call is committed before it
 /// returns; a call that fails has changed nothing.
-pub trait ClassStore: Send {
+pub trait ClassStore: Send + Sync {
     /// A stored setting.
     fn meta(&self, k: &str) -> ClassResult<Option<String>>;
     /// Stores a setting.

@@ -602,7 +602,7 @@ impl ClassStore for PgClassStore {
             .iter()
             .map(|m| i64::try_from(m.seconds).unwrap_or(i64::MAX))
             .collect();
-        let saved = self.db.run(move |mut c| {
+        self.db.run(move |mut c| {
             let (json, positions, responses, correct, seconds) = (
                 json.clone(),
                 positions.clone(),
@@ -638,8 +638,7 @@ impl ClassStore for PgClassStore {
                 tx.commit().await?;
                 Ok(())
             }
-        });
-        saved
+        })
     }
 
     fn students(&self) -> ClassResult<Vec<StoredStudent>> {

@@ -6,11 +6,13 @@
 //! database a scan and this process a few thousand rows.
 //!
 //! The item statistics are those of `quiz::item_analysis` (CLASSROOM.md
-//! §1.2, marks 0 or 1, divisor S−1), as PostgreSQL's aggregates spell
-//! them, with x the item's mark and T the sitting's total:
-//! facility = 100·avg(x), SD = 100·stddev_samp(x), discrimination index =
-//! 100·corr(x, T − x), point-biserial = 100·corr(x, T). `corr` is NULL
-//! where a variable does not vary, as the Rust functions return `None`.
+//! §1.2, marks 0 or 1, divisor S−1), with x the item's mark and T the
+//! sitting's total: facility = 100·mean(x), SD = 100·sd(x), discrimination
+//! index = 100·r(x, T − x), point-biserial = 100·r(x, T). The database
+//! returns, per item, the sums they are made of (n, Σx, ΣT, ΣT², ΣxT:
+//! integer sums, the fastest aggregates it has, and exact), and
+//! [`figures_from_sums`] finishes them in exact integer arithmetic; `None`
+//! where a variable does not vary, as `quiz::stats` returns.
 //! Every query names the teacher it is for; `None` is the whole school
 //! (its administrator, who holds the database's address anyway).
 
@@ -118,17 +120,63 @@ pub struct TermReport {
     pub items: Vec<TermItem>,
 }
 
-/// The aggregate columns every item query ends with.
+/// The aggregate columns every item query ends with: n, Σx, ΣT, ΣT²,
+/// ΣxT over answers `a` joined to their students `s` (ΣT² as float8: it
+/// is integral and far below 2⁵³, and float8's sum is cheaper than
+/// numeric's).
 const FIGURES: &str = "count(*)::bigint,
-    100 * avg(m), 100 * stddev_samp(m), 100 * corr(m, t - m), 100 * corr(m, t)";
+    coalesce(sum(a.correct::int), 0)::bigint,
+    coalesce(sum(s.score), 0)::bigint,
+    coalesce(sum(s.score::float8 * s.score), 0)::float8,
+    coalesce(sum(CASE WHEN a.correct THEN s.score ELSE 0 END), 0)::bigint";
 
 fn figures(row: &tokio_postgres::Row, from: usize) -> ItemFigures {
+    figures_from_sums(
+        row.get(from),
+        row.get(from + 1),
+        row.get(from + 2),
+        row.get(from + 3),
+        row.get(from + 4),
+    )
+}
+
+/// An item's figures from the sums over its n sittings: Σx (right
+/// answers), ΣT (the sittings' totals), ΣT², ΣxT. With x² = x, every
+/// centred sum n·S(u, v) = n·Σuv − Σu·Σv is an integer, computed exactly.
+pub fn figures_from_sums(n: i64, sx: i64, st: i64, stt: f64, sxt: i64) -> ItemFigures {
+    let none = ItemFigures {
+        n,
+        facility: None,
+        sd: None,
+        discrimination_index: None,
+        point_biserial: None,
+    };
+    if n <= 0 {
+        return none;
+    }
+    let (n1, sx, st, sxt) = (
+        i128::from(n),
+        i128::from(sx),
+        i128::from(st),
+        i128::from(sxt),
+    );
+    // Integral by construction (a sum of squares of integers below 2⁵³).
+    let stt = stt.round() as i128;
+    let cxx = n1 * sx - sx * sx;
+    let cxt = n1 * sxt - sx * st;
+    let ctt = n1 * stt - st * st;
+    // The rest of the sitting, R = T − x.
+    let cxr = cxt - cxx;
+    let crr = ctt - 2 * cxt + cxx;
+    let r = |c: i128, a: i128, b: i128| {
+        (a > 0 && b > 0).then(|| 100.0 * c as f64 / ((a as f64) * (b as f64)).sqrt())
+    };
     ItemFigures {
-        n: row.get(from),
-        facility: row.get(from + 1),
-        sd: row.get(from + 2),
-        discrimination_index: row.get(from + 3),
-        point_biserial: row.get(from + 4),
+        n,
+        facility: Some(100.0 * sx as f64 / n as f64),
+        sd: (n > 1).then(|| 100.0 * (cxx as f64 / (n as f64 * (n - 1) as f64)).sqrt()),
+        discrimination_index: if n > 1 { r(cxr, cxx, crr) } else { None },
+        point_biserial: if n > 1 { r(cxt, cxx, ctt) } else { None },
     }
 }
 
@@ -211,8 +259,6 @@ impl School {
                      JOIN classes c ON c.id = a.class_id
                      JOIN teachers t ON t.id = c.teacher_id
                      JOIN terms r ON r.id = c.term_id
-                     CROSS JOIN LATERAL (SELECT CASE WHEN a.correct THEN 1.0::float8 ELSE 0.0::float8 END AS m,
-                                                s.score::float8 AS t) v
                      WHERE i.deck_id = $1 AND i.card_id = $2 AND s.submitted
                        AND ($3::text IS NULL OR t.name = $3)";
                 let per_class = c
@@ -225,7 +271,10 @@ impl School {
                     )
                     .await?;
                 let all = c
-                    .query_one(&format!("SELECT {FIGURES} {from}"), &[&deck, &card, &teacher])
+                    .query_one(
+                        &format!("SELECT {FIGURES} {from}"),
+                        &[&deck, &card, &teacher],
+                    )
                     .await?;
                 Ok((
                     per_class
@@ -281,8 +330,6 @@ impl School {
                                     SELECT a.item_id, {FIGURES}
                                     FROM answers a
                                     JOIN students s ON s.class_id = a.class_id AND s.id = a.student_id
-                                    CROSS JOIN LATERAL (SELECT CASE WHEN a.correct THEN 1.0::float8 ELSE 0.0::float8 END AS m,
-                                                               s.score::float8 AS t) v
                                     WHERE a.class_id IN (SELECT id FROM cl) AND s.submitted
                                     GROUP BY a.item_id)
                              SELECT i.deck_id, i.card_id,

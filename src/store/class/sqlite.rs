@@ -24,9 +24,9 @@ use crate::quiz::result_file::ResultFile;
 /// The file's name inside the data directory.
 pub const FILE_NAME: &str = "class.sqlite";
 
-/// An open class file.
+/// An open class file (one connection, one writer at a time).
 pub struct SqliteClassStore {
-    conn: Connection,
+    conn: std::sync::Mutex<Connection>,
     path: String,
 }
 
@@ -53,22 +53,29 @@ impl SqliteClassStore {
         )
         .map_err(at)?;
         Ok(SqliteClassStore {
-            conn,
+            conn: std::sync::Mutex::new(conn),
             path: crate::sanitize::path(path),
         })
     }
 }
 
+impl SqliteClassStore {
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic mid-statement leaves SQLite's own state consistent.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 impl ClassStore for SqliteClassStore {
     fn meta(&self, k: &str) -> ClassResult<Option<String>> {
-        self.conn
+        self.conn()
             .query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get(0))
             .optional()
             .map_err(failed)
     }
 
     fn set_meta(&self, k: &str, v: &str) -> ClassResult<()> {
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
                 params![k, v],
@@ -84,7 +91,7 @@ impl ClassStore for SqliteClassStore {
 
     fn add_student(&self, s: &StoredStudent) -> ClassResult<()> {
         let record = serde_json::to_string(&s.record).map_err(failed)?;
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO students (id, name, token, record) VALUES (?1, ?2, ?3, ?4)",
                 params![s.id, s.name, s.token, record],
@@ -96,7 +103,7 @@ impl ClassStore for SqliteClassStore {
     fn save_record(&self, id: u32, record: &ResultFile, _marks: &[Mark]) -> ClassResult<()> {
         let json = serde_json::to_string(record).map_err(failed)?;
         let n = self
-            .conn
+            .conn()
             .execute(
                 "UPDATE students SET record = ?2 WHERE id = ?1",
                 params![id, json],
@@ -110,8 +117,8 @@ impl ClassStore for SqliteClassStore {
     }
 
     fn students(&self) -> ClassResult<Vec<StoredStudent>> {
-        let mut stmt = self
-            .conn
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare("SELECT id, name, token, record FROM students ORDER BY id")
             .map_err(failed)?;
         let rows = stmt
