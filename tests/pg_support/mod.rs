@@ -120,13 +120,12 @@ fn unprivileged(cmd: &mut Command, die_with_parent: bool) {
                 // SIGQUIT: the postmaster's immediate shutdown.
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT);
             }
-            if let Some((uid, gid)) = ids {
-                if libc::setgroups(0, std::ptr::null()) != 0
+            if let Some((uid, gid)) = ids
+                && (libc::setgroups(0, std::ptr::null()) != 0
                     || libc::setgid(gid) != 0
-                    || libc::setuid(uid) != 0
-                {
-                    return Err(std::io::Error::last_os_error());
-                }
+                    || libc::setuid(uid) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
