@@ -763,7 +763,10 @@ fn the_command_line_names_a_school_class_or_says_what_is_missing() {
     // Cy never handed in: `quiz report` says so (and exits non-zero), and
     // reports the others.
     let stderr = String::from_utf8_lossy(&report.stderr);
-    assert!(stderr.contains("003-cy.json") && stderr.contains("never submitted"), "{stderr}");
+    assert!(
+        stderr.contains("003-cy.json") && stderr.contains("never submitted"),
+        "{stderr}"
+    );
     let stdout = String::from_utf8_lossy(&report.stdout);
     assert!(stdout.contains("Ana") && stdout.contains("Ben"), "{stdout}");
     let out = docket()
