@@ -584,6 +584,94 @@ pub enum ClassCommand {
     Serve(ServeArgs),
     /// Write every sitting of a class as result files, for `docket quiz report`.
     Export(ClassExportArgs),
+    /// A teacher's classes in a school's database, over every term.
+    Classes(ClassListArgs),
+    /// The term report of a school's database: each item over every handed-in sitting of the term.
+    TermReport(TermReportArgs),
+    /// One item's statistics in every class of a school's database that used it.
+    Item(ItemStatsArgs),
+}
+
+/// A school's PostgreSQL database (`docket class --db`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SchoolDbArgs {
+    /// Keep the class in a school's PostgreSQL database (postgres://user@host/db, or host=… dbname=…) instead of its own SQLite file.
+    #[arg(long, value_name = "URL", env = "DOCKET_DB", hide_env_values = true)]
+    pub db: Option<String>,
+    /// Connections in the database pool.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub pool_size: usize,
+    /// Seconds a request waits for a free pooled connection before failing.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub pool_wait: u64,
+    /// Seconds a request keeps retrying while the database is unreachable (restarting, failing over).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub reconnect: u64,
+}
+
+/// Which class of a school's database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SchoolClassArgs {
+    /// The class's teacher (with --db).
+    #[arg(long, value_name = "NAME", env = "DOCKET_TEACHER")]
+    pub teacher: Option<String>,
+    /// The term (with --db).
+    #[arg(long, value_name = "NAME", env = "DOCKET_TERM")]
+    pub term: Option<String>,
+    /// The class's name (with --db; default: the --data directory's name).
+    #[arg(long = "class", value_name = "NAME")]
+    pub class_name: Option<String>,
+}
+
+/// Arguments of `docket class classes`.
+#[derive(Debug, clap::Args)]
+pub struct ClassListArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: SchoolDbArgs,
+    /// Whose classes.
+    #[arg(long, value_name = "NAME", env = "DOCKET_TEACHER")]
+    pub teacher: String,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket class term-report`.
+#[derive(Debug, clap::Args)]
+pub struct TermReportArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: SchoolDbArgs,
+    /// The term.
+    #[arg(long, value_name = "NAME", env = "DOCKET_TERM")]
+    pub term: String,
+    /// Only this teacher's classes (default: the whole school).
+    #[arg(long, value_name = "NAME")]
+    pub teacher: Option<String>,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `docket class item`.
+#[derive(Debug, clap::Args)]
+pub struct ItemStatsArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: SchoolDbArgs,
+    /// The deck's id.
+    #[arg(long, value_name = "ID")]
+    pub deck: String,
+    /// The card's id.
+    #[arg(long, value_name = "ID")]
+    pub card: String,
+    /// Only this teacher's classes (default: the whole school).
+    #[arg(long, value_name = "NAME")]
+    pub teacher: Option<String>,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `docket class serve`.
@@ -625,6 +713,12 @@ pub struct ServeArgs {
     /// Most students who may join.
     #[arg(long, value_name = "N", default_value_t = 500)]
     pub max_students: usize,
+    /// A school's database, and which class in it.
+    #[command(flatten)]
+    pub school: SchoolDbArgs,
+    /// Which class of the school's database.
+    #[command(flatten)]
+    pub which: SchoolClassArgs,
 }
 
 /// Arguments of `docket class export`.
@@ -635,6 +729,15 @@ pub struct ClassExportArgs {
     /// The class's directory (as given to `docket class serve --data`).
     #[arg(long, value_name = "DIR", default_value = "docket-class")]
     pub data: PathBuf,
+    /// Also copy the whole class into its own SQLite file in this directory (a class from --db can then be served without the database).
+    #[arg(long, value_name = "DIR")]
+    pub into_sqlite: Option<PathBuf>,
+    /// A school's database, and which class in it.
+    #[command(flatten)]
+    pub school: SchoolDbArgs,
+    /// Which class of the school's database.
+    #[command(flatten)]
+    pub which: SchoolClassArgs,
 }
 
 /// Arguments of `docket doctor`.

@@ -10,7 +10,12 @@ use std::sync::Arc;
 use super::args::ClassArgs;
 use super::args::ClassCommand;
 use super::args::ClassExportArgs;
+use super::args::ClassListArgs;
+use super::args::ItemStatsArgs;
+use super::args::SchoolClassArgs;
+use super::args::SchoolDbArgs;
 use super::args::ServeArgs;
+use super::args::TermReportArgs;
 use super::output;
 use super::output::EXIT_OK;
 use crate::app::AppError;
@@ -18,6 +23,13 @@ use crate::app::class;
 use crate::app::class::Limits;
 use crate::app::class::Mode;
 use crate::app::class::ServeRequest;
+use crate::app::class::school;
+use crate::app::class::school::ClassTarget;
+use crate::app::class::school::ItemFigures;
+use crate::app::class::school::SchoolClass;
+use crate::app::class::school::SchoolDb;
+use crate::quiz::report::num;
+use crate::sanitize::clean;
 use crate::web;
 
 /// Runs `docket class`.
@@ -25,6 +37,9 @@ pub fn run(args: &ClassArgs) -> anyhow::Result<u8> {
     let (sub, outcome) = match &args.command {
         ClassCommand::Serve(a) => ("serve", serve(a)),
         ClassCommand::Export(a) => ("export", export(a)),
+        ClassCommand::Classes(a) => ("classes", classes(a)),
+        ClassCommand::TermReport(a) => ("term-report", term_report(a)),
+        ClassCommand::Item(a) => ("item", item(a)),
     };
     match outcome {
         Ok(code) => Ok(code),
@@ -32,21 +47,59 @@ pub fn run(args: &ClassArgs) -> anyhow::Result<u8> {
     }
 }
 
-fn serve(a: &ServeArgs) -> Result<u8, AppError> {
-    let (classroom, opened) = class::open(&ServeRequest {
-        deck: a.deck.clone(),
-        sources: a.sources.clone(),
-        items: a.items,
-        time_limit: a.time_limit,
-        form: a.form.clone(),
-        key: a.key.clone(),
-        data: a.data.clone(),
-        live: a.live,
-        limits: Limits {
-            max_students: a.max_students,
-            ..Limits::default()
+fn school_db(a: &SchoolDbArgs) -> Option<SchoolDb> {
+    a.db.as_ref().map(|url| SchoolDb {
+        url: url.clone(),
+        pool_size: a.pool_size,
+        wait_seconds: a.pool_wait,
+        reconnect_seconds: a.reconnect,
+    })
+}
+
+fn require_db(a: &SchoolDbArgs) -> Result<SchoolDb, AppError> {
+    school_db(a).ok_or_else(|| {
+        AppError::Request(format!(
+            "name the school's database with --db postgres://… (or set {})",
+            school::DB_ENV
+        ))
+    })
+}
+
+fn class_target(
+    db: &SchoolDbArgs,
+    which: &SchoolClassArgs,
+    data: &std::path::Path,
+) -> Result<ClassTarget, AppError> {
+    school::target(
+        school_db(db).as_ref(),
+        &SchoolClass {
+            teacher: which.teacher.clone(),
+            term: which.term.clone(),
+            class: which.class_name.clone(),
         },
-    })?;
+        data,
+    )
+}
+
+fn serve(a: &ServeArgs) -> Result<u8, AppError> {
+    let target = class_target(&a.school, &a.which, &a.data)?;
+    let (classroom, opened) = class::open_with(
+        &ServeRequest {
+            deck: a.deck.clone(),
+            sources: a.sources.clone(),
+            items: a.items,
+            time_limit: a.time_limit,
+            form: a.form.clone(),
+            key: a.key.clone(),
+            data: a.data.clone(),
+            live: a.live,
+            limits: Limits {
+                max_students: a.max_students,
+                ..Limits::default()
+            },
+        },
+        &target,
+    )?;
     let bind = if a.lan {
         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     } else {
@@ -127,7 +180,16 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
 }
 
 fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
-    let files = class::export(&a.data, &a.out)?;
+    let target = class_target(&a.school, &a.which, &a.data)?;
+    let files = class::export_with(&target, &a.data, &a.out)?;
+    if let Some(dir) = &a.into_sqlite {
+        let n = class::copy(&target, &ClassTarget::Sqlite(dir.clone()))?;
+        eprintln!(
+            "copied the class ({n} students) into {}: `docket class serve --data {}` carries it on without the database",
+            crate::sanitize::path(dir),
+            crate::sanitize::path(dir)
+        );
+    }
     eprintln!(
         "wrote {} result files into {}\nreport: docket quiz report {} {}",
         files.len(),
@@ -135,5 +197,107 @@ fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
         a.data.join("key.json").display(),
         a.out.display()
     );
+    Ok(EXIT_OK)
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<u8, AppError> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| AppError::Failed(e.to_string()))?;
+    println!("{text}");
+    Ok(EXIT_OK)
+}
+
+fn figures_cells(f: &ItemFigures) -> String {
+    format!(
+        "{:>7} {:>8} {:>6} {:>7} {:>7}",
+        f.n,
+        num(f.facility, 1),
+        num(f.sd, 1),
+        num(f.discrimination_index, 1),
+        num(f.point_biserial, 1)
+    )
+}
+
+const FIGURES_HEAD: &str = "      n facility     SD  discr.  pt-bis";
+
+fn classes(a: &ClassListArgs) -> Result<u8, AppError> {
+    let db = require_db(&a.db)?;
+    let list = school::classes(&db, &a.teacher)?;
+    if a.json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        eprintln!("{} has no classes in this database.", clean(&a.teacher));
+        return Ok(EXIT_OK);
+    }
+    println!(
+        "{:<20} {:<24} {:>8} {:>8} {:>6} {:>6}",
+        "term", "class", "students", "handed", "items", "mean%"
+    );
+    for c in &list {
+        println!(
+            "{:<20} {:<24} {:>8} {:>8} {:>6} {:>6}",
+            clean(&c.term),
+            clean(&c.class),
+            c.students,
+            c.submitted,
+            c.items,
+            num(c.mean_score, 1)
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn term_report(a: &TermReportArgs) -> Result<u8, AppError> {
+    let db = require_db(&a.db)?;
+    let r = school::term_report(&db, &a.term, a.teacher.as_deref())?;
+    if a.json {
+        return print_json(&r);
+    }
+    let whose = match &r.teacher {
+        Some(t) => format!("teacher {}", clean(t)),
+        None => "the whole school".to_string(),
+    };
+    println!(
+        "Term {} ({whose}): {} classes, {} sittings handed in, {} answers; mean score {}% (SD {})",
+        clean(&r.term),
+        r.classes,
+        r.sittings,
+        r.answers,
+        num(r.mean_score, 1),
+        num(r.sd_score, 1)
+    );
+    println!("\n{:<40} {:>7} {FIGURES_HEAD}", "deck / card", "classes");
+    for i in &r.items {
+        println!(
+            "{:<40} {:>7} {}",
+            clean(&format!("{} / {}", i.deck_id, i.card_id)),
+            i.classes,
+            figures_cells(&i.figures)
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn item(a: &ItemStatsArgs) -> Result<u8, AppError> {
+    let db = require_db(&a.db)?;
+    let r = school::item(&db, a.teacher.as_deref(), &a.deck, &a.card)?;
+    if a.json {
+        return print_json(&r);
+    }
+    println!("Item {} / {}", clean(&r.deck_id), clean(&r.card_id));
+    println!(
+        "\n{:<16} {:<16} {:<20} {FIGURES_HEAD}",
+        "teacher", "term", "class"
+    );
+    for c in &r.classes {
+        println!(
+            "{:<16} {:<16} {:<20} {}",
+            clean(&c.teacher),
+            clean(&c.term),
+            clean(&c.class),
+            figures_cells(&c.figures)
+        );
+    }
+    println!("{:<54} {}", "every class", figures_cells(&r.overall));
     Ok(EXIT_OK)
 }

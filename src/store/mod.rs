@@ -3,6 +3,7 @@
 //! it with rusqlite (WAL, one transaction per answer). Nothing outside
 //! this module sees SQL.
 
+pub mod class;
 pub mod doctor;
 pub mod failpoint;
 pub mod migrate;

@@ -7,15 +7,19 @@
 //! writes each sitting as the result file `quiz take` would have written,
 //! so `docket quiz report` works unchanged.
 //!
-//! Surfaces (the web server, `src/web`) call this; they never open
-//! the journal or read the key themselves.
+//! Where the class is kept is the store's business
+//! ([`crate::store::class::ClassStore`]): the class's own SQLite file in
+//! its data directory by default, or one class of a school in PostgreSQL
+//! ([`open_with`]). Surfaces (the web server, `src/web`) call this; they
+//! never open the store or read the key themselves.
 
-pub mod journal;
+pub mod school;
 pub mod state;
 
 use std::net::IpAddr;
 use std::path::Path;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::MutexGuard;
 
@@ -26,12 +30,18 @@ use rand::TryRngCore;
 use super::AppError;
 use super::AppResult;
 use crate::clock::SystemClock;
+use crate::deck::model::Card;
+use crate::grade::Presentation;
 use crate::quiz::form::Form;
 use crate::quiz::form::Key;
 use crate::quiz::form::to_json_bytes;
 use crate::quiz::take::Step;
-use journal::Journal;
-use journal::StoredStudent;
+use crate::store::class::ClassStore;
+use crate::store::class::ClassStoreError;
+use crate::store::class::ClassTarget;
+use crate::store::class::ItemRef;
+use crate::store::class::Mark;
+use crate::store::class::StoredStudent;
 pub use state::Class;
 pub use state::Limits;
 pub use state::Mode;
@@ -104,13 +114,33 @@ pub struct ServeRequest {
 /// A served class.
 pub struct Classroom {
     inner: Mutex<Inner>,
+    /// Where the class is kept. A student's change is made under the
+    /// class's lock and written after it is released, so students wait
+    /// for the database side by side, not one behind another.
+    journal: Box<dyn ClassStore>,
     data_dir: PathBuf,
     clock: SystemClock,
 }
 
 struct Inner {
     class: Class,
-    journal: Journal,
+    /// The key's cards as shown, to grade answers for a store that keeps
+    /// them as rows (empty otherwise).
+    graded: Vec<(Card, Presentation)>,
+    /// Per student (by index): changes handed out so far, and the one
+    /// written last, behind a lock held while writing. A write older than
+    /// the last one written is skipped: each record holds every change
+    /// before it, so the newest record wins whatever order threads run in.
+    slots: Vec<(u64, Arc<Mutex<u64>>)>,
+}
+
+/// A student's record to write, taken under the class's lock.
+struct Pending {
+    id: u32,
+    seq: u64,
+    record: crate::quiz::result_file::ResultFile,
+    marks: Vec<Mark>,
+    slot: Arc<Mutex<u64>>,
 }
 
 /// How the class was opened.
@@ -149,12 +179,47 @@ pub fn random_code() -> AppResult<String> {
         .collect())
 }
 
-fn failed(e: String) -> AppError {
-    AppError::Failed(e)
+fn failed(e: impl ToString) -> AppError {
+    AppError::Failed(e.to_string())
 }
 
 /// Opens the class kept in `req.data`, or starts one there.
 pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
+    open_with(req, &ClassTarget::Sqlite(req.data.clone()))
+}
+
+/// Opens the class kept at `target`, or starts one there; `req.data`
+/// holds the teacher's copies of the form and key and exported results.
+pub fn open_with(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
+    let opened = open_inner(req, target)?;
+    if !matches!(target, ClassTarget::Sqlite(_)) {
+        remember(&req.data, target);
+    }
+    Ok(opened)
+}
+
+/// Classes this process serves from a database, by data directory: the
+/// web surface asks for a report or an export by the data directory.
+static SERVED: Mutex<Vec<(PathBuf, ClassTarget)>> = Mutex::new(Vec::new());
+
+fn remember(data: &Path, target: &ClassTarget) {
+    let mut served = SERVED.lock().unwrap_or_else(|e| e.into_inner());
+    served.retain(|(d, _)| d != data);
+    served.push((data.to_path_buf(), target.clone()));
+}
+
+/// Where the class with data directory `data` is kept.
+fn served_target(data: &Path) -> ClassTarget {
+    SERVED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(d, _)| d == data)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| ClassTarget::Sqlite(data.to_path_buf()))
+}
+
+fn open_inner(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
     // A file named but missing is the request's fault, before anything is made.
     for p in [&req.deck, &req.form, &req.key].into_iter().flatten() {
         super::inputs::require(p)?;
@@ -167,10 +232,10 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     })?;
     let clock = SystemClock::from_env().map_err(AppError::Request)?;
     let now = crate::quiz::clock::Clock::now(&clock);
-    let journal = Journal::open(&req.data.join(journal::FILE_NAME)).map_err(failed)?;
+    let journal = crate::store::class::open(target).map_err(failed)?;
     let resumed = journal.meta("form").map_err(failed)?.is_some();
     if !resumed {
-        start(req, &journal)?;
+        start(req, journal.as_ref())?;
     }
     let read = |k: &str| -> AppResult<String> {
         journal
@@ -213,6 +278,11 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     // The teacher's copies, for `docket quiz report` and `quiz print`.
     super::quiz::write_file(&req.data.join("form.json"), &to_json_bytes(class.form))?;
     super::quiz::write_file(&req.data.join("key.json"), &to_json_bytes(&class.key))?;
+    let graded = if journal.wants_marks() {
+        crate::quiz::collect::graded_items(&class.key)
+    } else {
+        Vec::new()
+    };
     let opened = Opened {
         resumed,
         students: class.students.len(),
@@ -221,7 +291,14 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     };
     Ok((
         Classroom {
-            inner: Mutex::new(Inner { class, journal }),
+            inner: Mutex::new(Inner {
+                slots: (0..class.students.len())
+                    .map(|_| (0, Arc::new(Mutex::new(0))))
+                    .collect(),
+                class,
+                graded,
+            }),
+            journal,
             data_dir: req.data.clone(),
             clock,
         },
@@ -230,7 +307,7 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
 }
 
 /// Makes (or reads) the form and key of a new class and journals them.
-fn start(req: &ServeRequest, journal: &Journal) -> AppResult<()> {
+fn start(req: &ServeRequest, journal: &dyn ClassStore) -> AppResult<()> {
     let (form, key) = match (&req.form, &req.key) {
         (Some(f), Some(k)) => {
             super::inputs::require(f)?;
@@ -270,6 +347,7 @@ fn start(req: &ServeRequest, journal: &Journal) -> AppResult<()> {
             )
         }
     };
+    journal.set_items(&item_refs(&key)).map_err(failed)?;
     journal.set_meta("key", &json(&key)).map_err(failed)?;
     journal
         .set_meta("teacher_token", &random_token()?)
@@ -327,13 +405,46 @@ impl Classroom {
         want.len() == token.len() && bool::from(want.ct_eq(token.as_bytes()))
     }
 
-    fn save(inner: &Inner, students: &[usize]) -> Result<(), ClassError> {
+    /// Takes student `s`'s record to write (under the class's lock).
+    fn pending(&self, inner: &mut Inner, s: usize) -> Pending {
+        while inner.slots.len() <= s {
+            inner.slots.push((0, Arc::new(Mutex::new(0))));
+        }
+        let st = &inner.class.students[s];
+        let marks = if self.journal.wants_marks() {
+            marks(inner, st.record())
+        } else {
+            Vec::new()
+        };
+        let (id, record) = (st.id, st.record().clone());
+        let slot = &mut inner.slots[s];
+        slot.0 += 1;
+        Pending {
+            id,
+            seq: slot.0,
+            record,
+            marks,
+            slot: slot.1.clone(),
+        }
+    }
+
+    /// Writes a student's record unless a newer one was written already.
+    fn write(&self, p: Pending) -> Result<(), ClassError> {
+        let mut last = p.slot.lock().unwrap_or_else(|e| e.into_inner());
+        if *last >= p.seq {
+            return Ok(());
+        }
+        self.journal
+            .save_record(p.id, &p.record, &p.marks)
+            .map_err(journal_error)?;
+        *last = p.seq;
+        Ok(())
+    }
+
+    fn save(&self, g: &mut Inner, students: &[usize]) -> Result<(), ClassError> {
         for &s in students {
-            let st = &inner.class.students[s];
-            inner
-                .journal
-                .save_record(st.id, st.record())
-                .map_err(ClassError::Journal)?;
+            let p = self.pending(g, s);
+            self.write(p)?;
         }
         Ok(())
     }
@@ -351,10 +462,12 @@ impl Classroom {
             token: token.clone(),
             record: st.record().clone(),
         };
-        if let Err(e) = g.journal.add_student(&stored) {
+        if let Err(e) = self.journal.add_student(&stored) {
             g.class.forget_last();
-            return Err(ClassError::Journal(e));
+            return Err(journal_error(e));
         }
+        g.slots.truncate(s);
+        g.slots.push((0, Arc::new(Mutex::new(0))));
         Ok(token)
     }
 
@@ -369,7 +482,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, step) = g.class.act(token, item, answer, nav, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(step)
     }
 
@@ -378,7 +493,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, receipt) = g.class.hand_in(token, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(receipt)
     }
 
@@ -387,7 +504,9 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let (s, step) = g.class.answer_live(token, item, answer, now)?;
-        Self::save(&g, &[s])?;
+        let p = self.pending(&mut g, s);
+        drop(g);
+        self.write(p)?;
         Ok(step)
     }
 
@@ -398,7 +517,7 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let changed = f(&mut g.class, now)?;
-        Self::save(&g, &changed)?;
+        self.save(&mut g, &changed)?;
         let phase = g.class.phase.encode();
         let joining = if g.class.joining { "1" } else { "0" };
         let hidden = if g.class.names_hidden { "1" } else { "0" };
@@ -407,7 +526,7 @@ impl Classroom {
             ("joining", joining),
             ("names_hidden", hidden),
         ] {
-            g.journal.set_meta(k, v).map_err(ClassError::Journal)?;
+            self.journal.set_meta(k, v).map_err(journal_error)?;
         }
         Ok(())
     }
@@ -417,7 +536,7 @@ impl Classroom {
         let now = self.now();
         let mut g = self.lock();
         let changed = g.class.hand_in_expired(now);
-        Self::save(&g, &changed)
+        self.save(&mut g, &changed)
     }
 
     /// Opens the live round's next item.
@@ -452,6 +571,74 @@ impl Classroom {
     }
 }
 
+/// Where a class is kept, for messages (never a password).
+fn describe(target: &ClassTarget) -> String {
+    match target {
+        ClassTarget::Sqlite(data) => crate::sanitize::path(&crate::store::class::sqlite_path(data)),
+        ClassTarget::Postgres {
+            teacher,
+            term,
+            class,
+            ..
+        } => crate::sanitize::clean(&format!(
+            "class {class} of teacher {teacher} in term {term} (PostgreSQL)"
+        )),
+    }
+}
+
+fn journal_error(e: ClassStoreError) -> ClassError {
+    ClassError::Journal(e.to_string())
+}
+
+/// The form's items and the cards they ask.
+fn item_refs(key: &Key) -> Vec<ItemRef> {
+    key.items
+        .iter()
+        .zip(0u32..)
+        .map(|(item, position)| ItemRef {
+            position,
+            deck_id: key.deck.id.clone(),
+            card_id: item.card.id.clone(),
+        })
+        .collect()
+}
+
+/// A student's standing answers, graded as `quiz report` grades them.
+fn marks(inner: &Inner, record: &crate::quiz::result_file::ResultFile) -> Vec<Mark> {
+    grade_record(&inner.class.key, &inner.graded, record)
+}
+
+/// A record's standing answers, graded with the key's cards as shown.
+fn grade_record(
+    key: &Key,
+    graded: &[(Card, Presentation)],
+    record: &crate::quiz::result_file::ResultFile,
+) -> Vec<Mark> {
+    let ids: Vec<String> = key.items.iter().map(|i| i.id.clone()).collect();
+    // Events name only the form's items (the class wrote them).
+    let Ok(answers) = record.answers(&ids) else {
+        return Vec::new();
+    };
+    answers
+        .into_iter()
+        .zip(graded)
+        .zip(0u32..)
+        .map(|(((response, seconds), (card, shown)), position)| {
+            let correct = response
+                .as_deref()
+                .filter(|t| t.len() <= crate::quiz::collect::MAX_RESPONSE_BYTES)
+                .and_then(|t| crate::grade::grade(card, shown, t).ok())
+                .is_some_and(|g| g.correct);
+            Mark {
+                position,
+                response,
+                correct,
+                seconds,
+            }
+        })
+        .collect()
+}
+
 /// A file name for a student's result: join order and a tame form of the
 /// name (the name itself is inside the file).
 fn result_name(id: u32, name: &str) -> String {
@@ -478,9 +665,19 @@ fn result_name(id: u32, name: &str) -> String {
 /// (handed in or not: `quiz report` says which were never submitted).
 /// Works on a running class or a stopped one.
 pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
-    let path = data.join(journal::FILE_NAME);
-    super::inputs::require(&path)?;
-    let journal = Journal::open(&path).map_err(failed)?;
+    let target = served_target(data);
+    if let ClassTarget::Sqlite(_) = target {
+        super::inputs::require(&crate::store::class::sqlite_path(data))?;
+    }
+    export_from(&target, out)
+}
+
+/// Writes every sitting of the class kept at `target` as a result file in
+/// `out`, as [`export`] does.
+pub fn export_from(target: &ClassTarget, out: &Path) -> AppResult<Vec<PathBuf>> {
+    let journal = crate::store::class::open_existing(target)
+        .map_err(failed)?
+        .ok_or_else(|| AppError::Request(format!("no class at {}", describe(target))))?;
     std::fs::create_dir_all(out)
         .map_err(|e| failed(format!("{}: cannot create: {e}", out.display())))?;
     let mut written = Vec::new();
@@ -494,11 +691,100 @@ pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Exports the class kept at `target` as [`export_from`] does, and writes
+/// its form and key into `data` (as `docket class serve` does), so the
+/// result files can be reported on with `docket quiz report` anywhere.
+pub fn export_with(target: &ClassTarget, data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
+    if let ClassTarget::Sqlite(dir) = target {
+        super::inputs::require(&crate::store::class::sqlite_path(dir))?;
+    } else {
+        let journal = crate::store::class::open_existing(target)
+            .map_err(failed)?
+            .ok_or_else(|| AppError::Request(format!("no class at {}", describe(target))))?;
+        std::fs::create_dir_all(data)
+            .map_err(|e| failed(format!("{}: cannot create: {e}", data.display())))?;
+        for (k, file) in [("form", "form.json"), ("key", "key.json")] {
+            let text = journal
+                .meta(k)
+                .map_err(failed)?
+                .ok_or_else(|| failed(format!("the class has no {k} yet")))?;
+            super::quiz::write_file(&data.join(file), text.as_bytes())?;
+        }
+    }
+    export_from(target, out)
+}
+
+/// Copies a whole class (settings, form, key, tokens, students and their
+/// records) from one store to another: a school's class into its own
+/// SQLite file (to move back), or a class file into the school's database.
+/// The destination must not hold a class yet.
+pub fn copy(from: &ClassTarget, to: &ClassTarget) -> AppResult<usize> {
+    let src = crate::store::class::open_existing(from)
+        .map_err(failed)?
+        .ok_or_else(|| AppError::Request(format!("no class at {}", describe(from))))?;
+    if let ClassTarget::Sqlite(dir) = to {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| failed(format!("{}: cannot create: {e}", dir.display())))?;
+    }
+    let dst = crate::store::class::open(to).map_err(failed)?;
+    if dst.meta("form").map_err(failed)?.is_some() {
+        return Err(AppError::Request(format!(
+            "{} holds a class already",
+            describe(to)
+        )));
+    }
+    let key: Key = serde_json::from_str(
+        &src.meta("key")
+            .map_err(failed)?
+            .ok_or_else(|| failed("the class has no key"))?,
+    )
+    .map_err(failed)?;
+    let items: Vec<ItemRef> = item_refs(&key);
+    dst.set_items(&items).map_err(failed)?;
+    let students = src.students().map_err(failed)?;
+    let graded = if dst.wants_marks() {
+        crate::quiz::collect::graded_items(&key)
+    } else {
+        Vec::new()
+    };
+    for s in &students {
+        dst.add_student(s).map_err(failed)?;
+        let marks = if dst.wants_marks() {
+            grade_record(&key, &graded, &s.record)
+        } else {
+            Vec::new()
+        };
+        dst.save_record(s.id, &s.record, &marks).map_err(failed)?;
+    }
+    // The form last: its presence says the class is complete.
+    for k in [
+        "key",
+        "teacher_token",
+        "join_code",
+        "mode",
+        "phase",
+        "joining",
+        "names_hidden",
+        "form",
+    ] {
+        if let Some(v) = src.meta(k).map_err(failed)? {
+            dst.set_meta(k, &v).map_err(failed)?;
+        }
+    }
+    Ok(students.len())
+}
+
 /// The class's report so far: the sittings exported to `results/` in the
 /// data directory, then reported on as `docket quiz report` would.
 pub fn report(data: &Path) -> AppResult<super::quiz::ClassReport> {
+    report_from(&served_target(data), data)
+}
+
+/// The report of the class kept at `target` with data directory `data`
+/// (its `key.json`, and `results/` for the exported sittings).
+pub fn report_from(target: &ClassTarget, data: &Path) -> AppResult<super::quiz::ClassReport> {
     let out = data.join("results");
-    export(data, &out)?;
+    export_from(target, &out)?;
     super::quiz::report(&super::quiz::ReportRequest {
         key: data.join("key.json"),
         results: vec![out],

@@ -1,11 +1,11 @@
-//! The class's journal: one SQLite file per class (in the class's data
-//! directory, apart from the study progress store). It keeps what a
-//! restarted server needs to carry on: the form and key, the tokens and
-//! join code, every student with their result record (the same
-//! hash-chained [`ResultFile`] `quiz take` writes), and the live round's
-//! position. Each change is one statement, committed before the student's
-//! request is answered; WAL with `synchronous=NORMAL` keeps every commit
-//! through a killed process.
+//! A class kept in one SQLite file (in the class's data directory, apart
+//! from the study progress store): the default, with no setup. The file
+//! format is the journal `docket class serve` has always written, so a
+//! class directory made by an earlier docket still opens. Each change is
+//! one statement, committed before the student's request is answered; WAL
+//! with `synchronous=NORMAL` keeps every commit through a killed process.
+//! Answers live inside each student's record only: reports come from the
+//! exported result files.
 
 use std::path::Path;
 
@@ -13,37 +13,32 @@ use rusqlite::Connection;
 use rusqlite::OptionalExtension;
 use rusqlite::params;
 
+use super::ClassResult;
+use super::ClassStore;
+use super::ClassStoreError;
+use super::ItemRef;
+use super::Mark;
+use super::StoredStudent;
 use crate::quiz::result_file::ResultFile;
 
-/// The journal's file name inside the data directory.
+/// The file's name inside the data directory.
 pub const FILE_NAME: &str = "class.sqlite";
 
-/// A student as the journal keeps them.
-#[derive(Debug, Clone)]
-pub struct StoredStudent {
-    /// Join order, from 1.
-    pub id: u32,
-    /// The name given.
-    pub name: String,
-    /// The student's secret token.
-    pub token: String,
-    /// The attempt so far.
-    pub record: ResultFile,
+/// An open class file (one connection, one writer at a time).
+pub struct SqliteClassStore {
+    conn: std::sync::Mutex<Connection>,
+    path: String,
 }
 
-/// An open journal.
-pub struct Journal {
-    conn: Connection,
+fn failed(e: impl std::fmt::Display) -> ClassStoreError {
+    ClassStoreError::Failed(format!("the class journal: {e}"))
 }
 
-fn failed(e: impl std::fmt::Display) -> String {
-    format!("the class journal: {e}")
-}
-
-impl Journal {
-    /// Opens (creating if needed) the journal at `path`.
-    pub fn open(path: &Path) -> Result<Journal, String> {
-        let conn = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+impl SqliteClassStore {
+    /// Opens (creating if needed) the class file at `path`.
+    pub fn open(path: &Path) -> ClassResult<SqliteClassStore> {
+        let at = |e: rusqlite::Error| ClassStoreError::Failed(format!("{}: {e}", path.display()));
+        let conn = Connection::open(path).map_err(at)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
@@ -56,21 +51,31 @@ impl Journal {
                  record TEXT NOT NULL
              );",
         )
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Journal { conn })
+        .map_err(at)?;
+        Ok(SqliteClassStore {
+            conn: std::sync::Mutex::new(conn),
+            path: crate::sanitize::path(path),
+        })
     }
+}
 
-    /// A stored setting.
-    pub fn meta(&self, k: &str) -> Result<Option<String>, String> {
-        self.conn
+impl SqliteClassStore {
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic mid-statement leaves SQLite's own state consistent.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ClassStore for SqliteClassStore {
+    fn meta(&self, k: &str) -> ClassResult<Option<String>> {
+        self.conn()
             .query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get(0))
             .optional()
             .map_err(failed)
     }
 
-    /// Stores a setting.
-    pub fn set_meta(&self, k: &str, v: &str) -> Result<(), String> {
-        self.conn
+    fn set_meta(&self, k: &str, v: &str) -> ClassResult<()> {
+        self.conn()
             .execute(
                 "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
                 params![k, v],
@@ -79,10 +84,14 @@ impl Journal {
             .map_err(failed)
     }
 
-    /// Records a new student.
-    pub fn add_student(&self, s: &StoredStudent) -> Result<(), String> {
+    fn set_items(&self, _items: &[ItemRef]) -> ClassResult<()> {
+        // The key (in meta) names every item's card already.
+        Ok(())
+    }
+
+    fn add_student(&self, s: &StoredStudent) -> ClassResult<()> {
         let record = serde_json::to_string(&s.record).map_err(failed)?;
-        self.conn
+        self.conn()
             .execute(
                 "INSERT INTO students (id, name, token, record) VALUES (?1, ?2, ?3, ?4)",
                 params![s.id, s.name, s.token, record],
@@ -91,11 +100,10 @@ impl Journal {
             .map_err(failed)
     }
 
-    /// Replaces a student's record (after every answer).
-    pub fn save_record(&self, id: u32, record: &ResultFile) -> Result<(), String> {
+    fn save_record(&self, id: u32, record: &ResultFile, _marks: &[Mark]) -> ClassResult<()> {
         let json = serde_json::to_string(record).map_err(failed)?;
         let n = self
-            .conn
+            .conn()
             .execute(
                 "UPDATE students SET record = ?2 WHERE id = ?1",
                 params![id, json],
@@ -108,10 +116,9 @@ impl Journal {
         }
     }
 
-    /// Every student, in join order.
-    pub fn students(&self) -> Result<Vec<StoredStudent>, String> {
-        let mut stmt = self
-            .conn
+    fn students(&self) -> ClassResult<Vec<StoredStudent>> {
+        let conn = self.conn();
+        let mut stmt = conn
             .prepare("SELECT id, name, token, record FROM students ORDER BY id")
             .map_err(failed)?;
         let rows = stmt
@@ -137,5 +144,9 @@ impl Journal {
             });
         }
         Ok(out)
+    }
+
+    fn describe(&self) -> String {
+        self.path.clone()
     }
 }
