@@ -60,7 +60,7 @@ pub fn card_key(
 
 /// A content hash as stored: docket's hashes (32 lowercase hex digits) as
 /// their 16 bytes, anything else (hashes from elsewhere) as text.
-fn hash_value(hash: &str) -> rusqlite::types::Value {
+pub(crate) fn hash_value(hash: &str) -> rusqlite::types::Value {
     let hex_digit = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
     match hex::decode(hash) {
         Ok(bytes) if hash.len() == 32 && hash.bytes().all(|b| hex_digit(&b)) => {
@@ -86,6 +86,16 @@ pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     c.prepare_cached("INSERT INTO content_hashes (hash) VALUES (?1)")?
         .execute([&value])?;
     Ok(c.last_insert_rowid())
+}
+
+/// Makes the keys of a card and of its content if they do not exist yet
+/// (one statement each, for syncing many cards at once).
+pub fn ensure_keys(c: &Connection, deck_id: &str, card_id: &str, hash: &str) -> StoreResult<()> {
+    c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?
+        .execute(params![deck_id, card_id])?;
+    c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?
+        .execute([hash_value(hash)])?;
+    Ok(())
 }
 
 /// The card's newest row, from its key.

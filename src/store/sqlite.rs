@@ -26,6 +26,8 @@ use super::failpoint;
 use super::migrate;
 use super::open;
 use super::revlog;
+use super::revlog::hash_value;
+use super::texts;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
 use crate::schedule::ReviewKind;
@@ -42,14 +44,15 @@ pub struct SqliteStore {
 
 /// Stores up to this size get SQLite's full `integrity_check` at every
 /// open (about 15 ms per MB measured on a 45 MB store, so at most about
-/// 120 ms; a store of 2,000 cards and 20,000 reviews is about 1 MB).
-pub const FULL_CHECK_MAX_BYTES: u64 = 8 << 20;
+/// 15 ms; a store of 2,000 cards and 20,000 reviews is about 1 MB).
+pub const FULL_CHECK_MAX_BYTES: u64 = 1 << 20;
 
 /// Stores up to this size get `quick_check` (page structure, no index
-/// cross-check; about 4.5 ms per MB, so at most about 300 ms). Larger ones
-/// get only the header and size checks at open; `docket doctor` checks
-/// them fully.
-pub const QUICK_CHECK_MAX_BYTES: u64 = 64 << 20;
+/// cross-check; about 4.5 ms per MB, so at most about 18 ms). Larger ones
+/// get only the header and size checks at open, so that start-up stays
+/// within a few milliseconds whatever the store's size; `docket doctor`
+/// checks them fully.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 4 << 20;
 
 /// The WAL is checkpointed into the database once it holds this many
 /// pages (4 MB), and cut back to [`WAL_SIZE_LIMIT`] when it restarts, so
@@ -198,13 +201,26 @@ fn phase(n: i64) -> rusqlite::Result<Phase> {
     })
 }
 
+/// A content hash as stored (16 bytes, or text for hashes from elsewhere)
+/// read back as the text docket uses.
+fn hash_text(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Blob(b) => Some(hex::encode(b)),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+    })
+}
+
 fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
     Ok(CardRow {
         card_id: r.get(0)?,
         position: r.get(1)?,
         present: r.get(2)?,
-        content_hash: r.get(3)?,
-        answered_hash: r.get(4)?,
+        content_hash: hash_text(r, 3)?.unwrap_or_default(),
+        answered_hash: hash_text(r, 4)?,
         state: CardState {
             phase: phase(r.get(5)?)?,
             step: r.get(6)?,
@@ -257,7 +273,7 @@ fn write_state(
         s.last_review_ms,
         s.reps,
         s.lapses,
-        answered_hash,
+        answered_hash.map(hash_value),
     ])?;
     Ok(())
 }
@@ -332,7 +348,12 @@ impl Store for SqliteStore {
             let rows = stmt.query_map([deck_id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                    (
+                        hash_text(r, 1)?.unwrap_or_default(),
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                    ),
                 ))
             })?;
             for row in rows {
@@ -349,18 +370,19 @@ impl Store for SqliteStore {
                 "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
                  WHERE deck_id = ?1 AND card_id = ?2",
             )?;
-            let mut body = tx.prepare(
-                "INSERT OR REPLACE INTO card_texts (deck_id, card_id, body) VALUES (?1, ?2, ?3)",
-            )?;
             for (i, c) in cards.iter().enumerate() {
                 let pos = i as u32;
                 match known.remove(&c.card_id) {
                     None => {
-                        insert.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
+                        insert.execute(params![
+                            deck_id,
+                            c.card_id,
+                            pos,
+                            hash_value(&c.content_hash)
+                        ])?;
                         // The review log's keys, made now so that the first
                         // answer writes (and syncs) fewer pages.
-                        revlog::card_key(&tx, deck_id, &c.card_id, true)?;
-                        revlog::content_key(&tx, &c.content_hash)?;
+                        revlog::ensure_keys(&tx, deck_id, &c.card_id, &c.content_hash)?;
                         report.added += 1;
                     }
                     Some((hash, old_pos, present, phase)) => {
@@ -368,12 +390,14 @@ impl Store for SqliteStore {
                             report.changed.push(c.card_id.clone());
                         }
                         if hash != c.content_hash || old_pos != pos || !present {
-                            update.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
+                            update.execute(params![
+                                deck_id,
+                                c.card_id,
+                                pos,
+                                hash_value(&c.content_hash)
+                            ])?;
                         }
                     }
-                }
-                if let Some(text) = &c.text {
-                    body.execute(params![deck_id, c.card_id, text])?;
                 }
             }
             let mut remove =
@@ -385,6 +409,8 @@ impl Store for SqliteStore {
                 }
             }
         }
+        let kept: Vec<Option<&str>> = cards.iter().map(|c| c.text.as_deref()).collect();
+        texts::write_deck(&tx, deck_id, &kept)?;
         tx.execute(
             "INSERT INTO decks (deck_id, title, content_hash, synced_ms) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (deck_id) DO UPDATE SET title = ?2, content_hash = ?3, synced_ms = ?4",
@@ -580,7 +606,12 @@ impl Store for SqliteStore {
                  ON CONFLICT (deck_id, card_id) DO UPDATE SET content_hash = ?4, present = 1",
             )?;
             for c in cards {
-                upsert.execute(params![deck_id, c.card_id, c.position, c.content_hash])?;
+                upsert.execute(params![
+                    deck_id,
+                    c.card_id,
+                    c.position,
+                    hash_value(&c.content_hash)
+                ])?;
                 revlog::clear(&tx, deck_id, &c.card_id)?;
                 let answered = (!c.log.is_empty()).then_some(c.content_hash.as_str());
                 write_state(&tx, deck_id, &c.card_id, &c.state, answered)?;
@@ -718,16 +749,21 @@ impl Store for SqliteStore {
     }
 
     fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
-        let found: Option<(Option<String>, String)> = self
+        // The text is kept by position among the cards still in the deck.
+        let found: Option<(u32, String)> = self
             .conn
             .prepare_cached(
-                "SELECT t.body, c.content_hash FROM card_texts t
-                 JOIN cards c ON c.deck_id = t.deck_id AND c.card_id = t.card_id
-                 WHERE t.deck_id = ?1 AND t.card_id = ?2",
+                "SELECT position, content_hash FROM cards
+                 WHERE deck_id = ?1 AND card_id = ?2 AND present = 1",
             )?
-            .query_row(params![deck_id, card_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![deck_id, card_id], |r| {
+                Ok((r.get(0)?, hash_text(r, 1)?.unwrap_or_default()))
+            })
             .optional()?;
-        Ok(found.and_then(|(body, hash)| body.map(|b| (b, hash))))
+        let Some((position, hash)) = found else {
+            return Ok(None);
+        };
+        Ok(texts::get(&self.conn, deck_id, position)?.map(|text| (text, hash)))
     }
 
     fn deck_file(&self, path: &str) -> StoreResult<Option<DeckFile>> {
