@@ -33,13 +33,17 @@ Then, run after run, each task once by docket and once by Anki, in turn:
   Anki importing the same TSV into an empty collection and showing the
   first card.
 
-Prints per task and size: docket and Anki medians, spread (min-max), the
-ratio of medians, and the 1-minute load average over the runs.
+Prints per task and size: docket and Anki medians of wall time, spread
+(min-max), the ratio of medians; the medians of CPU time (user + system:
+docket's whole process, Anki's in this process) and their ratio, which a
+loaded machine disturbs far less than wall time; and the 1-minute load
+average over the runs.
 """
 
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -193,30 +197,44 @@ def generate(n, work, binary):
     return d
 
 
-def timed(f):
+def cpu(who):
+    """CPU seconds (user + system) used so far by this process (Anki runs
+    in it) or by its waited-for children (docket)."""
+    r = resource.getrusage(resource.RUSAGE_SELF if who == "anki" else resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(f, who="anki"):
+    """(wall, CPU) seconds of f()."""
+    c = cpu(who)
     t = time.perf_counter()
     f()
-    return time.perf_counter() - t
+    return time.perf_counter() - t, cpu(who) - c
 
 
-# Each task: (name, docket(binary, d, scratch) -> seconds, anki(d, scratch) -> seconds).
+# Each task: (name, docket(binary, d, scratch), anki(d, scratch)), each
+# returning (wall seconds, CPU seconds or None). docket's CPU is its whole
+# process (for a study session: through quitting).
 
 def docket_cold(binary, d, tmp):
+    c = cpu("docket")
     t = time.perf_counter()
     s = Study(binary, d["data"], d["deck"])
     s.next_card()
     dt = time.perf_counter() - t
     s.quit()
-    return dt
+    return dt, cpu("docket") - c
 
 
 def anki_cold(d, tmp):
+    c = cpu("anki")
     t = time.perf_counter()
     col = Collection(d["col"])
     col.sched.getCard()
     dt = time.perf_counter() - t
+    dc = cpu("anki") - c
     col.close()
-    return dt
+    return dt, dc
 
 
 def docket_answer(binary, d, tmp):
@@ -231,7 +249,7 @@ def docket_answer(binary, d, tmp):
         item = s.next_card()
         lat.append(time.perf_counter() - t)
     s.quit()
-    return statistics.median(lat)
+    return statistics.median(lat), None
 
 
 def anki_answer(d, tmp):
@@ -247,11 +265,11 @@ def anki_answer(d, tmp):
         card = col.sched.getCard()
         lat.append(time.perf_counter() - t)
     col.close()
-    return statistics.median(lat)
+    return statistics.median(lat), None
 
 
 def docket_tsv(binary, d, tmp):
-    return timed(lambda: run([binary, "import", d["tsv"], "-o", os.path.join(tmp, "t.toml")]))
+    return timed(lambda: run([binary, "import", d["tsv"], "-o", os.path.join(tmp, "t.toml")]), "docket")
 
 
 def anki_tsv(d, tmp):
@@ -267,7 +285,7 @@ def anki_tsv(d, tmp):
 
 
 def docket_apkg_import(binary, d, tmp):
-    return timed(lambda: run([binary, "import", d["apkg"], "-o", os.path.join(tmp, "a.toml")]))
+    return timed(lambda: run([binary, "import", d["apkg"], "-o", os.path.join(tmp, "a.toml")]), "docket")
 
 
 def anki_apkg_import(d, tmp):
@@ -282,7 +300,7 @@ def anki_apkg_import(d, tmp):
 
 
 def docket_apkg_export(binary, d, tmp):
-    return timed(lambda: run([binary, "export", d["plain_deck"], "-o", os.path.join(tmp, "e.apkg")]))
+    return timed(lambda: run([binary, "export", d["plain_deck"], "-o", os.path.join(tmp, "e.apkg")]), "docket")
 
 
 def anki_apkg_export(d, tmp):
@@ -302,12 +320,13 @@ def anki_apkg_export(d, tmp):
 def docket_first_run(binary, d, tmp):
     deck = os.path.join(tmp, "new.toml")
     run([binary, "import", d["tsv"], "-o", deck])
+    c = cpu("docket")
     t = time.perf_counter()
     s = Study(binary, os.path.join(tmp, "data"), deck)
     s.next_card()
     dt = time.perf_counter() - t
     s.quit()
-    return dt
+    return dt, cpu("docket") - c
 
 
 def anki_first_run(d, tmp):
@@ -346,7 +365,10 @@ def main():
     a = ap.parse_args()
     binary = os.path.abspath(a.docket)
     print(f"docket: {binary}; Anki: the `anki` package; {os.cpu_count()} CPUs; {a.runs} interleaved runs per task")
-    print(f"{'task':<36} {'N':>7} {'docket ms':>9} {'(min-max)':>19} {'Anki ms':>9} {'(min-max)':>19} {'ratio':>6} {'load':>5}")
+    print(
+        f"{'task':<36} {'N':>7} {'docket ms':>9} {'(min-max)':>19} {'Anki ms':>9} {'(min-max)':>19} "
+        f"{'ratio':>6} {'CPU ms d/A':>17} {'CPU ratio':>9} {'load':>5}"
+    )
     root = a.work or tempfile.mkdtemp(prefix="vs_anki-")
     try:
         for n in [int(x) for x in a.sizes.split(",")]:
@@ -358,6 +380,7 @@ def main():
             print(f"# N={n}: generated in {time.perf_counter() - t:.0f} s", flush=True)
             for name, dk, ak in TASKS:
                 times = {"docket": [], "anki": []}
+                cpus = {"docket": [], "anki": []}
                 loads = []
                 for r in range(a.runs):
                     # Alternate who goes first, so neither always meets a warmer cache.
@@ -365,13 +388,21 @@ def main():
                     for who, f in order:
                         loads.append(os.getloadavg()[0])
                         scratch = tempfile.mkdtemp(dir=work)
-                        times[who].append(f(binary, d, scratch) if who == "docket" else f(d, scratch))
+                        wall, used = f(binary, d, scratch) if who == "docket" else f(d, scratch)
+                        times[who].append(wall)
+                        if used is not None:
+                            cpus[who].append(used)
                         shutil.rmtree(scratch, ignore_errors=True)
                 dm, am = statistics.median(times["docket"]), statistics.median(times["anki"])
                 spread = lambda v: f"({fmt(min(v)).strip()}-{fmt(max(v)).strip()})"
+                if cpus["docket"] and cpus["anki"]:
+                    dc, ac = statistics.median(cpus["docket"]), statistics.median(cpus["anki"])
+                    cpu_cols = f"{fmt(dc).strip() + ' / ' + fmt(ac).strip():>17} {dc / max(ac, 1e-9):9.2f}"
+                else:
+                    cpu_cols = f"{'-':>17} {'-':>9}"
                 print(
                     f"{name:<36} {n:>7} {fmt(dm)} {spread(times['docket']):>19} {fmt(am)} "
-                    f"{spread(times['anki']):>19} {dm / am:6.2f} {statistics.mean(loads):5.2f}",
+                    f"{spread(times['anki']):>19} {dm / am:6.2f} {cpu_cols} {statistics.mean(loads):5.2f}",
                     flush=True,
                 )
             shutil.rmtree(work, ignore_errors=True)

@@ -88,14 +88,39 @@ pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     Ok(c.last_insert_rowid())
 }
 
-/// Makes the keys of a card and of its content if they do not exist yet
-/// (one statement each, for syncing many cards at once).
-pub fn ensure_keys(c: &Connection, deck_id: &str, card_id: &str, hash: &str) -> StoreResult<()> {
-    c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?
-        .execute(params![deck_id, card_id])?;
-    c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?
-        .execute([hash_value(hash)])?;
+/// Makes the keys of cards and of their contents where they do not exist
+/// yet (one statement each, for syncing many cards at once). Keys are
+/// inserted in key order, so each lands next to the previous one in the
+/// unique indexes instead of on a random page.
+pub fn ensure_keys(
+    c: &Connection,
+    deck_id: &str,
+    card_ids: &mut [&str],
+    hashes: &[&str],
+) -> StoreResult<()> {
+    card_ids.sort_unstable();
+    let mut card = c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?;
+    for id in card_ids.iter() {
+        card.execute(params![deck_id, id])?;
+    }
+    let mut values: Vec<rusqlite::types::Value> = hashes.iter().map(|h| hash_value(h)).collect();
+    values.sort_unstable_by(|a, b| sql_order(a).cmp(&sql_order(b)));
+    values.dedup();
+    let mut content = c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?;
+    for v in &values {
+        content.execute([v])?;
+    }
     Ok(())
+}
+
+/// The order SQLite keeps stored hashes in (text before blobs, each by
+/// its bytes).
+fn sql_order(v: &rusqlite::types::Value) -> (u8, &[u8]) {
+    match v {
+        rusqlite::types::Value::Text(t) => (0, t.as_bytes()),
+        rusqlite::types::Value::Blob(b) => (1, b.as_slice()),
+        _ => (2, &[]),
+    }
 }
 
 /// The card's newest row, from its key.
