@@ -136,6 +136,9 @@ fn a_version_4_store_keeps_its_card_texts_and_hashes() {
         .into_iter()
         .map(|r| r.card_id)
         .collect();
-    let expected: Vec<String> = (0..300).filter(|i| i % 3 == 0).map(|i| format!("c{i}")).collect();
+    let expected: Vec<String> = (0..300)
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("c{i}"))
+        .collect();
     assert_eq!(new, expected);
 }

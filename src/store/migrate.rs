@@ -275,9 +275,11 @@ mod tests {
         assert_eq!(kind("b"), "text");
         assert_eq!(kind("x"), "text");
         let answered: Vec<u8> = c
-            .query_row("SELECT answered_hash FROM cards WHERE card_id = 'a'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT answered_hash FROM cards WHERE card_id = 'a'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(hex::encode(answered), hex);
         // The texts of cards in their deck come back by position.

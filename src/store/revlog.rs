@@ -99,14 +99,16 @@ pub fn ensure_keys(
     hashes: &[&str],
 ) -> StoreResult<()> {
     card_ids.sort_unstable();
-    let mut card = c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?;
+    let mut card =
+        c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?;
     for id in card_ids.iter() {
         card.execute(params![deck_id, id])?;
     }
     let mut values: Vec<rusqlite::types::Value> = hashes.iter().map(|h| hash_value(h)).collect();
     values.sort_unstable_by(|a, b| sql_order(a).cmp(&sql_order(b)));
     values.dedup();
-    let mut content = c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?;
+    let mut content =
+        c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?;
     for v in &values {
         content.execute([v])?;
     }

@@ -7,10 +7,10 @@
 //! one card decompresses its block (a few kB, microseconds). Only this
 //! module reads or writes `text_blocks`.
 
+use rayon::prelude::*;
 use rusqlite::Connection;
 use rusqlite::OptionalExtension;
 use rusqlite::params;
-use rayon::prelude::*;
 
 use super::StoreResult;
 
