@@ -45,6 +45,7 @@ import os
 import re
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -152,15 +153,22 @@ def generate(n, work, binary):
             rid = max(rid + 1, ts)
             rows.append((rid, cid, -1, 3, ivl if j == 9 else 7, 7, 2500, 4000, 0 if j == 0 else 1))
         updates.append((today + ivl - elapsed, ivl, cid))
-    col.db.executemany(
+    col.decks.select(did)
+    col.close()
+    # The log and the states are written straight into the file (through
+    # Anki's own database calls a million rows take many minutes).
+    db = sqlite3.connect(col_path)
+    db.executemany(
         "insert into revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) values (?,?,?,?,?,?,?,?,?)",
         rows,
     )
-    col.db.executemany(
+    db.executemany(
         "update cards set type = 2, queue = 2, due = ?, ivl = ?, factor = 2500, reps = 10 where id = ?",
         updates,
     )
-    col.decks.select(did)
+    db.commit()
+    db.close()
+    col = Collection(col_path)
     d["hist_apkg"] = os.path.join(work, "hist.apkg")
     col.export_anki_package(
         out_path=d["hist_apkg"],
