@@ -135,7 +135,7 @@ pub fn unzstd(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, ImportErro
 
 /// A size in words: whole MiB when it is one, else bytes.
 fn mib(bytes: u64) -> String {
-    if bytes % (1 << 20) == 0 {
+    if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} bytes")
