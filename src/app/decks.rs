@@ -190,15 +190,14 @@ pub(super) fn open_file(store: &mut dyn Store, path: &Path, now_ms: i64) -> AppR
     };
     let deck = checked.deck();
     let file_hash = sha256_hex(loaded.text.as_bytes());
-    let texts = card_texts(deck, &loaded.text);
-    let report = sync(
-        store,
-        deck,
-        &format!("file:{file_hash}"),
-        texts.as_ref().map(|(_, t)| t.clone()),
-        now_ms,
-    )?;
-    if let (Some((head, _)), Ok(md)) = (texts, std::fs::metadata(path)) {
+    // The head is kept apart so that the cards' texts (a quarter of a
+    // large file) move into the sync instead of being copied.
+    let (head, bodies) = match card_texts(deck, &loaded.text) {
+        Some((head, bodies)) => (Some(head), Some(bodies)),
+        None => (None, None),
+    };
+    let report = sync(store, deck, &format!("file:{file_hash}"), bodies, now_ms)?;
+    if let (Some(head), Ok(md)) = (head, std::fs::metadata(path)) {
         let mtime = mtime_ns(&md);
         // A file modified within the last seconds could change again within
         // the same mtime tick: make the next run compare its hash.

@@ -14,11 +14,12 @@ use super::StoreResult;
 pub const APPLICATION_ID: i64 = 0x646b_7431;
 
 /// The SQL of each version, in order: index 0 brings version 0 to 1.
-pub const MIGRATIONS: [&str; 4] = [
+pub const MIGRATIONS: [&str; 5] = [
     include_str!("sql/v1.sql"),
     include_str!("sql/v2.sql"),
     include_str!("sql/v3.sql"),
     include_str!("sql/v4.sql"),
+    include_str!("sql/v5.sql"),
 ];
 
 /// The newest schema this build knows.
@@ -77,6 +78,10 @@ pub fn migrate(conn: &mut Connection, path: &Path, target: i64) -> StoreResult<(
             if v + 1 == 4 {
                 // The compact review log: rows are re-encoded in Rust.
                 super::revlog::convert_v3(&tx)?;
+            }
+            if v + 1 == 5 {
+                // Cached card texts compressed into blocks.
+                super::texts::convert_v4(&tx)?;
             }
             tx.execute_batch(&format!(
                 "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
@@ -231,6 +236,69 @@ mod tests {
         let tables: i64 = c
             .query_row(
                 "SELECT count(*) FROM sqlite_master WHERE name = 'revlog'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn v4_to_v5_compresses_texts_and_keeps_hashes() {
+        let mut c = at(4);
+        let hex = "0123456789abcdef0123456789abcdef";
+        c.execute_batch(&format!(
+            "INSERT INTO cards (deck_id, card_id, position, content_hash, answered_hash, phase, reps)
+               VALUES ('d', 'a', 0, '{hex}', '{hex}', 2, 3),
+                      ('d', 'b', 1, 'from-anki', NULL, 0, 0),
+                      ('d', 'gone', 0, '{hex}', NULL, 0, 0),
+                      ('e', 'x', 70, 'ABCDEF0123456789ABCDEF0123456789', NULL, 0, 0);
+             UPDATE cards SET present = 0 WHERE card_id = 'gone';
+             INSERT INTO card_texts VALUES ('d', 'a', '[[card]]\nid = \"a\"\n'),
+                                           ('d', 'b', '[[card]]\nid = \"b\"\n'),
+                                           ('d', 'gone', 'old'),
+                                           ('e', 'x', 'seventy');"
+        ))
+        .unwrap();
+        migrate(&mut c, Path::new(":memory:"), 5).unwrap();
+        assert_eq!(version(&c).unwrap(), 5);
+        // Docket's hex hashes are now their 16 bytes; others stay text.
+        let kinds: Vec<(String, String)> = c
+            .prepare("SELECT card_id, typeof(content_hash) FROM cards ORDER BY deck_id, card_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let kind = |id: &str| kinds.iter().find(|(c, _)| c == id).unwrap().1.clone();
+        assert_eq!(kind("a"), "blob");
+        assert_eq!(kind("b"), "text");
+        assert_eq!(kind("x"), "text");
+        let answered: Vec<u8> = c
+            .query_row(
+                "SELECT answered_hash FROM cards WHERE card_id = 'a'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hex::encode(answered), hex);
+        // The texts of cards in their deck come back by position.
+        assert_eq!(
+            crate::store::texts::get(&c, "d", 0).unwrap().as_deref(),
+            Some("[[card]]\nid = \"a\"\n")
+        );
+        assert_eq!(
+            crate::store::texts::get(&c, "d", 1).unwrap().as_deref(),
+            Some("[[card]]\nid = \"b\"\n")
+        );
+        assert_eq!(
+            crate::store::texts::get(&c, "e", 70).unwrap().as_deref(),
+            Some("seventy")
+        );
+        assert_eq!(crate::store::texts::get(&c, "e", 3).unwrap(), None);
+        let tables: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'card_texts'",
                 [],
                 |r| r.get(0),
             )

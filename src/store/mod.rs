@@ -11,6 +11,7 @@ mod open;
 pub mod packed;
 pub(crate) mod revlog;
 pub mod sqlite;
+pub(crate) mod texts;
 
 use std::path::PathBuf;
 

@@ -55,7 +55,7 @@ pub fn card_key(
 
 /// A content hash as stored: docket's hashes (32 lowercase hex digits) as
 /// their 16 bytes, anything else (hashes from elsewhere) as text.
-fn hash_value(hash: &str) -> rusqlite::types::Value {
+pub(crate) fn hash_value(hash: &str) -> rusqlite::types::Value {
     let hex_digit = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
     match hex::decode(hash) {
         Ok(bytes) if hash.len() == 32 && hash.bytes().all(|b| hex_digit(&b)) => {
@@ -81,6 +81,43 @@ pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     c.prepare_cached("INSERT INTO content_hashes (hash) VALUES (?1)")?
         .execute([&value])?;
     Ok(c.last_insert_rowid())
+}
+
+/// Makes the keys of cards and of their contents where they do not exist
+/// yet (one statement each, for syncing many cards at once). Keys are
+/// inserted in key order, so each lands next to the previous one in the
+/// unique indexes instead of on a random page.
+pub fn ensure_keys(
+    c: &Connection,
+    deck_id: &str,
+    card_ids: &mut [&str],
+    hashes: &[&str],
+) -> StoreResult<()> {
+    card_ids.sort_unstable();
+    let mut card =
+        c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?;
+    for id in card_ids.iter() {
+        card.execute(params![deck_id, id])?;
+    }
+    let mut values: Vec<rusqlite::types::Value> = hashes.iter().map(|h| hash_value(h)).collect();
+    values.sort_unstable_by(|a, b| sql_order(a).cmp(&sql_order(b)));
+    values.dedup();
+    let mut content =
+        c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?;
+    for v in &values {
+        content.execute([v])?;
+    }
+    Ok(())
+}
+
+/// The order SQLite keeps stored hashes in (text before blobs, each by
+/// its bytes).
+fn sql_order(v: &rusqlite::types::Value) -> (u8, &[u8]) {
+    match v {
+        rusqlite::types::Value::Text(t) => (0, t.as_bytes()),
+        rusqlite::types::Value::Blob(b) => (1, b.as_slice()),
+        _ => (2, &[]),
+    }
 }
 
 /// The card's newest row, from its key.

@@ -26,6 +26,8 @@ use super::failpoint;
 use super::migrate;
 use super::open;
 use super::revlog;
+use super::revlog::hash_value;
+use super::texts;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
 
@@ -41,14 +43,15 @@ pub struct SqliteStore {
 
 /// Stores up to this size get SQLite's full `integrity_check` at every
 /// open (about 15 ms per MB measured on a 45 MB store, so at most about
-/// 120 ms; a store of 2,000 cards and 20,000 reviews is about 1 MB).
-pub const FULL_CHECK_MAX_BYTES: u64 = 8 << 20;
+/// 4 ms; a store of 2,000 cards and 20,000 reviews is about 1 MB).
+pub const FULL_CHECK_MAX_BYTES: u64 = 256 << 10;
 
 /// Stores up to this size get `quick_check` (page structure, no index
-/// cross-check; about 4.5 ms per MB, so at most about 300 ms). Larger ones
-/// get only the header and size checks at open; `docket doctor` checks
-/// them fully.
-pub const QUICK_CHECK_MAX_BYTES: u64 = 64 << 20;
+/// cross-check; about 4.5 ms per MB, so at most about 5 ms). Larger ones
+/// get only the header and size checks at open, so that start-up stays
+/// within a few milliseconds whatever the store's size; `docket doctor`
+/// checks them fully.
+pub const QUICK_CHECK_MAX_BYTES: u64 = 1 << 20;
 
 /// The WAL is checkpointed into the database once it holds this many
 /// pages (4 MB), and cut back to [`WAL_SIZE_LIMIT`] when it restarts, so
@@ -158,6 +161,122 @@ impl SqliteStore {
         Ok(value)
     }
 
+    /// Runs `f` with commits that do not wait for the disk, for writes
+    /// that acknowledge nothing (a cache, a new session's row, a deck's
+    /// sync, all redone if lost): the WAL is appended in order, so the
+    /// next synced commit (an answer) makes them durable with it. The
+    /// connection's level is restored afterwards.
+    fn unsynced<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
+        let level: i64 = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA synchronous = {}", level.min(1)))?;
+        let out = f(self);
+        self.conn
+            .execute_batch(&format!("PRAGMA synchronous = {level}"))?;
+        out
+    }
+
+    /// [`Store::sync_deck`] of a deck whose hash changed, in one transaction.
+    fn sync_changed(
+        &mut self,
+        deck_id: &str,
+        title: &str,
+        deck_hash: &str,
+        cards: &[DeckCard],
+        now_ms: i64,
+    ) -> StoreResult<SyncReport> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut known: HashMap<String, (String, u32, bool, i64)> = HashMap::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT card_id, content_hash, position, present, phase FROM cards WHERE deck_id = ?1",
+            )?;
+            let rows = stmt.query_map([deck_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (
+                        hash_text(r, 1)?.unwrap_or_default(),
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                    ),
+                ))
+            })?;
+            for row in rows {
+                let (id, v) = row?;
+                known.insert(id, v);
+            }
+        }
+        let mut report = SyncReport::default();
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut update = tx.prepare(
+                "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
+                 WHERE deck_id = ?1 AND card_id = ?2",
+            )?;
+            // New cards are inserted in key order (after this loop): each
+            // lands beside the previous one in the table instead of on a
+            // random page, several times faster for a large new deck.
+            let mut fresh: Vec<(&str, u32, &str)> = Vec::new();
+            for (i, c) in cards.iter().enumerate() {
+                let pos = i as u32;
+                match known.remove(&c.card_id) {
+                    None => {
+                        fresh.push((&c.card_id, pos, &c.content_hash));
+                        report.added += 1;
+                    }
+                    Some((hash, old_pos, present, phase)) => {
+                        if hash != c.content_hash && phase != Phase::New.number() {
+                            report.changed.push(c.card_id.clone());
+                        }
+                        if hash != c.content_hash || old_pos != pos || !present {
+                            update.execute(params![
+                                deck_id,
+                                c.card_id,
+                                pos,
+                                hash_value(&c.content_hash)
+                            ])?;
+                        }
+                    }
+                }
+            }
+            fresh.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (id, pos, hash) in &fresh {
+                insert.execute(params![deck_id, id, pos, hash_value(hash)])?;
+            }
+            // The review log's keys, made now so that the first answer
+            // writes (and syncs) fewer pages.
+            let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
+            let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
+            revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
+            let mut remove =
+                tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
+            for (id, (_, _, present, _)) in known {
+                if present {
+                    remove.execute(params![deck_id, id])?;
+                    report.removed += 1;
+                }
+            }
+        }
+        let kept: Vec<Option<&str>> = cards.iter().map(|c| c.text.as_deref()).collect();
+        texts::write_deck(&tx, deck_id, &kept)?;
+        tx.execute(
+            "INSERT INTO decks (deck_id, title, content_hash, synced_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (deck_id) DO UPDATE SET title = ?2, content_hash = ?3, synced_ms = ?4",
+            params![deck_id, title, deck_hash, now_ms],
+        )?;
+        failpoint::hit("sync", "before-commit");
+        tx.commit()?;
+        failpoint::hit("sync", "after-commit");
+        Ok(report)
+    }
+
     fn rows(&self, sql: &str, p: impl rusqlite::Params) -> StoreResult<Vec<CardRow>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(p, card_row)?;
@@ -191,9 +310,57 @@ fn integrity(conn: &Connection, path: &Path) -> StoreResult<()> {
     Ok(())
 }
 
+/// The query of [`Store::due_reviews_in_order`]: `?1` deck, `?2` due
+/// before, `?3` now, `?4` limit, `?5` the shuffle's seed.
+///
+/// Ordered by due time (Anki's default and its day orders), it walks the
+/// index `cards_queue` in due order and stops once the limit is reached
+/// (only ties on the due time at the limit are sorted), so a cold start
+/// reads about as many cards as the day's limits allow, however many are
+/// due. The other orders depend on values outside the index's order (or on
+/// `now`) and sort every due card.
+fn review_order_sql(order: crate::schedule::config::ReviewOrder) -> String {
+    use crate::schedule::config::ReviewOrder as O;
+    // A seeded shuffle in plain SQL arithmetic (cards have no rowid).
+    let random = "(position * 2654435761 + ?5) % 4294967291";
+    let retrievability = "(?3 - coalesce(last_review_ms, 0)) / max(stability, 0.001)";
+    let key = match order {
+        O::Day | O::DayThenDeck | O::DeckThenDay => "due_ms".to_string(),
+        O::IntervalsAscending => "interval_days".into(),
+        O::IntervalsDescending => "interval_days DESC".into(),
+        O::EaseAscending => "difficulty DESC".into(),
+        O::EaseDescending => "difficulty".into(),
+        O::RetrievabilityAscending => format!("{retrievability} DESC"),
+        O::RetrievabilityDescending => retrievability.into(),
+        O::RelativeOverdueness => "(?3 - due_ms) * 1.0 / max(interval_days, 1) DESC".into(),
+        O::Random => random.into(),
+        O::Added => "position".into(),
+        O::ReverseAdded => "position DESC".into(),
+    };
+    format!(
+        "SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_queue
+         WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2
+           AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
+         ORDER BY {key}, {random}, card_id LIMIT ?4"
+    )
+}
+
 fn phase(n: i64) -> rusqlite::Result<Phase> {
     Phase::from_number(n).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, "phase".into())
+    })
+}
+
+/// A content hash as stored (16 bytes, or text for hashes from elsewhere)
+/// read back as the text docket uses.
+fn hash_text(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match r.get_ref(i)? {
+        ValueRef::Null => None,
+        ValueRef::Blob(b) => Some(hex::encode(b)),
+        ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
     })
 }
 
@@ -202,8 +369,8 @@ fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
         card_id: r.get(0)?,
         position: r.get(1)?,
         present: r.get(2)?,
-        content_hash: r.get(3)?,
-        answered_hash: r.get(4)?,
+        content_hash: hash_text(r, 3)?.unwrap_or_default(),
+        answered_hash: hash_text(r, 4)?,
         state: CardState {
             phase: phase(r.get(5)?)?,
             step: r.get(6)?,
@@ -256,7 +423,7 @@ fn write_state(
         s.last_review_ms,
         s.reps,
         s.lapses,
-        answered_hash,
+        answered_hash.map(hash_value),
     ])?;
     Ok(())
 }
@@ -320,79 +487,9 @@ impl Store for SqliteStore {
                 ..SyncReport::default()
             });
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut known: HashMap<String, (String, u32, bool, i64)> = HashMap::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT card_id, content_hash, position, present, phase FROM cards WHERE deck_id = ?1",
-            )?;
-            let rows = stmt.query_map([deck_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
-                ))
-            })?;
-            for row in rows {
-                let (id, v) = row?;
-                known.insert(id, v);
-            }
-        }
-        let mut report = SyncReport::default();
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut update = tx.prepare(
-                "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
-                 WHERE deck_id = ?1 AND card_id = ?2",
-            )?;
-            let mut body = tx.prepare(
-                "INSERT OR REPLACE INTO card_texts (deck_id, card_id, body) VALUES (?1, ?2, ?3)",
-            )?;
-            for (i, c) in cards.iter().enumerate() {
-                let pos = i as u32;
-                match known.remove(&c.card_id) {
-                    None => {
-                        insert.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
-                        // The review log's keys, made now so that the first
-                        // answer writes (and syncs) fewer pages.
-                        revlog::card_key(&tx, deck_id, &c.card_id, true)?;
-                        revlog::content_key(&tx, &c.content_hash)?;
-                        report.added += 1;
-                    }
-                    Some((hash, old_pos, present, phase)) => {
-                        if hash != c.content_hash && phase != Phase::New.number() {
-                            report.changed.push(c.card_id.clone());
-                        }
-                        if hash != c.content_hash || old_pos != pos || !present {
-                            update.execute(params![deck_id, c.card_id, pos, c.content_hash])?;
-                        }
-                    }
-                }
-                if let Some(text) = &c.text {
-                    body.execute(params![deck_id, c.card_id, text])?;
-                }
-            }
-            let mut remove =
-                tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
-            for (id, (_, _, present, _)) in known {
-                if present {
-                    remove.execute(params![deck_id, id])?;
-                    report.removed += 1;
-                }
-            }
-        }
-        tx.execute(
-            "INSERT INTO decks (deck_id, title, content_hash, synced_ms) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (deck_id) DO UPDATE SET title = ?2, content_hash = ?3, synced_ms = ?4",
-            params![deck_id, title, deck_hash, now_ms],
-        )?;
-        failpoint::hit("sync", "before-commit");
-        tx.commit()?;
-        failpoint::hit("sync", "after-commit");
-        Ok(report)
+        // A sync acknowledges nothing (lost, it is redone at the next
+        // run): its commit need not wait for the disk.
+        self.unsynced(|s| s.sync_changed(deck_id, title, deck_hash, cards, now_ms))
     }
 
     fn card(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<CardRow>> {
@@ -466,30 +563,8 @@ impl Store for SqliteStore {
         order: crate::schedule::config::ReviewOrder,
         seed: u64,
     ) -> StoreResult<Vec<CardRow>> {
-        use crate::schedule::config::ReviewOrder as O;
-        // A seeded shuffle in plain SQL arithmetic (cards have no rowid).
-        let random = "(position * 2654435761 + ?5) % 4294967291";
-        let retrievability = "(?3 - coalesce(last_review_ms, 0)) / max(stability, 0.001)";
-        let key = match order {
-            O::Day | O::DayThenDeck | O::DeckThenDay => "due_ms".to_string(),
-            O::IntervalsAscending => "interval_days".into(),
-            O::IntervalsDescending => "interval_days DESC".into(),
-            O::EaseAscending => "difficulty DESC".into(),
-            O::EaseDescending => "difficulty".into(),
-            O::RetrievabilityAscending => format!("{retrievability} DESC"),
-            O::RetrievabilityDescending => retrievability.into(),
-            O::RelativeOverdueness => "(?3 - due_ms) * 1.0 / max(interval_days, 1) DESC".into(),
-            O::Random => random.into(),
-            O::Added => "position".into(),
-            O::ReverseAdded => "position DESC".into(),
-        };
         self.rows(
-            &format!(
-                "SELECT {CARD_COLUMNS} FROM cards
-                 WHERE deck_id = ?1 AND phase = 2 AND due_ms < ?2
-                   AND present = 1 AND suspended = 0 AND buried_until_ms <= ?3
-                 ORDER BY {key}, {random}, card_id LIMIT ?4"
-            ),
+            &review_order_sql(order),
             params![
                 deck_id,
                 before_ms,
@@ -579,7 +654,12 @@ impl Store for SqliteStore {
                  ON CONFLICT (deck_id, card_id) DO UPDATE SET content_hash = ?4, present = 1",
             )?;
             for c in cards {
-                upsert.execute(params![deck_id, c.card_id, c.position, c.content_hash])?;
+                upsert.execute(params![
+                    deck_id,
+                    c.card_id,
+                    c.position,
+                    hash_value(&c.content_hash)
+                ])?;
                 revlog::clear(&tx, deck_id, &c.card_id)?;
                 let answered = (!c.log.is_empty()).then_some(c.content_hash.as_str());
                 write_state(&tx, deck_id, &c.card_id, &c.state, answered)?;
@@ -629,12 +709,16 @@ impl Store for SqliteStore {
     }
 
     fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64> {
-        self.write("session", |tx| {
-            tx.execute(
-                "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
-                params![deck_id, now_ms],
-            )?;
-            Ok(tx.last_insert_rowid())
+        // A new session row acknowledges nothing: its commit need not wait
+        // for the disk (an fsync is most of a cold start's time).
+        self.unsynced(|s| {
+            s.write("session", |tx| {
+                tx.execute(
+                    "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
+                    params![deck_id, now_ms],
+                )?;
+                Ok(tx.last_insert_rowid())
+            })
         })
     }
 
@@ -654,13 +738,12 @@ impl Store for SqliteStore {
     }
 
     fn setting(&self, scope: &str, key: &str) -> StoreResult<Option<String>> {
+        // Cached: a start reads every setting in two scopes, and preparing
+        // the statement each time was 8% of a cold start's instructions.
         Ok(self
             .conn
-            .query_row(
-                "SELECT value FROM settings WHERE scope = ?1 AND key = ?2",
-                params![scope, key],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT value FROM settings WHERE scope = ?1 AND key = ?2")?
+            .query_row(params![scope, key], |r| r.get(0))
             .optional()?)
     }
 
@@ -717,16 +800,21 @@ impl Store for SqliteStore {
     }
 
     fn card_text(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<(String, String)>> {
-        let found: Option<(Option<String>, String)> = self
+        // The text is kept by position among the cards still in the deck.
+        let found: Option<(u32, String)> = self
             .conn
             .prepare_cached(
-                "SELECT t.body, c.content_hash FROM card_texts t
-                 JOIN cards c ON c.deck_id = t.deck_id AND c.card_id = t.card_id
-                 WHERE t.deck_id = ?1 AND t.card_id = ?2",
+                "SELECT position, content_hash FROM cards
+                 WHERE deck_id = ?1 AND card_id = ?2 AND present = 1",
             )?
-            .query_row(params![deck_id, card_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![deck_id, card_id], |r| {
+                Ok((r.get(0)?, hash_text(r, 1)?.unwrap_or_default()))
+            })
             .optional()?;
-        Ok(found.and_then(|(body, hash)| body.map(|b| (b, hash))))
+        let Some((position, hash)) = found else {
+            return Ok(None);
+        };
+        Ok(texts::get(&self.conn, deck_id, position)?.map(|text| (text, hash)))
     }
 
     fn deck_file(&self, path: &str) -> StoreResult<Option<DeckFile>> {
@@ -751,14 +839,15 @@ impl Store for SqliteStore {
     }
 
     fn set_deck_file(&mut self, f: &DeckFile) -> StoreResult<()> {
-        self.write("deck-file", |tx| {
+        // A cache: lost, the file is only parsed again.
+        self.unsynced(|s| s.write("deck-file", |tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO deck_files (path, deck_id, size, mtime_ns, file_hash, head, first_card)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![f.path, f.deck_id, f.size, f.mtime_ns, f.file_hash, f.head, f.first_card],
             )?;
             Ok(())
-        })
+        }))
     }
 
     fn next_due(&self, deck_id: &str) -> StoreResult<Option<i64>> {
@@ -907,6 +996,39 @@ mod tests {
             last_review_ms: Some(last_review_ms),
             reps: 1,
             ..CardState::NEW
+        }
+    }
+
+    #[test]
+    fn the_default_review_order_reads_the_index_in_due_order_without_a_full_sort() {
+        use crate::schedule::config::ReviewOrder;
+        let s = SqliteStore::open_in_memory().unwrap();
+        for order in [
+            ReviewOrder::Day,
+            ReviewOrder::DayThenDeck,
+            ReviewOrder::DeckThenDay,
+        ] {
+            let plan: Vec<String> = s
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", review_order_sql(order)))
+                .unwrap()
+                .query_map(params!["d", 1, 1, 200, 7], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let plan = plan.join("\n");
+            assert!(
+                plan.contains("INDEX cards_queue (deck_id=? AND phase=? AND due_ms<?)"),
+                "{plan}"
+            );
+            // Only ties on the due time are sorted ("... FOR LAST 2 TERMS OF
+            // ORDER BY"), so the scan stops at the limit; a full sort would
+            // read every due card first.
+            assert!(!plan.contains("B-TREE FOR ORDER BY"), "{plan}");
+            assert!(
+                plan.contains("TERMS OF ORDER BY") || plan.contains("RIGHT PART OF ORDER BY"),
+                "{plan}"
+            );
         }
     }
 

@@ -74,8 +74,10 @@ def docket(binary, n, tmp):
     def next_card():
         cid = None
         for line in p.stdout:
-            if line.startswith("["):
-                cid = line.split("] ", 1)[1].strip()
+            # The prompt names the item (the card id is shown only after
+            # the answer).
+            if line.startswith("What is the code of item "):
+                cid = "card-" + line.removeprefix("What is the code of item ").strip().rstrip("?")
             if line.startswith("answer ("):
                 return cid
         return None
@@ -90,8 +92,11 @@ def docket(binary, n, tmp):
         lat.append(time.perf_counter() - t)
         if len(lat) % 100 == 0 and os.path.exists(wal):
             wal_max = max(wal_max, os.path.getsize(wal))
-    p.stdin.write(":quit\n")
-    p.stdin.close()
+    try:
+        p.stdin.write(":quit\n")
+        p.stdin.close()
+    except BrokenPipeError:
+        pass  # the session had already ended
     p.wait()
     db = os.path.join(data, "progress.sqlite3")
     c = sqlite3.connect(db)

@@ -16,8 +16,11 @@ use super::super::limits::MAX_ZIP_ENTRIES;
 /// A zip archive whose directory passed the checks.
 pub struct SafeArchive<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
-    /// Bytes unpacked so far, against [`MAX_TOTAL_INFLATED_BYTES`].
+    /// Bytes unpacked so far, against `total_limit`.
     inflated: u64,
+    /// The most all entries read may unpack to together
+    /// ([`MAX_TOTAL_INFLATED_BYTES`] unless a test lowers it).
+    total_limit: u64,
 }
 
 impl<'a> SafeArchive<'a> {
@@ -56,7 +59,18 @@ impl<'a> SafeArchive<'a> {
                 )));
             }
         }
-        Ok(SafeArchive { zip, inflated: 0 })
+        Ok(SafeArchive {
+            zip,
+            inflated: 0,
+            total_limit: MAX_TOTAL_INFLATED_BYTES,
+        })
+    }
+
+    /// The same archive with another limit on the total unpacked size, so
+    /// that tests can exercise the limit without a huge file.
+    pub fn with_total_limit(mut self, limit: u64) -> Self {
+        self.total_limit = limit;
+        self
     }
 
     /// Whether an entry exists.
@@ -75,10 +89,10 @@ impl<'a> SafeArchive<'a> {
                 f.size()
             )));
         }
-        if self.inflated.saturating_add(f.size()) > MAX_TOTAL_INFLATED_BYTES {
+        if self.inflated.saturating_add(f.size()) > self.total_limit {
             return Err(ImportError::invalid(format!(
-                "the package unpacks to more than {} MiB in all; this looks like a zip bomb",
-                MAX_TOTAL_INFLATED_BYTES >> 20
+                "the package unpacks to more than {} in all; this looks like a zip bomb",
+                mib(self.total_limit)
             )));
         }
         // Stop at the declared size: a directory that lies cannot make us inflate more.
@@ -117,4 +131,53 @@ pub fn unzstd(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, ImportErro
         )));
     }
     Ok(out)
+}
+
+/// A size in words: whole MiB when it is one, else bytes.
+fn mib(bytes: u64) -> String {
+    if bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A package of `entries` stored (uncompressed) entries of `size` bytes.
+    fn package(entries: usize, size: usize) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for i in 0..entries {
+            zip.start_file(format!("e{i}"), opts).unwrap();
+            zip.write_all(&vec![b'x'; size]).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_total_inflation_limit_refuses_the_entry_that_passes_it() {
+        let bytes = package(3, 1000);
+        let mut zip = SafeArchive::open(&bytes).unwrap().with_total_limit(2500);
+        assert_eq!(zip.read("e0", 1000).unwrap().len(), 1000);
+        assert_eq!(zip.read("e1", 1000).unwrap().len(), 1000);
+        let err = zip.read("e2", 1000).unwrap_err().to_string();
+        assert!(err.contains("more than 2500 bytes in all"), "{err}");
+        // Each entry alone is within its own limit: only the total refuses it.
+        let mut fresh = SafeArchive::open(&bytes).unwrap().with_total_limit(2500);
+        assert!(fresh.read("e2", 1000).is_ok());
+    }
+
+    #[test]
+    fn the_default_total_limit_is_320_mib() {
+        let bytes = package(1, 10);
+        let zip = SafeArchive::open(&bytes).unwrap();
+        assert_eq!(zip.total_limit, MAX_TOTAL_INFLATED_BYTES);
+        assert_eq!(mib(zip.total_limit), "320 MiB");
+    }
 }
