@@ -127,10 +127,28 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
 }
 
 fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
-    let files = class::export(&a.data, &a.out)?;
+    let done = class::export(&a.data, &a.out)?;
+    let names = |v: &[String]| {
+        v.iter()
+            .map(|n| crate::sanitize::one_line(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !done.timed_out.is_empty() {
+        eprintln!(
+            "handed in, their time limit having passed: {}",
+            names(&done.timed_out)
+        );
+    }
+    if !done.not_handed_in.is_empty() {
+        eprintln!(
+            "not handed in (exported unfinished; the report lists them as never submitted): {}",
+            names(&done.not_handed_in)
+        );
+    }
     eprintln!(
         "wrote {} result files into {}\nreport: docket quiz report {} {}",
-        files.len(),
+        done.files.len(),
         a.out.display(),
         a.data.join("key.json").display(),
         a.out.display()

@@ -60,6 +60,26 @@ impl Journal {
         Ok(Journal { conn })
     }
 
+    /// Leaves checkpoints to [`Journal::checkpoint`] (called from another
+    /// connection), so no answer waits for a checkpoint's fsync.
+    pub fn manual_checkpoints(&self) -> Result<(), String> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(failed)
+    }
+
+    /// Copies the write-ahead log into the database. `PASSIVE` never blocks
+    /// a writer; with `restart`, waits for writers so the next one starts
+    /// the log afresh (the log stops growing). Returns the frames in the log.
+    pub fn checkpoint(&self, restart: bool) -> Result<i64, String> {
+        let mode = if restart { "RESTART" } else { "PASSIVE" };
+        self.conn
+            .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                r.get::<_, i64>(1)
+            })
+            .map_err(failed)
+    }
+
     /// A stored setting.
     pub fn meta(&self, k: &str) -> Result<Option<String>, String> {
         self.conn

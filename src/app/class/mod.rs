@@ -10,6 +10,7 @@
 //! Surfaces (the web server, `src/web`) call this; they never open
 //! the journal or read the key themselves.
 
+mod checkpoint;
 pub mod journal;
 pub mod state;
 
@@ -52,8 +53,15 @@ pub enum ClassError {
     #[error("This class is full ({0} students).")]
     Full(usize),
     /// Someone already joined with that name.
-    #[error("Someone in this class already has that name: add an initial.")]
+    #[error(
+        "Someone in this class already has that name: add an initial. If it is you on another phone, give your rejoin code too."
+    )]
     NameTaken,
+    /// No student of that name has that rejoin code.
+    #[error(
+        "That name and rejoin code do not match: the code is on your first phone's page, or ask the teacher."
+    )]
+    WrongRejoin,
     /// The name cannot be used.
     #[error("Please give {0}.")]
     BadName(String),
@@ -106,6 +114,7 @@ pub struct Classroom {
     inner: Mutex<Inner>,
     data_dir: PathBuf,
     clock: SystemClock,
+    _checkpoints: checkpoint::Checkpointer,
 }
 
 struct Inner {
@@ -167,7 +176,9 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     })?;
     let clock = SystemClock::from_env().map_err(AppError::Request)?;
     let now = crate::quiz::clock::Clock::now(&clock);
-    let journal = Journal::open(&req.data.join(journal::FILE_NAME)).map_err(failed)?;
+    let journal_path = req.data.join(journal::FILE_NAME);
+    let journal = Journal::open(&journal_path).map_err(failed)?;
+    let checkpoints = checkpoint::start(&journal, &journal_path).map_err(failed)?;
     let resumed = journal.meta("form").map_err(failed)?.is_some();
     if !resumed {
         start(req, &journal)?;
@@ -205,6 +216,7 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
     }
     class.names_hidden = journal.meta("names_hidden").map_err(failed)?.as_deref() == Some("1");
     class.joining = journal.meta("joining").map_err(failed)?.as_deref() != Some("0");
+    class.speed_bonus = journal.meta("speed_bonus").map_err(failed)?.as_deref() == Some("1");
     for s in journal.students().map_err(failed)? {
         class
             .restore(s.id, s.name, s.token, s.record, now)
@@ -224,6 +236,7 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
             inner: Mutex::new(Inner { class, journal }),
             data_dir: req.data.clone(),
             clock,
+            _checkpoints: checkpoints,
         },
         opened,
     ))
@@ -338,8 +351,21 @@ impl Classroom {
         Ok(())
     }
 
-    /// A student joins; returns their secret token.
-    pub fn join(&self, name: &str, code: &str, from: Option<IpAddr>) -> Result<String, ClassError> {
+    /// A student joins; returns their secret token. With a rejoin code,
+    /// a student already in the class comes back (see [`Class::rejoin`])
+    /// and gets their token again.
+    pub fn join(
+        &self,
+        name: &str,
+        code: &str,
+        rejoin: Option<&str>,
+        from: Option<IpAddr>,
+    ) -> Result<String, ClassError> {
+        if let Some(rejoin) = rejoin.filter(|r| !r.trim().is_empty()) {
+            let mut g = self.lock();
+            let s = g.class.rejoin(name, code, rejoin, from)?;
+            return Ok(g.class.token_of(s).to_string());
+        }
         let token = random_token().map_err(|e| ClassError::Journal(e.to_string()))?;
         let now = self.now();
         let mut g = self.lock();
@@ -402,10 +428,12 @@ impl Classroom {
         let phase = g.class.phase.encode();
         let joining = if g.class.joining { "1" } else { "0" };
         let hidden = if g.class.names_hidden { "1" } else { "0" };
+        let bonus = if g.class.speed_bonus { "1" } else { "0" };
         for (k, v) in [
             ("phase", phase.as_str()),
             ("joining", joining),
             ("names_hidden", hidden),
+            ("speed_bonus", bonus),
         ] {
             g.journal.set_meta(k, v).map_err(ClassError::Journal)?;
         }
@@ -414,7 +442,10 @@ impl Classroom {
 
     /// Hands in the sittings whose time ran out (before an export).
     pub fn hand_in_expired(&self) -> Result<(), ClassError> {
-        let now = self.now();
+        self.hand_in_expired_at(self.now())
+    }
+
+    fn hand_in_expired_at(&self, now: DateTime<Utc>) -> Result<(), ClassError> {
         let mut g = self.lock();
         let changed = g.class.hand_in_expired(now);
         Self::save(&g, &changed)
@@ -439,6 +470,16 @@ impl Classroom {
     pub fn hide_names(&self, hidden: bool) -> Result<(), ClassError> {
         self.teacher_step(|c, _| {
             c.names_hidden = hidden;
+            Ok(Vec::new())
+        })
+    }
+
+    /// Turns the live round's speed bonus on or off (points on the
+    /// projector and phones only: result files and the report score
+    /// right answers, as ever).
+    pub fn set_speed_bonus(&self, on: bool) -> Result<(), ClassError> {
+        self.teacher_step(|c, _| {
+            c.speed_bonus = on;
             Ok(Vec::new())
         })
     }
@@ -474,37 +515,89 @@ fn result_name(id: u32, name: &str) -> String {
     }
 }
 
+/// What an export wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// One result file per student, in join order.
+    pub files: Vec<PathBuf>,
+    /// Students whose time limit had run out, handed in by this export
+    /// (as `quiz take` would have at their next keystroke).
+    pub timed_out: Vec<String>,
+    /// Students who have not handed in (their files say so, and `quiz
+    /// report` lists them as never submitted).
+    pub not_handed_in: Vec<String>,
+}
+
 /// Writes every sitting of the class in `data` as a result file in `out`
 /// (handed in or not: `quiz report` says which were never submitted).
-/// Works on a running class or a stopped one.
-pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
+/// Works on a stopped class (`docket class export`): a sitting whose
+/// time limit has passed is handed in first, as `quiz take` would have,
+/// and the journal keeps it handed in.
+pub fn export(data: &Path, out: &Path) -> AppResult<Exported> {
+    let clock = SystemClock::from_env().map_err(AppError::Request)?;
+    export_at(data, out, crate::quiz::clock::Clock::now(&clock))
+}
+
+/// [`export`] at `now`.
+fn export_at(data: &Path, out: &Path, now: DateTime<Utc>) -> AppResult<Exported> {
     let path = data.join(journal::FILE_NAME);
     super::inputs::require(&path)?;
     let journal = Journal::open(&path).map_err(failed)?;
+    let form: Option<Form> = journal
+        .meta("form")
+        .map_err(failed)?
+        .and_then(|f| serde_json::from_str(&f).ok());
     std::fs::create_dir_all(out)
         .map_err(|e| failed(format!("{}: cannot create: {e}", out.display())))?;
-    let mut written = Vec::new();
+    let mut done = Exported::default();
     for s in journal.students().map_err(failed)? {
+        let mut record = s.record;
+        if let Some(form) = &form
+            && record.submitted.is_none()
+            && let Ok(mut take) =
+                crate::quiz::take::Take::resume(form, record.clone(), &s.name, now)
+            && take.minutes_left(now) == Some(0)
+        {
+            // Any input past the deadline hands in with `time_up`.
+            take.apply(crate::quiz::input::Input::Help, now);
+            record = take.record().clone();
+            journal.save_record(s.id, &record).map_err(failed)?;
+            done.timed_out.push(s.name.clone());
+        }
+        if record.submitted.is_none() {
+            done.not_handed_in.push(s.name.clone());
+        }
         let p = out.join(result_name(s.id, &s.name));
-        s.record
+        record
             .write(&p)
             .map_err(|e| failed(format!("{}: cannot write: {e}", p.display())))?;
-        written.push(p);
+        done.files.push(p);
     }
-    Ok(written)
+    Ok(done)
 }
 
-/// The class's report so far: the sittings exported to `results/` in the
-/// data directory, then reported on as `docket quiz report` would.
-pub fn report(data: &Path) -> AppResult<super::quiz::ClassReport> {
-    let out = data.join("results");
-    export(data, &out)?;
-    super::quiz::report(&super::quiz::ReportRequest {
-        key: data.join("key.json"),
-        results: vec![out],
-        receipts: None,
-        min_class_size: crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE,
-    })
+impl Classroom {
+    /// Exports a running class: hands in the sittings whose time ran
+    /// out, then writes every sitting into `out` (see [`export`]).
+    pub fn export(&self, out: &Path) -> AppResult<Exported> {
+        let now = self.now();
+        self.hand_in_expired_at(now)
+            .map_err(|e| AppError::Failed(e.to_string()))?;
+        export_at(&self.data_dir, out, now)
+    }
+
+    /// The class's report so far: the sittings exported to `results/` in
+    /// the data directory, then reported on as `docket quiz report` would.
+    pub fn report(&self) -> AppResult<super::quiz::ClassReport> {
+        let out = self.data_dir.join("results");
+        self.export(&out)?;
+        super::quiz::report(&super::quiz::ReportRequest {
+            key: self.data_dir.join("key.json"),
+            results: vec![out],
+            receipts: None,
+            min_class_size: crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE,
+        })
+    }
 }
 
 #[cfg(test)]
