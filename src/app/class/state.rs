@@ -655,12 +655,12 @@ impl Class {
         nav: Nav,
         now: DateTime<Utc>,
     ) -> Result<(usize, Step), ClassError> {
+        let s = self.index(token)?;
         if self.mode == Mode::Live {
             return Err(ClassError::NotNow(
                 "the teacher leads this class item by item".into(),
             ));
         }
-        let s = self.index(token)?;
         let n = self.form.items.len();
         let take = self.students[s].taking()?;
         let item = match item {
