@@ -931,6 +931,42 @@ async fn a_client_that_sends_its_headers_slowly_or_not_at_all_is_cut_off() {
     .await
     .unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    // A live-update stream is a response, not headers: it outlives the
+    // header timeout (three times over here) and is not cut.
+    let tok = teacher_token(&state);
+    let stream = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        use std::io::Write;
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        write!(c, "GET /t/{tok}/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        // Read until the first event has arrived whole.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        // (Chunked: the event ends with a blank line, then the chunk's CRLF.)
+        let whole = |b: &[u8]| {
+            let t = String::from_utf8_lossy(b);
+            t.split_once("event: update")
+                .is_some_and(|(_, rest)| rest.contains("\n\n"))
+        };
+        while !whole(&got) {
+            let n = c.read(&mut buf).unwrap();
+            assert!(n > 0, "closed before the first event");
+            got.extend_from_slice(&buf[..n]);
+        }
+        c.set_read_timeout(Some(std::time::Duration::from_millis(600)))
+            .unwrap();
+        let mut more = [0u8; 64];
+        let after = c.read(&mut more);
+        (String::from_utf8_lossy(&got).into_owned(), after)
+    })
+    .await
+    .unwrap();
+    assert!(stream.0.starts_with("HTTP/1.1 200"), "{}", stream.0);
+    assert!(
+        matches!(&stream.1, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the stream was closed or sent more: {:?}",
+        stream.1
+    );
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
