@@ -6,7 +6,10 @@
 //!
 //! `cargo bench --bench class_load` (`CLASS_STUDENTS=N` for another
 //! class size; `CLASS_THINK_MS=M` for a mean pause of M ms before each
-//! answer, as real students take; 0, the default, saturates the server).
+//! answer, as real students take; 0, the default, saturates the server;
+//! `CLASS_INLINE_CHECKPOINTS=1` to have SQLite checkpoint the journal
+//! inside the answers' commits, as before the checkpoint thread, for a
+//! before-and-after comparison).
 //! Not a test: it asserts nothing about time.
 
 use std::io::BufRead;
@@ -85,7 +88,12 @@ fn main() {
         .unwrap_or(0);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("class");
+    let inline = std::env::var("CLASS_INLINE_CHECKPOINTS").is_ok_and(|v| v == "1");
     let mut child = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .env(
+            "DOCKET_CLASS_INLINE_CHECKPOINTS",
+            if inline { "1" } else { "0" },
+        )
         .args([
             "class",
             "serve",
@@ -211,7 +219,12 @@ fn main() {
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     println!(
-        "class_load: {students} students × {items} items on loopback, {} answers in {:.2?}",
+        "class_load: {students} students × {items} items on loopback ({}), {} answers in {:.2?}",
+        if inline {
+            "checkpoints inside the commits"
+        } else {
+            "checkpoints on their own thread"
+        },
         latencies.len(),
         last_answer - started
     );

@@ -255,7 +255,7 @@ fn main() {
             std::thread::spawn(move || {
                 let mut rng = StdRng::seed_from_u64(1000 + s as u64);
                 let token = room
-                    .join(&format!("student {s}"), &code, None)
+                    .join(&format!("student {s}"), &code, None, None)
                     .expect("join");
                 let mut lat = Vec::with_capacity(form_items);
                 for i in 0..form_items {

@@ -334,7 +334,7 @@ async fn play(teacher: Client, students: Vec<Client>) {
     shot(&teacher, "projector-standings.png").await;
     let text = wait_text(&students[0], "The round is over").await;
     assert!(text.contains("2 of 2 right"), "{text}");
-    let report = docket::app::class::report(&t.dir.path().join("data")).unwrap();
+    let report = t.state.class.report().unwrap();
     assert_eq!(report.report.students.len(), 3);
     let _ = stop.send(());
 
@@ -392,7 +392,7 @@ async fn play(teacher: Client, students: Vec<Client>) {
     }
     wait_text(&teacher, "3 handed in").await;
     shot(&teacher, "dashboard.png").await;
-    let report = docket::app::class::report(&t.dir.path().join("data")).unwrap();
+    let report = t.state.class.report().unwrap();
     let scores: Vec<usize> = report.report.students.iter().map(|s| s.score).collect();
     assert_eq!(report.report.students.len(), 3);
     assert_eq!(scores.iter().sum::<usize>(), 1 + 3 + 3);

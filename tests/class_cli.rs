@@ -70,9 +70,19 @@ impl Drop for Server {
 }
 
 fn serve(data: &std::path::Path) -> Server {
-    let mut child = docket()
+    serve_with(data, None, &[])
+}
+
+/// Serves with `DOCKET_NOW` set to `now`, and these extra arguments.
+fn serve_with(data: &std::path::Path, now: Option<&str>, extra: &[&str]) -> Server {
+    let mut cmd = docket();
+    if let Some(now) = now {
+        cmd.env("DOCKET_NOW", now);
+    }
+    let mut child = cmd
         .args(["class", "serve", "--items", "3", "--port", "0", "--data"])
         .arg(data)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -201,4 +211,114 @@ fn a_killed_server_carries_on_and_its_class_exports_for_quiz_report() {
     );
     let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
     assert_eq!(json["students"][0]["student"], "Ana");
+}
+
+/// Joins `name`; returns the cookie.
+fn join_as(server: &Server, name: &str) -> String {
+    let (base, code) = server.join.split_once("/?code=").unwrap();
+    let (status, reply) = http(
+        &format!("{base}/join"),
+        "POST",
+        None,
+        &format!("name={name}&code={code}"),
+    );
+    assert_eq!(status, 303, "{reply}");
+    reply
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn export_of_a_stopped_class_hands_in_the_sittings_whose_time_is_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("class");
+    // A one-minute form. Ana joins at 09:00:00, Bo at 09:00:50; the server
+    // is killed each time, and the class exported at 09:01:10: Ana's time
+    // is up (as `quiz take` would have found), Bo's is not.
+    let first = serve_with(&data, Some("2026-03-02T09:00:00Z"), &["--time-limit", "1"]);
+    let ana = join_as(&first, "Ana");
+    let (base, _) = first.join.split_once("/?code=").unwrap();
+    let (status, _) = http(
+        &format!("{base}/s/answer"),
+        "POST",
+        Some(&ana),
+        "item=1&answer=&nav=next",
+    );
+    assert_eq!(status, 303);
+    drop(first);
+    let second = serve_with(&data, Some("2026-03-02T09:00:50Z"), &[]);
+    join_as(&second, "Bo");
+    drop(second);
+    let out = dir.path().join("results");
+    let export = || {
+        docket()
+            .env("DOCKET_NOW", "2026-03-02T09:01:10Z")
+            .args(["class", "export"])
+            .arg(&out)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+    let exported = export();
+    let err = String::from_utf8_lossy(&exported.stderr);
+    assert!(exported.status.success(), "{err}");
+    assert!(
+        err.contains("handed in, their time limit having passed: Ana"),
+        "{err}"
+    );
+    assert!(err.contains("not handed in"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("not handed in") && l.contains("Bo") && !l.contains("Ana")),
+        "{err}"
+    );
+    let read = |name: &str| -> serde_json::Value {
+        let f = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().contains(name))
+            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()
+    };
+    let ana_file = read("ana");
+    assert_eq!(ana_file["submitted"]["time_up"], true, "{ana_file}");
+    assert!(read("bo")["submitted"].is_null());
+    // The journal keeps Ana handed in: exporting again changes nothing,
+    // and a server started again shows her receipt.
+    let again = export();
+    assert!(again.status.success());
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("their time limit"));
+    assert_eq!(read("ana"), ana_file);
+    let report = docket()
+        .args(["quiz", "report", "--json"])
+        .arg(data.join("key.json"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    // Ana is graded; Bo's unfinished sitting is named as never submitted
+    // (which makes the exit code 1, as for any class with such a file).
+    let report_err = String::from_utf8_lossy(&report.stderr);
+    assert_eq!(report.status.code(), Some(1), "{report_err}");
+    assert!(
+        report_err.contains("bo.json") && report_err.contains("never submitted"),
+        "{report_err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(json["students"].as_array().unwrap().len(), 1, "{json}");
+    let receipt = ana_file["submitted"]["receipt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(json.to_string().contains(&receipt), "{json}");
+    let third = serve_with(&data, Some("2026-03-02T09:01:20Z"), &[]);
+    let (base, _) = third.join.split_once("/?code=").unwrap();
+    let (status, page) = http(&format!("{base}/s"), "GET", Some(&ana), "");
+    assert_eq!(status, 200);
+    assert!(page.contains(&receipt), "{page}");
 }

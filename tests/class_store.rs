@@ -196,7 +196,7 @@ fn sit_class(room: &class::Classroom, key: &Key) -> (Vec<(String, usize)>, Vec<S
     let mut expected = Vec::new();
     let mut tokens = Vec::new();
     for (name, right_upto, hand_in) in [("Ana", n, true), ("Ben", n / 2, true), ("Cy", 1, false)] {
-        let token = room.join(name, &code, None).unwrap();
+        let token = room.join(name, &code, None, None).unwrap();
         for i in 0..n {
             let answer = if i < right_upto {
                 web_support::right_answer(key, i)
@@ -247,7 +247,7 @@ fn a_served_class_carries_on_and_exports_the_same_on_every_backend() {
         // Exported as result files, reported on by `quiz report` unchanged.
         let out = dir.path().join(format!("out-{backend}"));
         let files = class::export_with(&target, &data, &out).unwrap();
-        assert_eq!(files.len(), 3, "{backend}");
+        assert_eq!(files.files.len(), 3, "{backend}");
         let report = docket::app::quiz::report(&docket::app::quiz::ReportRequest {
             key: data.join("key.json"),
             results: vec![out],
@@ -633,7 +633,7 @@ fn the_database_restarted_mid_class_loses_no_submitted_answer() {
     let (room, _) = class::open_with(&request(dir.path()), &target).unwrap();
     let room = Arc::new(room);
     let code = room.read(|c| c.join_code.clone());
-    let ana = room.join("Ana", &code, None).unwrap();
+    let ana = room.join("Ana", &code, None, None).unwrap();
     room.act(
         &ana,
         Some(0),

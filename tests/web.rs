@@ -554,7 +554,7 @@ async fn a_live_round_item_by_item() {
         r.body
     );
     // Every sitting handed in; the report grades it the same way.
-    let class = docket::app::class::report(&t.dir.path().join("data")).unwrap();
+    let class = t.state.class.report().unwrap();
     let scores: Vec<(String, usize)> = class
         .report
         .students
@@ -690,4 +690,283 @@ async fn a_real_server_on_a_free_port() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
     let _ = Body::empty();
+}
+
+/// The cookie a reply sets, as the token.
+fn cookie_of(r: &Reply) -> String {
+    r.headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("docket_student=")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_student_who_lost_the_cookie_rejoins_with_the_rejoin_code_not_the_name() {
+    let t = make_class(3, false, limits());
+    let s = &t.state;
+    let code = s.class.read(|c| c.join_code.clone());
+    let ana = join(s, "Ana").await;
+    let a1 = right_answer(&t.key, 0);
+    send(
+        s,
+        post(
+            "/s/answer",
+            Some(&ana),
+            &[("item", "1"), ("answer", &a1), ("nav", "next")],
+        ),
+    )
+    .await;
+    // Her page shows her rejoin code; so does the teacher's dashboard.
+    let rejoin = s.class.read(|c| c.rejoin_code(&c.students[0]));
+    let page = send(s, get("/s", Some(&ana))).await;
+    assert!(page.body.contains(&rejoin), "{}", page.body);
+    let tok = teacher_token(s);
+    let dash = send(s, get(&format!("/t/{tok}"), None)).await;
+    assert!(dash.body.contains(&rejoin));
+    // A new phone: the name alone is refused, and says what to do.
+    let r = send(s, post("/join", None, &[("name", "Ana"), ("code", &code)])).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("rejoin code"), "{}", r.body);
+    assert!(r.headers.get(header::SET_COOKIE).is_none());
+    // Someone else's guess is refused, and no cookie is set.
+    let r = send(
+        s,
+        post(
+            "/join",
+            None,
+            &[("name", "Ana"), ("code", &code), ("rejoin", "AAAAAA")],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.headers.get(header::SET_COOKIE).is_none());
+    // With her rejoin code she is back where she was, on her own sitting,
+    // even though joining has been closed meanwhile.
+    send(
+        s,
+        post(&format!("/t/{tok}/joining"), None, &[("open", "0")]),
+    )
+    .await;
+    let r = send(
+        s,
+        post(
+            "/join",
+            None,
+            &[("name", "ana"), ("code", &code), ("rejoin", &rejoin)],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let again = cookie_of(&r);
+    assert_eq!(again, ana);
+    let page = send(s, get("/s", Some(&again))).await;
+    assert!(page.body.contains("item 2 of 3"), "{}", page.body);
+    assert!(page.body.contains("1 answered"));
+    assert_eq!(s.class.read(|c| c.students.len()), 1);
+}
+
+#[tokio::test]
+async fn the_speed_bonus_is_off_until_the_teacher_turns_it_on_and_never_reaches_the_report() {
+    let t = make_class(2, true, limits());
+    let s = &t.state;
+    let tok = teacher_token(s);
+    let ana = join(s, "Ana").await;
+    let bo = join(s, "Bo").await;
+    let dash = send(s, get(&format!("/t/{tok}"), None)).await;
+    assert!(dash.body.contains("Turn the speed bonus on"));
+    assert!(dash.body.contains("Speed bonus: off"));
+    send(s, post(&format!("/t/{tok}/next"), None, &[])).await;
+    for who in [&ana, &bo] {
+        let a = right_answer(&t.key, 0);
+        let r = send(
+            s,
+            post("/s/live", Some(who), &[("item", "1"), ("answer", &a)]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    send(s, post(&format!("/t/{tok}/close"), None, &[])).await;
+    let page = send(s, get("/s", Some(&ana))).await;
+    assert!(
+        !page.body.contains("points"),
+        "off by default: {}",
+        page.body
+    );
+    // Only the teacher turns it on.
+    let r = send(s, post("/t/not-the-token/speed", None, &[("on", "1")])).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(s, post(&format!("/t/{tok}/speed"), None, &[("on", "1")])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = send(s, get("/s", Some(&ana))).await;
+    let (points, bonus) = s.class.read(|c| {
+        (
+            c.points(&c.students[0], c.revealed()).unwrap(),
+            c.bonus(&c.students[0], 0),
+        )
+    });
+    assert!(bonus > 0 && points == 10 + bonus, "{points} {bonus}");
+    assert!(
+        page.body.contains(&format!("{points} points")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("Speed bonus: +{bonus}")));
+    send(s, post(&format!("/t/{tok}/next"), None, &[])).await;
+    send(s, post(&format!("/t/{tok}/close"), None, &[])).await;
+    send(s, post(&format!("/t/{tok}/finish"), None, &[])).await;
+    let screen = send(s, get(&format!("/t/{tok}/screen"), None)).await;
+    assert!(screen.body.contains("Points"), "{}", screen.body);
+    // It survives a restart, as every teacher setting does.
+    let again = serve_dir(t.dir.path(), true, limits());
+    assert!(again.class.read(|c| c.speed_bonus));
+    // The result files and the report score right answers only.
+    let r = send(s, post(&format!("/t/{tok}/export"), None, &[])).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let files = std::fs::read_dir(t.dir.path().join("data/results")).unwrap();
+    for f in files {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!text.contains("points") && !text.contains("bonus"));
+    }
+    let report = docket::app::quiz::report(&docket::app::quiz::ReportRequest {
+        key: t.dir.path().join("quiz.key.json"),
+        results: vec![t.dir.path().join("data/results")],
+        receipts: None,
+        min_class_size: 5,
+    })
+    .unwrap();
+    let scores: Vec<usize> = report.report.students.iter().map(|s| s.score).collect();
+    assert_eq!(scores, [1, 1]);
+}
+
+/// A raw TCP client (blocking, on its own thread): sends `prefix`, then
+/// one byte of `trickle` every `pace`, and reports whether the server
+/// closed the connection before the trickle ran out.
+fn cut_off(
+    addr: std::net::SocketAddr,
+    prefix: &'static [u8],
+    trickle: Vec<u8>,
+    pace: std::time::Duration,
+) -> bool {
+    use std::io::Read;
+    use std::io::Write;
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(pace)).unwrap();
+    c.write_all(prefix).unwrap();
+    let mut buf = [0u8; 1024];
+    for b in trickle {
+        match c.read(&mut buf) {
+            // Closed (end of file or a reset), or answered: cut off.
+            Ok(_) => return true,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return true,
+        }
+        if c.write_all(&[b]).is_err() {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_slowly_or_not_at_all_is_cut_off() {
+    let t = make_class(2, false, limits());
+    let bounds = docket::web::Bounds {
+        header_read_timeout: std::time::Duration::from_millis(200),
+        ..docket::web::Bounds::default()
+    };
+    drop(t.state);
+    let state = serve_dir_with(t.dir.path(), false, limits(), bounds);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(docket::web::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let pace = std::time::Duration::from_millis(50);
+    // Headers a byte at a time, never finished: 200 bytes at 50 ms would
+    // take 10 s; the server closes the connection after 200 ms.
+    let endless = b"X-Slow: ".repeat(25);
+    let trickled = tokio::task::spawn_blocking(move || {
+        cut_off(addr, b"GET / HTTP/1.1\r\nHost: x\r\n", endless, pace)
+    });
+    assert!(
+        trickled.await.unwrap(),
+        "a trickle of header bytes was not cut off"
+    );
+    // A connection that sends nothing at all is closed too (the bound of
+    // 10 s only keeps a broken server from hanging the test).
+    let idle = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = [0u8; 16];
+        match c.read(&mut buf) {
+            Ok(n) => n == 0,
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        }
+    });
+    assert!(idle.await.unwrap(), "an idle connection was not closed");
+    // An ordinary request on the same server is answered.
+    let reply = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        use std::io::Write;
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut reply = String::new();
+        c.read_to_string(&mut reply).unwrap();
+        reply
+    })
+    .await
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    // A live-update stream is a response, not headers: it outlives the
+    // header timeout (three times over here) and is not cut.
+    let tok = teacher_token(&state);
+    let stream = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        use std::io::Write;
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        write!(c, "GET /t/{tok}/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        // Read until the first event has arrived whole.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        // (Chunked: the event ends with a blank line, then the chunk's CRLF.)
+        let whole = |b: &[u8]| {
+            let t = String::from_utf8_lossy(b);
+            t.split_once("event: update")
+                .is_some_and(|(_, rest)| rest.contains("\n\n"))
+        };
+        while !whole(&got) {
+            let n = c.read(&mut buf).unwrap();
+            assert!(n > 0, "closed before the first event");
+            got.extend_from_slice(&buf[..n]);
+        }
+        c.set_read_timeout(Some(std::time::Duration::from_millis(600)))
+            .unwrap();
+        let mut more = [0u8; 64];
+        let after = c.read(&mut more);
+        (String::from_utf8_lossy(&got).into_owned(), after)
+    })
+    .await
+    .unwrap();
+    assert!(stream.0.starts_with("HTTP/1.1 200"), "{}", stream.0);
+    assert!(
+        matches!(&stream.1, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the stream was closed or sent more: {:?}",
+        stream.1
+    );
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
 }

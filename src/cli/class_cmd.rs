@@ -181,7 +181,7 @@ fn serve(a: &ServeArgs) -> Result<u8, AppError> {
 
 fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
     let target = class_target(&a.school, &a.which, &a.data)?;
-    let files = class::export_with(&target, &a.data, &a.out)?;
+    let done = class::export_with(&target, &a.data, &a.out)?;
     if let Some(dir) = &a.into_sqlite {
         let n = class::copy(&target, &ClassTarget::Sqlite(dir.clone()))?;
         eprintln!(
@@ -190,9 +190,27 @@ fn export(a: &ClassExportArgs) -> Result<u8, AppError> {
             crate::sanitize::path(dir)
         );
     }
+    let names = |v: &[String]| {
+        v.iter()
+            .map(|n| crate::sanitize::one_line(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !done.timed_out.is_empty() {
+        eprintln!(
+            "handed in, their time limit having passed: {}",
+            names(&done.timed_out)
+        );
+    }
+    if !done.not_handed_in.is_empty() {
+        eprintln!(
+            "not handed in (exported unfinished; the report lists them as never submitted): {}",
+            names(&done.not_handed_in)
+        );
+    }
     eprintln!(
         "wrote {} result files into {}\nreport: docket quiz report {} {}",
-        files.len(),
+        done.files.len(),
         a.out.display(),
         a.data.join("key.json").display(),
         a.out.display()

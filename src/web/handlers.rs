@@ -68,7 +68,7 @@ impl From<ClassError> for WebError {
 /// The status for a refusal.
 pub fn status(e: &ClassError) -> StatusCode {
     match e {
-        ClassError::WrongCode => StatusCode::FORBIDDEN,
+        ClassError::WrongCode | ClassError::WrongRejoin => StatusCode::FORBIDDEN,
         ClassError::Closed
         | ClassError::NameTaken
         | ClassError::Submitted(_)
@@ -228,7 +228,8 @@ pub async fn join(State(state): State<Shared>, ClientIp(ip): ClientIp, body: Byt
     let f = Fields::parse(&body);
     let name = f.get("name").unwrap_or("");
     let code = f.get("code").unwrap_or("");
-    match state.class.join(name, code, ip) {
+    let rejoin = f.get("rejoin");
+    match state.class.join(name, code, rejoin, ip) {
         Ok(token) => {
             state.changed();
             let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400");
@@ -264,7 +265,7 @@ pub async fn student_home(State(state): State<Shared>, headers: HeaderMap) -> Re
         };
         let m = match c.mode {
             Mode::Live => pages::live_student(c, s, version, None),
-            Mode::SelfPaced if s.receipt().is_some() => pages::done_page(s),
+            Mode::SelfPaced if s.receipt().is_some() => pages::done_page(c, s),
             Mode::SelfPaced => match s.current() {
                 Some(i) => pages::item_page(c, s, i, None, None, now),
                 None => pages::review_page(c, s),
@@ -316,7 +317,8 @@ pub async fn student_answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let token = known_student(&state, &headers)?;
+    // The class checks the token as it acts (one lock, not two).
+    let token = student_token(&headers).ok_or(WebError::NotJoined)?;
     let f = Fields::parse(&body);
     let item = parse_item(&f)?;
     let nav = parse_nav(f.get("nav").unwrap_or("next"))?;
@@ -363,7 +365,8 @@ pub async fn student_live(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let token = known_student(&state, &headers)?;
+    // The class checks the token as it acts (one lock, not two).
+    let token = student_token(&headers).ok_or(WebError::NotJoined)?;
     let f = Fields::parse(&body);
     let item = parse_item(&f)?.ok_or_else(|| WebError::BadRequest("which item?".into()))?;
     let answer = answer_of(&f).unwrap_or_default();
@@ -509,9 +512,8 @@ pub async fn teacher_report(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     teacher(&state, &token)?;
-    state.class.hand_in_expired()?;
-    let data = state.class.data_dir().to_path_buf();
-    let report = tokio::task::spawn_blocking(move || crate::app::class::report(&data))
+    let class = state.class.clone();
+    let report = tokio::task::spawn_blocking(move || class.report())
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -525,21 +527,27 @@ pub async fn teacher_export(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     teacher(&state, &token)?;
-    state.class.hand_in_expired()?;
-    let data = state.class.data_dir().to_path_buf();
-    let out = data.join("results");
+    let class = state.class.clone();
+    let out = state.class.data_dir().join("results");
     let out2 = out.clone();
-    let files = tokio::task::spawn_blocking(move || crate::app::class::export(&data, &out2))
+    let done = tokio::task::spawn_blocking(move || class.export(&out2))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|e| WebError::Internal(e.to_string()))?;
+    state.changed();
     let key = state.class.data_dir().join("key.json");
     let m = pages::layout(
         "Exported",
         false,
         maud::html! {
-            h1 { "Exported " (files.len()) " result files" }
+            h1 { "Exported " (done.files.len()) " result files" }
             p { "Into " code { (out.display()) } "." }
+            @if !done.timed_out.is_empty() {
+                p { "Handed in now, their time being up: " (done.timed_out.join(", ")) "." }
+            }
+            @if !done.not_handed_in.is_empty() {
+                p { "Not handed in (the report lists them as never submitted): " (done.not_handed_in.join(", ")) "." }
+            }
             p { "Report on them with " code { "docket quiz report " (key.display()) " " (out.display()) } "." }
             p { a href=(format!("/t/{token}")) { "Back to the dashboard" } }
         },
@@ -547,7 +555,7 @@ pub async fn teacher_export(
     Ok(page(StatusCode::OK, m))
 }
 
-/// `POST /t/{token}/{action}`: next, close, finish, names, joining.
+/// `POST /t/{token}/{action}`: next, close, finish, names, joining, speed.
 pub async fn teacher_action(
     State(state): State<Shared>,
     Path((token, action)): Path<(String, String)>,
@@ -562,9 +570,11 @@ pub async fn teacher_action(
         "finish" => c.finish()?,
         "names" => c.hide_names(f.get("hidden") == Some("1"))?,
         "joining" => c.set_joining(f.get("open") == Some("1"))?,
+        "speed" => c.set_speed_bonus(f.get("on") == Some("1"))?,
         _ => return Err(WebError::BadRequest("unknown action".into())),
     }
-    if matches!(action.as_str(), "next" | "close" | "finish") {
+    // Students' pages show points: they reload for the speed bonus too.
+    if matches!(action.as_str(), "next" | "close" | "finish" | "speed") {
         state.round_moved();
     } else {
         state.changed();

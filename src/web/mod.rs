@@ -9,7 +9,9 @@
 //! page is a maud template ([`pages`]), every asset is compiled in
 //! ([`assets`]). Bounds: request bodies ([`MAX_BODY_BYTES`]), requests in
 //! flight, open connections and live streams, students per class, wrong
-//! join codes per address.
+//! join codes per address, and the time a client may take to send a
+//! request's headers (against slowloris: a connection that trickles its
+//! headers, or sends nothing, is closed).
 
 pub mod assets;
 pub mod handlers;
@@ -42,6 +44,10 @@ pub struct Bounds {
     pub streams: usize,
     /// TCP connections open at once (more wait to be accepted).
     pub connections: usize,
+    /// Time a client has to send a request's headers, from its first byte
+    /// or from the end of the previous request (an idle connection is
+    /// closed after this long too).
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Bounds {
@@ -50,6 +56,7 @@ impl Default for Bounds {
             requests_in_flight: 512,
             streams: 1200,
             connections: 1500,
+            header_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -170,19 +177,55 @@ pub fn app(state: Shared) -> Router {
 }
 
 /// Serves the app on `listener` until `shutdown` completes, with at most
-/// `bounds.connections` connections open (more wait in the backlog).
+/// `bounds.connections` connections open (more wait in the backlog) and
+/// `bounds.header_read_timeout` for each request's headers.
+///
+/// hyper's HTTP/1 connection is used directly rather than `axum::serve`,
+/// which sets no timer and so no header timeout: a client could hold a
+/// connection (of the bounded number) forever by sending nothing, or a
+/// header byte now and then.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Shared,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let limited = limit::Limited::new(listener, state.bounds.connections);
-    axum::serve(
-        limited,
-        app(state).into_make_service_with_connect_info::<limit::ClientAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use axum::serve::Listener;
+    let header_timeout = state.bounds.header_read_timeout;
+    let mut limited = limit::Limited::new(listener, state.bounds.connections);
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (io, addr) = tokio::select! {
+            c = limited.accept() => c,
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(addr));
+                req
+            },
+        );
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(
+                hyper_util::rt::TokioIo::new(io),
+                hyper_util::service::TowerToHyperService::new(service),
+            );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A connection's errors (a timeout, a reset) end only it.
+            let _ = conn.await;
+        });
+    }
+    drop(limited);
+    // Requests under way finish; live-update streams never end by
+    // themselves, so they are cut after a moment.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// The address to give students when the server listens on every

@@ -51,6 +51,8 @@ pub fn message(title: &str, text: &str, link: Option<(&str, &str)>) -> Markup {
 
 /// The join form.
 pub fn join(title: &str, code: &str, name: &str, error: Option<&str>) -> Markup {
+    // After a "name taken" or a wrong rejoin code, show the field.
+    let rejoining = error.is_some_and(|e| e.contains("rejoin code"));
     layout(
         "Join",
         false,
@@ -62,6 +64,11 @@ pub fn join(title: &str, code: &str, name: &str, error: Option<&str>) -> Markup 
                 input #name type="text" name="name" value=(name) maxlength="100" required autocomplete="name";
                 label for="code" { "Join code (on the board)" }
                 input #code type="text" name="code" value=(code) maxlength="12" required autocapitalize="characters" autocomplete="off";
+                details open[rejoining] {
+                    summary { "Joined already, on another phone?" }
+                    label for="rejoin" { "Your rejoin code (on your first phone's page, or ask the teacher)" }
+                    input #rejoin type="text" name="rejoin" value="" maxlength="12" autocapitalize="characters" autocomplete="off";
+                }
                 p { button type="submit" { "Join" } }
             }
         },
@@ -112,6 +119,16 @@ fn answer_inputs(item: &FormItem, standing: Option<&str>) -> Markup {
     }
 }
 
+/// The student's rejoin code, on each of their pages.
+fn rejoin_note(class: &Class, s: &Student) -> Markup {
+    html! {
+        p.muted.rejoin {
+            "On another phone, join with your name, the join code and your rejoin code: "
+            strong #rejoin-code { (class.rejoin_code(s)) }
+        }
+    }
+}
+
 /// A self-paced student's item page.
 pub fn item_page(
     class: &Class,
@@ -150,6 +167,7 @@ pub fn item_page(
                     }
                 }
             }
+            (rejoin_note(class, s))
         },
     )
 }
@@ -191,12 +209,13 @@ pub fn review_page(class: &Class, s: &Student) -> Markup {
                 p { "Handing in is final: you cannot change your answers afterwards." }
                 button type="submit" { "Hand in my answers" }
             }
+            (rejoin_note(class, s))
         },
     )
 }
 
 /// After handing in.
-pub fn done_page(s: &Student) -> Markup {
+pub fn done_page(class: &Class, s: &Student) -> Markup {
     layout(
         "Handed in",
         false,
@@ -205,6 +224,7 @@ pub fn done_page(s: &Student) -> Markup {
             p { "Your receipt code:" }
             p.receipt #receipt { (s.receipt().unwrap_or("")) }
             p.muted { "Show it to your teacher if asked. Your answers were " (s.answered()) " of " (s.answers().len()) "." }
+            (rejoin_note(class, s))
         },
     )
 }
@@ -260,15 +280,9 @@ fn reveal_block(class: &Class, i: usize, r: &Reveal, mine: Option<&Student>) -> 
 /// Right answers among the items already closed: an open item's mark
 /// would give its answer away.
 fn revealed_score(class: &Class, s: &Student) -> usize {
-    let shown = match class.phase {
-        Phase::Lobby => 0,
-        Phase::Open(i) => i,
-        Phase::Closed(i) => i + 1,
-        Phase::Finished => class.items(),
-    };
     s.marks
         .iter()
-        .take(shown)
+        .take(class.revealed())
         .filter(|m| **m == Some(true))
         .count()
 }
@@ -281,7 +295,8 @@ pub fn live_student(class: &Class, s: &Student, version: u64, error: Option<&str
         false,
         html! {
             div data-events="/s/events" data-version=(version) aria-live="polite" {
-                p.muted { (s.name) " · " (revealed_score(class, s)) " right so far" }
+                p.muted { (s.name) " · " (revealed_score(class, s)) " right so far"
+                    @if let Some(p) = class.points(s, class.revealed()) { " · " strong #points { (p) " points" } } }
                 @if let Some(e) = error { p.error role="alert" { (e) } }
                 @match class.phase {
                     Phase::Lobby => { h1 { "You are in." } p { "Wait for the teacher to show the first item." } }
@@ -299,16 +314,20 @@ pub fn live_student(class: &Class, s: &Student, version: u64, error: Option<&str
                         h1 { "Item " (i + 1) ": results" }
                         p.prompt { (class.item(i).prompt) }
                         (reveal_block(class, i, &class.reveal(i), Some(s)))
+                        @let bonus = class.bonus(s, i);
+                        @if bonus > 0 { p.notice #bonus { "Speed bonus: +" (bonus) " points." } }
                         p.muted { "Wait for the next item." }
                     }
                     Phase::Finished => {
                         h1 { "The round is over." }
                         p { "You got " strong { (s.score()) } " of " (n) " right." }
+                        @if let Some(p) = class.points(s, n) { p { "Points, with the speed bonus: " strong { (p) } "." } }
                         p { "Your receipt code:" }
                         p.receipt #receipt { (s.receipt().unwrap_or("")) }
                     }
                 }
             }
+            (rejoin_note(class, s))
         },
     )
 }
@@ -343,6 +362,13 @@ fn controls(class: &Class, token: &str, back: &str) -> Markup {
                 input type="hidden" name="hidden" value=(if class.names_hidden { "0" } else { "1" });
                 button.secondary.small #names type="submit" { (if class.names_hidden { "Show names on the projector" } else { "Hide names on the projector" }) }
             }
+            @if class.mode == Mode::Live {
+                form method="post" action=(post("speed")) {
+                    input type="hidden" name="back" value=(back);
+                    input type="hidden" name="on" value=(if class.speed_bonus { "0" } else { "1" });
+                    button.secondary.small #speed type="submit" { (if class.speed_bonus { "Turn the speed bonus off" } else { "Turn the speed bonus on" }) }
+                }
+            }
             form method="post" action=(post("joining")) {
                 input type="hidden" name="back" value=(back);
                 input type="hidden" name="open" value=(if class.joining { "0" } else { "1" });
@@ -359,6 +385,7 @@ pub fn dashboard_fragment(class: &Class) -> Markup {
     html! {
         @if class.mode == Mode::Live {
             h2 { "Live round" }
+            p { "Speed bonus: " (if class.speed_bonus { "on (points on the projector and phones; the report scores right answers only)" } else { "off (scored on being right)" }) "." }
             @match class.phase {
                 Phase::Lobby => p { "Not started." },
                 Phase::Open(i) => p #progress { "Item " (i + 1) " of " (n) " open: " strong { (class.answered(i)) " of " (class.students.len()) " answered" } },
@@ -368,13 +395,14 @@ pub fn dashboard_fragment(class: &Class) -> Markup {
         }
         h2 { "Students (" (class.students.len()) " joined, " (d.submitted) " handed in)" }
         table #students {
-            thead { tr { th { "#" } th { "Name" } th.n { "Answered" } th.n { "Right" } th { "On item" } th { "Receipt" } } }
+            thead { tr { th { "#" } th { "Name" } th.n { "Answered" } th.n { "Right" } th { "On item" } th { "Receipt" } th { "Rejoin code" } } }
             tbody {
                 @for r in &d.rows {
                     tr {
                         td.n { (r.id) } td { (r.name) } td.n { (r.answered) "/" (n) } td.n { (r.score) }
                         td { @match r.current { Some(i) => (i + 1), None => "—" } }
                         td { @match &r.receipt { Some(c) => code { (c) }, None => span.muted { "not yet" } } }
+                        td { code.rejoin { (r.rejoin) } }
                     }
                 }
             }
@@ -467,11 +495,13 @@ pub fn screen_fragment(class: &Class, join_url: &str, qr: &str) -> Markup {
             Phase::Finished => {
                 h1 { "Results" }
                 table #standings {
-                    thead { tr { th { "Student" } th.n { "Right" } } }
-                    tbody { @for (id, name, score) in class.standings() {
-                        tr { td { (shown_name(class, id, &name)) } td.n { (score) "/" (n) } }
+                    thead { tr { th { "Student" } th.n { "Right" } @if class.speed_bonus { th.n { "Points" } } } }
+                    tbody { @for st in class.standings() {
+                        tr { td { (shown_name(class, st.id, &st.name)) } td.n { (st.right) "/" (n) }
+                            @if let Some(p) = st.points { td.n { (p) } } }
                     } }
                 }
+                @if class.speed_bonus { p.muted { "Points: " (crate::app::class::state::POINTS_RIGHT) " per right answer, plus up to " (crate::app::class::state::SPEED_BONUS_MAX) " for speed." } }
             }
         }
         @if class.mode == Mode::SelfPaced {

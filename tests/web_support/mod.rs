@@ -63,6 +63,11 @@ pub fn make_class_of(
 
 /// Opens (or reopens) the class kept in `dir/data`.
 pub fn serve_dir(dir: &Path, live: bool, limits: Limits) -> web::Shared {
+    serve_dir_with(dir, live, limits, web::Bounds::default())
+}
+
+/// As [`serve_dir`], with these server bounds.
+pub fn serve_dir_with(dir: &Path, live: bool, limits: Limits, bounds: web::Bounds) -> web::Shared {
     let (room, _) = class::open(&ServeRequest {
         deck: None,
         sources: None,
@@ -77,11 +82,7 @@ pub fn serve_dir(dir: &Path, live: bool, limits: Limits) -> web::Shared {
     .unwrap();
     let room = Arc::new(room);
     let code = room.read(|c| c.join_code.clone());
-    web::State::new(
-        room,
-        format!("http://127.0.0.1:9/?code={code}"),
-        web::Bounds::default(),
-    )
+    web::State::new(room, format!("http://127.0.0.1:9/?code={code}"), bounds)
 }
 
 /// A response, read whole.

@@ -62,8 +62,15 @@ pub enum ClassError {
     #[error("This class is full ({0} students).")]
     Full(usize),
     /// Someone already joined with that name.
-    #[error("Someone in this class already has that name: add an initial.")]
+    #[error(
+        "Someone in this class already has that name: add an initial. If it is you on another phone, give your rejoin code too."
+    )]
     NameTaken,
+    /// No student of that name has that rejoin code.
+    #[error(
+        "That name and rejoin code do not match: the code is on your first phone's page, or ask the teacher."
+    )]
+    WrongRejoin,
     /// The name cannot be used.
     #[error("Please give {0}.")]
     BadName(String),
@@ -191,32 +198,7 @@ pub fn open(req: &ServeRequest) -> AppResult<(Classroom, Opened)> {
 /// Opens the class kept at `target`, or starts one there; `req.data`
 /// holds the teacher's copies of the form and key and exported results.
 pub fn open_with(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
-    let opened = open_inner(req, target)?;
-    if !matches!(target, ClassTarget::Sqlite(_)) {
-        remember(&req.data, target);
-    }
-    Ok(opened)
-}
-
-/// Classes this process serves from a database, by data directory: the
-/// web surface asks for a report or an export by the data directory.
-static SERVED: Mutex<Vec<(PathBuf, ClassTarget)>> = Mutex::new(Vec::new());
-
-fn remember(data: &Path, target: &ClassTarget) {
-    let mut served = SERVED.lock().unwrap_or_else(|e| e.into_inner());
-    served.retain(|(d, _)| d != data);
-    served.push((data.to_path_buf(), target.clone()));
-}
-
-/// Where the class with data directory `data` is kept.
-fn served_target(data: &Path) -> ClassTarget {
-    SERVED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .find(|(d, _)| d == data)
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| ClassTarget::Sqlite(data.to_path_buf()))
+    open_inner(req, target)
 }
 
 fn open_inner(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom, Opened)> {
@@ -270,6 +252,7 @@ fn open_inner(req: &ServeRequest, target: &ClassTarget) -> AppResult<(Classroom,
     }
     class.names_hidden = journal.meta("names_hidden").map_err(failed)?.as_deref() == Some("1");
     class.joining = journal.meta("joining").map_err(failed)?.as_deref() != Some("0");
+    class.speed_bonus = journal.meta("speed_bonus").map_err(failed)?.as_deref() == Some("1");
     for s in journal.students().map_err(failed)? {
         class
             .restore(s.id, s.name, s.token, s.record, now)
@@ -449,8 +432,21 @@ impl Classroom {
         Ok(())
     }
 
-    /// A student joins; returns their secret token.
-    pub fn join(&self, name: &str, code: &str, from: Option<IpAddr>) -> Result<String, ClassError> {
+    /// A student joins; returns their secret token. With a rejoin code,
+    /// a student already in the class comes back (see [`Class::rejoin`])
+    /// and gets their token again.
+    pub fn join(
+        &self,
+        name: &str,
+        code: &str,
+        rejoin: Option<&str>,
+        from: Option<IpAddr>,
+    ) -> Result<String, ClassError> {
+        if let Some(rejoin) = rejoin.filter(|r| !r.trim().is_empty()) {
+            let mut g = self.lock();
+            let s = g.class.rejoin(name, code, rejoin, from)?;
+            return Ok(g.class.token_of(s).to_string());
+        }
         let token = random_token().map_err(|e| ClassError::Journal(e.to_string()))?;
         let now = self.now();
         let mut g = self.lock();
@@ -521,10 +517,12 @@ impl Classroom {
         let phase = g.class.phase.encode();
         let joining = if g.class.joining { "1" } else { "0" };
         let hidden = if g.class.names_hidden { "1" } else { "0" };
+        let bonus = if g.class.speed_bonus { "1" } else { "0" };
         for (k, v) in [
             ("phase", phase.as_str()),
             ("joining", joining),
             ("names_hidden", hidden),
+            ("speed_bonus", bonus),
         ] {
             self.journal.set_meta(k, v).map_err(journal_error)?;
         }
@@ -533,7 +531,10 @@ impl Classroom {
 
     /// Hands in the sittings whose time ran out (before an export).
     pub fn hand_in_expired(&self) -> Result<(), ClassError> {
-        let now = self.now();
+        self.hand_in_expired_at(self.now())
+    }
+
+    fn hand_in_expired_at(&self, now: DateTime<Utc>) -> Result<(), ClassError> {
         let mut g = self.lock();
         let changed = g.class.hand_in_expired(now);
         self.save(&mut g, &changed)
@@ -558,6 +559,16 @@ impl Classroom {
     pub fn hide_names(&self, hidden: bool) -> Result<(), ClassError> {
         self.teacher_step(|c, _| {
             c.names_hidden = hidden;
+            Ok(Vec::new())
+        })
+    }
+
+    /// Turns the live round's speed bonus on or off (points on the
+    /// projector and phones only: result files and the report score
+    /// right answers, as ever).
+    pub fn set_speed_bonus(&self, on: bool) -> Result<(), ClassError> {
+        self.teacher_step(|c, _| {
+            c.speed_bonus = on;
             Ok(Vec::new())
         })
     }
@@ -661,40 +672,90 @@ fn result_name(id: u32, name: &str) -> String {
     }
 }
 
+/// What an export wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// One result file per student, in join order.
+    pub files: Vec<PathBuf>,
+    /// Students whose time limit had run out, handed in by this export
+    /// (as `quiz take` would have at their next keystroke).
+    pub timed_out: Vec<String>,
+    /// Students who have not handed in (their files say so, and `quiz
+    /// report` lists them as never submitted).
+    pub not_handed_in: Vec<String>,
+}
+
 /// Writes every sitting of the class in `data` as a result file in `out`
 /// (handed in or not: `quiz report` says which were never submitted).
-/// Works on a running class or a stopped one.
-pub fn export(data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
-    let target = served_target(data);
-    if let ClassTarget::Sqlite(_) = target {
-        super::inputs::require(&crate::store::class::sqlite_path(data))?;
-    }
-    export_from(&target, out)
+/// Works on a stopped class (`docket class export`): a sitting whose
+/// time limit has passed is handed in first, as `quiz take` would have,
+/// and the store keeps it handed in.
+pub fn export(data: &Path, out: &Path) -> AppResult<Exported> {
+    super::inputs::require(&crate::store::class::sqlite_path(data))?;
+    export_from(&ClassTarget::Sqlite(data.to_path_buf()), out)
 }
 
 /// Writes every sitting of the class kept at `target` as a result file in
 /// `out`, as [`export`] does.
-pub fn export_from(target: &ClassTarget, out: &Path) -> AppResult<Vec<PathBuf>> {
+pub fn export_from(target: &ClassTarget, out: &Path) -> AppResult<Exported> {
     let journal = crate::store::class::open_existing(target)
         .map_err(failed)?
         .ok_or_else(|| AppError::Request(format!("no class at {}", describe(target))))?;
+    let clock = SystemClock::from_env().map_err(AppError::Request)?;
+    export_store(
+        journal.as_ref(),
+        out,
+        crate::quiz::clock::Clock::now(&clock),
+    )
+}
+
+/// Writes every sitting kept in `journal` into `out` at `now`, handing in
+/// first the sittings whose time limit has passed.
+fn export_store(journal: &dyn ClassStore, out: &Path, now: DateTime<Utc>) -> AppResult<Exported> {
+    let read = |k: &str| -> AppResult<Option<String>> { journal.meta(k).map_err(failed) };
+    let form: Option<Form> = read("form")?.and_then(|f| serde_json::from_str(&f).ok());
+    let key: Option<Key> = read("key")?.and_then(|k| serde_json::from_str(&k).ok());
+    let graded = match &key {
+        Some(key) if journal.wants_marks() => crate::quiz::collect::graded_items(key),
+        _ => Vec::new(),
+    };
     std::fs::create_dir_all(out)
         .map_err(|e| failed(format!("{}: cannot create: {e}", out.display())))?;
-    let mut written = Vec::new();
+    let mut done = Exported::default();
     for s in journal.students().map_err(failed)? {
+        let mut record = s.record;
+        if let Some(form) = &form
+            && record.submitted.is_none()
+            && let Ok(mut take) =
+                crate::quiz::take::Take::resume(form, record.clone(), &s.name, now)
+            && take.minutes_left(now) == Some(0)
+        {
+            // Any input past the deadline hands in with `time_up`.
+            take.apply(crate::quiz::input::Input::Help, now);
+            record = take.record().clone();
+            let marks = match &key {
+                Some(key) if journal.wants_marks() => grade_record(key, &graded, &record),
+                _ => Vec::new(),
+            };
+            journal.save_record(s.id, &record, &marks).map_err(failed)?;
+            done.timed_out.push(s.name.clone());
+        }
+        if record.submitted.is_none() {
+            done.not_handed_in.push(s.name.clone());
+        }
         let p = out.join(result_name(s.id, &s.name));
-        s.record
+        record
             .write(&p)
             .map_err(|e| failed(format!("{}: cannot write: {e}", p.display())))?;
-        written.push(p);
+        done.files.push(p);
     }
-    Ok(written)
+    Ok(done)
 }
 
 /// Exports the class kept at `target` as [`export_from`] does, and writes
 /// its form and key into `data` (as `docket class serve` does), so the
 /// result files can be reported on with `docket quiz report` anywhere.
-pub fn export_with(target: &ClassTarget, data: &Path, out: &Path) -> AppResult<Vec<PathBuf>> {
+pub fn export_with(target: &ClassTarget, data: &Path, out: &Path) -> AppResult<Exported> {
     if let ClassTarget::Sqlite(dir) = target {
         super::inputs::require(&crate::store::class::sqlite_path(dir))?;
     } else {
@@ -765,6 +826,7 @@ pub fn copy(from: &ClassTarget, to: &ClassTarget) -> AppResult<usize> {
         "phase",
         "joining",
         "names_hidden",
+        "speed_bonus",
         "form",
     ] {
         if let Some(v) = src.meta(k).map_err(failed)? {
@@ -774,23 +836,28 @@ pub fn copy(from: &ClassTarget, to: &ClassTarget) -> AppResult<usize> {
     Ok(students.len())
 }
 
-/// The class's report so far: the sittings exported to `results/` in the
-/// data directory, then reported on as `docket quiz report` would.
-pub fn report(data: &Path) -> AppResult<super::quiz::ClassReport> {
-    report_from(&served_target(data), data)
-}
+impl Classroom {
+    /// Exports a running class: hands in the sittings whose time ran
+    /// out, then writes every sitting into `out` (see [`export`]).
+    pub fn export(&self, out: &Path) -> AppResult<Exported> {
+        let now = self.now();
+        self.hand_in_expired_at(now)
+            .map_err(|e| AppError::Failed(e.to_string()))?;
+        export_store(self.journal.as_ref(), out, now)
+    }
 
-/// The report of the class kept at `target` with data directory `data`
-/// (its `key.json`, and `results/` for the exported sittings).
-pub fn report_from(target: &ClassTarget, data: &Path) -> AppResult<super::quiz::ClassReport> {
-    let out = data.join("results");
-    export_from(target, &out)?;
-    super::quiz::report(&super::quiz::ReportRequest {
-        key: data.join("key.json"),
-        results: vec![out],
-        receipts: None,
-        min_class_size: crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE,
-    })
+    /// The class's report so far: the sittings exported to `results/` in
+    /// the data directory, then reported on as `docket quiz report` would.
+    pub fn report(&self) -> AppResult<super::quiz::ClassReport> {
+        let out = self.data_dir.join("results");
+        self.export(&out)?;
+        super::quiz::report(&super::quiz::ReportRequest {
+            key: self.data_dir.join("key.json"),
+            results: vec![out],
+            receipts: None,
+            min_class_size: crate::quiz::flags::DEFAULT_MIN_CLASS_SIZE,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -196,6 +196,56 @@ impl Student {
     }
 }
 
+/// Points for a right answer in a live round with the speed bonus on.
+pub const POINTS_RIGHT: usize = 10;
+
+/// Most a fast right answer adds to [`POINTS_RIGHT`]: half of it, so a
+/// right answer always outweighs any speed.
+pub const SPEED_BONUS_MAX: usize = 5;
+
+/// The bonus drops by one point every this many seconds taken.
+pub const SPEED_STEP_SECONDS: i64 = 6;
+
+impl Student {
+    /// Seconds from the item reaching the student (its opening, or their
+    /// joining mid-item) to their standing answer, read from the record:
+    /// the visits that left an answer on the item, from the start of the
+    /// first to the end of the last. Changing an answer late costs the
+    /// time of the change, so a quick guess then a correction is not fast.
+    pub fn answer_seconds(&self, item_id: &str) -> Option<i64> {
+        let mut first: Option<DateTime<Utc>> = None;
+        let mut last: Option<DateTime<Utc>> = None;
+        for e in &self.record().events {
+            if e.item != item_id || e.response.is_none() {
+                continue;
+            }
+            let Ok(at) = crate::quiz::clock::parse_instant(&e.at) else {
+                continue;
+            };
+            let seconds = i64::try_from(e.seconds).unwrap_or(i64::MAX);
+            let start = at
+                .checked_sub_signed(chrono::Duration::seconds(seconds))
+                .unwrap_or(at);
+            first = Some(first.map_or(start, |f| f.min(start)));
+            last = Some(last.map_or(at, |l| l.max(at)));
+        }
+        Some((last? - first?).num_seconds().max(0))
+    }
+}
+
+/// One line of the live round's standings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// Join order.
+    pub id: u32,
+    /// Name.
+    pub name: String,
+    /// Right answers.
+    pub right: usize,
+    /// Points, when the speed bonus is on.
+    pub points: Option<usize>,
+}
+
 /// Bounds on joining.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -232,6 +282,9 @@ pub struct Class {
     pub names_hidden: bool,
     /// Whether new students may join.
     pub joining: bool,
+    /// Whether the live round shows points with a speed bonus (off unless
+    /// the teacher turns it on; never in the result files or the report).
+    pub speed_bonus: bool,
     /// Bounds.
     pub limits: Limits,
     /// Everyone who joined, in join order.
@@ -274,6 +327,8 @@ pub struct Row {
     pub current: Option<usize>,
     /// Receipt, once handed in.
     pub receipt: Option<String>,
+    /// The code that lets the student back in from another phone.
+    pub rejoin: String,
 }
 
 /// An item on the dashboard.
@@ -349,6 +404,7 @@ impl Class {
             phase: Phase::Lobby,
             names_hidden: false,
             joining: true,
+            speed_bonus: false,
             limits,
             students: Vec::new(),
             by_token: HashMap::new(),
@@ -450,20 +506,9 @@ impl Class {
         token: String,
         now: DateTime<Utc>,
     ) -> Result<usize, ClassError> {
-        let tried = self.wrong.get(&from).copied().unwrap_or(0);
-        if tried >= self.limits.wrong_codes_per_address
-            || self.wrong_total >= self.limits.wrong_codes_total
-        {
-            return Err(ClassError::TooManyAttempts);
-        }
-        let code_ok = code
-            .trim()
-            .to_ascii_uppercase()
-            .as_bytes()
-            .ct_eq_str(self.join_code.as_bytes());
-        if !code_ok {
-            *self.wrong.entry(from).or_default() += 1;
-            self.wrong_total += 1;
+        self.check_attempts(from)?;
+        if !self.code_matches(code) {
+            self.wrong_attempt(from);
             return Err(ClassError::WrongCode);
         }
         if !self.joining || self.phase == Phase::Finished {
@@ -511,6 +556,88 @@ impl Class {
         Ok(self.students.len() - 1)
     }
 
+    /// A student's rejoin code: six symbols of the join code's alphabet,
+    /// a hash of the teacher's secret and the student's token. It is
+    /// shown to the student (and to the teacher) and lets them back in
+    /// from another phone; derived rather than stored, it survives a
+    /// restart, and no one can work it out without one of the two secrets.
+    pub fn rejoin_code(&self, s: &Student) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(b"docket-class-rejoin\0");
+        h.update(self.teacher_token.as_bytes());
+        h.update(b"\0");
+        h.update(s.token.as_bytes());
+        code_from(&h.finalize()[..6])
+    }
+
+    /// A student who lost their cookie (a new phone, a cleared browser)
+    /// comes back under the same name with the join code and their rejoin
+    /// code; a name alone is not enough. Wrong codes count against the
+    /// same limits as wrong join codes. Allowed when joining is closed or
+    /// the class is full: the student is already in it. Returns their
+    /// index.
+    pub fn rejoin(
+        &mut self,
+        name: &str,
+        code: &str,
+        rejoin: &str,
+        from: Option<IpAddr>,
+    ) -> Result<usize, ClassError> {
+        self.check_attempts(from)?;
+        if !self.code_matches(code) {
+            self.wrong_attempt(from);
+            return Err(ClassError::WrongCode);
+        }
+        let name = name.trim().to_lowercase();
+        let given = rejoin.trim().to_ascii_uppercase();
+        let found = self
+            .students
+            .iter()
+            .position(|s| s.name.to_lowercase() == name)
+            .filter(|&k| {
+                given
+                    .as_bytes()
+                    .ct_eq_str(self.rejoin_code(&self.students[k]).as_bytes())
+            });
+        match found {
+            Some(k) => Ok(k),
+            None => {
+                // An unknown name and a wrong code get the same answer, so
+                // the roster cannot be probed.
+                self.wrong_attempt(from);
+                Err(ClassError::WrongRejoin)
+            }
+        }
+    }
+
+    /// The student's token (to set their cookie again after a rejoin).
+    pub fn token_of(&self, s: usize) -> &str {
+        &self.students[s].token
+    }
+
+    fn check_attempts(&self, from: Option<IpAddr>) -> Result<(), ClassError> {
+        let tried = self.wrong.get(&from).copied().unwrap_or(0);
+        if tried >= self.limits.wrong_codes_per_address
+            || self.wrong_total >= self.limits.wrong_codes_total
+        {
+            return Err(ClassError::TooManyAttempts);
+        }
+        Ok(())
+    }
+
+    fn code_matches(&self, code: &str) -> bool {
+        code.trim()
+            .to_ascii_uppercase()
+            .as_bytes()
+            .ct_eq_str(self.join_code.as_bytes())
+    }
+
+    fn wrong_attempt(&mut self, from: Option<IpAddr>) {
+        *self.wrong.entry(from).or_default() += 1;
+        self.wrong_total += 1;
+    }
+
     /// Takes back the last join (its journal write failed).
     pub fn forget_last(&mut self) {
         if let Some(s) = self.students.pop() {
@@ -528,12 +655,12 @@ impl Class {
         nav: Nav,
         now: DateTime<Utc>,
     ) -> Result<(usize, Step), ClassError> {
+        let s = self.index(token)?;
         if self.mode == Mode::Live {
             return Err(ClassError::NotNow(
                 "the teacher leads this class item by item".into(),
             ));
         }
-        let s = self.index(token)?;
         let n = self.form.items.len();
         let take = self.students[s].taking()?;
         let item = match item {
@@ -753,6 +880,7 @@ impl Class {
                 score: s.score(),
                 current: s.current(),
                 receipt: s.receipt().map(str::to_string),
+                rejoin: self.rejoin_code(s),
             });
         }
         let mut talk_about: Vec<usize> = (0..n)
@@ -842,16 +970,67 @@ impl Class {
         }
     }
 
-    /// Students by score (highest first, then join order), for the end of
-    /// a live round.
-    pub fn standings(&self) -> Vec<(u32, String, usize)> {
-        let mut v: Vec<(u32, String, usize)> = self
+    /// Students by score (points when the speed bonus is on, else right
+    /// answers; highest first, then join order), for the end of a live
+    /// round.
+    pub fn standings(&self) -> Vec<Standing> {
+        let shown = self.revealed();
+        let mut v: Vec<Standing> = self
             .students
             .iter()
-            .map(|s| (s.id, s.name.clone(), s.score()))
+            .map(|s| Standing {
+                id: s.id,
+                name: s.name.clone(),
+                right: s.score(),
+                points: self.points(s, shown),
+            })
             .collect();
-        v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        v.sort_by(|a, b| {
+            (b.points, b.right)
+                .cmp(&(a.points, a.right))
+                .then(a.id.cmp(&b.id))
+        });
         v
+    }
+
+    /// Items of a live round whose answers have been shown: an open
+    /// item's marks would give its answer away.
+    pub fn revealed(&self) -> usize {
+        match self.phase {
+            Phase::Lobby => 0,
+            Phase::Open(i) => i,
+            Phase::Closed(i) => i + 1,
+            Phase::Finished => self.items(),
+        }
+    }
+
+    /// The speed bonus of a right answer to item `i`: [`SPEED_BONUS_MAX`]
+    /// less one point for every [`SPEED_STEP_SECONDS`] seconds taken; none
+    /// for a wrong or missing answer, a self-paced class, or with the
+    /// bonus off.
+    pub fn bonus(&self, s: &Student, i: usize) -> usize {
+        if !self.speed_bonus || self.mode != Mode::Live || s.marks.get(i) != Some(&Some(true)) {
+            return 0;
+        }
+        let Some(t) = s.answer_seconds(&self.form.items[i].id) else {
+            return 0;
+        };
+        let steps = usize::try_from(t / SPEED_STEP_SECONDS).unwrap_or(usize::MAX);
+        SPEED_BONUS_MAX.saturating_sub(steps)
+    }
+
+    /// The student's points on the first `shown` items, when the speed
+    /// bonus is on: [`POINTS_RIGHT`] per right answer plus its bonus.
+    pub fn points(&self, s: &Student, shown: usize) -> Option<usize> {
+        if !self.speed_bonus || self.mode != Mode::Live {
+            return None;
+        }
+        Some(
+            (0..shown.min(s.marks.len()))
+                .filter(|&i| s.marks[i] == Some(true))
+                .map(|i| POINTS_RIGHT + self.bonus(s, i))
+                .sum(),
+        )
     }
 }
 
@@ -865,4 +1044,14 @@ impl CtEq for [u8] {
         use subtle::ConstantTimeEq;
         self.len() == other.len() && bool::from(self.ct_eq(other))
     }
+}
+
+/// Six symbols of the join code's alphabet (no 0/O, no 1/I) from six bytes.
+pub(super) fn code_from(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    // 32 symbols divide 256: no bias.
+    bytes
+        .iter()
+        .map(|x| ALPHABET[usize::from(*x) % ALPHABET.len()] as char)
+        .collect()
 }

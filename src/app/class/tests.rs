@@ -125,7 +125,7 @@ fn a_live_round_charges_the_time_from_opening_to_answering() {
         assert!(s.record().verify().is_ok());
         assert!(s.receipt().is_some());
     }
-    assert_eq!(c.standings()[0].1, "Ana");
+    assert_eq!(c.standings()[0].name, "Ana");
     let _ = bo;
 }
 
@@ -186,4 +186,119 @@ fn sittings_past_their_time_limit_are_handed_in_for_the_report() {
     let r = c.students[0].record();
     assert!(r.submitted.as_ref().unwrap().time_up);
     assert!(r.verify().is_ok());
+}
+
+#[test]
+fn a_rejoin_needs_the_join_code_and_the_students_own_rejoin_code() {
+    let mut c = class(Mode::SelfPaced);
+    let ip = Some(std::net::IpAddr::from([10, 0, 0, 5]));
+    c.join("Ana", "ABCDEF", None, "a".repeat(32), at(0))
+        .unwrap();
+    c.join("Bo", "ABCDEF", None, "b".repeat(32), at(0)).unwrap();
+    let ana_code = c.rejoin_code(&c.students[0]);
+    let bo_code = c.rejoin_code(&c.students[1]);
+    assert_eq!(ana_code.len(), 6);
+    assert_ne!(ana_code, bo_code);
+    // The name alone is not enough: a new join under it is refused.
+    assert_eq!(
+        c.join("ana", "ABCDEF", ip, "x".repeat(32), at(1)),
+        Err(ClassError::NameTaken)
+    );
+    // Another student's code, an unknown name, or the wrong join code fail
+    // and count as wrong attempts.
+    assert_eq!(
+        c.rejoin("Ana", "ABCDEF", &bo_code, ip),
+        Err(ClassError::WrongRejoin)
+    );
+    assert_eq!(
+        c.rejoin("Nobody", "ABCDEF", &ana_code, ip),
+        Err(ClassError::WrongRejoin)
+    );
+    assert_eq!(
+        c.rejoin("Ana", "ZZZZZZ", &ana_code, ip),
+        Err(ClassError::WrongCode)
+    );
+    // The right pair works, in any case and spacing, even with joining
+    // closed: the student is already in the class.
+    c.joining = false;
+    assert_eq!(
+        c.rejoin(" ANA ", "abcdef", &ana_code.to_lowercase(), ip),
+        Ok(0)
+    );
+    assert_eq!(c.token_of(0), "a".repeat(32));
+    // The rejoin code depends on the teacher's secret: the same student
+    // token in another class has another code.
+    let mut other = class(Mode::SelfPaced);
+    other.teacher_token = "u".repeat(32);
+    other
+        .join("Ana", "ABCDEF", None, "a".repeat(32), at(0))
+        .unwrap();
+    assert_ne!(other.rejoin_code(&other.students[0]), ana_code);
+    // Wrong rejoin codes are bounded like wrong join codes.
+    for _ in 0..10 {
+        let _ = c.rejoin("Ana", "ABCDEF", "AAAAAA", ip);
+    }
+    assert_eq!(
+        c.rejoin("Ana", "ABCDEF", &ana_code, ip),
+        Err(ClassError::TooManyAttempts)
+    );
+}
+
+#[test]
+fn the_speed_bonus_counts_only_right_answers_and_the_time_of_the_standing_answer() {
+    let mut c = class(Mode::Live);
+    for (n, t) in [("Ana", 'a'), ("Bo", 'b'), ("Cy", 'c')] {
+        c.join(n, "ABCDEF", None, t.to_string().repeat(32), at(0))
+            .unwrap();
+    }
+    let (ana, bo, cy) = ("a".repeat(32), "b".repeat(32), "c".repeat(32));
+    let a0 = right(&c, 0);
+    let wrong = {
+        let item = c.item(0);
+        match item.kind.as_str() {
+            "truefalse" if a0 == "true" => "false".to_string(),
+            "truefalse" => "true".to_string(),
+            "choice" if a0 == "a" => "b".to_string(),
+            "choice" => "a".to_string(),
+            _ => "surely not this".to_string(),
+        }
+    };
+    c.open_next(at(100)).unwrap();
+    // Ana: right after 4 s. Bo: a quick wrong guess at 1 s, corrected at
+    // 20 s: the correction's time counts. Cy: wrong.
+    c.answer_live(&ana, 0, &a0, at(104)).unwrap();
+    c.answer_live(&bo, 0, &wrong, at(101)).unwrap();
+    c.answer_live(&bo, 0, &a0, at(120)).unwrap();
+    c.answer_live(&cy, 0, &wrong, at(102)).unwrap();
+    c.close_item(at(130)).unwrap();
+    let id = c.item(0).id.clone();
+    assert_eq!(c.students[0].answer_seconds(&id), Some(4));
+    assert_eq!(c.students[1].answer_seconds(&id), Some(20));
+    // Off by default: no points at all, standings by right answers.
+    assert!(!c.speed_bonus);
+    assert_eq!(c.bonus(&c.students[0], 0), 0);
+    assert_eq!(c.points(&c.students[0], 1), None);
+    c.speed_bonus = true;
+    assert_eq!(c.bonus(&c.students[0], 0), 5);
+    assert_eq!(c.bonus(&c.students[1], 0), 2);
+    assert_eq!(c.bonus(&c.students[2], 0), 0);
+    assert_eq!(c.points(&c.students[0], 1), Some(15));
+    assert_eq!(c.points(&c.students[1], 1), Some(12));
+    assert_eq!(c.points(&c.students[2], 1), Some(0));
+    // An open item's points are not shown before it closes.
+    c.open_next(at(200)).unwrap();
+    let a1 = right(&c, 1);
+    c.answer_live(&cy, 1, &a1, at(201)).unwrap();
+    assert_eq!(c.points(&c.students[2], c.revealed()), Some(0));
+    c.close_item(at(210)).unwrap();
+    assert_eq!(c.points(&c.students[2], c.revealed()), Some(15));
+    let order: Vec<String> = c.standings().into_iter().map(|s| s.name).collect();
+    assert_eq!(order, ["Ana", "Cy", "Bo"]);
+    // The records know nothing of points: the same as with the bonus off.
+    let records: Vec<_> = c.students.iter().map(|s| s.record().clone()).collect();
+    c.speed_bonus = false;
+    let again: Vec<_> = c.students.iter().map(|s| s.record().clone()).collect();
+    assert_eq!(records, again);
+    let by_right: Vec<String> = c.standings().into_iter().map(|s| s.name).collect();
+    assert_eq!(by_right, ["Ana", "Bo", "Cy"]);
 }

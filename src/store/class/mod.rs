@@ -7,6 +7,7 @@
 //! database, answers kept one row each so reports run in SQL
 //! ([`school`]). Nothing above this module sees SQL.
 
+mod checkpoint;
 pub mod migrations;
 pub mod postgres;
 pub mod school;

@@ -28,6 +28,9 @@ pub const FILE_NAME: &str = "class.sqlite";
 pub struct SqliteClassStore {
     conn: std::sync::Mutex<Connection>,
     path: String,
+    /// Checkpoints the file's log off the request path while the store is
+    /// open (stopped when it is dropped).
+    _checkpoints: Option<super::checkpoint::Checkpointer>,
 }
 
 fn failed(e: impl std::fmt::Display) -> ClassStoreError {
@@ -52,9 +55,11 @@ impl SqliteClassStore {
              );",
         )
         .map_err(at)?;
+        let checkpoints = super::checkpoint::start(&conn, path).map_err(ClassStoreError::Failed)?;
         Ok(SqliteClassStore {
             conn: std::sync::Mutex::new(conn),
             path: crate::sanitize::path(path),
+            _checkpoints: checkpoints,
         })
     }
 }
