@@ -76,7 +76,9 @@ pub fn scan(text: &str) -> Layout<'_> {
                 };
                 let multiline = close.len() == 3;
                 i += close.len();
-                while i < bytes.len() && !bytes[i..].starts_with(close) {
+                // Only a byte equal to the quote can start the closing
+                // delimiter: compare the whole delimiter there alone.
+                while i < bytes.len() && !(bytes[i] == b && bytes[i..].starts_with(close)) {
                     if !multiline && bytes[i] == b'\n' {
                         break;
                     }
