@@ -60,7 +60,7 @@ impl LoadedDeck {
 pub fn read_deck_file(path: &Path) -> LoadedDeck {
     match read_deck_bytes(path) {
         Ok(bytes) => parse_deck_bytes(path, bytes),
-        Err(failed) => failed,
+        Err(failed) => *failed,
     }
 }
 
@@ -76,7 +76,7 @@ pub fn read_deck_file_in_chunks(
 ) -> (LoadedDeck, usize) {
     let text = match read_deck_bytes(path).and_then(|bytes| deck_text(path, bytes)) {
         Ok(text) => text,
-        Err(failed) => return (failed, 0),
+        Err(failed) => return (*failed, 0),
     };
     let (deck, count, diagnostics) = parse::parse_deck_in_chunks(path, &text, chunk, visit);
     let loaded = loaded(path, text, deck, diagnostics);
@@ -105,13 +105,13 @@ fn loaded(
 
 /// Reads a deck file's bytes, refusing what is not a regular file or is
 /// too large.
-fn read_deck_bytes(path: &Path) -> Result<Vec<u8>, LoadedDeck> {
+fn read_deck_bytes(path: &Path) -> Result<Vec<u8>, Box<LoadedDeck>> {
     let fail = |msg: String, help: &str| {
-        Err(LoadedDeck::failed(
+        Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             Diagnostic::whole_file(Severity::Error, "unreadable", msg).with_help(help),
-        ))
+        )))
     };
     // Opening a FIFO or a device could block for ever: only read regular files.
     match std::fs::metadata(path) {
@@ -169,20 +169,20 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
             let (deck, diagnostics) = parse::parse_deck(path, &text);
             loaded(path, text, deck, diagnostics)
         }
-        Err(failed) => failed,
+        Err(failed) => *failed,
     }
 }
 
 /// A deck's bytes as text: refused when too large, empty, binary or not
 /// UTF-8; without a byte-order mark.
-fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadedDeck> {
+fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, Box<LoadedDeck>> {
     let whole = |code, msg: String, help: &str| {
         Diagnostic::whole_file(Severity::Error, code, msg).with_help(help)
     };
     // The same limit as for files read from disk, so a deck made in memory
     // (by an import) passes only if it can be read back.
     if bytes.len() as u64 > MAX_DECK_BYTES {
-        return Err(LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -193,10 +193,10 @@ fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadedDeck> {
                 ),
                 "split it into several decks in one directory",
             ),
-        ));
+        )));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -204,10 +204,10 @@ fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadedDeck> {
                 "the file is empty".into(),
                 "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
             ),
-        ));
+        )));
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err(LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -215,7 +215,7 @@ fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadedDeck> {
                 format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),
                 "deck files are UTF-8 text",
             ),
-        ));
+        )));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -230,7 +230,7 @@ fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, LoadedDeck> {
             )
             .with_label("invalid UTF-8 here")
             .with_help("save the file as UTF-8");
-            return Err(LoadedDeck::failed(path, lossy, d));
+            return Err(Box::new(LoadedDeck::failed(path, lossy, d)));
         }
     };
     // A byte-order mark is harmless, and editors do not count it as a
