@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::AppError;
 use super::AppResult;
 use crate::check::CheckOptions;
+use crate::check::check_file;
 use crate::check::check_loaded;
 use crate::deck::LoadedDeck;
 use crate::deck::deck_files;
@@ -51,13 +52,8 @@ pub fn check_paths(paths: &[PathBuf], options: &CheckOptions) -> AppResult<Check
     }
     let checked: Vec<(LoadedDeck, usize, Option<String>)> = files
         .par_iter()
-        .map(|f| {
-            let mut l = read_deck_file(f);
-            let cards = l.deck.as_ref().map_or(0, |d| d.cards.len());
-            let id = l.deck.as_ref().map(|d| d.meta.id.clone());
-            check_loaded(&mut l, options);
-            (l, cards, id)
-        })
+        // A chunk of cards at a time: a large deck is never held whole.
+        .map(|f| check_file(f, options))
         .collect();
     // Progress is keyed by deck id: two files with one id would share it.
     let mut first_with: std::collections::HashMap<String, PathBuf> = Default::default();

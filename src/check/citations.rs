@@ -71,7 +71,16 @@ pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
     let mut hash = FNV_OFFSET;
     let mut start = None;
     for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            // The common case, and the same hash as the general one below:
+            // an ASCII letter lowercases to exactly one ASCII letter.
+            if start.is_none() {
+                start = Some(i);
+                hash = FNV_OFFSET;
+            }
+            let l = c.to_ascii_lowercase();
+            hash = (hash ^ u64::from(u32::from(l))).wrapping_mul(FNV_PRIME);
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             if start.is_none() {
                 start = Some(i);
                 hash = FNV_OFFSET;

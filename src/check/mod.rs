@@ -13,6 +13,7 @@ pub mod citations;
 pub mod lint;
 pub mod sources;
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::path::PathBuf;
 
@@ -73,6 +74,56 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
         let found = check_deck(deck, &loaded.text, options);
         loaded.diagnostics.extend(found);
     }
+    finish(loaded, options);
+    if loaded.has_errors() {
+        return None;
+    }
+    // The checked deck moves out: a 100,000-card deck is too big to copy.
+    loaded.deck.take().map(|deck| CheckedDeck { deck })
+}
+
+/// How many cards [`check_file`] parses and checks at a time.
+const CHUNK_CARDS: usize = 4096;
+
+/// Reads, parses and checks one deck file for `docket check`, with the
+/// same diagnostics in the same order as [`crate::deck::read_deck_file`]
+/// then [`check_loaded`], but a chunk of cards at a time: the cards are
+/// dropped once checked, so memory stays near the file's size however many
+/// cards it has. Returns the loaded deck (without its cards), how many
+/// cards it has, and its id.
+pub fn check_file(path: &Path, options: &CheckOptions) -> (LoadedDeck, usize, Option<String>) {
+    check_file_in_chunks(path, options, CHUNK_CARDS)
+}
+
+fn check_file_in_chunks(
+    path: &Path,
+    options: &CheckOptions,
+    chunk: usize,
+) -> (LoadedDeck, usize, Option<String>) {
+    let mut sources: Option<HashMap<String, SourceText>> = None;
+    let mut source_diagnostics = Vec::new();
+    let mut found = CardFindings::default();
+    let (mut loaded, cards) =
+        crate::deck::read_deck_file_in_chunks(path, chunk, &mut |deck, text| {
+            let sources =
+                sources.get_or_insert_with(|| deck_sources(deck, options, &mut source_diagnostics));
+            check_cards(deck, text, sources, options, &mut found);
+        });
+    let id = loaded.deck.as_ref().map(|d| d.meta.id.clone());
+    // Checks count only for a usable deck, as in `check_loaded` (a card
+    // after those checked may have broken the TOML).
+    if loaded.deck.is_some() {
+        loaded.diagnostics.extend(source_diagnostics);
+        found.append_to(&mut loaded.diagnostics);
+    }
+    loaded.deck = None;
+    finish(&mut loaded, options);
+    (loaded, cards, id)
+}
+
+/// With `strict`, warnings become errors; then the diagnostics are put in
+/// file order (a stable sort: at one place, the order they were found).
+fn finish(loaded: &mut LoadedDeck, options: &CheckOptions) {
     if options.strict {
         // Notes are never failures, not even with --strict.
         for d in loaded.diagnostics.iter_mut().filter(|d| d.is_warning()) {
@@ -82,17 +133,33 @@ pub fn check_loaded(loaded: &mut LoadedDeck, options: &CheckOptions) -> Option<C
     loaded
         .diagnostics
         .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    if loaded.has_errors() {
-        return None;
-    }
-    // The checked deck moves out: a 100,000-card deck is too big to copy.
-    loaded.deck.take().map(|deck| CheckedDeck { deck })
 }
 
-/// The checks that look beyond the deck file: sources, quotes, copying,
-/// and the completeness warnings.
-pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// What the checks of cards found, kept apart by check so that checking a
+/// deck in chunks lists them in the same order as checking it whole.
+#[derive(Default)]
+struct CardFindings {
+    citations: Vec<Diagnostic>,
+    sole_sources: Vec<Diagnostic>,
+    lint: Vec<Diagnostic>,
+    completeness: Vec<Diagnostic>,
+}
+
+impl CardFindings {
+    fn append_to(self, out: &mut Vec<Diagnostic>) {
+        out.extend(self.citations);
+        out.extend(self.sole_sources);
+        out.extend(self.lint);
+        out.extend(self.completeness);
+    }
+}
+
+/// The deck's sources, read and indexed (none for an embedded deck).
+fn deck_sources(
+    deck: &Deck,
+    options: &CheckOptions,
+    out: &mut Vec<Diagnostic>,
+) -> HashMap<String, SourceText> {
     // A bare file name ("deck.toml") has an empty parent: that is the
     // current directory, where its sources must then be looked up.
     let base = deck
@@ -100,16 +167,38 @@ pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagno
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let texts = if options.embedded {
+    if options.embedded {
         Default::default()
     } else {
-        sources::load_sources(deck, base, options, &mut out)
-    };
-    citations::check_citations(deck, text, &texts, &mut out);
-    sole_sources(deck, options, &mut out);
-    if options.lint {
-        out.extend(lint::lint_deck(deck));
+        sources::load_sources(deck, base, options, out)
     }
+}
+
+/// The checks that look beyond the deck file: sources, quotes, copying,
+/// and the completeness warnings.
+pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let texts = deck_sources(deck, options, &mut out);
+    let mut found = CardFindings::default();
+    check_cards(deck, text, &texts, options, &mut found);
+    found.append_to(&mut out);
+    out
+}
+
+/// Checks the deck's cards (all of them, or one chunk).
+fn check_cards(
+    deck: &Deck,
+    text: &str,
+    texts: &HashMap<String, SourceText>,
+    options: &CheckOptions,
+    found: &mut CardFindings,
+) {
+    citations::check_citations(deck, text, texts, &mut found.citations);
+    sole_sources(deck, options, &mut found.sole_sources);
+    if options.lint {
+        found.lint.extend(lint::lint_deck(deck));
+    }
+    let out = &mut found.completeness;
     for card in &deck.cards {
         if card.evidence.iter().all(|e| e.quote.is_none()) {
             out.push(
@@ -134,7 +223,6 @@ pub fn check_deck(deck: &Deck, text: &str, options: &CheckOptions) -> Vec<Diagno
             );
         }
     }
-    out
 }
 
 /// A card marked `sole_source = "id"` must cite that source; with
@@ -192,5 +280,134 @@ pub fn check_parsed(
         Err(diagnostics)
     } else {
         Ok(CheckedDeck { deck })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `docket check` reports for a file, the whole-deck way.
+    fn whole(path: &Path, options: &CheckOptions) -> (Vec<Diagnostic>, usize, Option<String>) {
+        let mut l = crate::deck::read_deck_file(path);
+        let cards = l.deck.as_ref().map_or(0, |d| d.cards.len());
+        let id = l.deck.as_ref().map(|d| d.meta.id.clone());
+        check_loaded(&mut l, options);
+        (l.diagnostics, cards, id)
+    }
+
+    fn chunked(
+        path: &Path,
+        options: &CheckOptions,
+        chunk: usize,
+    ) -> (Vec<Diagnostic>, usize, Option<String>) {
+        let (l, cards, id) = check_file_in_chunks(path, options, chunk);
+        assert!(l.deck.is_none());
+        (l.diagnostics, cards, id)
+    }
+
+    fn option_sets() -> Vec<CheckOptions> {
+        let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/case");
+        vec![
+            CheckOptions::default(),
+            CheckOptions {
+                strict: true,
+                ..CheckOptions::default()
+            },
+            CheckOptions {
+                lint: true,
+                notes: true,
+                ..CheckOptions::default()
+            },
+            CheckOptions {
+                sources_dir: case.is_dir().then_some(case),
+                lint: true,
+                notes: true,
+                ..CheckOptions::default()
+            },
+        ]
+    }
+
+    /// Every fixture deck, the case deck, and a deck of every fixture's
+    /// cards at once: checked a chunk at a time (of 1, 2, 3 cards and the
+    /// real size), each gives exactly the diagnostics, in the same order,
+    /// the card count and the id of checking it whole.
+    #[test]
+    fn checking_in_chunks_reports_what_checking_whole_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("decks/case.toml")];
+        for dir in [
+            "tests/fixtures/good",
+            "tests/fixtures/bad",
+            "tests/fixtures/lint",
+        ] {
+            files.extend(crate::deck::deck_files(&root.join(dir)).expect("fixture dir"));
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut all = String::from(
+            "[deck]\nid = \"all\"\ntitle = \"All\"\ndescription = \"Every fixture card.\"\n",
+        );
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            if let Some((_, cards)) = text.split_once("[[card]]") {
+                all.push_str("\n[[card]]");
+                all.push_str(cards);
+            }
+        }
+        let combined = dir.path().join("all.toml");
+        std::fs::write(&combined, &all).expect("write");
+        files.push(combined);
+        let mut compared = 0;
+        for options in option_sets() {
+            for f in &files {
+                let expected = whole(f, &options);
+                for chunk in [1, 2, 3, CHUNK_CARDS] {
+                    assert_eq!(
+                        chunked(f, &options, chunk),
+                        expected,
+                        "{} in chunks of {chunk}, {options:?}",
+                        f.display()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 100, "only {compared} comparisons");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever the edit (broken TOML included), checking in chunks and
+        /// checking whole report the same.
+        #[test]
+        fn checking_in_chunks_agrees_on_edited_decks(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, "[\\[\\]{}=\"',.#\\n a-z0-9]{0,5}"), 1..5),
+            chunk in 1usize..4,
+        ) {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let sample = std::fs::read_to_string(root.join("tests/fixtures/good/sample.toml")).unwrap_or_default();
+            let bad = std::fs::read_to_string(root.join("tests/fixtures/bad/many_errors.toml")).unwrap_or_default();
+            let mut text = format!("{sample}{}", bad.split_once("[[card]]").map(|(_, c)| format!("[[card]]{c}")).unwrap_or_default());
+            for (at, op, insert) in edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) { i -= 1; }
+                match op {
+                    0 => text.insert_str(i, &insert),
+                    1 => { let mut end = (i + insert.len()).min(text.len()); while !text.is_char_boundary(end) { end -= 1; } text.replace_range(i..end, ""); }
+                    _ => text.insert_str(i, "\n[[card]]\n"),
+                }
+            }
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("deck.toml");
+            std::fs::write(&path, &text).expect("write");
+            let options = &option_sets()[3];
+            prop_assert_eq!(chunked(&path, options, chunk), whole(&path, options));
+        }
     }
 }

@@ -58,12 +58,60 @@ impl LoadedDeck {
 
 /// Reads and parses one deck file.
 pub fn read_deck_file(path: &Path) -> LoadedDeck {
+    match read_deck_bytes(path) {
+        Ok(bytes) => parse_deck_bytes(path, bytes),
+        Err(failed) => *failed,
+    }
+}
+
+/// Reads and parses one deck file like [`read_deck_file`], with the same
+/// diagnostics, but hands its cards to `visit` in chunks and keeps none
+/// (see [`parse::parse_deck_in_chunks`]). The loaded deck has no cards
+/// (and is `None` exactly when [`read_deck_file`]'s would be); the number
+/// is how many cards it has.
+pub fn read_deck_file_in_chunks(
+    path: &Path,
+    chunk: usize,
+    visit: &mut parse::ChunkVisitor<'_>,
+) -> (LoadedDeck, usize) {
+    let text = match read_deck_bytes(path).and_then(|bytes| deck_text(path, bytes)) {
+        Ok(text) => text,
+        Err(failed) => return (*failed, 0),
+    };
+    let (deck, count, diagnostics) = parse::parse_deck_in_chunks(path, &text, chunk, visit);
+    let loaded = loaded(path, text, deck, diagnostics);
+    let count = if loaded.deck.is_some() { count } else { 0 };
+    (loaded, count)
+}
+
+/// The parsed deck is unusable when its TOML is broken anywhere.
+fn loaded(
+    path: &Path,
+    text: String,
+    deck: Option<Deck>,
+    diagnostics: Vec<Diagnostic>,
+) -> LoadedDeck {
+    LoadedDeck {
+        path: path.to_path_buf(),
+        deck: if diagnostics.iter().any(|d| d.code == "toml-syntax") {
+            None
+        } else {
+            deck
+        },
+        text,
+        diagnostics,
+    }
+}
+
+/// Reads a deck file's bytes, refusing what is not a regular file or is
+/// too large.
+fn read_deck_bytes(path: &Path) -> Result<Vec<u8>, Box<LoadedDeck>> {
     let fail = |msg: String, help: &str| {
-        LoadedDeck::failed(
+        Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             Diagnostic::whole_file(Severity::Error, "unreadable", msg).with_help(help),
-        )
+        )))
     };
     // Opening a FIFO or a device could block for ever: only read regular files.
     match std::fs::metadata(path) {
@@ -90,7 +138,12 @@ pub fn read_deck_file(path: &Path) -> LoadedDeck {
             );
         }
     };
-    let mut bytes = Vec::new();
+    // Sized from the file's length up front, so a large deck is read into
+    // one allocation rather than a doubling series of them.
+    let expected = file
+        .metadata()
+        .map_or(0, |m| m.len().min(MAX_DECK_BYTES) + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     if let Err(e) = file.take(MAX_DECK_BYTES + 1).read_to_end(&mut bytes) {
         return fail(
             format!("cannot read the file: {e}"),
@@ -106,18 +159,30 @@ pub fn read_deck_file(path: &Path) -> LoadedDeck {
             "split it into several decks in one directory",
         );
     }
-    parse_deck_bytes(path, bytes)
+    Ok(bytes)
 }
 
 /// Parses deck bytes (already read) from `path`.
 pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
+    match deck_text(path, bytes) {
+        Ok(text) => {
+            let (deck, diagnostics) = parse::parse_deck(path, &text);
+            loaded(path, text, deck, diagnostics)
+        }
+        Err(failed) => *failed,
+    }
+}
+
+/// A deck's bytes as text: refused when too large, empty, binary or not
+/// UTF-8; without a byte-order mark.
+fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, Box<LoadedDeck>> {
     let whole = |code, msg: String, help: &str| {
         Diagnostic::whole_file(Severity::Error, code, msg).with_help(help)
     };
     // The same limit as for files read from disk, so a deck made in memory
     // (by an import) passes only if it can be read back.
     if bytes.len() as u64 > MAX_DECK_BYTES {
-        return LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -128,10 +193,10 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
                 ),
                 "split it into several decks in one directory",
             ),
-        );
+        )));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -139,10 +204,10 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
                 "the file is empty".into(),
                 "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
             ),
-        );
+        )));
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return LoadedDeck::failed(
+        return Err(Box::new(LoadedDeck::failed(
             path,
             String::new(),
             whole(
@@ -150,7 +215,7 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
                 format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),
                 "deck files are UTF-8 text",
             ),
-        );
+        )));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -165,26 +230,17 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
             )
             .with_label("invalid UTF-8 here")
             .with_help("save the file as UTF-8");
-            return LoadedDeck::failed(path, lossy, d);
+            return Err(Box::new(LoadedDeck::failed(path, lossy, d)));
         }
     };
     // A byte-order mark is harmless, and editors do not count it as a
     // column: drop it, so positions on line 1 match what the author sees.
-    let text = match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    let (deck, diagnostics) = parse::parse_deck(path, &text);
-    LoadedDeck {
-        path: path.to_path_buf(),
-        deck: if diagnostics.iter().any(|d| d.code == "toml-syntax") {
-            None
-        } else {
-            deck
-        },
-        text,
-        diagnostics,
+    let mut text = text;
+    if text.starts_with('\u{FEFF}') {
+        // In place: a copy of a large deck would double its memory.
+        text.drain(..'\u{FEFF}'.len_utf8());
     }
+    Ok(text)
 }
 
 /// The deck files a path names: the file itself, or the `*.toml` files

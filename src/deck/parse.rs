@@ -169,7 +169,7 @@ impl Lowering<'_> {
         } else {
             std::borrow::Cow::Borrowed(s.as_ref())
         };
-        if let Some(bad) = s.chars().find(|&c| is_forbidden_control(c)) {
+        if let Some(bad) = first_forbidden_control(&s) {
             self.push(
                 Diagnostic::error(
                     "control-character",
@@ -285,6 +285,18 @@ impl Lowering<'_> {
 /// never disagree.
 pub fn is_forbidden_control(c: char) -> bool {
     crate::sanitize::is_unsafe_char(c)
+}
+
+/// The first character of `s` that [`is_forbidden_control`] refuses. ASCII
+/// text (most deck text) is scanned byte by byte.
+fn first_forbidden_control(s: &str) -> Option<char> {
+    if s.is_ascii() {
+        s.bytes()
+            .find(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+            .map(char::from)
+    } else {
+        s.chars().find(|&c| is_forbidden_control(c))
+    }
 }
 
 /// Parses the text of a deck file. Returns the deck when it is complete
@@ -403,6 +415,71 @@ fn parse_sections(
     text: &str,
     sections: &[Section<'_>],
 ) -> (Option<Deck>, Vec<Diagnostic>) {
+    let mut all = Vec::new();
+    // One chunk holding every card: the cards move out of it whole.
+    let (deck, _, diagnostics) =
+        parse_sections_in_chunks(path, text, sections, usize::MAX, &mut |deck, _| {
+            all = std::mem::take(&mut deck.cards);
+        });
+    let deck = deck.map(|mut d| {
+        d.cards = all;
+        d
+    });
+    (deck, diagnostics)
+}
+
+/// How a deck's cards are handed over by [`parse_deck_in_chunks`]: the
+/// deck (its `[deck]` and sources, and the chunk's cards in file order,
+/// each id seen for the first time) and the file's text.
+pub type ChunkVisitor<'v> = dyn FnMut(&mut Deck, &str) + 'v;
+
+/// Parses a deck like [`parse_deck`], with the same diagnostics in the same
+/// order, but hands its cards to `visit` in chunks of at most `chunk` cards
+/// rather than keeping them all: checking a 100,000-card deck then never
+/// holds more than a chunk of parsed cards. The cards `visit` leaves in
+/// the deck are dropped after it returns.
+///
+/// `visit` is called only when the `[deck]` table is usable, at least once
+/// (with no cards when there are none), and in file order. A later card
+/// may still turn out to be broken TOML (the deck is then unusable, as
+/// with [`parse_deck`]): the caller decides from the returned deck whether
+/// what it saw counts. Returns the deck without its cards, the number of
+/// cards handed over, and the diagnostics.
+pub fn parse_deck_in_chunks(
+    path: &Path,
+    text: &str,
+    chunk: usize,
+    visit: &mut ChunkVisitor<'_>,
+) -> (Option<Deck>, usize, Vec<Diagnostic>) {
+    let layout = layout::scan(text);
+    let sections = match layout.too_deep_at {
+        None => layout::sections(text, &layout),
+        Some(_) => None,
+    };
+    let Some(sections) = sections else {
+        // Parsed whole: then the cards are handed over in one chunk.
+        let (mut deck, diagnostics) = parse_deck(path, text);
+        let mut count = 0;
+        if let Some(deck) = &mut deck {
+            count = deck.cards.len();
+            visit(deck, text);
+            deck.cards = Vec::new();
+        }
+        return (deck, count, diagnostics);
+    };
+    let (deck, count, mut diagnostics) =
+        parse_sections_in_chunks(path, text, &sections, chunk, visit);
+    drop_what_syntax_errors_explain(&mut diagnostics);
+    (deck, count, diagnostics)
+}
+
+fn parse_sections_in_chunks(
+    path: &Path,
+    text: &str,
+    sections: &[Section<'_>],
+    chunk: usize,
+    visit: &mut ChunkVisitor<'_>,
+) -> (Option<Deck>, usize, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut meta = None;
     let mut saw_deck = false;
@@ -441,24 +518,8 @@ fn parse_sections(
             Section::Card(range) => card_ranges.push(range.clone()),
         }
     }
-    let source_ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
-    let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = card_ranges
-        .par_iter()
-        .map(|range| {
-            let (card, d) = parse_section(text, range, |l, root| {
-                let v = root.get("card")?;
-                let DeValue::Array(items) = v.get_ref() else {
-                    return None;
-                };
-                let item = items.first()?;
-                let DeValue::Table(t) = item.get_ref() else {
-                    return None;
-                };
-                lower_card(l, t, item.span(), &source_ids)
-            });
-            (card.map(|c| shift_card(c, range.start)), d)
-        })
-        .collect();
+    let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+    let source_ids: Vec<&str> = source_ids.iter().map(String::as_str).collect();
     let mut l = Lowering {
         diagnostics: &mut diagnostics,
         text,
@@ -470,21 +531,54 @@ fn parse_sections(
     if card_ranges.is_empty() {
         l.push(no_cards(text.len()));
     }
-    let mut cards = Vec::with_capacity(parsed.len());
-    let mut seen = HashMap::new();
-    for (card, d) in parsed {
-        l.diagnostics.extend(d);
-        if let Some(card) = card {
-            keep_unique(&mut l, &mut seen, &mut cards, card);
-        }
-    }
-    let deck = meta.map(|meta| Deck {
+    let mut deck = meta.map(|meta| Deck {
         path: path.to_path_buf(),
         meta,
         sources,
-        cards,
+        cards: Vec::new(),
     });
-    (deck, diagnostics)
+    let mut seen = HashMap::new();
+    let mut count = 0;
+    let chunks: Vec<&[Range<usize>]> = if card_ranges.is_empty() {
+        vec![&[]]
+    } else {
+        card_ranges.chunks(chunk.max(1)).collect()
+    };
+    for ranges in chunks {
+        let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = ranges
+            .par_iter()
+            .map(|range| {
+                let (card, d) = parse_section(text, range, |l, root| {
+                    let v = root.get("card")?;
+                    let DeValue::Array(items) = v.get_ref() else {
+                        return None;
+                    };
+                    let item = items.first()?;
+                    let DeValue::Table(t) = item.get_ref() else {
+                        return None;
+                    };
+                    lower_card(l, t, item.span(), &source_ids)
+                });
+                (card.map(|c| shift_card(c, range.start)), d)
+            })
+            .collect();
+        // Collected in place: the parsed results' buffer becomes the cards',
+        // rather than holding the chunk's cards twice.
+        let cards: Vec<Card> = parsed
+            .into_iter()
+            .filter_map(|(card, d)| {
+                l.diagnostics.extend(d);
+                card.filter(|card| is_unique(&mut l, &mut seen, card))
+            })
+            .collect();
+        count += cards.len();
+        if let Some(deck) = &mut deck {
+            deck.cards = cards;
+            visit(deck, text);
+            deck.cards = Vec::new();
+        }
+    }
+    (deck, count, diagnostics)
 }
 
 fn shift_card(mut card: Card, by: usize) -> Card {
@@ -538,6 +632,14 @@ fn keep_unique(
     cards: &mut Vec<Card>,
     card: Card,
 ) {
+    if is_unique(l, seen, &card) {
+        cards.push(card);
+    }
+}
+
+/// Whether a card's id is still free (it is then taken); a taken id is
+/// reported.
+fn is_unique(l: &mut Lowering<'_>, seen: &mut HashMap<String, Range<usize>>, card: &Card) -> bool {
     if let Some(first) = seen.get(&card.id) {
         l.push(
             Diagnostic::error(
@@ -549,10 +651,10 @@ fn keep_unique(
             .with_related(first.clone(), "first used here")
             .with_help("card ids must be unique in a deck: progress is keyed by them"),
         );
-        return;
+        return false;
     }
     seen.insert(card.id.clone(), card.spans.id.clone());
-    cards.push(card);
+    true
 }
 
 fn syntax_help(message: &str) -> String {

@@ -2,6 +2,7 @@
 //! (file:line:column, the source line, a caret under the span, help) for
 //! people, and a one-line short form.
 
+use std::borrow::Cow;
 use std::io;
 use std::path::Path;
 
@@ -66,8 +67,19 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<()> {
 
 /// Replaces characters that could drive a terminal (C0 and C1 controls
 /// other than newline and tab, bidirectional overrides) with `?`, one per
-/// byte, so that byte spans still point at the same places.
-pub fn terminal_safe(text: &str) -> String {
+/// byte, so that byte spans still point at the same places. Text that has
+/// none is borrowed as it is: a deck file can be tens of megabytes.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    // Plain ASCII without controls (the usual deck) is decided byte by byte;
+    // anything else is looked at character by character.
+    let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if text.bytes().all(|b| plain(&b))
+        || !text
+            .chars()
+            .any(|c| crate::deck::parse::is_forbidden_control(c) || c == '\r')
+    {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if crate::deck::parse::is_forbidden_control(c) || c == '\r' {
@@ -76,16 +88,16 @@ pub fn terminal_safe(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn safe(d: &Diagnostic) -> Diagnostic {
     let mut d = d.clone();
-    d.message = terminal_safe(&d.message);
-    d.label = terminal_safe(&d.label);
-    d.help = d.help.as_deref().map(terminal_safe);
+    d.message = terminal_safe(&d.message).into_owned();
+    d.label = terminal_safe(&d.label).into_owned();
+    d.help = d.help.as_deref().map(|h| terminal_safe(h).into_owned());
     for r in &mut d.related {
-        r.message = terminal_safe(&r.message);
+        r.message = terminal_safe(&r.message).into_owned();
     }
     d
 }
@@ -99,9 +111,13 @@ pub fn render(
     diagnostics: &[Diagnostic],
     style: Style,
 ) -> io::Result<()> {
+    if diagnostics.is_empty() {
+        // Nothing to draw: do not even look at the (possibly huge) source.
+        return Ok(());
+    }
     // Deck files are untrusted: nothing from them reaches the terminal raw.
     let source = terminal_safe(source);
-    let source = source.as_str();
+    let source: &str = &source;
     let name = terminal_safe(&path.display().to_string()).replace(['\n', '\t'], "?");
     let file = SimpleFile::new(name, source);
     let config = term::Config {

@@ -13,19 +13,24 @@ pub fn field(text: &str) -> String {
 
 /// Long shape: student, item, position, response, correct, score, seconds.
 pub fn long(r: &Report) -> String {
+    use std::fmt::Write;
     let mut s = String::from("student,item,position,response,correct,score,seconds\n");
+    // Each student's name and each item id is made a cell once, not once
+    // per row.
+    let mut items: std::collections::HashMap<&str, String> = Default::default();
     for st in &r.students {
+        let student = field(&st.student);
         for a in &st.responses {
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
-                field(&st.student),
-                field(&a.item),
+            let item = items.entry(&a.item).or_insert_with(|| field(&a.item));
+            let _ = writeln!(
+                s,
+                "{student},{item},{},{},{},{},{}",
                 a.position,
                 field(a.response.as_deref().unwrap_or("")),
                 a.correct,
                 a.score,
                 a.seconds
-            ));
+            );
         }
     }
     s

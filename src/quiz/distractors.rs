@@ -75,11 +75,14 @@ pub fn analyse_options(
     let mut blank = 0;
     let mut unreadable = 0;
     let mut picks: Vec<Vec<f64>> = vec![vec![0.0; s]; shown.options.len()];
+    // A class gives a handful of distinct responses to a choice item: each
+    // is read once.
+    let mut read: std::collections::HashMap<&str, Option<Vec<usize>>> = Default::default();
     for (st, r) in responses.iter().enumerate() {
         match r.map(str::trim).filter(|r| !r.is_empty()) {
             None => blank += 1,
-            Some(r) => match chosen(r, shown) {
-                Some(ps) => ps.into_iter().for_each(|p| picks[p][st] = 1.0),
+            Some(r) => match read.entry(r).or_insert_with(|| chosen(r, shown)) {
+                Some(ps) => ps.iter().for_each(|&p| picks[p][st] = 1.0),
                 None => unreadable += 1,
             },
         }

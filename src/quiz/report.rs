@@ -253,15 +253,12 @@ pub fn build(key: &Key, collected: Collected, min_class_size: usize) -> Report {
     // answers alone, never by names or file order: floating-point sums then
     // come out bit for bit the same however the class is named or listed.
     let mut by_answers: Vec<&super::collect::Attempt> = collected.attempts.iter().collect();
-    by_answers.sort_by(|a, b| {
-        let key = |x: &super::collect::Attempt| {
-            x.responses
-                .iter()
-                .map(|r| (r.correct, r.text.clone()))
-                .collect::<Vec<_>>()
-        };
-        key(a).cmp(&key(b))
-    });
+    // Compared in place: the same lexicographic order as comparing the
+    // lists of (correct, text), without copying 100 answers per comparison.
+    fn answers(x: &super::collect::Attempt) -> impl Iterator<Item = (bool, Option<&str>)> + '_ {
+        x.responses.iter().map(|r| (r.correct, r.text.as_deref()))
+    }
+    by_answers.sort_by(|a, b| answers(a).cmp(answers(b)));
     let attempts = &by_answers;
     let marks = Marks::new(
         attempts
