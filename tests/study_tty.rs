@@ -79,8 +79,12 @@ fn answer_undo_a_suspend_resize_quit_and_resume() {
     // Nothing on the screen names the card before it is answered.
     assert!(!s.term.screen().contents().contains("card one"));
     s.send("one\r");
-    s.wait_for("right");
-    assert!(s.term.screen().contents().contains("card one"));
+    // The verdict and the id are drawn in one frame but may arrive in two
+    // reads: wait for both (a missing id fails at the expect timeout).
+    s.wait_until("the verdict and the card's id", |screen| {
+        let text = screen.contents();
+        text.contains("right") && text.contains("card one")
+    });
     s.send("\r");
     s.wait_for("Two is even?");
     s.send("true\r");
