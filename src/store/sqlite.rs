@@ -663,8 +663,22 @@ impl Store for SqliteStore {
                 revlog::clear(&tx, deck_id, &c.card_id)?;
                 let answered = (!c.log.is_empty()).then_some(c.content_hash.as_str());
                 write_state(&tx, deck_id, &c.card_id, &c.state, answered)?;
-                for a in &c.log {
-                    revlog::insert(&tx, a)?;
+            }
+            // The answers go in in time order across cards (each card's own
+            // order kept), so row ids follow time as in a store filled by
+            // studying, and a query for a time range can narrow its scan by
+            // id; card after card, each card's ids would be bumped past the
+            // one before it (an id is at least the newest one plus one).
+            let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize, usize)>> =
+                cards
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| c.log.first().map(|a| std::cmp::Reverse((a.ts_ms, i, 0))))
+                    .collect();
+            while let Some(std::cmp::Reverse((_, i, at))) = heads.pop() {
+                revlog::insert(&tx, &cards[i].log[at])?;
+                if let Some(next) = cards[i].log.get(at + 1) {
+                    heads.push(std::cmp::Reverse((next.ts_ms, i, at + 1)));
                 }
             }
         }
