@@ -1,6 +1,9 @@
 //! What every HTML page docket writes shares: text escaped for HTML (and
 //! cleaned of terminal controls first), and a chart drawn by `plotters`
-//! into an inline SVG string, a failure becoming a sentence on the page.
+//! into an inline SVG string, a failure becoming a sentence on the page,
+//! set in a figure with a caption, an aria-label and its data as a table.
+
+use std::fmt::Write as _;
 
 use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
@@ -41,4 +44,35 @@ pub fn svg(
         Ok(()) => out,
         Err(e) => format!("<p>chart not drawn: {}</p>", escape_html(&e.to_string())),
     }
+}
+
+/// Writes a chart into `out` as a figure: the SVG under an aria-label,
+/// a caption, and its data as a table behind a "Data" disclosure.
+pub fn figure(out: &mut String, caption: &str, alt: &str, svg: &str, table: &str) {
+    let _ = writeln!(
+        out,
+        "<figure><div role=\"img\" aria-label=\"{}\">{svg}</div><figcaption>{}</figcaption>\
+         <details><summary>Data</summary>{table}</details></figure>",
+        escape_html(alt),
+        escape_html(caption)
+    );
+}
+
+/// An HTML table of `rows` under the column heads `head`, every cell
+/// escaped.
+pub fn table(head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut t = String::from("<table><thead><tr>");
+    for h in head {
+        let _ = write!(t, "<th scope=\"col\">{}</th>", escape_html(h));
+    }
+    t.push_str("</tr></thead><tbody>");
+    for r in rows {
+        t.push_str("<tr>");
+        for c in r {
+            let _ = write!(t, "<td>{}</td>", escape_html(&c));
+        }
+        t.push_str("</tr>");
+    }
+    t.push_str("</tbody></table>");
+    t
 }

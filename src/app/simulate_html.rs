@@ -10,38 +10,13 @@ use plotters::prelude::*;
 
 use super::memory::Simulated;
 use crate::chart::escape_html as escape;
+use crate::chart::figure;
 use crate::chart::svg;
+use crate::chart::table;
 
 const BAR: RGBColor = RGBColor(60, 110, 180);
 const NEW: RGBColor = RGBColor(120, 190, 110);
 const LINE: RGBColor = RGBColor(40, 120, 60);
-
-fn figure(out: &mut String, caption: &str, alt: &str, svg: &str, table: &str) {
-    let _ = writeln!(
-        out,
-        "<figure><div role=\"img\" aria-label=\"{}\">{svg}</div><figcaption>{}</figcaption>\
-         <details><summary>Data</summary>{table}</details></figure>",
-        escape(alt),
-        escape(caption)
-    );
-}
-
-fn table(head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut t = String::from("<table><thead><tr>");
-    for h in head {
-        let _ = write!(t, "<th scope=\"col\">{}</th>", escape(h));
-    }
-    t.push_str("</tr></thead><tbody>");
-    for r in rows {
-        t.push_str("<tr>");
-        for c in r {
-            let _ = write!(t, "<td>{}</td>", escape(&c));
-        }
-        t.push_str("</tr>");
-    }
-    t.push_str("</tbody></table>");
-    t
-}
 
 /// Answers per day, reviews and new cards stacked.
 fn workload_svg(s: &Simulated) -> String {

@@ -13,7 +13,9 @@ use super::AppResult;
 use super::stats::FullStats;
 use super::stats::Histogram as Hist;
 use super::stats::Ratio;
+use crate::chart::figure;
 use crate::chart::svg;
+use crate::chart::table;
 
 const LEARNING: RGBColor = RGBColor(214, 69, 65);
 const YOUNG: RGBColor = RGBColor(120, 190, 110);
@@ -213,33 +215,6 @@ fn bars_svg(title: &str, x_desc: &str, edges: &[f64], counts: &[u32]) -> String 
         root.present()?;
         Ok(())
     })
-}
-
-fn figure(out: &mut String, caption: &str, alt: &str, svg: &str, table: &str) {
-    let _ = writeln!(
-        out,
-        "<figure><div role=\"img\" aria-label=\"{}\">{svg}</div><figcaption>{}</figcaption>\
-         <details><summary>Data</summary>{table}</details></figure>",
-        escape(alt),
-        escape(caption)
-    );
-}
-
-fn table(head: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut t = String::from("<table><thead><tr>");
-    for h in head {
-        let _ = write!(t, "<th scope=\"col\">{}</th>", escape(h));
-    }
-    t.push_str("</tr></thead><tbody>");
-    for r in rows {
-        t.push_str("<tr>");
-        for c in r {
-            let _ = write!(t, "<td>{}</td>", escape(&c));
-        }
-        t.push_str("</tr>");
-    }
-    t.push_str("</tbody></table>");
-    t
 }
 
 fn share(r: &Ratio) -> String {
