@@ -32,6 +32,7 @@ use super::Shared;
 use super::StreamGuard;
 use super::pages;
 use crate::app::class::ClassError;
+use crate::app::class::Classroom;
 use crate::app::class::Mode;
 use crate::app::class::Nav;
 use crate::quiz::take::Step;
@@ -223,13 +224,32 @@ pub async fn join_page(
     page(StatusCode::OK, pages::join(&title, &code, "", None))
 }
 
+/// Runs a change of the class on a blocking thread: the change waits for
+/// the class's store (a PostgreSQL server that is down is retried for up
+/// to 30 s), and an async worker held that long would stall every other
+/// request, static pages included.
+async fn blocking<T: Send + 'static>(
+    state: &Shared,
+    change: impl FnOnce(&Classroom) -> Result<T, ClassError> + Send + 'static,
+) -> Result<T, ClassError> {
+    let class = state.class.clone();
+    tokio::task::spawn_blocking(move || change(&class))
+        .await
+        .unwrap_or_else(|e| Err(ClassError::Journal(e.to_string())))
+}
+
 /// `POST /join`: name and code.
 pub async fn join(State(state): State<Shared>, ClientIp(ip): ClientIp, body: Bytes) -> Response {
     let f = Fields::parse(&body);
     let name = f.get("name").unwrap_or("");
     let code = f.get("code").unwrap_or("");
-    let rejoin = f.get("rejoin");
-    match state.class.join(name, code, rejoin, ip) {
+    let (owned_name, owned_code) = (name.to_string(), code.to_string());
+    let rejoin = f.get("rejoin").map(str::to_string);
+    match blocking(&state, move |class| {
+        class.join(&owned_name, &owned_code, rejoin.as_deref(), ip)
+    })
+    .await
+    {
         Ok(token) => {
             state.changed();
             let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400");
@@ -323,7 +343,13 @@ pub async fn student_answer(
     let item = parse_item(&f)?;
     let nav = parse_nav(f.get("nav").unwrap_or("next"))?;
     let answer = answer_of(&f);
-    let step = state.class.act(&token, item, answer.as_deref(), nav)?;
+    let step = {
+        let (token, answer) = (token.clone(), answer.clone());
+        blocking(&state, move |class| {
+            class.act(&token, item, answer.as_deref(), nav)
+        })
+        .await?
+    };
     state.changed();
     if let Step::Invalid(msg) = step {
         let now = state.class.now();
@@ -354,7 +380,7 @@ pub async fn student_submit(
             "Hand in from the review page, which lists your unanswered items.".into(),
         ));
     }
-    state.class.hand_in(&token)?;
+    blocking(&state, move |class| class.hand_in(&token)).await?;
     state.changed();
     Ok(Redirect::to("/s").into_response())
 }
@@ -370,7 +396,13 @@ pub async fn student_live(
     let f = Fields::parse(&body);
     let item = parse_item(&f)?.ok_or_else(|| WebError::BadRequest("which item?".into()))?;
     let answer = answer_of(&f).unwrap_or_default();
-    let step = state.class.answer_live(&token, item, &answer)?;
+    let step = {
+        let token = token.clone();
+        blocking(&state, move |class| {
+            class.answer_live(&token, item, &answer)
+        })
+        .await?
+    };
     state.changed();
     if let Step::Invalid(msg) = step {
         let version = *state.round.borrow();
