@@ -162,6 +162,17 @@ impl Collection {
         Ok(sched.with_load(load))
     }
 
+    /// The deck's scheduler for reading only (statistics, retrievability,
+    /// the card browser): without the load balancer, which only answering
+    /// needs and which reads every card of the deck to build.
+    pub fn reading_scheduler(
+        &self,
+        deck: &DeckMeta,
+        overrides: &Overrides,
+    ) -> AppResult<Scheduler> {
+        Ok(Scheduler::new(self.scheduler_config(deck, overrides)?)?)
+    }
+
     /// The cards due on each of the next days in a deck, as Anki's load
     /// balancer counts them: reviews and interday learning, suspended or
     /// not (Anki counts every card with a due day). Anki counts the decks

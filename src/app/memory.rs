@@ -54,13 +54,19 @@ pub struct Simulated {
 }
 
 /// Calibration of the default parameters and of those in use.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Calibrations {
     /// FSRS-6's default parameters.
     pub default: Option<Calibration>,
     /// The parameters in use (None when they are the defaults).
     pub current: Option<Calibration>,
 }
+
+/// The name the calibration is kept under in the store, and the layout of
+/// its key (changed whenever the computation changes, so that an older
+/// result is not shown).
+const CALIBRATION_CACHE: &str = "calibration";
+const CALIBRATION_FORMAT: &str = "calibration-1";
 
 fn fsrs_error(e: impl std::fmt::Display) -> AppError {
     AppError::Failed(e.to_string())
@@ -159,19 +165,59 @@ impl Collection {
 
     /// How well the default parameters and those in use predicted the
     /// student's own answers (log loss, RMSE(bins), AUC, chart bins).
-    pub fn calibration(&self, deck: &DeckMeta) -> AppResult<Calibrations> {
+    pub fn calibration(&mut self, deck: &DeckMeta) -> AppResult<Calibrations> {
+        let answers = self.store_mut().brief_log(&deck.id)?;
+        self.calibration_of(deck, &answers)
+    }
+
+    /// [`Self::calibration`] on the deck's whole log, already read briefly
+    /// (the statistics read it once for everything they show). The result
+    /// is kept in the store under a key of everything it depends on, so it
+    /// is computed again only when the log, the parameters or the day
+    /// boundary's time of day change.
+    pub fn calibration_of(
+        &mut self,
+        deck: &DeckMeta,
+        answers: &[crate::store::BriefAnswer],
+    ) -> AppResult<Calibrations> {
         let config = self.scheduler_config(deck, &Overrides::default())?;
-        let sched = self.scheduler(deck, &Overrides::default())?;
+        let sched = self.reading_scheduler(deck, &Overrides::default())?;
         let now = self.now();
-        let log = self.store().log(&deck.id, None)?;
         let next_day = sched.days(now).next_day_at_secs(now.ms);
-        let default = calibration::calibrate(&log, next_day, &[]).map_err(fsrs_error)?;
+        // Days between answers depend only on the day boundary's time of
+        // day, as long as every answer lies before it (always, unless the
+        // clock went back).
+        let before_boundary = answers.iter().all(|a| a.ts_ms.div_euclid(1000) < next_day);
+        let key = format!(
+            "{CALIBRATION_FORMAT} rows={} newest={} boundary={} params={:?}",
+            answers.len(),
+            answers.iter().map(|a| a.id).max().unwrap_or(0),
+            next_day.rem_euclid(86_400),
+            config.params,
+        );
+        if before_boundary
+            && let Some(bytes) = self.store().log_derived(CALIBRATION_CACHE, &deck.id)?
+            && let Ok((cached_key, cached)) =
+                serde_json::from_slice::<(String, Calibrations)>(&bytes)
+            && cached_key == key
+        {
+            return Ok(cached);
+        }
+        let histories = calibration::card_histories(answers, next_day);
+        let default = calibration::calibrate_histories(&histories, &[]).map_err(fsrs_error)?;
         let current = if config.params.is_empty() {
             None
         } else {
-            calibration::calibrate(&log, next_day, &config.params).map_err(fsrs_error)?
+            calibration::calibrate_histories(&histories, &config.params).map_err(fsrs_error)?
         };
-        Ok(Calibrations { default, current })
+        let result = Calibrations { default, current };
+        if before_boundary && let Ok(bytes) = serde_json::to_vec(&(&key, &result)) {
+            // A cache: if it cannot be written, the next call computes again.
+            let _ = self
+                .store_mut()
+                .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes);
+        }
+        Ok(result)
     }
 
     /// The deck's review log as the FSRS optimiser's CSV (card_id,

@@ -231,6 +231,8 @@ pub struct FullStats {
     pub retrievability: Histogram,
     /// Answer times.
     pub answer_time: AnswerTime,
+    /// How well the schedule's predictions matched the answers.
+    pub calibration: super::memory::Calibrations,
 }
 
 /// Reviews of this many days or more are "mature", as in Anki.
@@ -247,7 +249,7 @@ impl Collection {
     /// The statistics of one opened deck.
     pub fn deck_stats(&self, deck: &DeckMeta) -> AppResult<DeckStats> {
         let now = self.now();
-        let sched = self.scheduler(deck, &Overrides::default())?;
+        let sched = self.reading_scheduler(deck, &Overrides::default())?;
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
         let rows = self.cards(&deck.id)?;
         let live = rows.iter().filter(|r| r.present);
@@ -271,16 +273,15 @@ impl Collection {
     }
 
     /// Everything `docket stats` shows for one opened deck.
-    pub fn full_stats(&self, deck: &DeckMeta) -> AppResult<FullStats> {
+    pub fn full_stats(&mut self, deck: &DeckMeta) -> AppResult<FullStats> {
         let now = self.now();
-        let sched = self.scheduler(deck, &Overrides::default())?;
+        let sched = self.reading_scheduler(deck, &Overrides::default())?;
         let days: Days = sched.days(now);
         let today = days.day_of(now.ms);
-        let store = self.store();
-        let due_today = queue::counts(store, &deck.id, &sched, now)?;
+        let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
 
         // Cards: states, forecast, distributions.
-        let rows = self.cards(&deck.id)?;
+        let rows = self.store().card_progress(&deck.id)?;
         let mut cards = CardCounts::default();
         let mut forecast: Vec<ForecastDay> = (0..FORECAST_DAYS as i64)
             .map(|i| ForecastDay {
@@ -342,7 +343,10 @@ impl Collection {
         let offset_ms = (days.zone.offset_at(days.start_of(today)) as i64
             - days.start_hour as i64 * 3600)
             * 1000;
-        let answers = store.brief_answers_since(&deck.id, year_start)?;
+        // The whole log, read once: the year's rows for the tables, all of
+        // it for the calibration.
+        let answers = self.store_mut().brief_log(&deck.id)?;
+        let calibration = self.calibration_of(deck, &answers)?;
         let mut calendar: Vec<CalendarDay> = (0..CALENDAR_DAYS)
             .map(|i| CalendarDay {
                 date: date_of_day(today - (CALENDAR_DAYS - 1) + i),
@@ -371,7 +375,7 @@ impl Collection {
         // Answers by whole seconds, capped at a minute.
         let mut by_secs = [0u32; 61];
         let mut total_ms: i64 = 0;
-        for a in &answers {
+        for a in answers.iter().filter(|a| a.ts_ms >= year_start) {
             // Manual changes (resets) are not answers.
             if a.kind == 4 {
                 continue;
@@ -452,6 +456,7 @@ impl Collection {
                 median_secs,
                 seconds,
             },
+            calibration,
         })
     }
 }
@@ -635,8 +640,8 @@ mod tests {
         (dir, c, deck)
     }
 
-    /// Floats rounded to 6 significant digits: the calibration sums bins
-    /// in hash order, which may move the last bits from run to run.
+    /// Floats rounded to 6 significant digits, so that a change in the
+    /// order of the calibration's sums does not show.
     fn rounded(v: serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match v {
@@ -664,7 +669,9 @@ mod tests {
         let mut same_card = std::collections::HashMap::new();
         for (b, e) in brief.iter().zip(&full) {
             let a = &e.answer;
+            assert_eq!(b.id, e.id);
             assert_eq!(b.ts_ms, a.ts_ms);
+            assert_eq!(b.new_after, a.after.phase == crate::schedule::Phase::New);
             assert_eq!(b.kind, a.kind.number());
             assert_eq!(b.rating, a.rating.map_or(0, Rating::number));
             assert_eq!(b.first, a.before.phase == crate::schedule::Phase::New);
@@ -682,16 +689,142 @@ mod tests {
     }
 
     #[test]
+    fn the_log_copy_and_the_calibration_follow_appends_and_deletions() {
+        use crate::schedule::calibration;
+        let (_dir, mut c, deck) = fixed_collection();
+        let first = c.full_stats(deck.meta()).unwrap();
+        let store = c.store();
+        assert!(store.log_derived("brief-log", "fixed").unwrap().is_some());
+        assert!(store.log_derived("calibration", "fixed").unwrap().is_some());
+        // Read back from the copies, the same.
+        assert_eq!(c.full_stats(deck.meta()).unwrap(), first);
+
+        // An answer appended to a card last seen more than a day ago: one
+        // more review to predict.
+        let now_ms = c.now().ms;
+        let log = c.store().log("fixed", None).unwrap();
+        let card = c
+            .store()
+            .cards("fixed")
+            .unwrap()
+            .into_iter()
+            .find(|r| {
+                r.state.phase == Phase::Review
+                    && log
+                        .iter()
+                        .rev()
+                        .find(|e| e.answer.card_id == r.card_id)
+                        .is_some_and(|e| e.answer.ts_ms < now_ms - 3 * 86_400_000)
+            })
+            .unwrap();
+        let template = log
+            .iter()
+            .rev()
+            .find(|e| e.answer.card_id == card.card_id)
+            .unwrap();
+        let answer = crate::store::Answer {
+            ts_ms: now_ms - 1000,
+            rating: Some(Rating::Again),
+            kind: crate::schedule::ReviewKind::Review,
+            before: card.state,
+            after: CardState {
+                phase: Phase::Relearning,
+                last_review_ms: Some(now_ms - 1000),
+                ..card.state
+            },
+            elapsed_days: 3,
+            ..template.answer.clone()
+        };
+        let id = c.store_mut().record(&answer).unwrap();
+        let brief = c.store_mut().brief_log("fixed").unwrap();
+        assert_eq!(
+            brief,
+            c.store().brief_answers_since("fixed", i64::MIN).unwrap()
+        );
+        let appended = c.full_stats(deck.meta()).unwrap();
+        let reviews = |s: &FullStats| s.calibration.default.as_ref().unwrap().reviews;
+        assert_eq!(reviews(&appended), reviews(&first) + 1);
+        let sched = c
+            .reading_scheduler(deck.meta(), &Overrides::default())
+            .unwrap();
+        let next_day = sched.days(c.now()).next_day_at_secs(now_ms);
+        let fresh =
+            calibration::calibrate_histories(&calibration::card_histories(&brief, next_day), &[])
+                .unwrap();
+        assert_eq!(appended.calibration.default, fresh);
+
+        // Undone: the deletion forgets both copies, and the numbers are
+        // those before the answer again.
+        c.store_mut().undo(id).unwrap();
+        assert!(
+            c.store()
+                .log_derived("brief-log", "fixed")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            c.store()
+                .log_derived("calibration", "fixed")
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(c.full_stats(deck.meta()).unwrap(), first);
+    }
+
+    #[test]
+    fn calibration_from_brief_rows_equals_the_training_items_path() {
+        use crate::schedule::calibration;
+        use crate::schedule::optimize;
+        let (_dir, c, _deck) = fixed_collection();
+        let log = c.store().log("fixed", None).unwrap();
+        let brief = c.store().brief_answers_since("fixed", i64::MIN).unwrap();
+        let next_day = log.iter().map(|e| e.answer.ts_ms).max().unwrap() / 1000 + 3 * 86_400;
+        let (items, _, _) = optimize::training_items(&log, next_day);
+        let histories = calibration::card_histories(&brief, next_day);
+        assert!(items.len() > 100);
+        let mut custom = fsrs::DEFAULT_PARAMETERS.to_vec();
+        custom[0] = 0.5;
+        custom[8] = 1.2;
+        let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * a.abs().max(1.0);
+        for params in [&[][..], &custom[..]] {
+            let old = calibration::calibrate_items(&items, params)
+                .unwrap()
+                .unwrap();
+            let new = calibration::calibrate_histories(&histories, params)
+                .unwrap()
+                .unwrap();
+            assert_eq!(old.reviews, items.len());
+            assert_eq!(new.reviews, old.reviews);
+            assert_eq!(new.auc, old.auc);
+            assert!(close(new.log_loss, old.log_loss), "{new:?} {old:?}");
+            assert!(close(new.rmse_bins, old.rmse_bins), "{new:?} {old:?}");
+            assert_eq!(new.chart.len(), old.chart.len());
+            for (n, o) in new.chart.iter().zip(&old.chart) {
+                assert_eq!((n.from, n.count), (o.from, o.count));
+                assert!(close(n.predicted, o.predicted) && close(n.actual, o.actual));
+            }
+        }
+    }
+
+    #[test]
     fn the_numbers_of_a_fixed_store_are_pinned() {
-        let (_dir, c, deck) = fixed_collection();
+        let (_dir, mut c, deck) = fixed_collection();
         let full = c.full_stats(deck.meta()).unwrap();
         assert!(full.answer_time.answers > 300, "{:?}", full.answer_time);
-        insta::assert_snapshot!(
-            "fixed_store_full_stats",
-            serde_json::to_string_pretty(&full).unwrap()
-        );
+        // Everything but the calibration (the last field, pinned below,
+        // rounded), in the order it is printed.
+        let json = serde_json::to_string_pretty(&full).unwrap();
+        let tables = json
+            .split_once(",\n  \"calibration\": ")
+            .map(|(tables, _)| format!("{tables}\n}}"))
+            .unwrap();
+        insta::assert_snapshot!("fixed_store_full_stats", tables);
         let calibration = c.calibration(deck.meta()).unwrap();
         assert!(calibration.default.is_some());
+        assert_eq!(
+            serde_json::to_value(&calibration).unwrap(),
+            serde_json::to_value(&full.calibration).unwrap()
+        );
         insta::assert_snapshot!(
             "fixed_store_calibration",
             serde_json::to_string_pretty(&rounded(serde_json::to_value(&calibration).unwrap()))

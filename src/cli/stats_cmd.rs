@@ -19,7 +19,7 @@ use crate::app::stats::Ratio;
 /// Runs `docket stats`.
 pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
     let paths: Vec<PathBuf> = args.deck.iter().cloned().collect();
-    let (collection, decks) = match Collection::open_with_decks(&paths) {
+    let (mut collection, decks) = match Collection::open_with_decks(&paths) {
         Ok(p) => p,
         Err(e) => return Ok(output::report("docket", &e)),
     };
@@ -51,21 +51,10 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<u8> {
                     o.insert(k.to_string(), x);
                 }
             }
-            // How well the schedule's predictions matched the answers.
-            let calibration = match collection.calibration(deck) {
-                Ok(c) => c,
-                Err(e) => return Ok(output::report("docket", &e)),
-            };
-            if let Some(o) = v.as_object_mut() {
-                o.insert("calibration".into(), serde_json::to_value(&calibration)?);
-            }
             println!("{v}");
         } else if args.html.is_none() {
             print!("{}", text(&full));
-            match collection.calibration(deck) {
-                Ok(c) => print!("{}", calibration_text(&c)),
-                Err(e) => return Ok(output::report("docket", &e)),
-            }
+            print!("{}", calibration_text(&full.calibration));
         }
         all.push(full);
     }

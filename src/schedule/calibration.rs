@@ -11,19 +11,23 @@
 //! recency.
 
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 
 use fsrs::FSRS;
 use fsrs::FSRSItem;
+use fsrs::FSRSReview;
 use fsrs::MemoryState;
+use serde::Deserialize;
 use serde::Serialize;
 
+use super::Rating;
+use super::ReviewKind;
 use super::optimize::OptimizeError;
-use super::optimize::training_items;
-use crate::store::LogEntry;
+use super::optimize::TrainingRow;
+use super::optimize::card_reviews;
+use crate::store::BriefAnswer;
 
 /// One bin of the calibration chart.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationBin {
     /// Lower bound of predicted recall (0.0, 0.1, … 0.9).
     pub from: f32,
@@ -36,7 +40,7 @@ pub struct CalibrationBin {
 }
 
 /// How well parameters predicted a review log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// Reviews predicted.
     pub reviews: usize,
@@ -51,23 +55,86 @@ pub struct Calibration {
     pub chart: Vec<CalibrationBin>,
 }
 
-/// srs-benchmark's bin of a review (as the fsrs crate's `r_matrix_index`).
-fn bin(item: &FSRSItem) -> (u32, u32, u32) {
-    let last = item.reviews.last().map_or(0, |r| r.delta_t) as f64;
-    let delta_t_bin = (2.48 * 3.62f64.powf(last.log(3.62).floor()) * 100.0).round() as u32;
-    let length = item.long_term_review_cnt() as f64 + 1.0;
-    let length_bin = (1.99 * 1.89f64.powf(length.log(1.89).floor())).round() as u32;
+/// srs-benchmark's bin of a review (as the fsrs crate's `r_matrix_index`):
+/// from the days since the review before, the item's long-term reviews
+/// (`delta_t > 0`, the last included) and the lapses before it.
+fn bin(last_delta_t: u32, long_term_reviews: usize, lapses: usize) -> (u32, u32, u32) {
+    (
+        delta_t_bin(last_delta_t),
+        length_bin(long_term_reviews),
+        lapse_bin(lapses),
+    )
+}
+
+fn delta_t_bin(last_delta_t: u32) -> u32 {
+    let last = last_delta_t as f64;
+    (2.48 * 3.62f64.powf(last.log(3.62).floor()) * 100.0).round() as u32
+}
+
+fn length_bin(long_term_reviews: usize) -> u32 {
+    let length = long_term_reviews as f64 + 1.0;
+    (1.99 * 1.89f64.powf(length.log(1.89).floor())).round() as u32
+}
+
+fn lapse_bin(lapses: usize) -> u32 {
+    if lapses == 0 {
+        0
+    } else {
+        (1.65 * 1.73f64.powf((lapses as f64).log(1.73).floor())).round() as u32
+    }
+}
+
+/// [`bin`] remembered for small inputs (each part is a power and a
+/// logarithm, and the same few values recur across a log).
+#[derive(Default)]
+struct BinMemo {
+    delta_t: Vec<Option<u32>>,
+    length: Vec<Option<u32>>,
+    lapses: Vec<Option<u32>>,
+}
+
+impl BinMemo {
+    const LIMIT: usize = 1 << 16;
+
+    fn get(
+        &mut self,
+        last_delta_t: u32,
+        long_term_reviews: usize,
+        lapses: usize,
+    ) -> (u32, u32, u32) {
+        fn memo(table: &mut Vec<Option<u32>>, at: usize, f: impl Fn() -> u32) -> u32 {
+            if at >= BinMemo::LIMIT {
+                return f();
+            }
+            if table.len() <= at {
+                table.resize(at + 1, None);
+            }
+            *table[at].get_or_insert_with(f)
+        }
+        (
+            memo(&mut self.delta_t, last_delta_t as usize, || {
+                delta_t_bin(last_delta_t)
+            }),
+            memo(&mut self.length, long_term_reviews, || {
+                length_bin(long_term_reviews)
+            }),
+            memo(&mut self.lapses, lapses, || lapse_bin(lapses)),
+        )
+    }
+}
+
+/// The bin of a training item.
+fn item_bin(item: &FSRSItem) -> (u32, u32, u32) {
     let history = &item.reviews[..item.reviews.len().saturating_sub(1)];
     let lapses = history
         .iter()
         .filter(|r| r.rating == 1 && r.delta_t > 0)
         .count();
-    let lapse_bin = if lapses == 0 {
-        0
-    } else {
-        (1.65 * 1.73f64.powf((lapses as f64).log(1.73).floor())).round() as u32
-    };
-    (delta_t_bin, length_bin, lapse_bin)
+    bin(
+        item.reviews.last().map_or(0, |r| r.delta_t),
+        item.long_term_review_cnt(),
+        lapses,
+    )
 }
 
 /// AUC by the rank-sum statistic, ties counted half.
@@ -95,16 +162,94 @@ fn auc(pairs: &[(f32, bool)]) -> Option<f32> {
     Some(((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)) as f32)
 }
 
-/// Calibration of `params` (empty: FSRS-6's defaults) on a review log;
-/// None when the log has no review to predict.
-pub fn calibrate(
-    log: &[LogEntry],
-    next_day_at_secs: i64,
+/// Each card's reviews as the optimiser trains on them
+/// ([`card_reviews`]), from a deck's review log read briefly, in any
+/// order. Cards without a training item are left out.
+pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<Vec<FSRSReview>> {
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    for card in by_card(answers) {
+        rows.clear();
+        rows.extend(card.iter().map(|&i| {
+            let a = &answers[i as usize];
+            TrainingRow {
+                ts_ms: a.ts_ms,
+                id: a.id,
+                rating: Rating::from_number(a.rating),
+                kind: ReviewKind::from_number(a.kind).unwrap_or(ReviewKind::Manual),
+                new_after: a.new_after,
+            }
+        }));
+        rows.sort_by_key(|r| (r.ts_ms, r.id));
+        let (reviews, _) = card_reviews(&rows, next_day_at_secs);
+        if reviews.iter().skip(1).any(|r| r.delta_t > 0) {
+            out.push(reviews);
+        }
+    }
+    out
+}
+
+/// The indices of `answers`, one group per card. Card numbers from a
+/// store are dense, so they are counted into place (linear in the log);
+/// sparse numbers are sorted instead.
+fn by_card(answers: &[BriefAnswer]) -> Vec<Vec<u32>> {
+    let (low, high) = answers.iter().fold((i64::MAX, i64::MIN), |(l, h), a| {
+        (l.min(a.card), h.max(a.card))
+    });
+    let span = high.saturating_sub(low).saturating_add(1);
+    if answers.is_empty() || span > 4 * answers.len() as i64 + 1024 {
+        let mut order: Vec<u32> = (0..answers.len() as u32).collect();
+        order.sort_by_key(|&i| answers[i as usize].card);
+        return order
+            .chunk_by(|&a, &b| answers[a as usize].card == answers[b as usize].card)
+            .map(<[u32]>::to_vec)
+            .collect();
+    }
+    let mut groups: Vec<Vec<u32>> = vec![Vec::new(); span as usize];
+    for (i, a) in answers.iter().enumerate() {
+        groups[(a.card - low) as usize].push(i as u32);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// Calibration of `params` (empty: FSRS-6's defaults) on card histories
+/// from [`card_histories`]; None when there is no review to predict.
+///
+/// Each card's states are carried forward one review at a time (the
+/// crate's `historical_memory_states`, the same arithmetic as replaying
+/// each item's history), so this is linear in the log.
+pub fn calibrate_histories(
+    histories: &[Vec<FSRSReview>],
     params: &[f32],
 ) -> Result<Option<Calibration>, OptimizeError> {
-    let (items, _, _) = training_items(log, next_day_at_secs);
-    calibrate_items(&items, params)
+    use rayon::prelude::*;
+    if histories.is_empty() {
+        return Ok(None);
+    }
+    let fsrs = FSRS::new(params)?;
+    let decay = super::states::decay_of(params);
+    // Fixed chunks, tallied in parallel and merged in order, so the sums
+    // are made in the same order on every run.
+    let tallies = histories
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut tally = Tally::default();
+            for reviews in chunk {
+                tally.card(&fsrs, reviews, decay)?;
+            }
+            Ok(tally)
+        })
+        .collect::<Result<Vec<Tally>, OptimizeError>>()?;
+    let mut all = Tally::default();
+    for t in tallies {
+        all.merge(t);
+    }
+    Ok(all.finish())
 }
+
+/// Cards per parallel chunk of a calibration.
+const CHUNK: usize = 4096;
 
 /// The memory state of each item's history (every review but its last).
 ///
@@ -142,7 +287,7 @@ fn history_states(fsrs: &FSRS, items: &[FSRSItem]) -> Result<Vec<MemoryState>, O
     Ok(out)
 }
 
-/// Calibration on training items.
+/// Calibration on training items (the optimiser's input, in any order).
 pub fn calibrate_items(
     items: &[FSRSItem],
     params: &[f32],
@@ -152,59 +297,128 @@ pub fn calibrate_items(
     }
     let fsrs = FSRS::new(params)?;
     let decay = super::states::decay_of(params);
-    let mut pairs = Vec::with_capacity(items.len());
-    let mut bins: HashMap<(u32, u32, u32), (f64, f64, f64)> = HashMap::new();
-    let mut chart: BTreeMap<usize, (f64, f64, usize)> = BTreeMap::new();
-    let mut loss = 0f64;
+    let mut tally = Tally::default();
     let states = history_states(&fsrs, items)?;
     for (item, state) in items.iter().zip(states) {
-        let Some(last) = item.reviews.last() else {
-            continue;
-        };
+        if let Some(last) = item.reviews.last() {
+            tally.add(state, *last, decay, item_bin(item));
+        }
+    }
+    Ok(tally.finish())
+}
+
+/// The sums a calibration is made of, one prediction at a time.
+#[derive(Default)]
+struct Tally {
+    pairs: Vec<(f32, bool)>,
+    bins: BTreeMap<(u32, u32, u32), (f64, f64, f64)>,
+    chart: BTreeMap<usize, (f64, f64, usize)>,
+    loss: f64,
+    memo: BinMemo,
+}
+
+impl Tally {
+    /// Adds the predictions for one card's reviews.
+    fn card(
+        &mut self,
+        fsrs: &FSRS,
+        reviews: &[FSRSReview],
+        decay: f32,
+    ) -> Result<(), OptimizeError> {
+        let states = fsrs.historical_memory_states(
+            FSRSItem {
+                reviews: reviews.to_vec(),
+            },
+            None,
+        )?;
+        let (mut long_term, mut lapses) = (0, 0);
+        for (i, r) in reviews.iter().enumerate() {
+            if r.delta_t > 0 {
+                long_term += 1;
+            }
+            if i >= 1 && r.delta_t > 0 {
+                let bin = self.memo.get(r.delta_t, long_term, lapses);
+                self.add(states[i - 1], *r, decay, bin);
+            }
+            if r.rating == 1 && r.delta_t > 0 {
+                lapses += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds another tally's sums after this one's.
+    fn merge(&mut self, other: Tally) {
+        self.pairs.extend(other.pairs);
+        for (k, (p, y, n)) in other.bins {
+            let b = self.bins.entry(k).or_default();
+            b.0 += p;
+            b.1 += y;
+            b.2 += n;
+        }
+        for (k, (p, y, n)) in other.chart {
+            let c = self.chart.entry(k).or_default();
+            c.0 += p;
+            c.1 += y;
+            c.2 += n;
+        }
+        self.loss += other.loss;
+    }
+
+    /// Adds the prediction for `review` from the state before it.
+    fn add(&mut self, state: MemoryState, review: FSRSReview, decay: f32, bin: (u32, u32, u32)) {
         // Clipped so a certain prediction costs a finite loss.
-        let p = fsrs::current_retrievability(state, last.delta_t as f32, decay).clamp(1e-4, 0.9999);
-        let y = last.rating > 1;
+        let p =
+            fsrs::current_retrievability(state, review.delta_t as f32, decay).clamp(1e-4, 0.9999);
+        let y = review.rating > 1;
         let yf = f64::from(u8::from(y));
         let pf = p as f64;
-        loss -= yf * pf.ln() + (1.0 - yf) * (1.0 - pf).ln();
-        pairs.push((p, y));
-        let b = bins.entry(bin(item)).or_default();
+        self.loss -= yf * pf.ln() + (1.0 - yf) * (1.0 - pf).ln();
+        self.pairs.push((p, y));
+        let b = self.bins.entry(bin).or_default();
         b.0 += pf;
         b.1 += yf;
         b.2 += 1.0;
-        let c = chart.entry(((p * 10.0) as usize).min(9)).or_default();
+        let c = self.chart.entry(((p * 10.0) as usize).min(9)).or_default();
         c.0 += pf;
         c.1 += yf;
         c.2 += 1;
     }
-    let total: f64 = bins.values().map(|b| b.2).sum();
-    let rmse = (bins
-        .values()
-        .map(|(p, y, n)| (p / n - y / n).powi(2) * n)
-        .sum::<f64>()
-        / total)
-        .sqrt();
-    Ok(Some(Calibration {
-        reviews: pairs.len(),
-        log_loss: (loss / pairs.len() as f64) as f32,
-        rmse_bins: rmse as f32,
-        auc: auc(&pairs),
-        chart: chart
-            .into_iter()
-            .map(|(k, (p, y, n))| CalibrationBin {
-                from: k as f32 / 10.0,
-                predicted: (p / n as f64) as f32,
-                actual: (y / n as f64) as f32,
-                count: n,
-            })
-            .collect(),
-    }))
+
+    fn finish(self) -> Option<Calibration> {
+        if self.pairs.is_empty() {
+            return None;
+        }
+        let total: f64 = self.bins.values().map(|b| b.2).sum();
+        let rmse = (self
+            .bins
+            .values()
+            .map(|(p, y, n)| (p / n - y / n).powi(2) * n)
+            .sum::<f64>()
+            / total)
+            .sqrt();
+        Some(Calibration {
+            reviews: self.pairs.len(),
+            log_loss: (self.loss / self.pairs.len() as f64) as f32,
+            rmse_bins: rmse as f32,
+            auc: auc(&self.pairs),
+            chart: self
+                .chart
+                .into_iter()
+                .map(|(k, (p, y, n))| CalibrationBin {
+                    from: k as f32 / 10.0,
+                    predicted: (p / n as f64) as f32,
+                    actual: (y / n as f64) as f32,
+                    count: n,
+                })
+                .collect(),
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fsrs::FSRSReview;
 
     #[test]
     fn auc_by_ranks() {

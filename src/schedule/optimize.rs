@@ -75,20 +75,50 @@ fn days_before(next_day_at_secs: i64, ts_ms: i64) -> u32 {
 /// Orders answers as Anki's revlog ids do: by time, then log id.
 type AnswerKey = (i64, i64);
 
-/// One card's training items, as Anki's `reviews_for_fsrs` (training):
-/// the history starts at the last run of learning answers (a card without
-/// one, or reset since, gives none); only rated answers count; one item
-/// per answer that comes at least a day after the one before.
-fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, FSRSItem)>, usize) {
+/// What the optimiser's filtering reads of one review-log row, from a
+/// full log entry or a brief statistics row alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainingRow {
+    /// When it was answered, ms.
+    pub ts_ms: i64,
+    /// Row id (orders answers given in the same millisecond).
+    pub id: i64,
+    /// The rating (None for a change made without an answer).
+    pub rating: Option<crate::schedule::Rating>,
+    /// The kind of row.
+    pub kind: ReviewKind,
+    /// The card was new after this row (with a manual kind: a reset).
+    pub new_after: bool,
+}
+
+impl From<&LogEntry> for TrainingRow {
+    fn from(e: &LogEntry) -> Self {
+        TrainingRow {
+            ts_ms: e.answer.ts_ms,
+            id: e.id,
+            rating: e.answer.rating,
+            kind: e.answer.kind,
+            new_after: e.answer.after.phase == crate::schedule::Phase::New,
+        }
+    }
+}
+
+/// One card's reviews as the optimiser trains on them, from its rows in
+/// time order, as Anki's `reviews_for_fsrs` (training): the history
+/// starts at the last run of learning answers (a card without one, or
+/// reset since, gives none); only rated answers count; `delta_t` is whole
+/// days since the answer before. Each review after the first with
+/// `delta_t > 0` ends one training item. Returns the reviews and the key
+/// of the row behind each.
+pub fn card_reviews(
+    rows: &[TrainingRow],
+    next_day_at_secs: i64,
+) -> (Vec<FSRSReview>, Vec<AnswerKey>) {
     let mut first_learn = None;
-    for (i, e) in entries.iter().enumerate().rev() {
-        let a = &e.answer;
+    for (i, a) in rows.iter().enumerate().rev() {
         if a.rating.is_some() && a.kind == ReviewKind::Learning {
             first_learn = Some(i);
-        } else if a.kind.is_manual()
-            && a.rating.is_none()
-            && a.after.phase == crate::schedule::Phase::New
-        {
+        } else if a.kind.is_manual() && a.rating.is_none() && a.new_after {
             // A reset: the history before it is not this card's any more.
             break;
         } else if first_learn.is_some() {
@@ -96,33 +126,43 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, 
         }
     }
     let Some(start) = first_learn else {
-        return (Vec::new(), 0);
+        return (Vec::new(), Vec::new());
     };
-    let rated: Vec<&&LogEntry> = entries[start..]
-        .iter()
-        .filter(|e| e.answer.rating.is_some() && !e.answer.kind.is_manual())
-        .collect();
-    let mut items = Vec::new();
-    let mut reviews = Vec::with_capacity(rated.len());
+    let mut reviews = Vec::new();
+    let mut keys = Vec::new();
     let mut prev_days = None;
-    for (idx, e) in rated.iter().enumerate() {
-        let days = days_before(next_day_at_secs, e.answer.ts_ms);
+    for a in rows[start..]
+        .iter()
+        .filter(|a| a.rating.is_some() && !a.kind.is_manual())
+    {
+        let days = days_before(next_day_at_secs, a.ts_ms);
         let delta_t = prev_days.map_or(0, |p: u32| p.saturating_sub(days));
         prev_days = Some(days);
         reviews.push(FSRSReview {
-            rating: e.answer.rating.map_or(0, |r| r.number() as u32),
+            rating: a.rating.map_or(0, |r| r.number() as u32),
             delta_t,
         });
-        if idx >= 1 && delta_t > 0 {
-            items.push((
-                (e.answer.ts_ms, e.id),
-                FSRSItem {
-                    reviews: reviews.clone(),
-                },
-            ));
-        }
+        keys.push((a.ts_ms, a.id));
     }
-    (items, rated.len())
+    (reviews, keys)
+}
+
+/// One card's training items (see [`card_reviews`]) and the number of
+/// reviews they came from.
+fn card_items(rows: &[TrainingRow], next_day_at_secs: i64) -> (Vec<(AnswerKey, FSRSItem)>, usize) {
+    let (reviews, keys) = card_reviews(rows, next_day_at_secs);
+    let items = (1..reviews.len())
+        .filter(|&i| reviews[i].delta_t > 0)
+        .map(|i| {
+            (
+                keys[i],
+                FSRSItem {
+                    reviews: reviews[..=i].to_vec(),
+                },
+            )
+        })
+        .collect();
+    (items, reviews.len())
 }
 
 /// Training items from a deck's review log (any order), with a card
@@ -131,18 +171,18 @@ fn card_items(entries: &[&LogEntry], next_day_at_secs: i64) -> (Vec<(AnswerKey, 
 /// number of reviews they came from. `next_day_at_secs` is the next day
 /// boundary now ([`crate::clock::Days::next_day_at_secs`]).
 pub fn training_items(log: &[LogEntry], next_day_at_secs: i64) -> (Vec<FSRSItem>, Vec<i64>, usize) {
-    let mut by_card: BTreeMap<&str, Vec<&LogEntry>> = BTreeMap::new();
+    let mut by_card: BTreeMap<&str, Vec<TrainingRow>> = BTreeMap::new();
     for e in log {
         by_card
             .entry(e.answer.card_id.as_str())
             .or_default()
-            .push(e);
+            .push(TrainingRow::from(e));
     }
     let mut all = Vec::new();
     let mut reviews = 0;
-    for (n, (_, mut entries)) in by_card.into_iter().enumerate() {
-        entries.sort_by_key(|e| (e.answer.ts_ms, e.id));
-        let (items, count) = card_items(&entries, next_day_at_secs);
+    for (n, (_, mut rows)) in by_card.into_iter().enumerate() {
+        rows.sort_by_key(|r| (r.ts_ms, r.id));
+        let (items, count) = card_items(&rows, next_day_at_secs);
         reviews += count;
         all.extend(items.into_iter().map(|(id, item)| (id, n as i64, item)));
     }

@@ -282,6 +282,11 @@ fn copy_into(from: &Path, to: &Path) -> StoreResult<Vec<TableCopy>> {
             copies.push(c);
         }
     }
+    if schema.iter().any(|s| s.0 == "table" && s.1 == "log_cache") {
+        // Copies derived from the log describe the log before the damage:
+        // they are rebuilt from what was saved.
+        tx.execute_batch("DELETE FROM log_cache").map_err(dat)?;
+    }
     for (_, _, sql) in schema.iter().filter(|s| s.0 != "table") {
         // An index whose rows were lost is rebuilt from the table rows.
         tx.execute_batch(sql).map_err(dat)?;

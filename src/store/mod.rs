@@ -6,6 +6,7 @@
 pub mod class;
 pub mod doctor;
 pub mod failpoint;
+mod log_cache;
 pub mod migrate;
 mod open;
 pub mod packed;
@@ -539,11 +540,13 @@ pub trait Store {
             let card = *numbers.entry(a.card_id.as_str()).or_insert(next);
             if a.ts_ms >= since_ms {
                 out.push(BriefAnswer {
+                    id: e.id,
                     ts_ms: a.ts_ms,
                     card,
                     kind: a.kind.number(),
                     rating: a.rating.map_or(0, Rating::number),
                     first: a.before.phase == crate::schedule::Phase::New,
+                    new_after: a.after.phase == crate::schedule::Phase::New,
                     elapsed_days: a.elapsed_days,
                     duration_ms: a.duration_ms,
                 });
@@ -551,6 +554,60 @@ pub trait Store {
         }
         Ok(out)
     }
+
+    /// A deck's whole log as [`Store::brief_answers_since`] reads it, in
+    /// id order, through a copy the store may keep so that the next read
+    /// is fast (writing that copy is why this takes `&mut`). This default
+    /// reads the log.
+    fn brief_log(&mut self, deck_id: &str) -> StoreResult<Vec<BriefAnswer>> {
+        self.brief_answers_since(deck_id, i64::MIN)
+    }
+
+    /// A value derived from a deck's whole log, as last stored under `name`
+    /// with [`Store::set_log_derived`]; None when there is none. Every
+    /// deletion from the log forgets every such value, so the caller need
+    /// only key it by what appends change (the rows' count and newest id).
+    /// This default keeps nothing.
+    fn log_derived(&self, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
+        let _ = (name, deck_id);
+        Ok(None)
+    }
+
+    /// Keeps a value derived from a deck's whole log (see
+    /// [`Store::log_derived`]); written without waiting for the disk.
+    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
+        let _ = (name, deck_id, value);
+        Ok(())
+    }
+
+    /// Every card of a deck as the statistics read it (no text), in no
+    /// particular order. This default reads whole rows.
+    fn card_progress(&self, deck_id: &str) -> StoreResult<Vec<CardProgress>> {
+        Ok(self
+            .cards(deck_id)?
+            .into_iter()
+            .map(|r| CardProgress {
+                present: r.present,
+                state: r.state,
+                suspended: r.suspended,
+                buried_until_ms: r.buried_until_ms,
+            })
+            .collect())
+    }
+}
+
+/// What the statistics read of a card: its state and queue flags, no
+/// text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardProgress {
+    /// Whether the card is still in the deck.
+    pub present: bool,
+    /// Scheduling state.
+    pub state: CardState,
+    /// Suspended until unsuspended.
+    pub suspended: bool,
+    /// Buried until this instant (0 when not buried).
+    pub buried_until_ms: i64,
 }
 
 /// Review-log rows counted together, for statistics.
@@ -577,6 +634,8 @@ pub struct ReviewGroup {
 /// One review-log row as the statistics read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BriefAnswer {
+    /// Row id (increasing in the order rows were written).
+    pub id: i64,
     /// When it was answered, ms.
     pub ts_ms: i64,
     /// The card, as a number unique within the store.
@@ -587,6 +646,8 @@ pub struct BriefAnswer {
     pub rating: u8,
     /// The card was new before this answer.
     pub first: bool,
+    /// The card was new after this row (a reset, when the row is manual).
+    pub new_after: bool,
     /// Study days since the card's previous answer.
     pub elapsed_days: u32,
     /// Answer time, ms.

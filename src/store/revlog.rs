@@ -307,7 +307,7 @@ pub fn delete(c: &Connection, id: i64) -> StoreResult<()> {
     .execute(params![id, prev])?;
     c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
         .execute([id])?;
-    Ok(())
+    super::log_cache::forget(c)
 }
 
 /// Whether a card has any row.
@@ -324,6 +324,9 @@ pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
         return Ok(());
     };
     let mut at = last_of(c, key)?;
+    if at.is_none() {
+        return Ok(());
+    }
     while let Some(row) = at {
         at = prev_of(c, row)?;
         c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
@@ -331,7 +334,7 @@ pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
     }
     c.prepare_cached("UPDATE card_keys SET last = NULL WHERE id = ?1")?
         .execute([key])?;
-    Ok(())
+    super::log_cache::forget(c)
 }
 
 /// The rows of a deck (or one card), oldest first.
@@ -532,11 +535,23 @@ pub fn convert_v3(c: &Connection) -> rusqlite::Result<()> {
 /// Rows of a deck answered at or after `since_ms`, as the statistics read
 /// them, in one pass over the log: the deck's card keys are read first, so
 /// the rows need no join (a lookup in `card_keys` per row costs more than
-/// the row); only the elapsed days and the answer time are unpacked.
+/// the row); the details are unpacked without following each card's chain
+/// (nothing read here needs the state before).
 pub fn brief_since(
     c: &Connection,
     deck_id: &str,
     since_ms: i64,
+) -> StoreResult<Vec<super::BriefAnswer>> {
+    brief_rows(c, deck_id, since_ms, i64::MIN)
+}
+
+/// [`brief_since`] limited to rows with ids above `after_id` (those
+/// appended since a cache was made).
+pub fn brief_rows(
+    c: &Connection,
+    deck_id: &str,
+    since_ms: i64,
+    after_id: i64,
 ) -> StoreResult<Vec<super::BriefAnswer>> {
     let mut keys = c.prepare_cached("SELECT id FROM card_keys WHERE deck_id = ?1")?;
     let keys: Vec<i64> = keys
@@ -551,28 +566,32 @@ pub fn brief_since(
         }
     }
     let mut stmt = c.prepare_cached(
-        "SELECT r.id - r.ts_behind, r.card, r.kind, r.rating, r.phase_before, r.detail
-         FROM reviews r WHERE r.id >= ?1 AND r.id - r.ts_behind >= ?1 ORDER BY r.id",
+        "SELECT r.id, r.ts_behind, r.card, r.kind, r.rating, r.phase_before, r.detail
+         FROM reviews r WHERE r.id > ?2 AND r.id >= ?1 AND r.id - r.ts_behind >= ?1
+         ORDER BY r.id",
     )?;
-    let mut rows = stmt.query([since_ms])?;
+    let mut rows = stmt.query([since_ms, after_id])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let card: i64 = r.get(1)?;
+        let card: i64 = r.get(2)?;
         if !usize::try_from(card).is_ok_and(|k| ours.get(k).copied().unwrap_or(false)) {
             continue;
         }
-        let ts_ms: i64 = r.get(0)?;
-        let detail = r.get_ref(5)?.as_blob().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Blob, e.into())
+        let id: i64 = r.get(0)?;
+        let ts_ms = id - r.get::<_, i64>(1)?;
+        let detail = r.get_ref(6)?.as_blob().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Blob, e.into())
         })?;
         // Elapsed days and duration do not depend on the chain state.
         let (d, _) = packed::unpack(detail, ts_ms, &CardState::NEW).map_err(bad)?;
         out.push(super::BriefAnswer {
+            id,
             ts_ms,
             card,
-            kind: r.get(2)?,
-            rating: r.get(3)?,
-            first: r.get::<_, i64>(4)? == 0,
+            kind: r.get(3)?,
+            rating: r.get(4)?,
+            first: r.get::<_, i64>(5)? == 0,
+            new_after: d.after.phase == crate::schedule::Phase::New,
             elapsed_days: d.elapsed_days,
             duration_ms: d.duration_ms,
         });

@@ -23,6 +23,7 @@ use super::StoreResult;
 use super::StudiedCounts;
 use super::SyncReport;
 use super::failpoint;
+use super::log_cache;
 use super::migrate;
 use super::open;
 use super::revlog;
@@ -33,6 +34,9 @@ use crate::schedule::Phase;
 
 const CARD_COLUMNS: &str = "card_id, position, present, content_hash, answered_hash, phase, step, \
      stability, difficulty, due_ms, interval_days, last_review_ms, reps, lapses, suspended, buried_until_ms";
+
+/// The name of the cached copy of a deck's brief log.
+const BRIEF_CACHE: &str = "brief-log";
 
 /// Progress in a SQLite database.
 #[derive(Debug)]
@@ -921,6 +925,66 @@ impl Store for SqliteStore {
         since_ms: i64,
     ) -> StoreResult<Vec<super::BriefAnswer>> {
         revlog::brief_since(&self.conn, deck_id, since_ms)
+    }
+
+    fn brief_log(&mut self, deck_id: &str) -> StoreResult<Vec<super::BriefAnswer>> {
+        let cached = log_cache::get(&self.conn, BRIEF_CACHE, deck_id)?
+            .and_then(|bytes| log_cache::decode(&bytes));
+        let after = cached
+            .as_ref()
+            .and_then(|rows| rows.last())
+            .map_or(i64::MIN, |a| a.id);
+        let fresh = revlog::brief_rows(&self.conn, deck_id, i64::MIN, after)?;
+        let rewrite = match &cached {
+            None => true,
+            // A few rows appended are read by id each time; many, and the
+            // copy is brought up to date.
+            Some(rows) => fresh.len() * 50 > rows.len().max(1000),
+        };
+        let mut rows = cached.unwrap_or_default();
+        rows.extend(fresh);
+        if rewrite {
+            let bytes = log_cache::encode(&rows);
+            // Only time is lost if the copy cannot be written (a read-only
+            // store, another process writing): the log itself is read.
+            let _ = self.set_log_derived(BRIEF_CACHE, deck_id, &bytes);
+        }
+        Ok(rows)
+    }
+
+    fn log_derived(&self, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
+        log_cache::get(&self.conn, name, deck_id)
+    }
+
+    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
+        self.unsynced(|s| s.write("cache", |tx| log_cache::put(tx, name, deck_id, value)))
+    }
+
+    fn card_progress(&self, deck_id: &str) -> StoreResult<Vec<super::CardProgress>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT present, phase, step, stability, difficulty, due_ms, interval_days,
+               last_review_ms, reps, lapses, suspended, buried_until_ms
+             FROM cards WHERE deck_id = ?1",
+        )?;
+        let rows = stmt.query_map([deck_id], |r| {
+            Ok(super::CardProgress {
+                present: r.get(0)?,
+                state: CardState {
+                    phase: phase(r.get(1)?)?,
+                    step: r.get(2)?,
+                    stability: r.get::<_, f64>(3)? as f32,
+                    difficulty: r.get::<_, f64>(4)? as f32,
+                    due_ms: r.get(5)?,
+                    interval_days: r.get(6)?,
+                    last_review_ms: r.get(7)?,
+                    reps: r.get(8)?,
+                    lapses: r.get(9)?,
+                },
+                suspended: r.get(10)?,
+                buried_until_ms: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -1,0 +1,216 @@
+//! Caches derived from the review log, kept in the store (table
+//! `log_cache`, schema 6) so that reading statistics does not walk a large
+//! log again: a compact copy of a deck's brief rows ([`BriefAnswer`]) up
+//! to a row id, and any value the application derives from the whole log
+//! (the calibration), each under a name of its own.
+//!
+//! Rows are only ever appended with growing ids, or deleted (an undo, a
+//! history replaced on import). Every deletion drops every cache in the
+//! same transaction ([`forget`]), so a cache that exists describes a
+//! prefix of today's log, and what was appended since is read by id.
+//! Losing a cache costs only time: it is written without waiting for the
+//! disk and rebuilt when missing or unreadable.
+
+use rusqlite::Connection;
+use rusqlite::OptionalExtension;
+use rusqlite::params;
+
+use super::BriefAnswer;
+use super::StoreResult;
+
+/// The layout of [`encode`]'s output; a cache of another layout is ignored.
+const FORMAT: u8 = 1;
+
+/// zstd's level: the fastest, since the cache is rewritten often.
+const LEVEL: i32 = 1;
+
+/// A cache's stored bytes, if any.
+pub fn get(c: &Connection, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(
+        c.prepare_cached("SELECT value FROM log_cache WHERE name = ?1 AND deck_id = ?2")?
+            .query_row(params![name, deck_id], |r| r.get::<_, Vec<u8>>(0))
+            .optional()?,
+    )
+}
+
+/// Stores a cache's bytes.
+pub fn put(c: &Connection, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
+    c.prepare_cached(
+        "INSERT INTO log_cache (name, deck_id, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name, deck_id) DO UPDATE SET value = ?3",
+    )?
+    .execute(params![name, deck_id, value])?;
+    Ok(())
+}
+
+/// Drops every cache (a log row was deleted).
+pub fn forget(c: &Connection) -> StoreResult<()> {
+    c.prepare_cached("DELETE FROM log_cache")?.execute([])?;
+    Ok(())
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_signed(out: &mut Vec<u8>, v: i64) {
+    put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+/// Brief rows (in id order) as cache bytes: ids and times as deltas,
+/// everything as varints, then zstd.
+pub fn encode(rows: &[BriefAnswer]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(rows.len() * 12 + 16);
+    put_varint(&mut raw, rows.len() as u64);
+    let mut prev_id = 0i64;
+    for a in rows {
+        put_signed(&mut raw, a.id.wrapping_sub(prev_id));
+        prev_id = a.id;
+        put_signed(&mut raw, a.id.wrapping_sub(a.ts_ms));
+        put_signed(&mut raw, a.card);
+        put_signed(&mut raw, a.kind);
+        raw.push(a.rating);
+        raw.push(u8::from(a.first) | (u8::from(a.new_after) << 1));
+        put_varint(&mut raw, u64::from(a.elapsed_days));
+        put_signed(&mut raw, a.duration_ms);
+    }
+    let mut out = vec![FORMAT];
+    out.extend(zstd::bulk::compress(&raw, LEVEL).unwrap_or_default());
+    out
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn signed(&mut self) -> Option<i64> {
+        let v = self.varint()?;
+        Some((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+}
+
+/// Cache bytes back to brief rows; None when they are not a readable
+/// cache of this layout (the cache is then rebuilt).
+pub fn decode(bytes: &[u8]) -> Option<Vec<BriefAnswer>> {
+    let (&format, body) = bytes.split_first()?;
+    if format != FORMAT {
+        return None;
+    }
+    let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
+    // A cache is at most a few bytes per row; a larger claim is damage.
+    if size > (1 << 32) {
+        return None;
+    }
+    let raw = zstd::bulk::decompress(body, size as usize).ok()?;
+    let mut r = Reader { bytes: &raw };
+    let n = usize::try_from(r.varint()?).ok()?;
+    let mut rows = Vec::with_capacity(n.min(raw.len()));
+    let mut id = 0i64;
+    for _ in 0..n {
+        id = id.wrapping_add(r.signed()?);
+        let ts_ms = id.wrapping_sub(r.signed()?);
+        let card = r.signed()?;
+        let kind = r.signed()?;
+        let rating = r.byte()?;
+        let flags = r.byte()?;
+        let elapsed_days = u32::try_from(r.varint()?).ok()?;
+        let duration_ms = r.signed()?;
+        rows.push(BriefAnswer {
+            id,
+            ts_ms,
+            card,
+            kind,
+            rating,
+            first: flags & 1 != 0,
+            new_after: flags & 2 != 0,
+            elapsed_days,
+            duration_ms,
+        });
+    }
+    r.bytes.is_empty().then_some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn row() -> impl Strategy<Value = BriefAnswer> {
+        (
+            any::<i64>(),
+            any::<i64>(),
+            any::<i64>(),
+            any::<i64>(),
+            any::<u8>(),
+            any::<(bool, bool)>(),
+            any::<u32>(),
+            any::<i64>(),
+        )
+            .prop_map(
+                |(id, ts_ms, card, kind, rating, (first, new_after), elapsed_days, d)| {
+                    BriefAnswer {
+                        id,
+                        ts_ms,
+                        card,
+                        kind,
+                        rating,
+                        first,
+                        new_after,
+                        elapsed_days,
+                        duration_ms: d,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn rows_read_back_as_written(rows in proptest::collection::vec(row(), 0..50)) {
+            prop_assert_eq!(decode(&encode(&rows)), Some(rows));
+        }
+
+        #[test]
+        fn damaged_bytes_are_refused_or_read_without_panic(
+            rows in proptest::collection::vec(row(), 1..10),
+            at in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let mut bytes = encode(&rows);
+            let i = at.index(bytes.len());
+            bytes[i] ^= flip;
+            let _ = decode(&bytes);
+            prop_assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
+        }
+    }
+
+    #[test]
+    fn another_layout_is_ignored() {
+        let mut bytes = encode(&[]);
+        bytes[0] = FORMAT + 1;
+        assert_eq!(decode(&bytes), None);
+        assert_eq!(decode(&[]), None);
+    }
+}
