@@ -11,7 +11,10 @@
 //! command, 15 by default). The deck and the data directory are made once
 //! under `target/bench-stats/` and kept (delete the folder to make them
 //! again). Each command is run in turn (terminal, json, html, terminal, …)
-//! so a change of machine load touches all alike; it prints the wall time
+//! so a change of machine load touches all alike, then twice more after
+//! forgetting the store's copies of the log (`log_cache`): the
+//! calibration only, as after new answers, and everything, as after an
+//! undo; it prints the wall time
 //! (median, p90, max) and the CPU time (user + system, median and max) of
 //! each, and the machine's load average.
 //!
@@ -254,16 +257,34 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(15);
     let html = dir.join("stats.html");
-    let commands: [(&str, Vec<&std::ffi::OsStr>); 3] = [
-        ("stats (terminal)", vec![]),
-        ("stats --json", vec!["--json".as_ref()]),
-        ("stats --html", vec!["--html".as_ref(), html.as_os_str()]),
+    // The last two run after forgetting the store's copies of the log, as
+    // after new answers (the calibration is computed again) or an undo
+    // (the brief copy of the log is rebuilt too).
+    let commands: [(&str, Vec<&std::ffi::OsStr>, &str); 5] = [
+        ("stats (terminal)", vec![], ""),
+        ("stats --json", vec!["--json".as_ref()], ""),
+        (
+            "stats --html",
+            vec!["--html".as_ref(), html.as_os_str()],
+            "",
+        ),
+        (
+            "stats, new answers",
+            vec![],
+            "DELETE FROM log_cache WHERE name = 'calibration'",
+        ),
+        ("stats, after undo", vec![], "DELETE FROM log_cache"),
     ];
     let mut wall = vec![Vec::new(); commands.len()];
     let mut cpu = vec![Vec::new(); commands.len()];
     println!("load average before: {}", load());
     for _ in 0..runs {
-        for (i, (_, extra)) in commands.iter().enumerate() {
+        for (i, (_, extra, forget)) in commands.iter().enumerate() {
+            if !forget.is_empty() {
+                rusqlite::Connection::open(data.join("progress.sqlite3"))
+                    .and_then(|c| c.execute_batch(forget))
+                    .expect("forget the copies");
+            }
             let c0 = children_cpu();
             let t = Instant::now();
             let ok = docket(&data)
@@ -278,13 +299,13 @@ fn main() {
             assert!(ok, "docket stats failed");
         }
     }
-    for (i, (name, _)) in commands.iter().enumerate() {
+    for (i, (name, ..)) in commands.iter().enumerate() {
         let (w, c) = (&mut wall[i], &mut cpu[i]);
         w.sort();
         c.sort();
         let pick = |v: &[Duration], q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
         println!(
-            "{name:<18} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
+            "{name:<20} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
             ms(pick(w, 0.5)),
             ms(pick(w, 0.9)),
             ms(pick(w, 1.0)),
