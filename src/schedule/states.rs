@@ -133,6 +133,14 @@ impl Scheduler {
         self
     }
 
+    /// Turns the load balancer on with these loads, in place (see
+    /// [`Scheduler::with_load`]).
+    pub fn set_load(&mut self, load: LoadBalancer) {
+        if self.config.load_balancer {
+            self.load = Some(load);
+        }
+    }
+
     /// Counts an answered card on its new due day in the load (Anki adds
     /// each card that leaves an answer as a review).
     pub fn note_scheduled(&mut self, after: &CardState) {

@@ -16,6 +16,7 @@ use crate::schedule::NextStates;
 use crate::schedule::Rating;
 use crate::schedule::Scheduler;
 use crate::schedule::card_seed;
+use crate::schedule::load_balancer::LoadBalancer;
 use crate::schedule::queue::Queue;
 use crate::schedule::queue::QueueSource;
 use crate::store::Answer;
@@ -52,11 +53,38 @@ struct Current {
     row: CardRow,
     one: OneCard,
     shown: Presentation,
-    next: NextStates,
+    /// The four outcomes, computed at the first event on the card (as of
+    /// when it was shown), so that showing the first card of a session
+    /// never waits for the load balancer's counts.
+    next: Option<NextStates>,
+    shown_at: Now,
     shown_ms: i64,
     /// Responses in a form this card cannot read, so far.
     unreadable: u32,
 }
+
+impl Current {
+    /// The outcomes; computed before any event is handled.
+    fn next(&self) -> Result<&NextStates> {
+        self.next.as_ref().ok_or_else(|| {
+            SessionError::Scheduler(crate::schedule::states::SchedulerError(
+                "the card's outcomes were not computed".into(),
+            ))
+        })
+    }
+}
+
+/// Reads the load balancer's counts from the store (every due card of the
+/// decks sharing the preset), when the first card's outcomes are needed:
+/// reading them at start would cost every start the time of reading every
+/// card. None when there is nothing to balance.
+pub type DeferredLoad = Box<
+    dyn FnOnce(
+        &dyn Store,
+        &Scheduler,
+        Now,
+    ) -> std::result::Result<Option<LoadBalancer>, StoreError>,
+>;
 
 /// After this many unreadable responses to one card the card counts as not
 /// known, so that a script feeding the same line forever (`yes a | docket`)
@@ -124,9 +152,16 @@ pub struct Session<'a> {
     phase: Phase,
     history: Vec<Done>,
     last_card: Option<String>,
+    deferred_load: Option<DeferredLoad>,
 }
 
 impl<'a> Session<'a> {
+    /// Has the load balancer's counts read when the first card's outcomes
+    /// are needed (see [`DeferredLoad`]).
+    pub fn defer_load(&mut self, load: DeferredLoad) {
+        self.deferred_load = Some(load);
+    }
+
     /// Starts a session and returns it with the first views. The deck must
     /// already be synced into the store.
     pub fn start(
@@ -149,6 +184,7 @@ impl<'a> Session<'a> {
             phase: Phase::Finished,
             history: Vec::new(),
             last_card: None,
+            deferred_load: None,
         };
         let first = s.advance(now)?;
         Ok((s, vec![first]))
@@ -195,6 +231,17 @@ impl<'a> Session<'a> {
     }
 
     fn handle_inner(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
+        if let Phase::Asking(c) | Phase::Revealed(c) = &mut self.phase
+            && c.next.is_none()
+        {
+            if let Some(load) = self.deferred_load.take()
+                && let Some(balancer) = load(&*self.store, &self.sched, c.shown_at)?
+            {
+                self.sched.set_load(balancer);
+            }
+            let cseed = card_seed(&self.cards.meta().id, &c.one.card.id);
+            c.next = Some(self.sched.next_states(&c.row.state, c.shown_at, cseed)?);
+        }
         let phase = std::mem::replace(&mut self.phase, Phase::Finished);
         match (event, phase) {
             // Undo works from the end screen too: the session reopens.
@@ -299,7 +346,7 @@ impl<'a> Session<'a> {
                     Some((&g, &text)),
                     Some((proposed, reason)),
                     true,
-                    &current.next,
+                    current.next()?,
                 );
                 self.history.push(Done::Answer {
                     log_id,
@@ -307,7 +354,7 @@ impl<'a> Session<'a> {
                     again: proposed == Rating::Again,
                 });
                 let mut views = vec![View::Feedback(fb)];
-                let after = current.next.get(proposed);
+                let after = current.next()?.get(proposed);
                 if after.lapses > current.row.state.lapses
                     && crate::schedule::leech::is_leech(
                         after.lapses,
@@ -338,7 +385,7 @@ impl<'a> Session<'a> {
                     None,
                     None,
                     false,
-                    &current.next,
+                    current.next()?,
                 );
                 self.phase = Phase::Revealed(current);
                 Ok(vec![View::Feedback(fb)])
@@ -364,7 +411,8 @@ impl<'a> Session<'a> {
                     again: rating == Rating::Again,
                 });
                 self.last_card = Some(current.row.card_id.clone());
-                self.queue.answered(current.row, current.next.get(rating));
+                let after = current.next()?.get(rating);
+                self.queue.answered(current.row, after);
                 Ok(vec![self.advance(now)?])
             }
             (
@@ -380,7 +428,7 @@ impl<'a> Session<'a> {
                 if let Some(r) = r.filter(|&r| r != applied) {
                     // One transaction: the saved answer is never lost, even
                     // if the process dies or another session intervenes.
-                    let answer = self.answer(&current, r, now);
+                    let answer = self.answer(&current, r, now)?;
                     let new_id = match self.store.rerate(log_id, &answer) {
                         Err(StoreError::Stale(id)) => {
                             self.queue =
@@ -407,7 +455,8 @@ impl<'a> Session<'a> {
                     rating = r;
                 }
                 self.last_card = Some(current.row.card_id.clone());
-                self.queue.answered(current.row, current.next.get(rating));
+                let after = current.next()?.get(rating);
+                self.queue.answered(current.row, after);
                 Ok(vec![self.advance(now)?])
             }
             (Event::Answer(_) | Event::Reveal, phase) => {
@@ -428,33 +477,34 @@ impl<'a> Session<'a> {
     }
 
     fn record(&mut self, c: &Current, rating: Rating, now: Now) -> Result<i64> {
-        let answer = self.answer(c, rating, now);
+        let answer = self.answer(c, rating, now)?;
         let id = self.store.record(&answer)?;
         // The load balancer counts the card on its new day (as Anki does).
         self.sched.note_scheduled(&answer.after);
         Ok(id)
     }
 
-    fn answer(&self, c: &Current, rating: Rating, now: Now) -> Answer {
-        let after = c.next.get(rating);
+    fn answer(&self, c: &Current, rating: Rating, now: Now) -> Result<Answer> {
+        let next = c.next()?;
+        let after = next.get(rating);
         let r_after = self.sched.retrievability(&after, now.at(after.due_ms));
         let card = &c.one.card;
-        Answer {
+        Ok(Answer {
             deck_id: self.deck_id().to_string(),
             card_id: c.row.card_id.clone(),
             ts_ms: now.ms,
             rating: Some(rating),
-            kind: c.next.kind,
-            before: c.next.before,
+            kind: next.kind,
+            before: next.before,
             after,
-            elapsed_days: c.next.elapsed_days,
-            elapsed_secs: c.next.elapsed_secs,
-            r_before: c.next.retrievability,
+            elapsed_days: next.elapsed_days,
+            elapsed_secs: next.elapsed_secs,
+            r_before: next.retrievability,
             r_after,
             duration_ms: (now.ms - c.shown_ms).clamp(0, MAX_ANSWER_MS),
             content_hash: card.content_hash(),
             session_id: Some(self.session_id),
-        }
+        })
     }
 
     fn undo(&mut self, phase: Phase, now: Now) -> Result<Vec<View>> {
@@ -544,7 +594,6 @@ impl<'a> Session<'a> {
 
     fn show(&mut self, row: CardRow, one: OneCard, source: QueueSource, now: Now) -> Result<View> {
         let cseed = card_seed(self.deck_id(), &one.card.id);
-        let next = self.sched.next_states(&row.state, now, cseed)?;
         let shown = grade::present(&one.card, Some(cseed ^ self.seed ^ row.state.reps as u64));
         let v = view::card_view(
             &one.card,
@@ -558,7 +607,8 @@ impl<'a> Session<'a> {
             row,
             one,
             shown,
-            next,
+            next: None,
+            shown_at: now,
             shown_ms: now.ms,
         });
         Ok(View::Card(v))
