@@ -148,13 +148,15 @@ struct Sequence {
     easy_days: [f32; 7],
 }
 
-/// Stabilities one or two f32 steps from Anki's (see `compare`).
-static NEAR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Answers compared whose stability is above 1,000 days, and the
+/// largest stability compared (whole days).
+static ABOVE_1000: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static MOST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The rating that stands for "set due date" to `days` days.
 const SET_DUE: u8 = 10;
-/// Added to a rating: answered before its due day while reviewing ahead
-/// (Anki's custom study, a filtered deck).
+/// Added to a rating: answered while reviewing ahead (Anki's custom
+/// study, a filtered deck), mostly before the due day.
 const AHEAD: u8 = 20;
 
 impl Sequence {
@@ -250,21 +252,10 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
         );
         assert_eq!(state.phase, phase_of(a["type"].as_i64().unwrap()), "{at}");
         let (s, d) = (a["s"].as_f64().unwrap(), a["d"].as_f64().unwrap());
-        if state.stability != s as f32 {
-            // Known: past about 1,000 days of stability, docket's FSRS
-            // (fsrs 6.6.2) and Anki 26.9's differ now and then by one or
-            // two f32 steps (1903.1514 against 1903.1512 days). Allowed
-            // only there and only that far, counted and reported; docket
-            // then goes on from Anki's value so the gap does not grow.
-            let ulps = (state.stability.to_bits() as i64 - (s as f32).to_bits() as i64).abs();
-            assert!(
-                s > 1000.0 && ulps <= 2,
-                "stability, {at}: docket {} Anki {s}",
-                state.stability
-            );
-            eprintln!("stability {ulps} f32 step(s) apart at {s:.4} days, {at}");
-            NEAR.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            state.stability = s as f32;
+        assert_eq!(state.stability, s as f32, "stability, {at}");
+        if s > 1000.0 {
+            ABOVE_1000.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            MOST.fetch_max(s as u64, std::sync::atomic::Ordering::Relaxed);
         }
         assert_eq!(state.difficulty, d as f32, "difficulty, {at}");
         let today = days.day_of(now.ms);
@@ -382,6 +373,190 @@ fn generated(
         answers: out,
         ..base
     }
+}
+
+/// A card learnt and then mostly passed, on time or a little late, until
+/// its stability passes 10,000 days (or 24 answers, or 2038): the range where f32
+/// stabilities are 1/8,192 of a day apart and the stored value is Anki's
+/// only if every rounding is Anki's. Now and then a lapse or Hard, and
+/// (with `set_due`) a set due date.
+fn long_run(rng: &mut StdRng, start: i64, base: Sequence, set_due: bool) -> Sequence {
+    let sched = base.scheduler(false);
+    let mut state = CardState::NEW;
+    let mut t = start;
+    let mut out = Vec::new();
+    let hour_ok = |secs: i64| {
+        let h = Local
+            .timestamp_opt(secs, 0)
+            .single()
+            .map(|d| chrono::Timelike::hour(&d));
+        !matches!(h, Some(2 | 3))
+    };
+    // Anki keeps an intraday due time in 32 bits of seconds: stay
+    // before 2038.
+    let end = local(2037, 12, 1, 0, 0, 0);
+    while out.len() < 24 && state.stability < 10_000.0 {
+        while !hour_ok(t) {
+            t += 3600;
+        }
+        let now = Now {
+            ms: t * 1000,
+            offset_secs: 0,
+        };
+        if set_due && state.phase == Phase::Review && rng.random_range(0..8) == 0 {
+            let n = rng.random_range(0..8u8);
+            state = docket::schedule::reschedule::set_due_date(
+                &state,
+                n as u32,
+                sched.days(now),
+                now.ms,
+            );
+            out.push((t, SET_DUE + n));
+            t = (state.due_ms / 1000).max(t + 60) + rng.random_range(0..20 * 3600);
+            continue;
+        }
+        let rating = match (state.phase, rng.random_range(0..20)) {
+            (Phase::Review, 0) => 1,
+            (Phase::Review, 1 | 2) => 2,
+            (Phase::Review, 3..=8) => 4,
+            _ => 3,
+        };
+        let next = sched.next_states(&state, now, 0).unwrap();
+        state = next.get(Rating::from_number(rating).unwrap());
+        out.push((t, rating));
+        let due = state.due_ms / 1000;
+        t = match state.phase {
+            Phase::Review => {
+                let late = match rng.random_range(0..4) {
+                    0 => rng.random_range(0..=(state.interval_days as i64 / 10).max(1)),
+                    _ => 0,
+                };
+                due + late * 86_400 + rng.random_range(0..20 * 3600)
+            }
+            _ => due.max(t + 1) + rng.random_range(0..600),
+        };
+        if t > end {
+            break;
+        }
+    }
+    Sequence {
+        answers: out,
+        ..base
+    }
+}
+
+/// Sequences that reach a review card whose stored stability is not a
+/// fixed point of Anki's rounding (rounding it again moves it one f32
+/// step; about 1 % of stabilities between 100 and 1,000 days), then save
+/// the card once more as Anki does: a set due date (`ahead` false) or an
+/// answer while reviewing ahead (Anki moves every card due within the
+/// window into a filtered deck first), then one more answer. Found by searching
+/// with docket's own scheduler.
+fn resaved(rng: &mut StdRng, ahead: bool, wanted: usize) -> Vec<(String, Sequence)> {
+    let mut out = Vec::new();
+    for attempt in 0..20_000 {
+        if out.len() == wanted {
+            break;
+        }
+        let retention = [0.8, 0.85, 0.9, 0.95][attempt % 4];
+        let b = base(retention, &[1.0, 10.0], &[10.0]);
+        let sched = b.scheduler(false);
+        let mut t = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
+        let mut state = CardState::NEW;
+        let mut answers = Vec::new();
+        let hour = |secs: i64| {
+            Local
+                .timestamp_opt(secs, 0)
+                .single()
+                .map(|d| chrono::Timelike::hour(&d))
+        };
+        while answers.len() < 16 && state.stability < 1000.0 {
+            while matches!(hour(t), Some(2 | 3)) {
+                t += 3600;
+            }
+            let now = Now {
+                ms: t * 1000,
+                offset_secs: 0,
+            };
+            let rating = if rng.random_range(0..4) == 0 { 4 } else { 3 };
+            state = sched
+                .next_states(&state, now, 0)
+                .unwrap()
+                .get(Rating::from_number(rating).unwrap());
+            answers.push((t, rating));
+            let m = state.memory();
+            let unstable = m.is_some_and(|m| {
+                docket::schedule::states::round_memory(m).stability != m.stability
+            });
+            let due = state.due_ms / 1000;
+            t = if state.phase == Phase::Review {
+                // On time or up to half the interval late, for varied states.
+                let late = rng.random_range(0..=state.interval_days as i64 / 2);
+                due + 86_400 * late + 3600 * rng.random_range(6..20)
+            } else {
+                due.max(t + 1) + rng.random_range(0..600)
+            };
+            if state.phase == Phase::Review && unstable && state.interval_days > 2 {
+                while matches!(hour(t), Some(2 | 3)) {
+                    t += 3600;
+                }
+                if ahead {
+                    // Some days before the next answer: before the due
+                    // day (early) or after it (late), in the session.
+                    let early = t - 86_400 * rng.random_range(1..state.interval_days as i64);
+                    answers.push((early, AHEAD + 3));
+                    let mut cfg = sched.config.clone();
+                    cfg.review_ahead_days = 36_500;
+                    let s2 = Scheduler::new(cfg).unwrap();
+                    state = s2
+                        .next_states(
+                            &state,
+                            Now {
+                                ms: early * 1000,
+                                offset_secs: 0,
+                            },
+                            0,
+                        )
+                        .unwrap()
+                        .get(Rating::Good);
+                } else {
+                    let n = rng.random_range(1..6u8);
+                    let now = Now {
+                        ms: t * 1000,
+                        offset_secs: 0,
+                    };
+                    state = docket::schedule::reschedule::set_due_date(
+                        &state,
+                        n as u32,
+                        sched.days(now),
+                        now.ms,
+                    );
+                    answers.push((t, SET_DUE + n));
+                }
+                let next = state.due_ms / 1000 + 3600 * rng.random_range(6..20);
+                if !matches!(hour(next), Some(2 | 3)) {
+                    answers.push((next, 3));
+                    out.push((
+                        format!(
+                            "resaved by {} (attempt {attempt})",
+                            if ahead {
+                                "review ahead"
+                            } else {
+                                "set due date"
+                            }
+                        ),
+                        Sequence {
+                            answers,
+                            ..b.clone()
+                        },
+                    ));
+                }
+                break;
+            }
+        }
+    }
+    assert_eq!(out.len(), wanted, "no such sequences found");
+    out
 }
 
 const TUNED: [f32; 21] = [
@@ -938,6 +1113,44 @@ fn docket_schedules_as_anki_does() {
         run_and_compare(&py, &lib, "Europe/Berlin", false, &seqs)
     });
 
+    // Stabilities of 1,000 to 10,000+ days at several retentions, with
+    // the default and tuned parameters: stored values must be Anki's to
+    // the last bit.
+    compared += in_zone("Europe/Berlin", || {
+        let mut rng = StdRng::seed_from_u64(1903);
+        let mut seqs = Vec::new();
+        for (k, retention) in [0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99]
+            .into_iter()
+            .enumerate()
+        {
+            for tuned in [false, true] {
+                let mut b = base(retention, &[1.0, 10.0], &[10.0]);
+                if tuned {
+                    b.params = TUNED.to_vec();
+                }
+                // From 2001, to have 37 years before 2038.
+                let start = local(2001, 3, 1, 9, 0, 0) + rng.random_range(0..86_400 * 20);
+                let seq = long_run(&mut rng, start, b, k % 2 == 1);
+                seqs.push((
+                    format!("long {k} (retention {retention}, tuned {tuned})"),
+                    seq,
+                ));
+            }
+        }
+        let most = seqs.iter().map(|(_, s)| s.answers.len()).max().unwrap_or(0);
+        eprintln!("{} long sequences, up to {most} answers", seqs.len());
+        run_and_compare(&py, &lib, "Europe/Berlin", false, &seqs)
+    });
+
+    // A stored stability that a second rounding moves, then saved once
+    // more by Anki (set due date; moving into a review-ahead deck).
+    compared += in_zone("Europe/Berlin", || {
+        let mut rng = StdRng::seed_from_u64(616);
+        let mut seqs = resaved(&mut rng, false, 3);
+        seqs.extend(resaved(&mut rng, true, 3));
+        run_and_compare(&py, &lib, "Europe/Berlin", false, &seqs)
+    });
+
     // Clocks going back and forward in three zones.
     for (tz, back, forward) in [
         ("Europe/Berlin", (2026, 10, 25), (2026, 3, 29)),
@@ -1032,11 +1245,13 @@ fn docket_schedules_as_anki_does() {
     }
 
     assert!(compared > 400, "only {compared} answers compared");
-    let near = NEAR.load(std::sync::atomic::Ordering::Relaxed);
+    let above = ABOVE_1000.load(std::sync::atomic::Ordering::Relaxed);
+    let most = MOST.load(std::sync::atomic::Ordering::Relaxed);
     assert!(
-        near * 100 <= compared,
-        "{near} stabilities of {compared} a step or two from Anki's"
+        above >= 50 && most >= 10_000,
+        "only {above} answers above 1,000 days of stability, at most {most}"
     );
+    eprintln!("{above} answers with stability above 1,000 days (up to {most}), all equal");
     eprintln!("{compared} answers compared with Anki");
 }
 

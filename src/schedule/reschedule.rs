@@ -98,7 +98,8 @@ impl DueSpec {
 /// Anki's `Card::set_due_date` with FSRS on: a review card due on that
 /// day; its interval the whole days from its last answer to the next day
 /// boundary plus those days (0 for a card never answered or with no
-/// interval yet); memory state, answers and lapses kept.
+/// interval yet); memory state (saved again, so rounded again as Anki
+/// saves it), answers and lapses kept.
 pub fn set_due_date(
     before: &CardState,
     days_from_today: u32,
@@ -123,11 +124,22 @@ pub fn set_due_date(
         let due_day = days.day_of(before.due_ms);
         (before.interval_days as i64 + (new_due - due_day)).clamp(0, u32::MAX as i64) as u32
     };
+    // Anki saves the card, which rounds its memory state once more (see
+    // `round_memory`): the next answer starts from that.
+    let (stability, difficulty) = match before.memory() {
+        Some(m) => {
+            let m = super::states::round_memory(m);
+            (m.stability, m.difficulty)
+        }
+        None => (before.stability, before.difficulty),
+    };
     CardState {
         phase: Phase::Review,
         step: 0,
         interval_days,
         due_ms: days.start_of(new_due),
+        stability,
+        difficulty,
         ..*before
     }
 }
@@ -194,6 +206,19 @@ mod tests {
         // Three days from the answer to the next boundary, plus two.
         assert_eq!(after.interval_days, 5);
         assert_eq!((after.stability, after.reps), (10.0, 4));
+        // Saved again, the memory state is rounded again as Anki saves it
+        // (616.79413 moves one f32 step up).
+        let stored = f32::from_bits(1_142_567_635);
+        let moved = set_due_date(
+            &CardState {
+                stability: stored,
+                ..review
+            },
+            2,
+            days,
+            now,
+        );
+        assert_eq!(moved.stability, f32::from_bits(1_142_567_636));
         let new = set_due_date(&CardState::NEW, 4, days, now);
         assert_eq!((new.phase, new.interval_days), (Phase::Review, 0));
         assert_eq!(new.due_ms, day(107));
