@@ -146,6 +146,9 @@ struct Sequence {
     load: Option<Vec<(i64, u32)>>,
     /// Easy-day percentages, Monday first.
     easy_days: [f32; 7],
+    /// Where the load cards are: "own" (the card's deck), "same_preset"
+    /// (another deck on its preset) or "other_preset" (not counted).
+    load_deck: &'static str,
 }
 
 /// Answers compared whose stability is above 1,000 days, and the
@@ -179,6 +182,7 @@ impl Sequence {
         if let Some(load) = &self.load {
             spec["load"] = json!(load);
             spec["easy_days"] = json!(self.easy_days);
+            spec["load_deck"] = json!(self.load_deck);
         }
         spec
     }
@@ -225,11 +229,15 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
         } else {
             // The load Anki's balancer saw, when it was used.
             let today = days.day_of(now.ms);
+            // Anki's balancer counts the decks of the card's preset: a
+            // load on another preset leaves it none.
+            let counted = seq.load_deck != "other_preset";
             sched.load = match (&seq.load, a["balanced"].as_bool()) {
                 (Some(load), Some(true)) => Some(LoadBalancer::new(
                     days,
                     today,
                     load.iter()
+                        .filter(|_| counted)
                         .flat_map(|&(d, n)| std::iter::repeat_n(today + d, n as usize)),
                     seq.easy_days,
                 )),
@@ -575,6 +583,7 @@ fn base(retention: f32, learn: &[f32], relearn: &[f32]) -> Sequence {
         answers: Vec::new(),
         load: None,
         easy_days: [1.0; 7],
+        load_deck: "own",
     }
 }
 
@@ -1204,6 +1213,28 @@ fn docket_schedules_as_anki_does() {
             seqs.push((
                 format!("load balanced {k}"),
                 generated(&mut rng, start, b, 12, true, false),
+            ));
+        }
+        // The load in another deck: counted on the same preset, not on
+        // another one.
+        for (k, load_deck) in ["same_preset", "other_preset", "same_preset", "other_preset"]
+            .into_iter()
+            .enumerate()
+        {
+            let mut b = base(0.9, &[1.0, 10.0], &[10.0]);
+            b.easy_days = easy[k % 3];
+            b.load_deck = load_deck;
+            let span = rng.random_range(20..60);
+            b.load = Some(
+                (1..=span)
+                    .map(|d| (d, rng.random_range(0..4)))
+                    .filter(|l| l.1 > 0)
+                    .collect(),
+            );
+            let start = local(2026, 7, 13, 9, 0, 0) + rng.random_range(0..86_400 * 20);
+            seqs.push((
+                format!("load in another deck, {load_deck} {k}"),
+                generated(&mut rng, start, b, 12, false, false),
             ));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)

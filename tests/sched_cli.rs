@@ -335,3 +335,91 @@ fn review_ahead_shows_cards_due_later_and_logs_them_as_early() {
     let last = csv.lines().last().unwrap();
     assert!(last.starts_with("one,") && last.contains(",3,4,"), "{csv}");
 }
+
+/// A deck of 30 cards that only carry load.
+fn other_deck() -> String {
+    let mut d =
+        String::from("[deck]\nid = \"other\"\ntitle = \"Other\"\ndescription = \"Load.\"\n");
+    for i in 0..30 {
+        d.push_str(&format!(
+            "\n[[card]]\nid = \"b{i}\"\nkind = \"basic\"\nprompt = \"Say b{i}\"\nanswer = \"b{i}\"\n"
+        ));
+    }
+    d
+}
+
+/// Day (2026-07-DD) on which the one card of `mini` lands after Easy on
+/// 2026-07-13 with fuzz and the load balancer on, when the deck `other`
+/// has `per_day` cards due on each of `loaded` days from today, and each
+/// deck has the preset given (None: your own settings, Anki's Default).
+fn easy_lands_on(presets: [Option<&str>; 2], loaded: &[u32], per_day: usize) -> u32 {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("other.toml"), other_deck()).unwrap();
+    let now = "2026-07-13T10:00:00+02:00";
+    // Open both decks into the store.
+    for deck in ["mini.toml", "other.toml"] {
+        env.cmd(now).args(["cards", deck]).assert().success();
+    }
+    for (deck, preset) in ["mini", "other"].into_iter().zip(presets) {
+        if let Some(p) = preset {
+            if !env.ok(&["config", "preset", "list"]).contains(p) {
+                env.ok(&["config", "preset", "create", p]);
+            }
+            env.ok(&["config", "preset", "assign", p, "--deck", deck]);
+        }
+    }
+    let mut card = 0;
+    for day in loaded {
+        for _ in 0..per_day {
+            env.cmd(now)
+                .args(["reschedule", &format!("b{card}"), "--due", &day.to_string()])
+                .args(["--deck", "other.toml"])
+                .assert()
+                .success();
+            card += 1;
+        }
+    }
+    env.cmd(now)
+        .args(["study", "--rate", "mini.toml"])
+        .write_stdin("one\n4\n:quit\n")
+        .assert()
+        .success();
+    let due = env.card("2026-07-13T10:01:00+02:00")["due"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        due.starts_with("2026-07-") && due.ends_with("T04:00:00+02:00"),
+        "{due}"
+    );
+    due[8..10].parse::<u32>().unwrap() - 13
+}
+
+#[test]
+fn the_load_balancer_counts_every_deck_of_the_preset() {
+    // Easy on a new card: FSRS's 8.3 days, fuzzed within 6-10 days.
+    let (lo, hi) = docket::schedule::fuzz::fuzz_bounds(8.0, 3, 36_500);
+    assert_eq!((lo, hi), (6, 10));
+    // With no load anywhere: plain fuzz picks one day.
+    let plain = easy_lands_on([None, None], &[], 0);
+    assert!((lo..=hi).contains(&plain), "{plain}");
+    // The other deck fills every day of the range but one, a day plain
+    // fuzz does not pick.
+    let free = if plain == lo { hi } else { lo };
+    let loaded: Vec<u32> = (lo..=hi).filter(|d| *d != free).collect();
+    // Decks on your own settings share Anki's Default preset: its load
+    // counts, and the free day is taken.
+    assert_eq!(easy_lands_on([None, None], &loaded, 6), free);
+    // So do decks on one named preset.
+    assert_eq!(
+        easy_lands_on([Some("shared"), Some("shared")], &loaded, 6),
+        free
+    );
+    // A deck on another preset is not counted: plain fuzz again (Anki
+    // keeps no load for a preset with nothing due).
+    assert_eq!(easy_lands_on([Some("mine"), None], &loaded, 6), plain);
+    assert_eq!(
+        easy_lands_on([Some("mine"), Some("theirs")], &loaded, 6),
+        plain
+    );
+}

@@ -162,26 +162,36 @@ impl Collection {
         Ok(sched.with_load(load))
     }
 
-    /// The cards due on each of the next days in a deck, as Anki's load
-    /// balancer counts them: reviews and interday learning, suspended or
-    /// not (Anki counts every card with a due day). Anki counts the decks
-    /// of one preset together; docket studies one deck at a time and
-    /// counts that deck.
+    /// The cards due on each of the next days, as Anki's load balancer
+    /// counts them: in every deck that shares this deck's preset (decks
+    /// with no preset share your own settings, Anki's "Default" preset),
+    /// reviews and interday learning, suspended or not (Anki counts every
+    /// card with a due day).
     fn load(&self, deck_id: &str, sched: &Scheduler) -> AppResult<LoadBalancer> {
         let now = self.now();
         let days = sched.days(now);
         let today = days.day_of(now.ms);
-        let due_days = self
-            .store
-            .cards(deck_id)?
-            .into_iter()
-            .filter(|r| r.present)
-            .filter(|r| {
-                r.state.phase == crate::schedule::Phase::Review
-                    || crate::schedule::queue::is_interday(days, &r.state)
-            })
-            .map(|r| days.day_of(r.state.due_ms))
-            .collect::<Vec<_>>();
+        let preset = self.deck_preset(deck_id)?;
+        let mut decks = vec![deck_id.to_string()];
+        for other in self.store.deck_ids()? {
+            if other != deck_id && self.deck_preset(&other)? == preset {
+                decks.push(other);
+            }
+        }
+        let mut due_days = Vec::new();
+        for deck in &decks {
+            due_days.extend(
+                self.store
+                    .cards(deck)?
+                    .into_iter()
+                    .filter(|r| r.present)
+                    .filter(|r| {
+                        r.state.phase == crate::schedule::Phase::Review
+                            || crate::schedule::queue::is_interday(days, &r.state)
+                    })
+                    .map(|r| days.day_of(r.state.due_ms)),
+            );
+        }
         Ok(LoadBalancer::new(
             days,
             today,

@@ -551,6 +551,9 @@ pub trait Store {
         }
         Ok(out)
     }
+    /// Every deck the store knows, by id, sorted (for settings shared by
+    /// several decks, such as the load of a preset).
+    fn deck_ids(&self) -> StoreResult<Vec<String>>;
 }
 
 /// Review-log rows counted together, for statistics.

@@ -922,6 +922,16 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<super::BriefAnswer>> {
         revlog::brief_since(&self.conn, deck_id, since_ms)
     }
+
+    fn deck_ids(&self) -> StoreResult<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT deck_id FROM decks ORDER BY deck_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,10 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   that many other review cards are made due that many days after the
   answer's day, and the queues are rebuilt, so the balancer sees exactly
   that load ("balanced": whether it was used; a card answered before it
-  is due is not in the queue and is answered without it).
+  is due is not in the queue and is answered without it). Optional
+  "load_deck": "own" (default), "same_preset" (the load cards are in
+  another deck on the card's preset) or "other_preset" (another deck on
+  another preset).
 queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
   "reviews": [[ivl, days_overdue, stability, difficulty], ...],
   "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
@@ -69,12 +72,27 @@ def configure(col: Collection, sc: dict) -> None:
     col.decks.update_config(conf)
 
 
-def add_note(col: Collection, i: int) -> int:
+def add_note(col: Collection, i: int, deck_id: int = 1) -> int:
     note = col.new_note(col.models.by_name("Basic"))
     note["Front"] = f"q{i}"
     note["Back"] = f"a{i}"
-    col.add_note(note, 1)
+    col.add_note(note, deck_id)
     return note.card_ids()[0]
+
+
+def load_deck(col: Collection, where: str) -> int:
+    """The deck the load cards go in: the card's own ("own"), another
+    deck on the same preset ("same_preset"), or another deck on a preset
+    of its own ("other_preset")."""
+    if where == "own":
+        return 1
+    did = col.decks.id("other")
+    if where == "other_preset":
+        conf = col.decks.add_config_returning_id("other")
+        deck = col.decks.get(did)
+        deck["conf"] = conf
+        col.decks.save(deck)
+    return did
 
 
 def sequence(tmp: str, k: int, sc: dict) -> list:
@@ -85,8 +103,9 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
     load = sc.get("load")
     load_cards = []
     if load is not None:
+        did = load_deck(col, sc.get("load_deck", "own"))
         for _ in range(sum(n for _, n in load)):
-            load_cards.append(add_note(col, len(load_cards) + 1))
+            load_cards.append(add_note(col, len(load_cards) + 1, did))
     out = []
     for step in sc["answers"]:
         secs, rating = step[0], step[1]
