@@ -155,12 +155,21 @@ struct Sequence {
 /// largest stability compared (whole days).
 static ABOVE_1000: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 static MOST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Cards rescheduled on a change of retention compared (kind 5).
+static RESCHEDULED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The rating that stands for "set due date" to `days` days.
 const SET_DUE: u8 = 10;
 /// Added to a rating: answered while reviewing ahead (Anki's custom
 /// study, a filtered deck), mostly before the due day.
 const AHEAD: u8 = 20;
+/// RETENTION + N: the deck options saved with a desired retention of
+/// (70 + N) % and "reschedule cards on change" (Anki's kind 5).
+const RETENTION: u8 = 100;
+
+fn changed_retention(code: u8) -> f32 {
+    (70 + (code - RETENTION) as u32) as f32 / 100.0
+}
 
 impl Sequence {
     fn spec(&self) -> Value {
@@ -171,7 +180,9 @@ impl Sequence {
             "learn_steps": self.learn,
             "relearn_steps": self.relearn,
             "max_ivl": self.max_ivl,
-            "answers": self.answers.iter().map(|&(t, r)| if r >= AHEAD {
+            "answers": self.answers.iter().map(|&(t, r)| if r >= RETENTION {
+                json!([t, 0, format!("retention:{}", changed_retention(r))])
+            } else if r >= AHEAD {
                 json!([t, r - AHEAD, "ahead"])
             } else if r >= SET_DUE {
                 json!([t, 0, (r - SET_DUE).to_string()])
@@ -212,8 +223,11 @@ fn phase_of(anki_type: i64) -> Phase {
 /// Replays a sequence in docket and compares with Anki's cards after each
 /// answer. Returns how many answers were compared.
 fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
+    use docket::schedule::reschedule;
     let mut sched = seq.scheduler(fuzz);
     let mut state = CardState::NEW;
+    // The card's log, for recomputing its memory state.
+    let mut log: Vec<docket::store::Answer> = Vec::new();
     let anki = anki.as_array().unwrap();
     for (i, ((secs, rating), a)) in seq.answers.iter().zip(anki).enumerate() {
         let now = Now {
@@ -222,7 +236,39 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
         };
         let days: Days = sched.days(now);
         let at = format!("{label}, answer {i} ({rating} at {})", now.rfc3339());
-        let kind = if (SET_DUE..AHEAD).contains(rating) {
+        let before = state;
+        let kind = if *rating >= RETENTION {
+            // Anki recomputes the memory state from the log, then
+            // reschedules the review card from its last answer.
+            sched.config.desired_retention = changed_retention(*rating);
+            let fsrs = fsrs::FSRS::new(&seq.params).unwrap();
+            let answers: Vec<&docket::store::Answer> = log.iter().collect();
+            let memory =
+                reschedule::memory_from_log(&fsrs, &answers, days.next_day_at_secs(now.ms))
+                    .unwrap()
+                    .expect("a history from learning answers");
+            let (last, previous) = reschedule::last_review(&answers).unwrap();
+            assert_eq!(state.phase, Phase::Review, "{at}");
+            let seed = fuzz.then(|| {
+                a["cid"]
+                    .as_u64()
+                    .unwrap()
+                    .wrapping_add(state.reps.saturating_sub(1) as u64)
+            });
+            state = reschedule::rescheduled(
+                &state,
+                memory,
+                last,
+                previous,
+                &fsrs,
+                &sched.config,
+                days,
+                now.ms,
+                seed,
+            );
+            RESCHEDULED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            docket::schedule::ReviewKind::Rescheduled
+        } else if (SET_DUE..AHEAD).contains(rating) {
             let n = (*rating - SET_DUE) as u32;
             state = docket::schedule::reschedule::set_due_date(&state, n, days, now.ms);
             docket::schedule::ReviewKind::Manual
@@ -253,6 +299,26 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
             state = next.get(Rating::from_number(rating).unwrap());
             next.kind
         };
+        log.push(docket::store::Answer {
+            deck_id: "d".into(),
+            card_id: "c".into(),
+            ts_ms: now.ms,
+            rating: match *rating {
+                r @ 1..=4 => Rating::from_number(r),
+                r if (AHEAD + 1..=AHEAD + 4).contains(&r) => Rating::from_number(r - AHEAD),
+                _ => None,
+            },
+            kind,
+            before,
+            after: state,
+            elapsed_days: 0,
+            elapsed_secs: 0,
+            r_before: None,
+            r_after: None,
+            duration_ms: 0,
+            content_hash: "h".into(),
+            session_id: None,
+        });
         assert_eq!(
             kind.number(),
             a["kind"].as_i64().unwrap(),
@@ -388,8 +454,14 @@ fn generated(
 /// stabilities are 1/8,192 of a day apart and the stored value is Anki's
 /// only if every rounding is Anki's. Now and then a lapse or Hard, and
 /// (with `set_due`) a set due date.
-fn long_run(rng: &mut StdRng, start: i64, base: Sequence, set_due: bool) -> Sequence {
-    let sched = base.scheduler(false);
+fn long_run(
+    rng: &mut StdRng,
+    start: i64,
+    base: Sequence,
+    set_due: bool,
+    changes: bool,
+) -> Sequence {
+    let mut sched = base.scheduler(false);
     let mut state = CardState::NEW;
     let mut t = start;
     let mut out = Vec::new();
@@ -411,6 +483,27 @@ fn long_run(rng: &mut StdRng, start: i64, base: Sequence, set_due: bool) -> Sequ
             ms: t * 1000,
             offset_secs: 0,
         };
+        // Now and then the deck options are saved with another desired
+        // retention, rescheduling the card (Anki's kind 5).
+        if changes && state.phase == Phase::Review && rng.random_range(0..5) == 0 {
+            // Another retention than the one in use (saving the same
+            // one changes nothing in Anki).
+            let mut code = RETENTION + rng.random_range(0..30u8);
+            while changed_retention(code) == sched.config.desired_retention {
+                code = RETENTION + rng.random_range(0..30u8);
+            }
+            let days = sched.days(now);
+            sched.config.desired_retention = changed_retention(code);
+            let fsrs = fsrs::FSRS::new(&base.params).unwrap();
+            let interval =
+                fsrs.next_interval(Some(state.stability), sched.config.desired_retention, 0);
+            let last = state.last_review_ms.unwrap_or(now.ms);
+            let due_day = days.day_of(last) + (interval.round() as i64).max(1);
+            out.push((t, code));
+            t = days.start_of(due_day).max(now.ms) / 1000 + 60 + rng.random_range(0..20 * 3600);
+            state.due_ms = days.start_of(due_day);
+            continue;
+        }
         if set_due && state.phase == Phase::Review && rng.random_range(0..8) == 0 {
             let n = rng.random_range(0..8u8);
             state = docket::schedule::reschedule::set_due_date(
@@ -1139,7 +1232,7 @@ fn docket_schedules_as_anki_does() {
                 }
                 // From 2001, to have 37 years before 2038.
                 let start = local(2001, 3, 1, 9, 0, 0) + rng.random_range(0..86_400 * 20);
-                let seq = long_run(&mut rng, start, b, k % 2 == 1);
+                let seq = long_run(&mut rng, start, b, k % 2 == 1, k % 3 == 0);
                 seqs.push((
                     format!("long {k} (retention {retention}, tuned {tuned})"),
                     seq,
@@ -1182,6 +1275,16 @@ fn docket_schedules_as_anki_does() {
             seqs.push((
                 format!("fuzzed {k}"),
                 generated(&mut rng, start, b, 12, false, false),
+            ));
+        }
+        // Rescheduling on a change of retention is fuzzed with the seed
+        // of the last answer.
+        for (k, retention) in [0.8, 0.9, 0.95].into_iter().enumerate() {
+            let b = base(retention, &[1.0, 10.0], &[10.0]);
+            let start = local(2001, 3, 1, 9, 0, 0) + rng.random_range(0..86_400 * 20);
+            seqs.push((
+                format!("fuzzed, retention changes {k}"),
+                long_run(&mut rng, start, b, false, true),
             ));
         }
         run_and_compare(&py, &lib, "Europe/Berlin", true, &seqs)
@@ -1283,6 +1386,12 @@ fn docket_schedules_as_anki_does() {
         "only {above} answers above 1,000 days of stability, at most {most}"
     );
     eprintln!("{above} answers with stability above 1,000 days (up to {most}), all equal");
+    let rescheduled = RESCHEDULED.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        rescheduled >= 15,
+        "only {rescheduled} reschedules on a change"
+    );
+    eprintln!("{rescheduled} cards rescheduled on a change of retention (kind 5), all equal");
     eprintln!("{compared} answers compared with Anki");
 }
 

@@ -62,6 +62,15 @@ pub struct Calibrations {
     pub current: Option<Calibration>,
 }
 
+/// What [`Collection::update_memory_states`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MemoryUpdate {
+    /// Cards whose memory state was recomputed from their log.
+    pub recomputed: usize,
+    /// Review cards given a new interval and due day (logged as kind 5).
+    pub rescheduled: usize,
+}
+
 fn fsrs_error(e: impl std::fmt::Display) -> AppError {
     AppError::Failed(e.to_string())
 }
@@ -90,6 +99,90 @@ impl Collection {
         if done.changed {
             let json = serde_json::to_string(&done.params).map_err(fsrs_error)?;
             self.set_setting(&deck.id, "fsrs_params", &json)?;
+        }
+        Ok(done)
+    }
+
+    /// What Anki does when a preset's parameters or desired retention
+    /// change: every studied card's memory state is recomputed from its
+    /// log with the deck's current parameters, and with `reschedule`
+    /// ("reschedule cards on change") each review card that is not
+    /// suspended gets the interval FSRS now proposes, counted from its
+    /// last answer and logged as a rescheduled row (Anki's kind 5).
+    pub fn update_memory_states(
+        &mut self,
+        deck: &DeckMeta,
+        reschedule: bool,
+    ) -> AppResult<MemoryUpdate> {
+        use crate::schedule::reschedule;
+        let config = self.scheduler_config(deck, &Overrides::default())?;
+        let fsrs = fsrs::FSRS::new(&config.params).map_err(fsrs_error)?;
+        let now = self.now();
+        let days = crate::clock::Days::new(now, config.day_start_hour);
+        let next_day = days.next_day_at_secs(now.ms);
+        let log = self.store().log(&deck.id, None)?;
+        let mut by_card: std::collections::HashMap<&str, Vec<&crate::store::LogEntry>> =
+            std::collections::HashMap::new();
+        for e in &log {
+            by_card
+                .entry(e.answer.card_id.as_str())
+                .or_default()
+                .push(e);
+        }
+        let mut done = MemoryUpdate::default();
+        for row in self.cards(&deck.id)? {
+            if !row.present || row.state.phase == crate::schedule::Phase::New {
+                continue;
+            }
+            let mut entries = by_card.remove(row.card_id.as_str()).unwrap_or_default();
+            entries.sort_by_key(|e| (e.answer.ts_ms, e.id));
+            let answers: Vec<&crate::store::Answer> = entries.iter().map(|e| &e.answer).collect();
+            let Some(memory) =
+                reschedule::memory_from_log(&fsrs, &answers, next_day).map_err(fsrs_error)?
+            else {
+                continue;
+            };
+            done.recomputed += 1;
+            let last = reschedule::last_review(&answers);
+            let review = row.state.phase == crate::schedule::Phase::Review && !row.suspended;
+            if let (true, true, Some((last_ms, previous))) = (reschedule, review, last) {
+                let seed = config.fuzz.then(|| {
+                    crate::schedule::card_seed(&deck.id, &row.card_id)
+                        .wrapping_add(row.state.reps.saturating_sub(1) as u64)
+                });
+                let after = reschedule::rescheduled(
+                    &row.state, memory, last_ms, previous, &fsrs, &config, days, now.ms, seed,
+                );
+                let answer = crate::store::Answer {
+                    deck_id: deck.id.clone(),
+                    card_id: row.card_id.clone(),
+                    ts_ms: now.ms,
+                    rating: None,
+                    kind: crate::schedule::ReviewKind::Rescheduled,
+                    before: row.state,
+                    after,
+                    elapsed_days: 0,
+                    elapsed_secs: 0,
+                    r_before: None,
+                    r_after: None,
+                    duration_ms: 0,
+                    content_hash: row.content_hash.clone(),
+                    session_id: None,
+                };
+                self.store_mut().record(&answer)?;
+                done.rescheduled += 1;
+            } else {
+                let m = crate::schedule::states::round_memory(memory);
+                if (m.stability, m.difficulty) != (row.state.stability, row.state.difficulty) {
+                    self.store_mut().set_memory_state(
+                        &deck.id,
+                        &row.card_id,
+                        &row.state,
+                        m.stability,
+                        m.difficulty,
+                    )?;
+                }
+            }
         }
         Ok(done)
     }

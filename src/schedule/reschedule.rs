@@ -3,15 +3,27 @@
 //! range), keeping its memory state. The interval becomes the days since
 //! the last answer plus N (a new card's stays 0), so FSRS later sees the
 //! real gap; with FSRS on Anki does this with or without `!`.
+//!
+//! Also Anki's "reschedule cards on change": memory states recomputed
+//! from the log when parameters or retention change, and review cards
+//! given the interval FSRS now proposes (logged as kind 5).
 
 use chrono::NaiveDate;
 use rand::Rng;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::config::SchedulerConfig;
+use super::fuzz::fuzz_factor;
+use super::fuzz::minimum_review_fuzz_interval;
+use super::fuzz::with_review_fuzz;
 use super::state::CardState;
 use super::state::Phase;
+use super::states::ReviewKind;
+use super::states::SchedulerError;
+use super::states::round_memory;
 use crate::clock::Days;
+use crate::store::Answer;
 
 /// The longest distance a due date may be set to, in days (100 years, as
 /// the longest interval).
@@ -128,7 +140,7 @@ pub fn set_due_date(
     // `round_memory`): the next answer starts from that.
     let (stability, difficulty) = match before.memory() {
         Some(m) => {
-            let m = super::states::round_memory(m);
+            let m = round_memory(m);
             (m.stability, m.difficulty)
         }
         None => (before.stability, before.difficulty),
@@ -141,6 +153,117 @@ pub fn set_due_date(
         stability,
         difficulty,
         ..*before
+    }
+}
+
+/// Whole days from an instant to the next day boundary (Anki's
+/// `RevlogEntry::days_elapsed` and `elapsed_days_since`).
+fn days_until(next_day_at_secs: i64, ts_ms: i64) -> u32 {
+    ((next_day_at_secs - ts_ms.div_euclid(1000)).max(0) / 86_400) as u32
+}
+
+/// A rated answer that counts for scheduling (Anki's
+/// `has_rating_and_affects_scheduling`; docket has no cramming).
+fn graded(a: &Answer) -> bool {
+    a.rating.is_some() && !a.kind.is_manual()
+}
+
+/// A start-over: a manual row that left the card new (Anki's `is_reset`).
+fn is_reset(a: &Answer) -> bool {
+    a.kind.is_manual() && a.rating.is_none() && a.after.phase == Phase::New
+}
+
+/// A card's memory state recomputed from its log with the parameters in
+/// `fsrs`, as Anki recomputes every card's when a preset's parameters or
+/// retention change (`fsrs_item_for_memory_state`, not training): the
+/// history from the last run of learning answers, rated answers only,
+/// days counted to the next day boundary `next_day_at_secs`. `log` is the
+/// card's rows in time order. None when the history does not start with
+/// learning answers (a reset since, or an imported history without them):
+/// Anki then falls back on SM-2 data docket does not keep, so docket keeps
+/// the stored state.
+pub fn memory_from_log(
+    fsrs: &fsrs::FSRS,
+    log: &[&Answer],
+    next_day_at_secs: i64,
+) -> Result<Option<fsrs::MemoryState>, SchedulerError> {
+    let mut first_learn = None;
+    for (i, a) in log.iter().enumerate().rev() {
+        if graded(a) && a.kind == ReviewKind::Learning {
+            first_learn = Some(i);
+        } else if is_reset(a) || first_learn.is_some() {
+            break;
+        }
+    }
+    let Some(start) = first_learn else {
+        return Ok(None);
+    };
+    let mut reviews = Vec::new();
+    let mut prev: Option<u32> = None;
+    for a in log[start..].iter().filter(|a| graded(a)) {
+        let days = days_until(next_day_at_secs, a.ts_ms);
+        reviews.push(fsrs::FSRSReview {
+            rating: a.rating.map_or(0, |r| r.number() as u32),
+            delta_t: prev.map_or(0, |p| p.saturating_sub(days)),
+        });
+        prev = Some(days);
+    }
+    fsrs.memory_state(fsrs::FSRSItem { reviews }, None)
+        .map(Some)
+        .map_err(|e| SchedulerError(e.to_string()))
+}
+
+/// The last answer that counts and the interval before it, when that
+/// answer passed a new or review card (Anki's `get_last_revlog_info`: the
+/// revlog's last interval is negative seconds for (re)learning cards).
+pub fn last_review(log: &[&Answer]) -> Option<(i64, Option<u32>)> {
+    let mut last = None;
+    for a in log {
+        if graded(a) {
+            let passed = a.rating.is_some_and(|r| r.number() > 1);
+            let days = matches!(a.before.phase, Phase::New | Phase::Review);
+            last = Some((a.ts_ms, (passed && days).then_some(a.before.interval_days)));
+        } else if is_reset(a) {
+            last = None;
+        }
+    }
+    last
+}
+
+/// A review card rescheduled on a change of parameters or retention, as
+/// Anki's "reschedule cards on change" does with the load balancer off:
+/// FSRS's interval for the (recomputed) stability at the desired
+/// retention, at least Anki's floor over the interval before the last
+/// answer, fuzzed with the seed of the last answer (`fuzz_seed`: card
+/// seed plus reps minus one), counted from the day of the last answer.
+/// The memory state is saved as Anki saves it (rounded). Logged as
+/// Anki's kind 5 ([`ReviewKind::Rescheduled`]).
+#[allow(clippy::too_many_arguments)]
+pub fn rescheduled(
+    state: &CardState,
+    memory: fsrs::MemoryState,
+    last_review_ms: i64,
+    previous_interval: Option<u32>,
+    fsrs: &fsrs::FSRS,
+    config: &SchedulerConfig,
+    days: Days,
+    now_ms: i64,
+    fuzz_seed: Option<u64>,
+) -> CardState {
+    let memory = round_memory(memory);
+    let max = config.max_interval.max(1);
+    let elapsed = days_until(days.next_day_at_secs(now_ms), last_review_ms);
+    let interval = fsrs.next_interval(Some(memory.stability), config.desired_retention, 0);
+    let minimum =
+        minimum_review_fuzz_interval(interval, previous_interval.unwrap_or(0), max).max(1);
+    let ivl = with_review_fuzz(fuzz_seed.map(fuzz_factor), interval, minimum, max);
+    let due_day = days.day_of(now_ms) - elapsed as i64 + ivl as i64;
+    CardState {
+        stability: memory.stability,
+        difficulty: memory.difficulty,
+        interval_days: ivl,
+        due_ms: days.start_of(due_day),
+        ..*state
     }
 }
 

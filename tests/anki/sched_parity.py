@@ -14,7 +14,9 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   -> per answer {"type", "queue", "due", "ivl", "today", "s", "d", "cid",
   "left", "kind", "balanced"} (today: Anki's day number at the answer;
   kind: the type of the revlog row the answer wrote). A rating of 0 with
-  a third element ("5", "3-7!") is Anki's "set due date" instead; a
+  a third element ("5", "3-7!") is Anki's "set due date" instead, with
+  "retention:0.85" the deck options saved with that desired retention
+  and "reschedule cards on change" (revlog kind 5); a
   rating with a third element "ahead" answers the card before its due day
   in a custom study session "review ahead" (a filtered deck).
   Optional "load": [[days_from_today, count], ...] and "easy_days" (seven
@@ -124,7 +126,9 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
                 # of the setting drops the queues).
                 col.load_balancer_enabled = False
                 col.load_balancer_enabled = True
-        if rating == 0:
+        if rating == 0 and step[2].startswith("retention:"):
+            change_retention(col, float(step[2].split(":")[1]))
+        elif rating == 0:
             col.sched.set_due_date([cid], step[2])
         elif len(step) > 2 and step[2] == "ahead":
             ahead = max(col.get_card(cid).due - today, 1)
@@ -162,6 +166,27 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
         })
     col.close()
     return out
+
+
+def change_retention(col: Collection, retention: float) -> None:
+    """Saves the deck options with another desired retention and
+    "reschedule cards on change" ticked, as the options screen does."""
+    upd = col.decks.get_deck_configs_for_update(1)
+    conf = next(c.config for c in upd.all_config if c.config.id == upd.current_deck.config_id)
+    conf.config.desired_retention = retention
+    col._backend.update_deck_configs(
+        target_deck_id=1,
+        configs=[conf],
+        removed_config_ids=[],
+        mode=0,
+        card_state_customizer=upd.card_state_customizer,
+        limits=upd.current_deck.limits,
+        new_cards_ignore_review_limit=upd.new_cards_ignore_review_limit,
+        fsrs=True,
+        apply_all_parent_limits=upd.apply_all_parent_limits,
+        fsrs_reschedule=True,
+        fsrs_health_check=False,
+    )
 
 
 def place_load(col: Collection, cids: list, load: list, today: int) -> None:
