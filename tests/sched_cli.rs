@@ -423,3 +423,60 @@ fn the_load_balancer_counts_every_deck_of_the_preset() {
         plain
     );
 }
+
+/// The kinds of the log rows of deck `mini`, oldest first.
+fn log_kinds(env: &Env) -> Vec<i64> {
+    let store = docket::store::SqliteStore::open_dir(&env.dir.path().join("data")).unwrap();
+    docket::store::Store::log(&store, "mini", None)
+        .unwrap()
+        .iter()
+        .map(|e| e.answer.kind.number())
+        .collect()
+}
+
+#[test]
+fn a_new_retention_with_reschedule_reschedules_review_cards_as_anki() {
+    let env = Env::new();
+    env.config("fuzz", "false");
+    env.answer("2026-07-13T10:00:00+02:00", 4);
+    let c = env.card("2026-07-13T10:01:00+02:00");
+    assert_eq!(c["due"], "2026-07-21T04:00:00+02:00", "{c}");
+    // Three days later the retention drops to 0.7: FSRS's interval for
+    // the same stability (8.2956 days) is now 77 days, counted from the
+    // day of the answer.
+    let fsrs = fsrs::FSRS::default();
+    let ivl = fsrs.next_interval(Some(8.2956), 0.7, 0).round() as i64;
+    assert_eq!(ivl, 77);
+    let out = env
+        .cmd("2026-07-16T10:00:00+02:00")
+        .args(["config", "desired_retention", "0.7", "--reschedule"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("deck `mini`: 1 memory state recomputed, 1 review card rescheduled"),
+        "{text}"
+    );
+    let c = env.card("2026-07-16T10:01:00+02:00");
+    assert_eq!(c["due"], "2026-09-28T04:00:00+02:00", "{c}");
+    // Logged as Anki's kind 5; not an answer, so the optimiser's CSV
+    // keeps the one answer.
+    assert_eq!(log_kinds(&env), vec![0, 5]);
+    let csv = env.log_csv("2026-07-16T10:02:00+02:00");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    // The same retention again changes nothing.
+    let out = env
+        .cmd("2026-07-17T10:00:00+02:00")
+        .args(["config", "desired_retention", "0.7", "--reschedule"])
+        .assert()
+        .success();
+    let e = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(e.contains("nothing rescheduled"), "{e}");
+    assert_eq!(log_kinds(&env), vec![0, 5]);
+    // Only the retention reschedules from `docket config`.
+    let e = env.fails(&["config", "learn_steps", "1m", "--reschedule"]);
+    assert!(
+        e.contains("--reschedule goes with desired_retention"),
+        "{e}"
+    );
+}

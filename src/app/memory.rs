@@ -103,6 +103,26 @@ impl Collection {
         Ok(done)
     }
 
+    /// [`Collection::optimize`], then what Anki does when the new
+    /// parameters are saved: the deck's memory states recomputed with
+    /// them and, with `reschedule`, its review cards rescheduled
+    /// ([`Collection::update_memory_states`]). Nothing more when the
+    /// parameters were kept.
+    pub fn optimize_and_update(
+        &mut self,
+        deck: &DeckMeta,
+        progress: Option<TrainingProgress>,
+        reschedule: bool,
+    ) -> AppResult<(Optimized, Option<MemoryUpdate>)> {
+        let done = self.optimize(deck, progress)?;
+        let update = if done.changed {
+            Some(self.update_memory_states(deck, reschedule)?)
+        } else {
+            None
+        };
+        Ok((done, update))
+    }
+
     /// What Anki does when a preset's parameters or desired retention
     /// change: every studied card's memory state is recomputed from its
     /// log with the deck's current parameters, and with `reschedule`
@@ -185,6 +205,46 @@ impl Collection {
             }
         }
         Ok(done)
+    }
+
+    /// Sets the desired retention at `scope` (you "", a deck id, or
+    /// `preset:NAME`) and, as Anki does when deck options are saved with
+    /// "reschedule cards on change", recomputes the memory states of every
+    /// deck whose retention changed and reschedules its review cards
+    /// ([`Collection::update_memory_states`]). Decks are known by id here,
+    /// without their files: a retention a deck file declares is not seen,
+    /// which only matters for telling whether that deck's value changed.
+    pub fn set_retention_and_reschedule(
+        &mut self,
+        scope: &str,
+        value: &str,
+    ) -> AppResult<Vec<(String, MemoryUpdate)>> {
+        let meta = |id: &str| DeckMeta {
+            id: id.to_string(),
+            title: id.to_string(),
+            description: String::new(),
+            language: None,
+            desired_retention: crate::deck::model::DEFAULT_DESIRED_RETENTION,
+            authors: Vec::new(),
+        };
+        let ids = self.store().deck_ids()?;
+        let retention = |c: &Collection, id: &str| -> AppResult<f32> {
+            Ok(c.scheduler_config(&meta(id), &Overrides::default())?
+                .desired_retention)
+        };
+        let before: Vec<f32> = ids
+            .iter()
+            .map(|id| retention(self, id))
+            .collect::<AppResult<_>>()?;
+        self.set_setting(scope, "desired_retention", value)?;
+        let mut out = Vec::new();
+        for (id, was) in ids.iter().zip(before) {
+            if retention(self, id)? != was {
+                let done = self.update_memory_states(&meta(id), true)?;
+                out.push((id.clone(), done));
+            }
+        }
+        Ok(out)
     }
 
     /// Simulates the deck's reviews over the days ahead with its settings.

@@ -308,6 +308,155 @@ mod tests {
         assert_eq!(spec.pick(9), spec.pick(9));
     }
 
+    fn row(
+        ts_ms: i64,
+        rating: Option<u8>,
+        kind: ReviewKind,
+        before: Phase,
+        after: Phase,
+    ) -> Answer {
+        Answer {
+            deck_id: "d".into(),
+            card_id: "c".into(),
+            ts_ms,
+            rating: rating.and_then(crate::schedule::Rating::from_number),
+            kind,
+            before: CardState {
+                phase: before,
+                interval_days: 7,
+                ..CardState::NEW
+            },
+            after: CardState {
+                phase: after,
+                ..CardState::NEW
+            },
+            elapsed_days: 0,
+            elapsed_secs: 0,
+            r_before: None,
+            r_after: None,
+            duration_ms: 0,
+            content_hash: "h".into(),
+            session_id: None,
+        }
+    }
+
+    #[test]
+    fn memory_comes_from_the_last_run_of_learning_answers() {
+        let fsrs = fsrs::FSRS::new(&[]).unwrap();
+        let day = 86_400_000;
+        let next_day = 40 * 86_400 + 4 * 3600;
+        let log = [
+            row(
+                0,
+                Some(1),
+                ReviewKind::Learning,
+                Phase::New,
+                Phase::Learning,
+            ),
+            row(
+                2 * day,
+                Some(3),
+                ReviewKind::Learning,
+                Phase::Learning,
+                Phase::Review,
+            ),
+            // A reset: what came before is not this card's history.
+            row(3 * day, None, ReviewKind::Manual, Phase::Review, Phase::New),
+            row(
+                4 * day,
+                Some(3),
+                ReviewKind::Learning,
+                Phase::New,
+                Phase::Review,
+            ),
+            // Set due date and reschedule rows are not answers.
+            row(
+                5 * day,
+                None,
+                ReviewKind::Manual,
+                Phase::Review,
+                Phase::Review,
+            ),
+            row(
+                6 * day,
+                None,
+                ReviewKind::Rescheduled,
+                Phase::Review,
+                Phase::Review,
+            ),
+            row(
+                9 * day,
+                Some(4),
+                ReviewKind::Review,
+                Phase::Review,
+                Phase::Review,
+            ),
+        ];
+        let refs: Vec<&Answer> = log.iter().collect();
+        let m = memory_from_log(&fsrs, &refs, next_day).unwrap().unwrap();
+        let item = fsrs::FSRSItem {
+            reviews: vec![
+                fsrs::FSRSReview {
+                    rating: 3,
+                    delta_t: 0,
+                },
+                fsrs::FSRSReview {
+                    rating: 4,
+                    delta_t: 5,
+                },
+            ],
+        };
+        assert_eq!(m, fsrs.memory_state(item, None).unwrap());
+        // The last answer passed a review card 7 days into its interval.
+        assert_eq!(last_review(&refs), Some((9 * day, Some(7))));
+        // Without learning answers (an imported tail): nothing to recompute.
+        assert_eq!(memory_from_log(&fsrs, &refs[6..], next_day).unwrap(), None);
+        // Reset last: no answer counts any more.
+        assert_eq!(last_review(&refs[..3]), None);
+    }
+
+    #[test]
+    fn rescheduling_counts_from_the_day_of_the_last_answer() {
+        let fsrs = fsrs::FSRS::new(&[]).unwrap();
+        let days = Days::fixed(0, 4);
+        let config = SchedulerConfig {
+            desired_retention: 0.7,
+            fuzz: false,
+            ..SchedulerConfig::default()
+        };
+        let last = days.start_of(100) + 6 * 3_600_000;
+        let state = CardState {
+            phase: Phase::Review,
+            interval_days: 8,
+            due_ms: days.start_of(108),
+            last_review_ms: Some(last),
+            reps: 3,
+            ..CardState::NEW
+        };
+        let memory = fsrs::MemoryState {
+            stability: 8.29561,
+            difficulty: 1.00049,
+        };
+        let now = days.start_of(103) + 3_600_000;
+        let after = rescheduled(
+            &state,
+            memory,
+            last,
+            Some(0),
+            &fsrs,
+            &config,
+            days,
+            now,
+            None,
+        );
+        let ivl = fsrs.next_interval(Some(8.2956), 0.7, 0).round() as u32;
+        assert_eq!(after.interval_days, ivl);
+        assert_eq!(after.due_ms, days.start_of(100 + ivl as i64));
+        // Saved as Anki saves it.
+        assert_eq!((after.stability, after.difficulty), (8.2956, 1.0));
+        assert_eq!((after.reps, after.last_review_ms), (3, Some(last)));
+    }
+
     #[test]
     fn the_interval_counts_from_the_last_answer() {
         let days = Days::fixed(0, 4);
