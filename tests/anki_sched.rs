@@ -155,6 +155,8 @@ struct Sequence {
 /// largest stability compared (whole days).
 static ABOVE_1000: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 static MOST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Set due dates with a range compared.
+static RANGE_DRAWS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 /// Cards rescheduled on a change of retention compared (kind 5).
 static RESCHEDULED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -163,6 +165,10 @@ const SET_DUE: u8 = 10;
 /// Added to a rating: answered while reviewing ahead (Anki's custom
 /// study, a filtered deck), mostly before the due day.
 const AHEAD: u8 = 20;
+/// RANGE + K: "set due date" with the range `RANGES[K]` (Anki draws the
+/// day at random; docket follows the day Anki drew).
+const RANGE: u8 = 50;
+const RANGES: [&str; 6] = ["1-3", "3-7", "2-5!", "0-4!", "10-20", "5-9!"];
 /// RETENTION + N: the deck options saved with a desired retention of
 /// (70 + N) % and "reschedule cards on change" (Anki's kind 5).
 const RETENTION: u8 = 100;
@@ -182,6 +188,8 @@ impl Sequence {
             "max_ivl": self.max_ivl,
             "answers": self.answers.iter().map(|&(t, r)| if r >= RETENTION {
                 json!([t, 0, format!("retention:{}", changed_retention(r))])
+            } else if r >= RANGE {
+                json!([t, 0, RANGES[(r - RANGE) as usize]])
             } else if r >= AHEAD {
                 json!([t, r - AHEAD, "ahead"])
             } else if r >= SET_DUE {
@@ -268,6 +276,22 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
             );
             RESCHEDULED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             docket::schedule::ReviewKind::Rescheduled
+        } else if (RANGE..RETENTION).contains(rating) {
+            // Anki drew a day from the range: it must lie in it, and the
+            // rest (interval, due day, memory) follows docket's rule for
+            // that day, with or without `!`.
+            let spec =
+                docket::schedule::reschedule::parse_due(RANGES[(rating - RANGE) as usize], 0)
+                    .unwrap();
+            let drawn = a["due"].as_i64().unwrap() - a["today"].as_i64().unwrap();
+            assert!(
+                (spec.min as i64..=spec.max as i64).contains(&drawn),
+                "Anki drew {drawn} days outside {:?}, {at}",
+                RANGES[(rating - RANGE) as usize]
+            );
+            RANGE_DRAWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state = docket::schedule::reschedule::set_due_date(&state, drawn as u32, days, now.ms);
+            docket::schedule::ReviewKind::Manual
         } else if (SET_DUE..AHEAD).contains(rating) {
             let n = (*rating - SET_DUE) as u32;
             state = docket::schedule::reschedule::set_due_date(&state, n, days, now.ms);
@@ -505,14 +529,17 @@ fn long_run(
             continue;
         }
         if set_due && state.phase == Phase::Review && rng.random_range(0..8) == 0 {
-            let n = rng.random_range(0..8u8);
-            state = docket::schedule::reschedule::set_due_date(
-                &state,
-                n as u32,
-                sched.days(now),
-                now.ms,
-            );
-            out.push((t, SET_DUE + n));
+            // A number of days, or a range Anki draws from.
+            let (n, code) = if rng.random_range(0..2) == 0 {
+                let n = rng.random_range(0..8u8);
+                (n as u32, SET_DUE + n)
+            } else {
+                let k = rng.random_range(0..RANGES.len());
+                let spec = docket::schedule::reschedule::parse_due(RANGES[k], 0).unwrap();
+                (spec.min, RANGE + k as u8)
+            };
+            state = docket::schedule::reschedule::set_due_date(&state, n, sched.days(now), now.ms);
+            out.push((t, code));
             t = (state.due_ms / 1000).max(t + 60) + rng.random_range(0..20 * 3600);
             continue;
         }
@@ -657,6 +684,35 @@ fn resaved(rng: &mut StdRng, ahead: bool, wanted: usize) -> Vec<(String, Sequenc
         }
     }
     assert_eq!(out.len(), wanted, "no such sequences found");
+    out
+}
+
+/// For each range of [`RANGES`], twice: a card learnt and reviewed,
+/// then a set due date with the range a few days into its interval, then
+/// an answer after the last day of the range.
+fn range_sequences(rng: &mut StdRng) -> Vec<(String, Sequence)> {
+    let mut out = Vec::new();
+    for (k, range) in RANGES.iter().enumerate() {
+        for j in 0..2 {
+            let day0 = local(2026, 7, 1, 9, 0, 0) + 86_400 * rng.random_range(0..20);
+            let day = |d: i64, h: i64| day0 + d * 86_400 + h * 3600;
+            let spec = docket::schedule::reschedule::parse_due(range, 0).unwrap();
+            let answers = vec![
+                (day(0, 0), 3),
+                (day(0, 0) + 600, 3),
+                (day(3, 2), 3),
+                (day(5 + j, 1), RANGE + k as u8),
+                (day(6 + j + spec.max as i64, 3), 3),
+            ];
+            out.push((
+                format!("set due date {range} ({j})"),
+                Sequence {
+                    answers,
+                    ..base(0.9, &[1.0, 10.0], &[10.0])
+                },
+            ));
+        }
+    }
     out
 }
 
@@ -1212,6 +1268,7 @@ fn docket_schedules_as_anki_does() {
                 seqs.push((format!("generated {k}.{j} (retention {retention})"), seq));
             }
         }
+        seqs.extend(range_sequences(&mut rng));
         run_and_compare(&py, &lib, "Europe/Berlin", false, &seqs)
     });
 
@@ -1386,6 +1443,9 @@ fn docket_schedules_as_anki_does() {
         "only {above} answers above 1,000 days of stability, at most {most}"
     );
     eprintln!("{above} answers with stability above 1,000 days (up to {most}), all equal");
+    let ranges = RANGE_DRAWS.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(ranges >= 5, "only {ranges} set due dates with a range");
+    eprintln!("{ranges} set due dates with a range: Anki's day in range, the rest equal");
     let rescheduled = RESCHEDULED.load(std::sync::atomic::Ordering::Relaxed);
     assert!(
         rescheduled >= 15,
