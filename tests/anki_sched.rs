@@ -263,6 +263,26 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
                     .unwrap()
                     .wrapping_add(state.reps.saturating_sub(1) as u64)
             });
+            // With the load balancer on, Anki balances against the
+            // preset's review cards (the load placed, and this card) and
+            // the cards answered today.
+            let today = days.day_of(now.ms);
+            let mut load = seq.load.as_ref().map(|load| {
+                let placed = load
+                    .iter()
+                    .filter(|_| seq.load_deck != "other_preset")
+                    .flat_map(|&(d, n)| std::iter::repeat_n(today + d, n as usize));
+                let answered_today = log
+                    .iter()
+                    .any(|e| e.rating.is_some() && e.ts_ms >= days.start_of(today));
+                docket::schedule::load_balancer::RescheduleLoad::new(
+                    days,
+                    now.ms,
+                    placed.chain([days.day_of(state.due_ms)]),
+                    answered_today as usize,
+                    seq.easy_days,
+                )
+            });
             state = reschedule::rescheduled(
                 &state,
                 memory,
@@ -273,6 +293,7 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
                 days,
                 now.ms,
                 seed,
+                load.as_mut(),
             );
             RESCHEDULED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             docket::schedule::ReviewKind::Rescheduled
@@ -1373,6 +1394,24 @@ fn docket_schedules_as_anki_does() {
             seqs.push((
                 format!("load balanced {k}"),
                 generated(&mut rng, start, b, 12, true, false),
+            ));
+        }
+        // Rescheduling on a change of retention, balanced against the
+        // load.
+        for k in 0..4 {
+            let mut b = base([0.8, 0.9, 0.85, 0.95][k], &[1.0, 10.0], &[10.0]);
+            b.easy_days = easy[k % 3];
+            let span = rng.random_range(20..90);
+            b.load = Some(
+                (-3..=span)
+                    .map(|d| (d, rng.random_range(0..4)))
+                    .filter(|l| l.1 > 0)
+                    .collect(),
+            );
+            let start = local(2001, 3, 1, 9, 0, 0) + rng.random_range(0..86_400 * 20);
+            seqs.push((
+                format!("load balanced, retention changes {k}"),
+                long_run(&mut rng, start, b, false, true),
             ));
         }
         // The load in another deck: counted on the same preset, not on

@@ -171,15 +171,8 @@ impl Collection {
         let now = self.now();
         let days = sched.days(now);
         let today = days.day_of(now.ms);
-        let preset = self.deck_preset(deck_id)?;
-        let mut decks = vec![deck_id.to_string()];
-        for other in self.store.deck_ids()? {
-            if other != deck_id && self.deck_preset(&other)? == preset {
-                decks.push(other);
-            }
-        }
         let mut due_days = Vec::new();
-        for deck in &decks {
+        for deck in &self.preset_decks(deck_id)? {
             due_days.extend(
                 self.store
                     .cards(deck)?
@@ -198,6 +191,19 @@ impl Collection {
             due_days,
             sched.config.easy_days,
         ))
+    }
+
+    /// The decks sharing a deck's preset, the deck first (decks on no
+    /// preset share your own settings, Anki's "Default" preset).
+    pub fn preset_decks(&self, deck_id: &str) -> AppResult<Vec<String>> {
+        let preset = self.deck_preset(deck_id)?;
+        let mut decks = vec![deck_id.to_string()];
+        for other in self.store.deck_ids()? {
+            if other != deck_id && self.deck_preset(&other)? == preset {
+                decks.push(other);
+            }
+        }
+        Ok(decks)
     }
 
     /// Starts a study session over an opened deck's cards.

@@ -128,7 +128,8 @@ impl Collection {
     /// log with the deck's current parameters, and with `reschedule`
     /// ("reschedule cards on change") each review card that is not
     /// suspended gets the interval FSRS now proposes, counted from its
-    /// last answer and logged as a rescheduled row (Anki's kind 5).
+    /// last answer (balanced against the preset's load when the load
+    /// balancer is on) and logged as a rescheduled row (Anki's kind 5).
     pub fn update_memory_states(
         &mut self,
         deck: &DeckMeta,
@@ -149,6 +150,35 @@ impl Collection {
                 .or_default()
                 .push(e);
         }
+        // With the load balancer on, Anki balances the new days against
+        // the preset's review cards and today's answers.
+        let mut load = if reschedule && config.load_balancer && config.fuzz {
+            let mut due = Vec::new();
+            let mut reviewed = 0;
+            let since = days.start_of(days.day_of(now.ms));
+            for id in self.preset_decks(&deck.id)? {
+                due.extend(
+                    self.cards(&id)?
+                        .into_iter()
+                        .filter(|r| {
+                            r.present
+                                && !r.suspended
+                                && r.state.phase == crate::schedule::Phase::Review
+                        })
+                        .map(|r| days.day_of(r.state.due_ms)),
+                );
+                reviewed += self.store().cards_answered_since(&id, since)? as usize;
+            }
+            Some(crate::schedule::load_balancer::RescheduleLoad::new(
+                days,
+                now.ms,
+                due,
+                reviewed,
+                config.easy_days,
+            ))
+        } else {
+            None
+        };
         let mut done = MemoryUpdate::default();
         for row in self.cards(&deck.id)? {
             if !row.present || row.state.phase == crate::schedule::Phase::New {
@@ -171,7 +201,16 @@ impl Collection {
                         .wrapping_add(row.state.reps.saturating_sub(1) as u64)
                 });
                 let after = reschedule::rescheduled(
-                    &row.state, memory, last_ms, previous, &fsrs, &config, days, now.ms, seed,
+                    &row.state,
+                    memory,
+                    last_ms,
+                    previous,
+                    &fsrs,
+                    &config,
+                    days,
+                    now.ms,
+                    seed,
+                    load.as_mut(),
                 );
                 let answer = crate::store::Answer {
                     deck_id: deck.id.clone(),

@@ -17,6 +17,7 @@ use super::config::SchedulerConfig;
 use super::fuzz::fuzz_factor;
 use super::fuzz::minimum_review_fuzz_interval;
 use super::fuzz::with_review_fuzz;
+use super::load_balancer::RescheduleLoad;
 use super::state::CardState;
 use super::state::Phase;
 use super::states::ReviewKind;
@@ -231,11 +232,12 @@ pub fn last_review(log: &[&Answer]) -> Option<(i64, Option<u32>)> {
 }
 
 /// A review card rescheduled on a change of parameters or retention, as
-/// Anki's "reschedule cards on change" does with the load balancer off:
-/// FSRS's interval for the (recomputed) stability at the desired
-/// retention, at least Anki's floor over the interval before the last
-/// answer, fuzzed with the seed of the last answer (`fuzz_seed`: card
-/// seed plus reps minus one), counted from the day of the last answer.
+/// Anki's "reschedule cards on change" does: FSRS's interval for the
+/// (recomputed) stability at the desired retention, at least Anki's floor
+/// over the interval before the last answer, fuzzed with the seed of the
+/// last answer (`fuzz_seed`: card seed plus reps minus one), or with the
+/// load balancer on drawn by `load` (which then counts the card on its
+/// new day), counted from the day of the last answer.
 /// The memory state is saved as Anki saves it (rounded). Logged as
 /// Anki's kind 5 ([`ReviewKind::Rescheduled`]).
 #[allow(clippy::too_many_arguments)]
@@ -249,15 +251,25 @@ pub fn rescheduled(
     days: Days,
     now_ms: i64,
     fuzz_seed: Option<u64>,
+    load: Option<&mut RescheduleLoad>,
 ) -> CardState {
-    let memory = round_memory(memory);
     let max = config.max_interval.max(1);
     let elapsed = days_until(days.next_day_at_secs(now_ms), last_review_ms);
+    // Anki reschedules from the state just computed, before saving
+    // (rounding) it.
     let interval = fsrs.next_interval(Some(memory.stability), config.desired_retention, 0);
+    let memory = round_memory(memory);
     let minimum =
         minimum_review_fuzz_interval(interval, previous_interval.unwrap_or(0), max).max(1);
-    let ivl = with_review_fuzz(fuzz_seed.map(fuzz_factor), interval, minimum, max);
+    let balanced = load
+        .as_ref()
+        .and_then(|l| l.find_interval(interval, minimum, max, elapsed, fuzz_seed));
+    let ivl = balanced
+        .unwrap_or_else(|| with_review_fuzz(fuzz_seed.map(fuzz_factor), interval, minimum, max));
     let due_day = days.day_of(now_ms) - elapsed as i64 + ivl as i64;
+    if let Some(l) = load {
+        l.moved(days.day_of(state.due_ms), due_day);
+    }
     CardState {
         stability: memory.stability,
         difficulty: memory.difficulty,
@@ -448,6 +460,7 @@ mod tests {
             days,
             now,
             None,
+            None,
         );
         let ivl = fsrs.next_interval(Some(8.2956), 0.7, 0).round() as u32;
         assert_eq!(after.interval_days, ivl);
@@ -467,7 +480,10 @@ mod tests {
         for seed in 0..5_000u64 {
             counts[(spec.pick(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)) - 3) as usize] += 1;
         }
-        assert!(counts.iter().all(|c| (900..=1100).contains(c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|c| (900..=1100).contains(c)),
+            "{counts:?}"
+        );
         // One day given twice is that day, whatever the seed.
         let one = parse_due("4-4", 0).unwrap();
         assert!((0..50).all(|seed| one.pick(seed) == 4));
