@@ -169,6 +169,9 @@ const AHEAD: u8 = 20;
 /// day at random; docket follows the day Anki drew).
 const RANGE: u8 = 50;
 const RANGES: [&str; 6] = ["1-3", "3-7", "2-5!", "0-4!", "10-20", "5-9!"];
+/// The card suspended then unsuspended, or buried then unburied.
+const SUSPEND: u8 = 90;
+const BURY: u8 = 91;
 /// RETENTION + N: the deck options saved with a desired retention of
 /// (70 + N) % and "reschedule cards on change" (Anki's kind 5).
 const RETENTION: u8 = 100;
@@ -188,6 +191,10 @@ impl Sequence {
             "max_ivl": self.max_ivl,
             "answers": self.answers.iter().map(|&(t, r)| if r >= RETENTION {
                 json!([t, 0, format!("retention:{}", changed_retention(r))])
+            } else if r == SUSPEND {
+                json!([t, 0, "suspend"])
+            } else if r == BURY {
+                json!([t, 0, "bury"])
             } else if r >= RANGE {
                 json!([t, 0, RANGES[(r - RANGE) as usize]])
             } else if r >= AHEAD {
@@ -245,7 +252,11 @@ fn compare(label: &str, seq: &Sequence, anki: &Value, fuzz: bool) -> usize {
         let days: Days = sched.days(now);
         let at = format!("{label}, answer {i} ({rating} at {})", now.rfc3339());
         let before = state;
-        let kind = if *rating >= RETENTION {
+        let kind = if matches!(*rating, SUSPEND | BURY) {
+            // No log row: Anki's last row is the answer before.
+            state = resaved_twice(state);
+            log.last().unwrap().kind
+        } else if *rating >= RETENTION {
             // Anki recomputes the memory state from the log, then
             // reschedules the review card from its last answer.
             sched.config.desired_retention = changed_retention(*rating);
@@ -594,6 +605,32 @@ fn long_run(
     }
 }
 
+/// What saves a card once more in Anki, without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resave {
+    /// A set due date.
+    SetDue = 0,
+    /// Moved into a review-ahead filtered deck.
+    Ahead = 1,
+    /// Suspended, then unsuspended.
+    Suspend = SUSPEND as isize,
+    /// Buried, then unburied.
+    Bury = BURY as isize,
+}
+
+/// A card saved twice more (Anki rounds its memory state at each save).
+fn resaved_twice(state: CardState) -> CardState {
+    let mut m = state.memory().unwrap();
+    for _ in 0..2 {
+        m = docket::schedule::states::round_memory(m);
+    }
+    CardState {
+        stability: m.stability,
+        difficulty: m.difficulty,
+        ..state
+    }
+}
+
 /// Sequences that reach a review card whose stored stability is not a
 /// fixed point of Anki's rounding (rounding it again moves it one f32
 /// step; about 1 % of stabilities between 100 and 1,000 days), then save
@@ -601,7 +638,8 @@ fn long_run(
 /// answer while reviewing ahead (Anki moves every card due within the
 /// window into a filtered deck first), then one more answer. Found by searching
 /// with docket's own scheduler.
-fn resaved(rng: &mut StdRng, ahead: bool, wanted: usize) -> Vec<(String, Sequence)> {
+fn resaved(rng: &mut StdRng, how: Resave, wanted: usize) -> Vec<(String, Sequence)> {
+    let ahead = how == Resave::Ahead;
     let mut out = Vec::new();
     for attempt in 0..20_000 {
         if out.len() == wanted {
@@ -668,7 +706,7 @@ fn resaved(rng: &mut StdRng, ahead: bool, wanted: usize) -> Vec<(String, Sequenc
                         )
                         .unwrap()
                         .get(Rating::Good);
-                } else {
+                } else if how == Resave::SetDue {
                     let n = rng.random_range(1..6u8);
                     let now = Now {
                         ms: t * 1000,
@@ -681,19 +719,22 @@ fn resaved(rng: &mut StdRng, ahead: bool, wanted: usize) -> Vec<(String, Sequenc
                         now.ms,
                     );
                     answers.push((t, SET_DUE + n));
+                } else {
+                    // Suspended then unsuspended, or buried then
+                    // unburied: two saves, the answer a minute later.
+                    answers.push((t, how as u8));
+                    t += 60;
+                    state = resaved_twice(state);
                 }
-                let next = state.due_ms / 1000 + 3600 * rng.random_range(6..20);
+                let next = if matches!(how, Resave::Suspend | Resave::Bury) {
+                    t
+                } else {
+                    state.due_ms / 1000 + 3600 * rng.random_range(6..20)
+                };
                 if !matches!(hour(next), Some(2 | 3)) {
                     answers.push((next, 3));
                     out.push((
-                        format!(
-                            "resaved by {} (attempt {attempt})",
-                            if ahead {
-                                "review ahead"
-                            } else {
-                                "set due date"
-                            }
-                        ),
+                        format!("resaved by {how:?} (attempt {attempt})"),
                         Sequence {
                             answers,
                             ..b.clone()
@@ -1323,11 +1364,14 @@ fn docket_schedules_as_anki_does() {
     });
 
     // A stored stability that a second rounding moves, then saved once
-    // more by Anki (set due date; moving into a review-ahead deck).
+    // more by Anki (set due date; moving into a review-ahead deck;
+    // suspending and unsuspending; burying and unburying).
     compared += in_zone("Europe/Berlin", || {
         let mut rng = StdRng::seed_from_u64(616);
-        let mut seqs = resaved(&mut rng, false, 3);
-        seqs.extend(resaved(&mut rng, true, 3));
+        let mut seqs = resaved(&mut rng, Resave::SetDue, 3);
+        seqs.extend(resaved(&mut rng, Resave::Ahead, 3));
+        seqs.extend(resaved(&mut rng, Resave::Suspend, 2));
+        seqs.extend(resaved(&mut rng, Resave::Bury, 2));
         run_and_compare(&py, &lib, "Europe/Berlin", false, &seqs)
     });
 

@@ -266,6 +266,11 @@ impl Collection {
             0
         };
         self.store.set_buried_until(deck_id, card_id, until)?;
+        if bury && !row.suspended && row.buried_until_ms <= self.now().ms {
+            // Anki saves the card when burying it and again when it is
+            // unburied (by hand or at the next day): two roundings.
+            self.resave(deck_id, card_id, 2)?;
+        }
         Ok(row)
     }
 
@@ -291,8 +296,15 @@ impl Collection {
                 out.due.push(id.clone());
                 continue;
             }
+            // Saved as Anki saves a card (its memory state rounded again).
+            let memory = row
+                .state
+                .memory()
+                .map(crate::schedule::states::round_memory);
             let after = CardState {
                 due_ms: now,
+                stability: memory.map_or(row.state.stability, |m| m.stability),
+                difficulty: memory.map_or(row.state.difficulty, |m| m.difficulty),
                 ..row.state
             };
             let answer = Answer {
@@ -324,8 +336,33 @@ impl Collection {
         card_id: &str,
         suspended: bool,
     ) -> AppResult<()> {
-        self.existing_card(deck_id, card_id)?;
-        Ok(self.store.set_suspended(deck_id, card_id, suspended)?)
+        let row = self.existing_card(deck_id, card_id)?;
+        self.store.set_suspended(deck_id, card_id, suspended)?;
+        if row.suspended != suspended {
+            // Anki saves the card, rounding its memory state again.
+            self.resave(deck_id, card_id, 1)?;
+        }
+        Ok(())
+    }
+
+    /// Rounds a card's memory state `times` more times, as that many
+    /// saves of the card in Anki do (`CardData::convert_to_json`; in f32
+    /// rounding is not idempotent, see docs/scheduling.md), so the next
+    /// answer starts from Anki's value. No log row: Anki writes none.
+    fn resave(&mut self, deck_id: &str, card_id: &str, times: usize) -> AppResult<()> {
+        let row = self.existing_card(deck_id, card_id)?;
+        let Some(memory) = row.state.memory() else {
+            return Ok(());
+        };
+        let mut m = memory;
+        for _ in 0..times {
+            m = crate::schedule::states::round_memory(m);
+        }
+        if m != memory {
+            self.store
+                .set_memory_state(deck_id, card_id, &row.state, m.stability, m.difficulty)?;
+        }
+        Ok(())
     }
 
     /// A card of a deck with its state, or a clear error naming it.

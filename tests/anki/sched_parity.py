@@ -16,7 +16,8 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   kind: the type of the revlog row the answer wrote). A rating of 0 with
   a third element ("5", "3-7!") is Anki's "set due date" instead, with
   "retention:0.85" the deck options saved with that desired retention
-  and "reschedule cards on change" (revlog kind 5); a
+  and "reschedule cards on change" (revlog kind 5), with "suspend" the
+  card suspended then unsuspended, with "bury" buried then unburied; a
   rating with a third element "ahead" answers the card before its due day
   in a custom study session "review ahead" (a filtered deck).
   Optional "load": [[days_from_today, count], ...] and "easy_days" (seven
@@ -128,6 +129,12 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
                 col.load_balancer_enabled = True
         if rating == 0 and step[2].startswith("retention:"):
             change_retention(col, float(step[2].split(":")[1]))
+        elif rating == 0 and step[2] == "suspend":
+            col.sched.suspend_cards([cid])
+            col.sched.unsuspend_cards([cid])
+        elif rating == 0 and step[2] == "bury":
+            col.sched.bury_cards([cid])
+            col.sched.unbury_cards([cid])
         elif rating == 0:
             col.sched.set_due_date([cid], step[2])
         elif len(step) > 2 and step[2] == "ahead":
