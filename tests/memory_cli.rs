@@ -132,3 +132,114 @@ fn simulate_html_draws_the_charts_with_captions_and_data() {
         .failure()
         .stderr(contains("cannot write"));
 }
+
+/// A deck of `n` basic cards.
+fn deck_of(n: usize) -> String {
+    let mut d = String::from("[deck]\nid = \"many\"\ntitle = \"Many\"\ndescription = \"Cards.\"\n");
+    for i in 0..n {
+        d.push_str(&format!(
+            "\n[[card]]\nid = \"c{i}\"\nkind = \"basic\"\nprompt = \"Say c{i}\"\nanswer = \"c{i}\"\n"
+        ));
+    }
+    d
+}
+
+#[test]
+fn optimize_with_reschedule_recomputes_and_logs_rescheduled_rows() {
+    use docket::clock::Now;
+    use docket::schedule::{CardState, Phase, Rating, Scheduler, SchedulerConfig};
+    use docket::store::{Answer, ImportedCard, SqliteStore, Store};
+    use rand::{Rng, SeedableRng};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let deck = dir.path().join("many.toml");
+    std::fs::write(&deck, deck_of(60)).unwrap();
+    docket(&data).arg("cards").arg(&deck).assert().success();
+    // Half a year of answers, rated at random, imported as a history.
+    let sched = Scheduler::new(SchedulerConfig {
+        fuzz: false,
+        ..SchedulerConfig::default()
+    })
+    .unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    let mut store = SqliteStore::open_dir(&data).unwrap();
+    let start = Now::parse("2025-09-01T09:00:00Z").unwrap().ms;
+    let end = Now::parse("2026-03-01T09:00:00Z").unwrap().ms;
+    let mut imported = Vec::new();
+    for (pos, row) in store.cards("many").unwrap().into_iter().enumerate() {
+        let mut state = CardState::NEW;
+        let mut t = start + rng.random_range(0..30) * 86_400_000;
+        let mut log = Vec::new();
+        while t < end {
+            let now = Now {
+                ms: t,
+                offset_secs: 0,
+            };
+            let next = sched.next_states(&state, now, 0).unwrap();
+            let rating = Rating::from_number(rng.random_range(1..=4)).unwrap();
+            let after = next.get(rating);
+            log.push(Answer {
+                deck_id: "many".into(),
+                card_id: row.card_id.clone(),
+                ts_ms: t,
+                rating: Some(rating),
+                kind: next.kind,
+                before: state,
+                after,
+                elapsed_days: next.elapsed_days,
+                elapsed_secs: next.elapsed_secs,
+                r_before: next.retrievability,
+                r_after: None,
+                duration_ms: 5000,
+                content_hash: row.content_hash.clone(),
+                session_id: None,
+            });
+            state = after;
+            t = state.due_ms.max(t + 60_000) + rng.random_range(0..3_600_000);
+        }
+        imported.push(ImportedCard {
+            card_id: row.card_id.clone(),
+            position: pos as u32,
+            content_hash: row.content_hash.clone(),
+            state,
+            log,
+        });
+    }
+    let reviews = imported
+        .iter()
+        .filter(|c| c.state.phase == Phase::Review)
+        .count();
+    assert!(reviews > 10, "{reviews} review cards");
+    store.import_history("many", &imported, false).unwrap();
+    drop(store);
+    let out = docket(&data)
+        .args(["optimize", "--json", "--reschedule"])
+        .arg(&deck)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changed"], true, "{v}");
+    // Every studied card's memory recomputed with the new parameters;
+    // every review card rescheduled and logged as Anki's kind 5.
+    assert_eq!(v["memory"]["recomputed"], 60, "{v}");
+    assert_eq!(v["memory"]["rescheduled"], reviews as u64, "{v}");
+    let store = SqliteStore::open_dir(&data).unwrap();
+    let log = store.log("many", None).unwrap();
+    let fives = log.iter().filter(|e| e.answer.kind.number() == 5).count();
+    assert_eq!(fives, reviews);
+    // Not answers: the optimiser's CSV leaves them out.
+    let csv = dir.path().join("log.csv");
+    docket(&data)
+        .args(["export-log", "-o"])
+        .arg(&csv)
+        .arg(&deck)
+        .assert()
+        .success();
+    let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
+    assert_eq!(rows, log.len() - fives);
+}

@@ -335,3 +335,148 @@ fn review_ahead_shows_cards_due_later_and_logs_them_as_early() {
     let last = csv.lines().last().unwrap();
     assert!(last.starts_with("one,") && last.contains(",3,4,"), "{csv}");
 }
+
+/// A deck of 30 cards that only carry load.
+fn other_deck() -> String {
+    let mut d =
+        String::from("[deck]\nid = \"other\"\ntitle = \"Other\"\ndescription = \"Load.\"\n");
+    for i in 0..30 {
+        d.push_str(&format!(
+            "\n[[card]]\nid = \"b{i}\"\nkind = \"basic\"\nprompt = \"Say b{i}\"\nanswer = \"b{i}\"\n"
+        ));
+    }
+    d
+}
+
+/// Day (2026-07-DD) on which the one card of `mini` lands after Easy on
+/// 2026-07-13 with fuzz and the load balancer on, when the deck `other`
+/// has `per_day` cards due on each of `loaded` days from today, and each
+/// deck has the preset given (None: your own settings, Anki's Default).
+fn easy_lands_on(presets: [Option<&str>; 2], loaded: &[u32], per_day: usize) -> u32 {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("other.toml"), other_deck()).unwrap();
+    let now = "2026-07-13T10:00:00+02:00";
+    // Open both decks into the store.
+    for deck in ["mini.toml", "other.toml"] {
+        env.cmd(now).args(["cards", deck]).assert().success();
+    }
+    for (deck, preset) in ["mini", "other"].into_iter().zip(presets) {
+        if let Some(p) = preset {
+            if !env.ok(&["config", "preset", "list"]).contains(p) {
+                env.ok(&["config", "preset", "create", p]);
+            }
+            env.ok(&["config", "preset", "assign", p, "--deck", deck]);
+        }
+    }
+    let mut card = 0;
+    for day in loaded {
+        for _ in 0..per_day {
+            env.cmd(now)
+                .args(["reschedule", &format!("b{card}"), "--due", &day.to_string()])
+                .args(["--deck", "other.toml"])
+                .assert()
+                .success();
+            card += 1;
+        }
+    }
+    env.cmd(now)
+        .args(["study", "--rate", "mini.toml"])
+        .write_stdin("one\n4\n:quit\n")
+        .assert()
+        .success();
+    let due = env.card("2026-07-13T10:01:00+02:00")["due"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        due.starts_with("2026-07-") && due.ends_with("T04:00:00+02:00"),
+        "{due}"
+    );
+    due[8..10].parse::<u32>().unwrap() - 13
+}
+
+#[test]
+fn the_load_balancer_counts_every_deck_of_the_preset() {
+    // Easy on a new card: FSRS's 8.3 days, fuzzed within 6-10 days.
+    let (lo, hi) = docket::schedule::fuzz::fuzz_bounds(8.0, 3, 36_500);
+    assert_eq!((lo, hi), (6, 10));
+    // With no load anywhere: plain fuzz picks one day.
+    let plain = easy_lands_on([None, None], &[], 0);
+    assert!((lo..=hi).contains(&plain), "{plain}");
+    // The other deck fills every day of the range but one, a day plain
+    // fuzz does not pick.
+    let free = if plain == lo { hi } else { lo };
+    let loaded: Vec<u32> = (lo..=hi).filter(|d| *d != free).collect();
+    // Decks on your own settings share Anki's Default preset: its load
+    // counts, and the free day is taken.
+    assert_eq!(easy_lands_on([None, None], &loaded, 6), free);
+    // So do decks on one named preset.
+    assert_eq!(
+        easy_lands_on([Some("shared"), Some("shared")], &loaded, 6),
+        free
+    );
+    // A deck on another preset is not counted: plain fuzz again (Anki
+    // keeps no load for a preset with nothing due).
+    assert_eq!(easy_lands_on([Some("mine"), None], &loaded, 6), plain);
+    assert_eq!(
+        easy_lands_on([Some("mine"), Some("theirs")], &loaded, 6),
+        plain
+    );
+}
+
+/// The kinds of the log rows of deck `mini`, oldest first.
+fn log_kinds(env: &Env) -> Vec<i64> {
+    let store = docket::store::SqliteStore::open_dir(&env.dir.path().join("data")).unwrap();
+    docket::store::Store::log(&store, "mini", None)
+        .unwrap()
+        .iter()
+        .map(|e| e.answer.kind.number())
+        .collect()
+}
+
+#[test]
+fn a_new_retention_with_reschedule_reschedules_review_cards_as_anki() {
+    let env = Env::new();
+    env.config("fuzz", "false");
+    env.answer("2026-07-13T10:00:00+02:00", 4);
+    let c = env.card("2026-07-13T10:01:00+02:00");
+    assert_eq!(c["due"], "2026-07-21T04:00:00+02:00", "{c}");
+    // Three days later the retention drops to 0.7: FSRS's interval for
+    // the same stability (8.2956 days) is now 77 days, counted from the
+    // day of the answer.
+    let fsrs = fsrs::FSRS::default();
+    let ivl = fsrs.next_interval(Some(8.2956), 0.7, 0).round() as i64;
+    assert_eq!(ivl, 77);
+    let out = env
+        .cmd("2026-07-16T10:00:00+02:00")
+        .args(["config", "desired_retention", "0.7", "--reschedule"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("deck `mini`: 1 memory state recomputed, 1 review card rescheduled"),
+        "{text}"
+    );
+    let c = env.card("2026-07-16T10:01:00+02:00");
+    assert_eq!(c["due"], "2026-09-28T04:00:00+02:00", "{c}");
+    // Logged as Anki's kind 5; not an answer, so the optimiser's CSV
+    // keeps the one answer.
+    assert_eq!(log_kinds(&env), vec![0, 5]);
+    let csv = env.log_csv("2026-07-16T10:02:00+02:00");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    // The same retention again changes nothing.
+    let out = env
+        .cmd("2026-07-17T10:00:00+02:00")
+        .args(["config", "desired_retention", "0.7", "--reschedule"])
+        .assert()
+        .success();
+    let e = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(e.contains("nothing rescheduled"), "{e}");
+    assert_eq!(log_kinds(&env), vec![0, 5]);
+    // Only the retention reschedules from `docket config`.
+    let e = env.fails(&["config", "learn_steps", "1m", "--reschedule"]);
+    assert!(
+        e.contains("--reschedule goes with desired_retention"),
+        "{e}"
+    );
+}

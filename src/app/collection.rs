@@ -162,9 +162,11 @@ impl Collection {
         Ok(sched.with_load(load))
     }
 
-    /// The deck's scheduler for reading only (statistics, retrievability,
-    /// the card browser): without the load balancer, which only answering
-    /// needs and which reads every card of the deck to build.
+    /// The deck's scheduler without the load balancer's counts, which
+    /// read every due card of the preset's decks: for reading
+    /// (statistics, retrievability, the card browser), and for a study
+    /// session, which reads them when its first card's outcomes are needed
+    /// (see [`Collection::start_session`]).
     pub fn reading_scheduler(
         &self,
         deck: &DeckMeta,
@@ -173,32 +175,26 @@ impl Collection {
         Ok(Scheduler::new(self.scheduler_config(deck, overrides)?)?)
     }
 
-    /// The cards due on each of the next days in a deck, as Anki's load
-    /// balancer counts them: reviews and interday learning, suspended or
-    /// not (Anki counts every card with a due day). Anki counts the decks
-    /// of one preset together; docket studies one deck at a time and
-    /// counts that deck.
     fn load(&self, deck_id: &str, sched: &Scheduler) -> AppResult<LoadBalancer> {
-        let now = self.now();
-        let days = sched.days(now);
-        let today = days.day_of(now.ms);
-        let due_days = self
-            .store
-            .cards(deck_id)?
-            .into_iter()
-            .filter(|r| r.present)
-            .filter(|r| {
-                r.state.phase == crate::schedule::Phase::Review
-                    || crate::schedule::queue::is_interday(days, &r.state)
-            })
-            .map(|r| days.day_of(r.state.due_ms))
-            .collect::<Vec<_>>();
-        Ok(LoadBalancer::new(
-            days,
-            today,
-            due_days,
-            sched.config.easy_days,
-        ))
+        Ok(load_of(
+            self.store(),
+            &self.preset_decks(deck_id)?,
+            sched,
+            self.now(),
+        )?)
+    }
+
+    /// The decks sharing a deck's preset, the deck first (decks on no
+    /// preset share your own settings, Anki's "Default" preset).
+    pub fn preset_decks(&self, deck_id: &str) -> AppResult<Vec<String>> {
+        let preset = self.deck_preset(deck_id)?;
+        let mut decks = vec![deck_id.to_string()];
+        for other in self.store.deck_ids()? {
+            if other != deck_id && self.deck_preset(&other)? == preset {
+                decks.push(other);
+            }
+        }
+        Ok(decks)
     }
 
     /// Starts a study session over an opened deck's cards.
@@ -208,8 +204,27 @@ impl Collection {
         scheduler: Scheduler,
         seed: u64,
     ) -> AppResult<Study<'a>> {
+        // A scheduler that wants the load balancer but has no counts gets
+        // them when the first card's outcomes are needed, not now.
+        let deferred = if scheduler.config.load_balancer
+            && scheduler.config.fuzz
+            && scheduler.load.is_none()
+        {
+            let decks = self.preset_decks(&cards.meta().id)?;
+            let load: crate::session::DeferredLoad =
+                Box::new(move |store: &dyn Store, sched: &Scheduler, now: Now| {
+                    load_of(store, &decks, sched, now).map(Some)
+                });
+            Some(load)
+        } else {
+            None
+        };
         let Collection { store, clock } = self;
-        let (session, first) = Session::start(store.as_mut(), cards, scheduler, seed, clock.now())?;
+        let (mut session, first) =
+            Session::start(store.as_mut(), cards, scheduler, seed, clock.now())?;
+        if let Some(load) = deferred {
+            session.defer_load(load);
+        }
         Ok(Study {
             session,
             first,
@@ -261,6 +276,11 @@ impl Collection {
             0
         };
         self.store.set_buried_until(deck_id, card_id, until)?;
+        if bury && !row.suspended && row.buried_until_ms <= self.now().ms {
+            // Anki saves the card when burying it and again when it is
+            // unburied (by hand or at the next day): two roundings.
+            self.resave(deck_id, card_id, 2)?;
+        }
         Ok(row)
     }
 
@@ -286,8 +306,15 @@ impl Collection {
                 out.due.push(id.clone());
                 continue;
             }
+            // Saved as Anki saves a card (its memory state rounded again).
+            let memory = row
+                .state
+                .memory()
+                .map(crate::schedule::states::round_memory);
             let after = CardState {
                 due_ms: now,
+                stability: memory.map_or(row.state.stability, |m| m.stability),
+                difficulty: memory.map_or(row.state.difficulty, |m| m.difficulty),
                 ..row.state
             };
             let answer = Answer {
@@ -319,8 +346,33 @@ impl Collection {
         card_id: &str,
         suspended: bool,
     ) -> AppResult<()> {
-        self.existing_card(deck_id, card_id)?;
-        Ok(self.store.set_suspended(deck_id, card_id, suspended)?)
+        let row = self.existing_card(deck_id, card_id)?;
+        self.store.set_suspended(deck_id, card_id, suspended)?;
+        if row.suspended != suspended {
+            // Anki saves the card, rounding its memory state again.
+            self.resave(deck_id, card_id, 1)?;
+        }
+        Ok(())
+    }
+
+    /// Rounds a card's memory state `times` more times, as that many
+    /// saves of the card in Anki do (`CardData::convert_to_json`; in f32
+    /// rounding is not idempotent, see docs/scheduling.md), so the next
+    /// answer starts from Anki's value. No log row: Anki writes none.
+    fn resave(&mut self, deck_id: &str, card_id: &str, times: usize) -> AppResult<()> {
+        let row = self.existing_card(deck_id, card_id)?;
+        let Some(memory) = row.state.memory() else {
+            return Ok(());
+        };
+        let mut m = memory;
+        for _ in 0..times {
+            m = crate::schedule::states::round_memory(m);
+        }
+        if m != memory {
+            self.store
+                .set_memory_state(deck_id, card_id, &row.state, m.stability, m.difficulty)?;
+        }
+        Ok(())
     }
 
     /// A card of a deck with its state, or a clear error naming it.
@@ -485,4 +537,38 @@ impl Collection {
     pub fn deck_preset(&self, deck_id: &str) -> AppResult<Option<String>> {
         settings::deck_preset(self.store(), deck_id).map_err(AppError::Failed)
     }
+}
+
+/// The cards due on each of the next days, as Anki's load balancer counts
+/// them: in every deck that shares the deck's preset (`decks`, from
+/// [`Collection::preset_decks`]), reviews and interday learning,
+/// suspended or not (Anki counts every card with a due day).
+fn load_of(
+    store: &dyn Store,
+    decks: &[String],
+    sched: &Scheduler,
+    now: Now,
+) -> Result<LoadBalancer, crate::store::StoreError> {
+    let days = sched.days(now);
+    let today = days.day_of(now.ms);
+    let mut due_days = Vec::new();
+    for deck in decks {
+        due_days.extend(
+            store
+                .card_progress(deck)?
+                .into_iter()
+                .filter(|r| r.present)
+                .filter(|r| {
+                    r.state.phase == crate::schedule::Phase::Review
+                        || crate::schedule::queue::is_interday(days, &r.state)
+                })
+                .map(|r| days.day_of(r.state.due_ms)),
+        );
+    }
+    Ok(LoadBalancer::new(
+        days,
+        today,
+        due_days,
+        sched.config.easy_days,
+    ))
 }

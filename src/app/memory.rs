@@ -68,6 +68,15 @@ pub struct Calibrations {
 const CALIBRATION_CACHE: &str = "calibration";
 const CALIBRATION_FORMAT: &str = "calibration-1";
 
+/// What [`Collection::update_memory_states`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MemoryUpdate {
+    /// Cards whose memory state was recomputed from their log.
+    pub recomputed: usize,
+    /// Review cards given a new interval and due day (logged as kind 5).
+    pub rescheduled: usize,
+}
+
 fn fsrs_error(e: impl std::fmt::Display) -> AppError {
     AppError::Failed(e.to_string())
 }
@@ -98,6 +107,189 @@ impl Collection {
             self.set_setting(&deck.id, "fsrs_params", &json)?;
         }
         Ok(done)
+    }
+
+    /// [`Collection::optimize`], then what Anki does when the new
+    /// parameters are saved: the deck's memory states recomputed with
+    /// them and, with `reschedule`, its review cards rescheduled
+    /// ([`Collection::update_memory_states`]). Nothing more when the
+    /// parameters were kept.
+    pub fn optimize_and_update(
+        &mut self,
+        deck: &DeckMeta,
+        progress: Option<TrainingProgress>,
+        reschedule: bool,
+    ) -> AppResult<(Optimized, Option<MemoryUpdate>)> {
+        let done = self.optimize(deck, progress)?;
+        let update = if done.changed {
+            Some(self.update_memory_states(deck, reschedule)?)
+        } else {
+            None
+        };
+        Ok((done, update))
+    }
+
+    /// What Anki does when a preset's parameters or desired retention
+    /// change: every studied card's memory state is recomputed from its
+    /// log with the deck's current parameters, and with `reschedule`
+    /// ("reschedule cards on change") each review card that is not
+    /// suspended gets the interval FSRS now proposes, counted from its
+    /// last answer (balanced against the preset's load when the load
+    /// balancer is on) and logged as a rescheduled row (Anki's kind 5).
+    pub fn update_memory_states(
+        &mut self,
+        deck: &DeckMeta,
+        reschedule: bool,
+    ) -> AppResult<MemoryUpdate> {
+        use crate::schedule::reschedule;
+        let config = self.scheduler_config(deck, &Overrides::default())?;
+        let fsrs = fsrs::FSRS::new(&config.params).map_err(fsrs_error)?;
+        let now = self.now();
+        let days = crate::clock::Days::new(now, config.day_start_hour);
+        let next_day = days.next_day_at_secs(now.ms);
+        let log = self.store().log(&deck.id, None)?;
+        let mut by_card: std::collections::HashMap<&str, Vec<&crate::store::LogEntry>> =
+            std::collections::HashMap::new();
+        for e in &log {
+            by_card
+                .entry(e.answer.card_id.as_str())
+                .or_default()
+                .push(e);
+        }
+        // With the load balancer on, Anki balances the new days against
+        // the preset's review cards and today's answers.
+        let mut load = if reschedule && config.load_balancer && config.fuzz {
+            let mut due = Vec::new();
+            let mut reviewed = 0;
+            let since = days.start_of(days.day_of(now.ms));
+            for id in self.preset_decks(&deck.id)? {
+                due.extend(
+                    self.cards(&id)?
+                        .into_iter()
+                        .filter(|r| {
+                            r.present
+                                && !r.suspended
+                                && r.state.phase == crate::schedule::Phase::Review
+                        })
+                        .map(|r| days.day_of(r.state.due_ms)),
+                );
+                reviewed += self.store().cards_answered_since(&id, since)? as usize;
+            }
+            Some(crate::schedule::load_balancer::RescheduleLoad::new(
+                days,
+                now.ms,
+                due,
+                reviewed,
+                config.easy_days,
+            ))
+        } else {
+            None
+        };
+        let mut done = MemoryUpdate::default();
+        for row in self.cards(&deck.id)? {
+            if !row.present || row.state.phase == crate::schedule::Phase::New {
+                continue;
+            }
+            let mut entries = by_card.remove(row.card_id.as_str()).unwrap_or_default();
+            entries.sort_by_key(|e| (e.answer.ts_ms, e.id));
+            let answers: Vec<&crate::store::Answer> = entries.iter().map(|e| &e.answer).collect();
+            let Some(memory) =
+                reschedule::memory_from_log(&fsrs, &answers, next_day).map_err(fsrs_error)?
+            else {
+                continue;
+            };
+            done.recomputed += 1;
+            let last = reschedule::last_review(&answers);
+            let review = row.state.phase == crate::schedule::Phase::Review && !row.suspended;
+            if let (true, true, Some((last_ms, previous))) = (reschedule, review, last) {
+                let seed = config.fuzz.then(|| {
+                    crate::schedule::card_seed(&deck.id, &row.card_id)
+                        .wrapping_add(row.state.reps.saturating_sub(1) as u64)
+                });
+                let after = reschedule::rescheduled(
+                    &row.state,
+                    memory,
+                    last_ms,
+                    previous,
+                    &fsrs,
+                    &config,
+                    days,
+                    now.ms,
+                    seed,
+                    load.as_mut(),
+                );
+                let answer = crate::store::Answer {
+                    deck_id: deck.id.clone(),
+                    card_id: row.card_id.clone(),
+                    ts_ms: now.ms,
+                    rating: None,
+                    kind: crate::schedule::ReviewKind::Rescheduled,
+                    before: row.state,
+                    after,
+                    elapsed_days: 0,
+                    elapsed_secs: 0,
+                    r_before: None,
+                    r_after: None,
+                    duration_ms: 0,
+                    content_hash: row.content_hash.clone(),
+                    session_id: None,
+                };
+                self.store_mut().record(&answer)?;
+                done.rescheduled += 1;
+            } else {
+                let m = crate::schedule::states::round_memory(memory);
+                if (m.stability, m.difficulty) != (row.state.stability, row.state.difficulty) {
+                    self.store_mut().set_memory_state(
+                        &deck.id,
+                        &row.card_id,
+                        &row.state,
+                        m.stability,
+                        m.difficulty,
+                    )?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Sets the desired retention at `scope` (you "", a deck id, or
+    /// `preset:NAME`) and, as Anki does when deck options are saved with
+    /// "reschedule cards on change", recomputes the memory states of every
+    /// deck whose retention changed and reschedules its review cards
+    /// ([`Collection::update_memory_states`]). Decks are known by id here,
+    /// without their files: a retention a deck file declares is not seen,
+    /// which only matters for telling whether that deck's value changed.
+    pub fn set_retention_and_reschedule(
+        &mut self,
+        scope: &str,
+        value: &str,
+    ) -> AppResult<Vec<(String, MemoryUpdate)>> {
+        let meta = |id: &str| DeckMeta {
+            id: id.to_string(),
+            title: id.to_string(),
+            description: String::new(),
+            language: None,
+            desired_retention: crate::deck::model::DEFAULT_DESIRED_RETENTION,
+            authors: Vec::new(),
+        };
+        let ids = self.store().deck_ids()?;
+        let retention = |c: &Collection, id: &str| -> AppResult<f32> {
+            Ok(c.scheduler_config(&meta(id), &Overrides::default())?
+                .desired_retention)
+        };
+        let before: Vec<f32> = ids
+            .iter()
+            .map(|id| retention(self, id))
+            .collect::<AppResult<_>>()?;
+        self.set_setting(scope, "desired_retention", value)?;
+        let mut out = Vec::new();
+        for (id, was) in ids.iter().zip(before) {
+            if retention(self, id)? != was {
+                let done = self.update_memory_states(&meta(id), true)?;
+                out.push((id.clone(), done));
+            }
+        }
+        Ok(out)
     }
 
     /// Simulates the deck's reviews over the days ahead with its settings.

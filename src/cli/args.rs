@@ -260,6 +260,11 @@ pub struct ConfigArgs {
     /// The preset's name in `docket config preset create|show|assign|delete NAME`.
     #[arg(hide = true)]
     pub name: Option<String>,
+    /// With `desired_retention VALUE`: reschedule the review cards of
+    /// every deck whose retention changes (Anki's "reschedule cards on
+    /// change"; logged as rescheduled).
+    #[arg(long, requires = "value")]
+    pub reschedule: bool,
 }
 
 /// Arguments of `docket import`.
@@ -499,6 +504,10 @@ pub struct OptimizeArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// When new parameters are saved, also reschedule review cards with
+    /// them (Anki's "reschedule cards on change"; logged as rescheduled).
+    #[arg(long)]
+    pub reschedule: bool,
 }
 
 /// Arguments of `docket simulate`.

@@ -104,12 +104,42 @@ pub fn run(args: &ConfigArgs) -> anyhow::Result<u8> {
                 return Ok(EXIT_FAILURE);
             }
         },
+        (Some(key), Some(value)) if args.reschedule => reschedule(&scope, key, value),
         (Some(key), Some(value)) => collection.set_setting(&scope, key, value),
     };
     match outcome {
         Ok(()) => Ok(EXIT_OK),
         Err(e) => Ok(output::report("docket config", &e)),
     }
+}
+
+/// `docket config desired_retention VALUE --reschedule`: sets it, then
+/// reschedules the decks whose retention changed, at the time
+/// `DOCKET_NOW` gives.
+fn reschedule(scope: &str, key: &str, value: &str) -> Result<(), AppError> {
+    if key != "desired_retention" {
+        return Err(AppError::Request(format!(
+            "--reschedule goes with desired_retention, not {}; for new parameters use \
+             `docket optimize --reschedule`",
+            crate::sanitize::clean(key)
+        )));
+    }
+    let mut collection = Collection::open(crate::app::collection::clock_from_env()?)?;
+    let done = collection.set_retention_and_reschedule(scope, value)?;
+    if done.is_empty() {
+        eprintln!("no deck's desired retention changed: nothing rescheduled");
+    }
+    for (deck, u) in done {
+        println!(
+            "deck `{}`: {} memory state{} recomputed, {} review card{} rescheduled",
+            crate::sanitize::clean(&deck),
+            u.recomputed,
+            if u.recomputed == 1 { "" } else { "s" },
+            u.rescheduled,
+            if u.rescheduled == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
 }
 
 /// `docket config preset ACTION [NAME]`.

@@ -65,7 +65,8 @@ pub fn optimize(args: &OptimizeArgs) -> anyhow::Result<u8> {
                 }
             })
         });
-        let result = collection.optimize(deck.meta(), Some(progress.clone()));
+        let result =
+            collection.optimize_and_update(deck.meta(), Some(progress.clone()), args.reschedule);
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
@@ -74,12 +75,14 @@ pub fn optimize(args: &OptimizeArgs) -> anyhow::Result<u8> {
         }
         result
     });
-    let done = match done {
+    let (done, update) = match done {
         Ok(d) => d,
         Err(e) => return Ok(output::report("docket optimize", &e)),
     };
     if args.json {
-        println!("{}", serde_json::to_string(&done)?);
+        let mut v = serde_json::to_value(&done)?;
+        v["memory"] = serde_json::to_value(update)?;
+        println!("{v}");
         return Ok(EXIT_OK);
     }
     println!(
@@ -102,6 +105,22 @@ pub fn optimize(args: &OptimizeArgs) -> anyhow::Result<u8> {
             crate::sanitize::clean(&deck.meta().id),
             params.join(", ")
         );
+        if let Some(u) = update {
+            println!(
+                "Memory states recomputed with them for {} card{}{}.",
+                u.recomputed,
+                if u.recomputed == 1 { "" } else { "s" },
+                if args.reschedule {
+                    format!(
+                        "; {} review card{} rescheduled (logged as rescheduled)",
+                        u.rescheduled,
+                        if u.rescheduled == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
     } else {
         println!("The parameters in use predict at least as well: kept them.");
     }

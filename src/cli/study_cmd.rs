@@ -48,7 +48,8 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
         ..args.options.sched.overrides()
     };
     for deck in &decks {
-        let sched = match collection.scheduler(deck.meta(), &overrides) {
+        // The load balancer's counts are read when the first card needs them.
+        let sched = match collection.reading_scheduler(deck.meta(), &overrides) {
             Ok(s) => s,
             Err(e) => {
                 // Leave the study screen first, so the message stays visible.

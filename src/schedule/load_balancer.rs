@@ -232,6 +232,104 @@ pub fn simulated_interval(
     pick_day(lower, &counts, &weekdays, easy_days, seed).map_or(interval, |d| d as f32)
 }
 
+/// The load Anki's "reschedule cards on change" balances against when
+/// the load balancer is on (`rslib/src/scheduler/fsrs/rescheduler.rs`):
+/// review cards of the preset by due day (not suspended; every day, past
+/// ones too), and the cards answered today.
+#[derive(Debug, Clone)]
+pub struct RescheduleLoad {
+    /// How instants fall into study days.
+    pub days: Days,
+    /// Today's study day.
+    pub today: i64,
+    /// The next day boundary, seconds since the epoch.
+    pub next_day_at_secs: i64,
+    /// Review cards due on each day.
+    pub due: std::collections::HashMap<i64, usize>,
+    /// Cards answered today.
+    pub reviewed_today: usize,
+    /// The weekdays, Monday first.
+    pub easy_days: [EasyDay; 7],
+}
+
+impl RescheduleLoad {
+    /// The load from the due days of the preset's review cards (not
+    /// suspended) and the number of cards answered today.
+    pub fn new(
+        days: Days,
+        now_ms: i64,
+        review_due_days: impl IntoIterator<Item = i64>,
+        reviewed_today: usize,
+        easy_days: [f32; 7],
+    ) -> RescheduleLoad {
+        let mut due = std::collections::HashMap::new();
+        for d in review_due_days {
+            *due.entry(d).or_insert(0) += 1;
+        }
+        RescheduleLoad {
+            days,
+            today: days.day_of(now_ms),
+            next_day_at_secs: days.next_day_at_secs(now_ms),
+            due,
+            reviewed_today,
+            easy_days: easy_days.map(EasyDay::from_percentage),
+        }
+    }
+
+    /// Moves one card's due day (Anki's `update_due_cnt_per_day`).
+    pub fn moved(&mut self, from: i64, to: i64) {
+        if let Some(n) = self.due.get_mut(&from) {
+            *n = n.saturating_sub(1);
+        }
+        *self.due.entry(to).or_insert(0) += 1;
+    }
+
+    /// Anki's `Rescheduler::find_interval`: the interval (counted from the
+    /// last answer, `days_elapsed` days before today's boundary) within
+    /// the fuzz range of `interval`, drawn by load; None (plain fuzz) when
+    /// the whole range lies in the past or without a seed.
+    pub fn find_interval(
+        &self,
+        interval: f32,
+        minimum: u32,
+        maximum: u32,
+        days_elapsed: u32,
+        seed: Option<u64>,
+    ) -> Option<u32> {
+        let (before, after) = fuzz_bounds(interval, minimum, maximum);
+        if after < days_elapsed {
+            return None;
+        }
+        let before = before.max(days_elapsed);
+        let due_today: usize = self
+            .due
+            .iter()
+            .filter(|(d, _)| **d <= self.today)
+            .map(|(_, n)| *n)
+            .sum();
+        let counts: Vec<usize> = (before..=after)
+            .map(|ivl| {
+                if ivl > days_elapsed {
+                    let day = self.today + ivl as i64 - days_elapsed as i64;
+                    self.due.get(&day).copied().unwrap_or(0)
+                } else {
+                    due_today + self.reviewed_today
+                }
+            })
+            .collect();
+        let weekdays: Vec<usize> = (before..=after)
+            .map(|ivl| {
+                weekday(
+                    self.days,
+                    self.next_day_at_secs - days_elapsed as i64 * 86_400
+                        + (ivl as i64 - 1) * 86_400,
+                )
+            })
+            .collect();
+        pick_day(before, &counts, &weekdays, &self.easy_days, seed?)
+    }
+}
+
 /// Monday = 0 … Sunday = 6 of an instant, in local time.
 pub fn weekday(days: Days, secs: i64) -> usize {
     let local = secs + days.zone.offset_at(secs * 1000) as i64;
@@ -273,6 +371,24 @@ mod tests {
 
     fn utc() -> Days {
         Days::fixed(0, 4)
+    }
+
+    #[test]
+    fn rescheduling_avoids_loaded_days_and_never_lands_in_the_past() {
+        let days = utc();
+        let now = days.start_of(100) + 3_600_000;
+        // Twenty cards due on each day 101-110 but one, 106.
+        let due = (101..=110).filter(|d| *d != 106).flat_map(|d| [d; 20]);
+        let mut load = RescheduleLoad::new(days, now, due, 0, [1.0; 7]);
+        // Last answered 2 days ago; FSRS says 8 days: range 6-10 from the
+        // answer, days 104-108; 106, 8 days after the answer, is free.
+        assert_eq!(load.find_interval(8.0, 1, 36_500, 2, Some(7)), Some(8));
+        // Without a seed (fuzz off), or a range wholly in the past: none.
+        assert_eq!(load.find_interval(8.0, 1, 36_500, 2, None), None);
+        assert_eq!(load.find_interval(8.0, 1, 36_500, 20, Some(7)), None);
+        // A card moved onto 106 counts there.
+        load.moved(120, 106);
+        assert_eq!(load.due.get(&106), Some(&1));
     }
 
     #[test]

@@ -198,17 +198,34 @@ impl Scheduler {
         let elapsed_secs = before
             .last_review_ms
             .map_or(0, |l| ((now.ms - l) / 1000).max(0));
-        // Stored states are rounded as Anki stores them; older rows may not be.
-        let memory = before.memory().map(|m| fsrs::MemoryState {
-            stability: round_places(m.stability, 4),
-            difficulty: round_places(m.difficulty, 3),
-        });
+        let today = days.day_of(now.ms);
+        // Reviewed ahead (Anki's custom study "review ahead", a filtered
+        // deck) before its due day, a review is early: Anki logs it as
+        // "filtered" (`days_late() < 0`). In a normal deck Anki counts a
+        // card's due day as today at the latest, so an answer there is
+        // always a review.
+        let early_ahead = before.phase == Phase::Review
+            && cfg.review_ahead_days > 0
+            && days.day_of(before.due_ms) > today;
+        // FSRS starts from the state as stored, as Anki's does. Anki
+        // rounds at every save of a card, and rounding is not idempotent
+        // in f32 (616.79413 rounds to 616.7942, one step up; about 9 % of
+        // stored stabilities between 512 and 850 days move), so rounding
+        // a stored state again would start one step off and, past 1,000
+        // days, end one step off. Reviewing ahead, Anki first moves every
+        // card due within the window into a filtered deck, a save, which
+        // rounds it again: so does docket for such a card.
+        let in_ahead_session = cfg.review_ahead_days > 0
+            && before.phase != Phase::New
+            && days.day_of(before.due_ms) <= today + cfg.review_ahead_days as i64;
+        let memory = before
+            .memory()
+            .map(|m| if in_ahead_session { round_memory(m) } else { m });
         let next = self
             .fsrs
             .next_states(memory, cfg.desired_retention, elapsed_days)
             .map_err(|e| SchedulerError(e.to_string()))?;
         let seed = cfg.fuzz.then(|| card_seed.wrapping_add(before.reps as u64));
-        let today = days.day_of(now.ms);
         let ctx = Ctx {
             days,
             today,
@@ -230,14 +247,9 @@ impl Scheduler {
         };
 
         let (outcomes, kind) = match before.phase {
-            // Reviewed ahead (Anki's custom study "review ahead", a
-            // filtered deck) before its due day, a review is early: Anki
-            // logs it as "filtered" (`days_late() < 0`). In a normal deck
-            // Anki counts a card's due day as today at the latest, so an
-            // answer there is always a review.
             Phase::Review => (
                 self.review_outcomes(&ctx, before, &next),
-                if cfg.review_ahead_days > 0 && days.day_of(before.due_ms) > today {
+                if early_ahead {
                     ReviewKind::Filtered
                 } else {
                     ReviewKind::Review
@@ -319,9 +331,10 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn remember(&self, item: &ItemState) -> CardState {
+        let m = round_memory(item.memory);
         CardState {
-            stability: round_places(item.memory.stability, 4),
-            difficulty: round_places(item.memory.difficulty, 3),
+            stability: m.stability,
+            difficulty: m.difficulty,
             ..self.base
         }
     }
@@ -444,6 +457,17 @@ pub fn round_places(value: f32, places: u32) -> f32 {
     (value * factor).round() / factor
 }
 
+/// A memory state as Anki saves it (`CardData::convert_to_json`):
+/// stability to 4 decimals, difficulty to 3. Anki rounds at every save of
+/// the card, not only after an answer; in f32 this is not idempotent, so
+/// each save docket mirrors rounds again.
+pub fn round_memory(m: fsrs::MemoryState) -> fsrs::MemoryState {
+    fsrs::MemoryState {
+        stability: round_places(m.stability, 4),
+        difficulty: round_places(m.difficulty, 3),
+    }
+}
+
 /// Anki's Hard delay: on the first step, the mean of the first two steps
 /// (or 1.5× a single step, at most a day more), rounded to whole days past
 /// a day; later, the current step again. None without steps.
@@ -477,6 +501,49 @@ mod tests {
 
     fn t0() -> Now {
         Now::parse("2026-03-02T10:00:00+00:00").unwrap()
+    }
+
+    #[test]
+    fn a_stored_state_is_not_rounded_again_except_reviewing_ahead() {
+        // 616.79413 is a stored value (Anki's, after an answer) that a
+        // second rounding moves one f32 step up.
+        let stored = f32::from_bits(1_142_567_635);
+        let again = round_memory(fsrs::MemoryState {
+            stability: stored,
+            difficulty: 3.696,
+        });
+        assert_ne!(again.stability, stored);
+        let days = Days::new(t0(), 4);
+        let before = CardState {
+            phase: Phase::Review,
+            stability: stored,
+            difficulty: 3.696,
+            interval_days: 617,
+            due_ms: days.start_of(days.day_of(t0().ms) + 3),
+            last_review_ms: Some(t0().ms - 1195 * 86_400_000),
+            reps: 9,
+            ..CardState::NEW
+        };
+        let fsrs = FSRS::new(&[]).unwrap();
+        let good_from = |m: fsrs::MemoryState| {
+            let next = fsrs.next_states(Some(m), 0.9, 1195).unwrap();
+            round_memory(next.good.memory).stability
+        };
+        let s = sched(false);
+        let plain = s.next_states(&before, t0(), 1).unwrap();
+        let exact = fsrs::MemoryState {
+            stability: stored,
+            difficulty: 3.696,
+        };
+        assert_ne!(good_from(exact), good_from(again), "a case that tells");
+        assert_eq!(plain.get(Rating::Good).stability, good_from(exact));
+        // Reviewing ahead, Anki saved the card once more (into its
+        // filtered deck): the state is rounded again.
+        let mut ahead = sched(false);
+        ahead.config.review_ahead_days = 5;
+        let early = ahead.next_states(&before, t0(), 1).unwrap();
+        assert_eq!(early.kind, ReviewKind::Filtered);
+        assert_eq!(early.get(Rating::Good).stability, good_from(again));
     }
 
     #[test]

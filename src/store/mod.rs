@@ -594,6 +594,22 @@ pub trait Store {
             })
             .collect())
     }
+
+    /// Every deck the store knows, by id, sorted (for settings shared by
+    /// several decks, such as the load of a preset).
+    fn deck_ids(&self) -> StoreResult<Vec<String>>;
+    /// Replaces a card's memory state (stability, difficulty) without a
+    /// log row, as Anki does when it recomputes memory states after a
+    /// change of parameters; refused as [`StoreError::Stale`] unless the
+    /// card is still in state `before`.
+    fn set_memory_state(
+        &mut self,
+        deck_id: &str,
+        card_id: &str,
+        before: &CardState,
+        stability: f32,
+        difficulty: f32,
+    ) -> StoreResult<()>;
 }
 
 /// What the statistics read of a card: its state and queue flags, no

@@ -986,6 +986,36 @@ impl Store for SqliteStore {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    fn deck_ids(&self) -> StoreResult<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT deck_id FROM decks ORDER BY deck_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
+    fn set_memory_state(
+        &mut self,
+        deck_id: &str,
+        card_id: &str,
+        before: &CardState,
+        stability: f32,
+        difficulty: f32,
+    ) -> StoreResult<()> {
+        self.write("set_memory_state", |tx| {
+            if current_state(tx, deck_id, card_id)?.state != *before {
+                return Err(StoreError::Stale(card_id.to_string()));
+            }
+            tx.execute(
+                "UPDATE cards SET stability = ?3, difficulty = ?4 WHERE deck_id = ?1 AND card_id = ?2",
+                params![deck_id, card_id, stability as f64, difficulty as f64],
+            )?;
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   -> per answer {"type", "queue", "due", "ivl", "today", "s", "d", "cid",
   "left", "kind", "balanced"} (today: Anki's day number at the answer;
   kind: the type of the revlog row the answer wrote). A rating of 0 with
-  a third element ("5", "3-7!") is Anki's "set due date" instead; a
+  a third element ("5", "3-7!") is Anki's "set due date" instead, with
+  "retention:0.85" the deck options saved with that desired retention
+  and "reschedule cards on change" (revlog kind 5), with "suspend" the
+  card suspended then unsuspended, with "bury" buried then unburied; a
   rating with a third element "ahead" answers the card before its due day
   in a custom study session "review ahead" (a filtered deck).
   Optional "load": [[days_from_today, count], ...] and "easy_days" (seven
@@ -22,7 +25,10 @@ sequence: {"rollover", "retention", "params", "learn_steps", "relearn_steps"
   that many other review cards are made due that many days after the
   answer's day, and the queues are rebuilt, so the balancer sees exactly
   that load ("balanced": whether it was used; a card answered before it
-  is due is not in the queue and is answered without it).
+  is due is not in the queue and is answered without it). Optional
+  "load_deck": "own" (default), "same_preset" (the load cards are in
+  another deck on the card's preset) or "other_preset" (another deck on
+  another preset).
 queue: {"rollover", "now", "new_per_day", "reviews_per_day", "new": N,
   "reviews": [[ivl, days_overdue, stability, difficulty], ...],
   "learning": [secs_from_now, ...], "interday": [days_overdue, ...],
@@ -69,12 +75,27 @@ def configure(col: Collection, sc: dict) -> None:
     col.decks.update_config(conf)
 
 
-def add_note(col: Collection, i: int) -> int:
+def add_note(col: Collection, i: int, deck_id: int = 1) -> int:
     note = col.new_note(col.models.by_name("Basic"))
     note["Front"] = f"q{i}"
     note["Back"] = f"a{i}"
-    col.add_note(note, 1)
+    col.add_note(note, deck_id)
     return note.card_ids()[0]
+
+
+def load_deck(col: Collection, where: str) -> int:
+    """The deck the load cards go in: the card's own ("own"), another
+    deck on the same preset ("same_preset"), or another deck on a preset
+    of its own ("other_preset")."""
+    if where == "own":
+        return 1
+    did = col.decks.id("other")
+    if where == "other_preset":
+        conf = col.decks.add_config_returning_id("other")
+        deck = col.decks.get(did)
+        deck["conf"] = conf
+        col.decks.save(deck)
+    return did
 
 
 def sequence(tmp: str, k: int, sc: dict) -> list:
@@ -85,8 +106,9 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
     load = sc.get("load")
     load_cards = []
     if load is not None:
+        did = load_deck(col, sc.get("load_deck", "own"))
         for _ in range(sum(n for _, n in load)):
-            load_cards.append(add_note(col, len(load_cards) + 1))
+            load_cards.append(add_note(col, len(load_cards) + 1, did))
     out = []
     for step in sc["answers"]:
         secs, rating = step[0], step[1]
@@ -105,7 +127,15 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
                 # of the setting drops the queues).
                 col.load_balancer_enabled = False
                 col.load_balancer_enabled = True
-        if rating == 0:
+        if rating == 0 and step[2].startswith("retention:"):
+            change_retention(col, float(step[2].split(":")[1]))
+        elif rating == 0 and step[2] == "suspend":
+            col.sched.suspend_cards([cid])
+            col.sched.unsuspend_cards([cid])
+        elif rating == 0 and step[2] == "bury":
+            col.sched.bury_cards([cid])
+            col.sched.unbury_cards([cid])
+        elif rating == 0:
             col.sched.set_due_date([cid], step[2])
         elif len(step) > 2 and step[2] == "ahead":
             ahead = max(col.get_card(cid).due - today, 1)
@@ -143,6 +173,27 @@ def sequence(tmp: str, k: int, sc: dict) -> list:
         })
     col.close()
     return out
+
+
+def change_retention(col: Collection, retention: float) -> None:
+    """Saves the deck options with another desired retention and
+    "reschedule cards on change" ticked, as the options screen does."""
+    upd = col.decks.get_deck_configs_for_update(1)
+    conf = next(c.config for c in upd.all_config if c.config.id == upd.current_deck.config_id)
+    conf.config.desired_retention = retention
+    col._backend.update_deck_configs(
+        target_deck_id=1,
+        configs=[conf],
+        removed_config_ids=[],
+        mode=0,
+        card_state_customizer=upd.card_state_customizer,
+        limits=upd.current_deck.limits,
+        new_cards_ignore_review_limit=upd.new_cards_ignore_review_limit,
+        fsrs=True,
+        apply_all_parent_limits=upd.apply_all_parent_limits,
+        fsrs_reschedule=True,
+        fsrs_health_check=False,
+    )
 
 
 def place_load(col: Collection, cids: list, load: list, today: int) -> None:
