@@ -231,7 +231,9 @@ impl<'a> Session<'a> {
     }
 
     fn handle_inner(&mut self, event: Event, now: Now) -> Result<Vec<View>> {
-        if let Phase::Asking(c) | Phase::Revealed(c) = &mut self.phase
+        let needs_outcomes = matches!(event, Event::Answer(_) | Event::Reveal | Event::Rate(_));
+        if needs_outcomes
+            && let Phase::Asking(c) | Phase::Revealed(c) = &mut self.phase
             && c.next.is_none()
         {
             if let Some(load) = self.deferred_load.take()

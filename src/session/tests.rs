@@ -609,3 +609,28 @@ fn a_revealed_card_has_no_default_rating() {
 fn store_log_len(s: &Session<'_>) -> usize {
     s.store.log("t", None).unwrap().len()
 }
+
+#[test]
+fn the_load_is_read_at_the_first_answer_not_at_start() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let deck = deck();
+    let mut store = store_for(&deck);
+    let src = cards(&deck);
+    let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
+    let reads = Rc::new(Cell::new(0));
+    let seen = Rc::clone(&reads);
+    s.defer_load(Box::new(move |_store: &dyn Store, _sched: &Scheduler, _now: Now| {
+        seen.set(seen.get() + 1);
+        Ok(None)
+    }));
+    // Showing the card, suspending and undoing need no outcomes.
+    s.handle(Event::Suspend, t0()).unwrap();
+    s.handle(Event::Undo, t0()).unwrap();
+    assert_eq!(reads.get(), 0);
+    s.handle(Event::Answer("one".into()), t0()).unwrap();
+    s.handle(Event::Rate(None), t0()).unwrap();
+    s.handle(Event::Reveal, t0()).unwrap();
+    // Read once, for the first card answered.
+    assert_eq!(reads.get(), 1);
+}
