@@ -480,3 +480,67 @@ fn a_new_retention_with_reschedule_reschedules_review_cards_as_anki() {
         "{e}"
     );
 }
+
+#[test]
+fn suspending_saves_the_card_as_anki_does() {
+    use docket::schedule::{CardState, Phase, Rating};
+    use docket::store::{Answer, ImportedCard, SqliteStore, Store};
+    let env = Env::new();
+    env.card("2026-07-13T10:00:00+02:00");
+    // A review card whose stored stability, 616.79413, moves one f32
+    // step when rounded again (Anki rounds at every save).
+    let stored = f32::from_bits(1_142_567_635);
+    let mut store = SqliteStore::open_dir(&env.dir.path().join("data")).unwrap();
+    let row = store.card("mini", "one").unwrap().unwrap();
+    let ts = docket::clock::Now::parse("2026-07-13T10:00:00+02:00")
+        .unwrap()
+        .ms;
+    let state = CardState {
+        phase: Phase::Review,
+        stability: stored,
+        difficulty: 3.696,
+        interval_days: 617,
+        due_ms: ts + 617 * 86_400_000,
+        last_review_ms: Some(ts),
+        reps: 5,
+        ..CardState::NEW
+    };
+    let answer = Answer {
+        deck_id: "mini".into(),
+        card_id: "one".into(),
+        ts_ms: ts,
+        rating: Some(Rating::Good),
+        kind: docket::schedule::ReviewKind::Review,
+        before: CardState::NEW,
+        after: state,
+        elapsed_days: 0,
+        elapsed_secs: 0,
+        r_before: None,
+        r_after: None,
+        duration_ms: 0,
+        content_hash: row.content_hash.clone(),
+        session_id: None,
+    };
+    let card = ImportedCard {
+        card_id: "one".into(),
+        position: 0,
+        content_hash: row.content_hash,
+        state,
+        log: vec![answer],
+    };
+    store.import_history("mini", &[card], false).unwrap();
+    drop(store);
+    let stability = |env: &Env| {
+        env.card("2026-07-14T10:00:00+02:00")["stability"]
+            .as_f64()
+            .unwrap() as f32
+    };
+    assert_eq!(stability(&env), stored);
+    for verb in ["suspend", "unsuspend"] {
+        env.cmd("2026-07-14T10:00:00+02:00")
+            .args(["card", verb, "one", "--deck", "mini.toml"])
+            .assert()
+            .success();
+    }
+    assert_eq!(stability(&env), f32::from_bits(1_142_567_636));
+}

@@ -210,7 +210,7 @@ impl Scheduler {
         // FSRS starts from the state as stored, as Anki's does. Anki
         // rounds at every save of a card, and rounding is not idempotent
         // in f32 (616.79413 rounds to 616.7942, one step up; about 9 % of
-        // stored stabilities between 512 and 850 days move), so rounding
+        // stored stabilities between 512 and 839 days move), so rounding
         // a stored state again would start one step off and, past 1,000
         // days, end one step off. Reviewing ahead, Anki first moves every
         // card due within the window into a filtered deck, a save, which
