@@ -13,6 +13,10 @@
 //!   card's prompt read, which includes grading, scheduling, the
 //!   committed transaction (review-log row + card state) and the pipe;
 //! - `docket stats` (terminal, `--json`, `--html`) over the whole log.
+//!
+//! Sessions run as a student's do, with fuzz and the load balancer on
+//! (whose counts are read at the first answer); `DOCKET_BENCH_NO_FUZZ=1`
+//! turns both off.
 
 use std::io::BufRead;
 use std::io::BufReader;
@@ -68,8 +72,12 @@ struct Run {
 
 impl Run {
     fn start(data: &Path, deck: &Path, extra: &[&str]) -> Run {
+        // As a student studies (fuzz and the load balancer on), unless
+        // DOCKET_BENCH_NO_FUZZ=1 asks for the figures of earlier notes.
+        let no_fuzz = std::env::var_os("DOCKET_BENCH_NO_FUZZ").is_some_and(|v| v == "1");
         let mut child = docket(data)
-            .args(["study", "--plain", "--no-fuzz", "--seed", "1"])
+            .args(["study", "--plain", "--seed", "1"])
+            .args(no_fuzz.then_some("--no-fuzz"))
             .args(extra)
             .arg(deck)
             .stdin(Stdio::piped())

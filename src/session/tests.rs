@@ -620,10 +620,12 @@ fn the_load_is_read_at_the_first_answer_not_at_start() {
     let (mut s, _) = Session::start(&mut store, &src, sched(), 1, t0()).unwrap();
     let reads = Rc::new(Cell::new(0));
     let seen = Rc::clone(&reads);
-    s.defer_load(Box::new(move |_store: &dyn Store, _sched: &Scheduler, _now: Now| {
-        seen.set(seen.get() + 1);
-        Ok(None)
-    }));
+    s.defer_load(Box::new(
+        move |_store: &dyn Store, _sched: &Scheduler, _now: Now| {
+            seen.set(seen.get() + 1);
+            Ok(None)
+        },
+    ));
     // Showing the card, suspending and undoing need no outcomes.
     s.handle(Event::Suspend, t0()).unwrap();
     s.handle(Event::Undo, t0()).unwrap();
