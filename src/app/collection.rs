@@ -553,16 +553,13 @@ fn load_of(
     let today = days.day_of(now.ms);
     let mut due_days = Vec::new();
     for deck in decks {
+        let (reviews, learning) = store.load_cards(deck)?;
+        due_days.extend(reviews.into_iter().map(|due| days.day_of(due)));
         due_days.extend(
-            store
-                .card_progress(deck)?
-                .into_iter()
-                .filter(|r| r.present)
-                .filter(|r| {
-                    r.state.phase == crate::schedule::Phase::Review
-                        || crate::schedule::queue::is_interday(days, &r.state)
-                })
-                .map(|r| days.day_of(r.state.due_ms)),
+            learning
+                .iter()
+                .filter(|s| crate::schedule::queue::is_interday(days, s))
+                .map(|s| days.day_of(s.due_ms)),
         );
     }
     Ok(LoadBalancer::new(

@@ -580,6 +580,27 @@ pub trait Store {
         Ok(())
     }
 
+    /// What the load balancer counts of a deck's cards still in it: the
+    /// due times of cards in review, and the states of cards in learning
+    /// or relearning (whether they count depends on their steps). This
+    /// default reads whole rows.
+    fn load_cards(&self, deck_id: &str) -> StoreResult<(Vec<i64>, Vec<CardState>)> {
+        let mut reviews = Vec::new();
+        let mut learning = Vec::new();
+        for c in self
+            .card_progress(deck_id)?
+            .into_iter()
+            .filter(|c| c.present)
+        {
+            match c.state.phase {
+                crate::schedule::Phase::Review => reviews.push(c.state.due_ms),
+                crate::schedule::Phase::New => {}
+                _ => learning.push(c.state),
+            }
+        }
+        Ok((reviews, learning))
+    }
+
     /// Every card of a deck as the statistics read it (no text), in no
     /// particular order. This default reads whole rows.
     fn card_progress(&self, deck_id: &str) -> StoreResult<Vec<CardProgress>> {

@@ -286,6 +286,39 @@ impl SqliteStore {
         let rows = stmt.query_map(p, card_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// A deck's cards as the statistics read them, with more conditions
+    /// (`extra`, SQL starting with AND).
+    fn card_progress_where(
+        &self,
+        deck_id: &str,
+        extra: &str,
+    ) -> StoreResult<Vec<super::CardProgress>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT present, phase, step, stability, difficulty, due_ms, interval_days,
+               last_review_ms, reps, lapses, suspended, buried_until_ms
+             FROM cards WHERE deck_id = ?1 {extra}"
+        ))?;
+        let rows = stmt.query_map([deck_id], |r| {
+            Ok(super::CardProgress {
+                present: r.get(0)?,
+                state: CardState {
+                    phase: phase(r.get(1)?)?,
+                    step: r.get(2)?,
+                    stability: r.get::<_, f64>(3)? as f32,
+                    difficulty: r.get::<_, f64>(4)? as f32,
+                    due_ms: r.get(5)?,
+                    interval_days: r.get(6)?,
+                    last_review_ms: r.get(7)?,
+                    reps: r.get(8)?,
+                    lapses: r.get(9)?,
+                },
+                suspended: r.get(10)?,
+                buried_until_ms: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 /// The check run at every open, by size: the full `integrity_check` up to
@@ -960,31 +993,27 @@ impl Store for SqliteStore {
         self.unsynced(|s| s.write("cache", |tx| log_cache::put(tx, name, deck_id, value)))
     }
 
+    fn load_cards(&self, deck_id: &str) -> StoreResult<(Vec<i64>, Vec<CardState>)> {
+        // Reviews from the queue index alone (no table row read): a first
+        // answer reads tens of thousands of them.
+        let reviews = self
+            .conn
+            .prepare_cached(
+                "SELECT due_ms FROM cards INDEXED BY cards_queue
+                 WHERE deck_id = ?1 AND phase = 2 AND present = 1",
+            )?
+            .query_map([deck_id], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        let learning = self
+            .card_progress_where(deck_id, "AND phase IN (1, 3) AND present = 1")?
+            .into_iter()
+            .map(|c| c.state)
+            .collect();
+        Ok((reviews, learning))
+    }
+
     fn card_progress(&self, deck_id: &str) -> StoreResult<Vec<super::CardProgress>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT present, phase, step, stability, difficulty, due_ms, interval_days,
-               last_review_ms, reps, lapses, suspended, buried_until_ms
-             FROM cards WHERE deck_id = ?1",
-        )?;
-        let rows = stmt.query_map([deck_id], |r| {
-            Ok(super::CardProgress {
-                present: r.get(0)?,
-                state: CardState {
-                    phase: phase(r.get(1)?)?,
-                    step: r.get(2)?,
-                    stability: r.get::<_, f64>(3)? as f32,
-                    difficulty: r.get::<_, f64>(4)? as f32,
-                    due_ms: r.get(5)?,
-                    interval_days: r.get(6)?,
-                    last_review_ms: r.get(7)?,
-                    reps: r.get(8)?,
-                    lapses: r.get(9)?,
-                },
-                suspended: r.get(10)?,
-                buried_until_ms: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.card_progress_where(deck_id, "")
     }
 
     fn deck_ids(&self) -> StoreResult<Vec<String>> {
@@ -1092,6 +1121,29 @@ mod tests {
         let b = s.log("d", Some("b")).unwrap();
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].answer.ts_ms, 4_000);
+    }
+
+    #[test]
+    fn load_cards_agree_with_whole_rows() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let mut relearning = imported("b", 2_000);
+        relearning.state.phase = Phase::Relearning;
+        relearning.state.due_ms = 9_000;
+        let mut cards = vec![imported("a", 1_000), relearning, imported("c", 3_000)];
+        cards[0].state.due_ms = 7_000;
+        cards[2].state.due_ms = 8_000;
+        s.import_history("d", &cards, false).unwrap();
+        // A card no longer in the deck is not counted.
+        s.connection()
+            .execute_batch("UPDATE cards SET present = 0 WHERE card_id = 'c'")
+            .unwrap();
+        let (reviews, learning) = s.load_cards("d").unwrap();
+        assert_eq!(reviews, vec![7_000]);
+        assert_eq!(learning.len(), 1);
+        assert_eq!(learning[0].due_ms, 9_000);
+        let whole = s.card_progress("d").unwrap();
+        assert_eq!(whole.len(), 3);
+        assert!(s.load_cards("other").unwrap().0.is_empty());
     }
 
     fn review(stability: f32, last_review_ms: i64) -> CardState {
