@@ -138,14 +138,15 @@ fn item_bin(item: &FSRSItem) -> (u32, u32, u32) {
 }
 
 /// AUC by the rank-sum statistic, ties counted half.
-fn auc(pairs: &[(f32, bool)]) -> Option<f32> {
-    let positives = pairs.iter().filter(|p| p.1).count();
-    let negatives = pairs.len() - positives;
+fn auc(mut sorted: Vec<(f32, bool)>) -> Option<f32> {
+    use rayon::slice::ParallelSliceMut;
+    let positives = sorted.iter().filter(|p| p.1).count();
+    let negatives = sorted.len() - positives;
     if positives == 0 || negatives == 0 {
         return None;
     }
-    let mut sorted: Vec<(f32, bool)> = pairs.to_vec();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Only the order of predictions matters: ties are counted together.
+    sorted.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut rank_sum = 0f64;
     let mut i = 0;
     while i < sorted.len() {
@@ -401,7 +402,7 @@ impl Tally {
             reviews: self.pairs.len(),
             log_loss: (self.loss / self.pairs.len() as f64) as f32,
             rmse_bins: rmse as f32,
-            auc: auc(&self.pairs),
+            auc: auc(self.pairs),
             chart: self
                 .chart
                 .into_iter()
@@ -422,11 +423,11 @@ mod tests {
 
     #[test]
     fn auc_by_ranks() {
-        assert_eq!(auc(&[(0.1, false), (0.9, true)]), Some(1.0));
-        assert_eq!(auc(&[(0.9, false), (0.1, true)]), Some(0.0));
-        assert_eq!(auc(&[(0.5, false), (0.5, true)]), Some(0.5));
-        assert_eq!(auc(&[(0.5, true)]), None);
-        let v = auc(&[(0.2, false), (0.4, true), (0.6, false), (0.8, true)]).unwrap();
+        assert_eq!(auc(vec![(0.1, false), (0.9, true)]), Some(1.0));
+        assert_eq!(auc(vec![(0.9, false), (0.1, true)]), Some(0.0));
+        assert_eq!(auc(vec![(0.5, false), (0.5, true)]), Some(0.5));
+        assert_eq!(auc(vec![(0.5, true)]), None);
+        let v = auc(vec![(0.2, false), (0.4, true), (0.6, false), (0.8, true)]).unwrap();
         assert!((v - 0.75).abs() < 1e-6);
     }
 
