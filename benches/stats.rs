@@ -11,10 +11,10 @@
 //! command, 15 by default). The deck and the data directory are made once
 //! under `target/bench-stats/` and kept (delete the folder to make them
 //! again). Each command is run in turn (terminal, json, html, terminal, …)
-//! so a change of machine load touches all alike, then twice more after
-//! forgetting the store's copies of the log (`log_cache`): the
-//! calibration only, as after new answers, and everything, as after an
-//! undo; it prints the wall time
+//! so a change of machine load touches all alike, then twice more: after
+//! 20 cards were studied (only their predictions are made again), and
+//! after forgetting the store's copies of the log (`log_cache`), as after
+//! an undo or on a store's first `stats`; it prints the wall time
 //! (median, p90, max) and the CPU time (user + system, median and max) of
 //! each, and the machine's load average.
 //!
@@ -196,6 +196,45 @@ fn populate(data: &Path) -> usize {
 }
 
 /// CPU time (user + system) of the children waited for so far.
+/// Marks the command run after studying a few cards.
+const STUDY: &str = "study";
+
+/// Answers `n` cards in a `docket study --plain` session (each prompt
+/// names its item; the answer to item i is "ai").
+fn study_some(data: &Path, deck: &Path, n: usize) {
+    use std::io::BufRead;
+    use std::io::Write;
+    let mut child = docket(data)
+        .args(["study", "--plain", "--seed", "1"])
+        .arg(deck)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run docket study");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut item = None;
+    let mut answered = 0;
+    for line in out.lines() {
+        let Ok(line) = line else { break };
+        if let Some(rest) = line.split("item ").nth(1) {
+            item = rest.split('?').next().map(str::to_string);
+        }
+        if line.starts_with("answer (") {
+            if answered == n {
+                break;
+            }
+            let Some(i) = item.take() else { break };
+            writeln!(stdin, "a{i}")
+                .and_then(|()| writeln!(stdin))
+                .expect("answer");
+            answered += 1;
+        }
+    }
+    drop(stdin);
+    let _ = child.wait();
+}
+
 fn children_cpu() -> Duration {
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
@@ -280,7 +319,9 @@ fn main() {
     println!("load average before: {}", load());
     for _ in 0..runs {
         for (i, (_, extra, forget)) in commands.iter().enumerate() {
-            if !forget.is_empty() {
+            if *forget == STUDY {
+                study_some(&data, &deck, 20);
+            } else if !forget.is_empty() {
                 rusqlite::Connection::open(data.join("progress.sqlite3"))
                     .and_then(|c| c.execute_batch(forget))
                     .expect("forget the copies");
@@ -305,7 +346,7 @@ fn main() {
         c.sort();
         let pick = |v: &[Duration], q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
         println!(
-            "{name:<20} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
+            "{name:<24} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
             ms(pick(w, 0.5)),
             ms(pick(w, 0.9)),
             ms(pick(w, 1.0)),

@@ -66,7 +66,7 @@ pub struct Calibrations {
 /// its key (changed whenever the computation changes, so that an older
 /// result is not shown).
 const CALIBRATION_CACHE: &str = "calibration";
-const CALIBRATION_FORMAT: &str = "calibration-1";
+const CALIBRATION_FORMAT: &str = "calibration-2";
 
 /// What [`Collection::update_memory_states`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -75,6 +75,32 @@ pub struct MemoryUpdate {
     pub recomputed: usize,
     /// Review cards given a new interval and due day (logged as kind 5).
     pub rescheduled: usize,
+}
+
+/// What predicting a deck's log for its calibration works from.
+struct PredictionWork<'a> {
+    deck_id: &'a str,
+    answers: &'a [crate::store::BriefAnswer],
+    next_day: i64,
+    /// The newest row id of the log.
+    newest: i64,
+    /// Whether the predictions may be kept (the clock has not gone back).
+    keep: bool,
+    /// Every card's history, once made.
+    all: Option<Vec<calibration::CardHistory>>,
+}
+
+/// Kept predictions under `key`: the newest row they cover and the
+/// predictions; None when the bytes are of another key or unreadable.
+fn kept_predictions(bytes: &[u8], key: &str) -> Option<(i64, Vec<calibration::Prediction>)> {
+    let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    let rest = bytes.get(4..)?;
+    if rest.get(..len)? != key.as_bytes() {
+        return None;
+    }
+    let rest = rest.get(len..)?;
+    let covered = i64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+    Some((covered, calibration::decode_predictions(rest.get(8..)?)?))
 }
 
 fn fsrs_error(e: impl std::fmt::Display) -> AppError {
@@ -395,12 +421,22 @@ impl Collection {
         {
             return Ok(cached);
         }
-        let histories = calibration::card_histories(answers, next_day);
-        let default = calibration::calibrate_histories(&histories, &[]).map_err(fsrs_error)?;
+        let newest = answers.iter().map(|a| a.id).max().unwrap_or(0);
+        let mut work = PredictionWork {
+            deck_id: &deck.id,
+            answers,
+            next_day,
+            newest,
+            keep: before_boundary,
+            all: None,
+        };
+        let default = self.predictions(&mut work, "default", &[])?;
+        let default = calibration::calibrate_predictions(&default);
         let current = if config.params.is_empty() {
             None
         } else {
-            calibration::calibrate_histories(&histories, &config.params).map_err(fsrs_error)?
+            let current = self.predictions(&mut work, "current", &config.params)?;
+            calibration::calibrate_predictions(&current)
         };
         let result = Calibrations { default, current };
         if before_boundary && let Ok(bytes) = serde_json::to_vec(&(&key, &result)) {
@@ -410,6 +446,69 @@ impl Collection {
                 .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes);
         }
         Ok(result)
+    }
+
+    /// The predictions of one parameter set over the whole log, in card
+    /// order, kept in the store (as `calibration-NAME`) with the newest
+    /// row they cover: when rows were appended since, only the cards those
+    /// rows belong to are predicted again (a deletion from the log forgets
+    /// them all). The result is the same as predicting every card.
+    fn predictions(
+        &mut self,
+        work: &mut PredictionWork<'_>,
+        name: &str,
+        params: &[f32],
+    ) -> AppResult<Vec<calibration::Prediction>> {
+        let cache = format!("{CALIBRATION_CACHE}-{name}");
+        let key = format!(
+            "{CALIBRATION_FORMAT} boundary={} params={params:?}",
+            work.next_day.rem_euclid(86_400)
+        );
+        let cached = if work.keep {
+            self.store()
+                .log_derived(&cache, work.deck_id)?
+                .and_then(|bytes| kept_predictions(&bytes, &key))
+                .filter(|(covered, _)| *covered <= work.newest)
+        } else {
+            None
+        };
+        let predictions = match cached {
+            Some((covered, mut kept)) => {
+                let changed: std::collections::HashSet<i64> = work
+                    .answers
+                    .iter()
+                    .filter(|a| a.id > covered)
+                    .map(|a| a.card)
+                    .collect();
+                if !changed.is_empty() {
+                    let histories =
+                        calibration::card_histories_of(work.answers, work.next_day, &changed);
+                    kept.retain(|p| !changed.contains(&p.card));
+                    kept.extend(calibration::predict(&histories, params).map_err(fsrs_error)?);
+                    // Stable: each card's predictions keep their order.
+                    kept.sort_by_key(|p| p.card);
+                }
+                kept
+            }
+            None => {
+                let histories = work.all.get_or_insert_with(|| {
+                    calibration::card_histories(work.answers, work.next_day)
+                });
+                calibration::predict(histories, params).map_err(fsrs_error)?
+            }
+        };
+        if work.keep {
+            let mut bytes = Vec::new();
+            bytes.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(key.as_bytes());
+            bytes.extend_from_slice(&work.newest.to_le_bytes());
+            bytes.extend(calibration::encode_predictions(&predictions));
+            // A cache: if it cannot be written, the next call predicts again.
+            let _ = self
+                .store_mut()
+                .set_log_derived(&cache, work.deck_id, &bytes);
+        }
+        Ok(predictions)
     }
 
     /// The deck's review log as the FSRS optimiser's CSV (card_id,

@@ -696,6 +696,12 @@ mod tests {
         let store = c.store();
         assert!(store.log_derived("brief-log", "fixed").unwrap().is_some());
         assert!(store.log_derived("calibration", "fixed").unwrap().is_some());
+        assert!(
+            store
+                .log_derived("calibration-default", "fixed")
+                .unwrap()
+                .is_some()
+        );
         // Read back from the copies, the same.
         assert_eq!(c.full_stats(deck.meta()).unwrap(), first);
 
@@ -741,6 +747,8 @@ mod tests {
             brief,
             c.store().brief_answers_since("fixed", i64::MIN).unwrap()
         );
+        // Only the answered card is predicted again; the result is exactly
+        // that of predicting every card.
         let appended = c.full_stats(deck.meta()).unwrap();
         let reviews = |s: &FullStats| s.calibration.default.as_ref().unwrap().reviews;
         assert_eq!(reviews(&appended), reviews(&first) + 1);

@@ -163,15 +163,24 @@ fn auc(mut sorted: Vec<(f32, bool)>) -> Option<f32> {
     Some(((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)) as f32)
 }
 
+/// One card's reviews as the optimiser trains on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardHistory {
+    /// The card, as the store numbers it.
+    pub card: i64,
+    /// Its reviews ([`card_reviews`]).
+    pub reviews: Vec<FSRSReview>,
+}
+
 /// Each card's reviews as the optimiser trains on them
 /// ([`card_reviews`]), from a deck's review log read briefly, in any
-/// order. Cards without a training item are left out.
-pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<Vec<FSRSReview>> {
+/// order, by card number. Cards without a training item are left out.
+pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<CardHistory> {
     let mut out = Vec::new();
     let mut rows = Vec::new();
-    for card in by_card(answers) {
+    for group in by_card(answers) {
         rows.clear();
-        rows.extend(card.iter().map(|&i| {
+        rows.extend(group.iter().map(|&i| {
             let a = &answers[i as usize];
             TrainingRow {
                 ts_ms: a.ts_ms,
@@ -184,10 +193,25 @@ pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<Vec
         rows.sort_by_key(|r| (r.ts_ms, r.id));
         let (reviews, _) = card_reviews(&rows, next_day_at_secs);
         if reviews.iter().skip(1).any(|r| r.delta_t > 0) {
-            out.push(reviews);
+            let card = answers[group[0] as usize].card;
+            out.push(CardHistory { card, reviews });
         }
     }
     out
+}
+
+/// [`card_histories`] of the cards in `cards` only.
+pub fn card_histories_of(
+    answers: &[BriefAnswer],
+    next_day_at_secs: i64,
+    cards: &std::collections::HashSet<i64>,
+) -> Vec<CardHistory> {
+    let some: Vec<BriefAnswer> = answers
+        .iter()
+        .filter(|a| cards.contains(&a.card))
+        .copied()
+        .collect();
+    card_histories(&some, next_day_at_secs)
 }
 
 /// The indices of `answers`, one group per card. Card numbers from a
@@ -214,43 +238,151 @@ fn by_card(answers: &[BriefAnswer]) -> Vec<Vec<u32>> {
     groups
 }
 
-/// Calibration of `params` (empty: FSRS-6's defaults) on card histories
-/// from [`card_histories`]; None when there is no review to predict.
+/// One review predicted: its card, the recall predicted from the card's
+/// earlier reviews, whether it was recalled, and its srs-benchmark bin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction {
+    /// The card, as the store numbers it.
+    pub card: i64,
+    /// Predicted recall, clipped to 0.0001–0.9999.
+    pub p: f32,
+    /// Recalled (Hard, Good or Easy).
+    pub recalled: bool,
+    /// The srs-benchmark bin (interval, review count, lapses).
+    pub bin: (u32, u32, u32),
+}
+
+/// The predictions of `params` (empty: FSRS-6's defaults) for every
+/// review after the first with at least a day since the one before, in
+/// the order of `histories`.
 ///
 /// Each card's states are carried forward one review at a time (the
 /// crate's `historical_memory_states`, the same arithmetic as replaying
-/// each item's history), so this is linear in the log.
-pub fn calibrate_histories(
-    histories: &[Vec<FSRSReview>],
+/// each item's history), so this is linear in the log; cards are
+/// predicted in parallel chunks, kept in order.
+pub fn predict(
+    histories: &[CardHistory],
     params: &[f32],
-) -> Result<Option<Calibration>, OptimizeError> {
+) -> Result<Vec<Prediction>, OptimizeError> {
     use rayon::prelude::*;
     if histories.is_empty() {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let fsrs = FSRS::new(params)?;
     let decay = super::states::decay_of(params);
-    // Fixed chunks, tallied in parallel and merged in order, so the sums
-    // are made in the same order on every run.
-    let tallies = histories
+    let chunks = histories
         .par_chunks(CHUNK)
         .map(|chunk| {
-            let mut tally = Tally::default();
-            for reviews in chunk {
-                tally.card(&fsrs, reviews, decay)?;
+            let mut memo = BinMemo::default();
+            let mut out = Vec::new();
+            for h in chunk {
+                let states = fsrs.historical_memory_states(
+                    FSRSItem {
+                        reviews: h.reviews.clone(),
+                    },
+                    None,
+                )?;
+                let (mut long_term, mut lapses) = (0, 0);
+                for (i, r) in h.reviews.iter().enumerate() {
+                    if r.delta_t > 0 {
+                        long_term += 1;
+                    }
+                    if i >= 1 && r.delta_t > 0 {
+                        out.push(Prediction {
+                            card: h.card,
+                            p: recall(states[i - 1], *r, decay),
+                            recalled: r.rating > 1,
+                            bin: memo.get(r.delta_t, long_term, lapses),
+                        });
+                    }
+                    if r.rating == 1 && r.delta_t > 0 {
+                        lapses += 1;
+                    }
+                }
             }
-            Ok(tally)
+            Ok(out)
         })
-        .collect::<Result<Vec<Tally>, OptimizeError>>()?;
-    let mut all = Tally::default();
-    for t in tallies {
-        all.merge(t);
+        .collect::<Result<Vec<Vec<Prediction>>, OptimizeError>>()?;
+    Ok(chunks.concat())
+}
+
+/// Calibration from predictions, summed in their order; None without any.
+pub fn calibrate_predictions(predictions: &[Prediction]) -> Option<Calibration> {
+    let mut tally = Tally::default();
+    for x in predictions {
+        tally.add(x.p, x.recalled, x.bin);
     }
-    Ok(all.finish())
+    tally.finish()
+}
+
+/// Calibration of `params` (empty: FSRS-6's defaults) on card histories
+/// from [`card_histories`]; None when there is no review to predict.
+pub fn calibrate_histories(
+    histories: &[CardHistory],
+    params: &[f32],
+) -> Result<Option<Calibration>, OptimizeError> {
+    Ok(calibrate_predictions(&predict(histories, params)?))
 }
 
 /// Cards per parallel chunk of a calibration.
 const CHUNK: usize = 4096;
+
+/// The recall FSRS predicts for `review` from the state before it, clipped
+/// so that a certain prediction costs a finite loss.
+fn recall(state: MemoryState, review: FSRSReview, decay: f32) -> f32 {
+    fsrs::current_retrievability(state, review.delta_t as f32, decay).clamp(1e-4, 0.9999)
+}
+
+/// The layout of [`encode_predictions`]' output.
+const PREDICTIONS_FORMAT: u8 = 1;
+
+/// Bytes of one encoded prediction: card, p, recalled, three bins.
+const PREDICTION_BYTES: usize = 8 + 4 + 1 + 12;
+
+/// Predictions as bytes (fixed-width little-endian fields, then zstd),
+/// to be kept and extended when the log grows.
+pub fn encode_predictions(predictions: &[Prediction]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(predictions.len() * PREDICTION_BYTES);
+    for x in predictions {
+        raw.extend_from_slice(&x.card.to_le_bytes());
+        raw.extend_from_slice(&x.p.to_le_bytes());
+        raw.push(u8::from(x.recalled));
+        for b in [x.bin.0, x.bin.1, x.bin.2] {
+            raw.extend_from_slice(&b.to_le_bytes());
+        }
+    }
+    let mut out = vec![PREDICTIONS_FORMAT];
+    out.extend(zstd::bulk::compress(&raw, 1).unwrap_or_default());
+    out
+}
+
+/// [`encode_predictions`]' bytes back; None when they are not readable.
+pub fn decode_predictions(bytes: &[u8]) -> Option<Vec<Prediction>> {
+    let (&format, body) = bytes.split_first()?;
+    if format != PREDICTIONS_FORMAT {
+        return None;
+    }
+    let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
+    if size > (1 << 32) || size as usize % PREDICTION_BYTES != 0 {
+        return None;
+    }
+    let raw = zstd::bulk::decompress(body, size as usize).ok()?;
+    let word = |b: &[u8]| -> Option<[u8; 4]> { b.try_into().ok() };
+    raw.chunks_exact(PREDICTION_BYTES)
+        .map(|c| {
+            Some(Prediction {
+                card: i64::from_le_bytes(c[0..8].try_into().ok()?),
+                p: f32::from_le_bytes(word(&c[8..12])?),
+                recalled: c[12] != 0,
+                bin: (
+                    u32::from_le_bytes(word(&c[13..17])?),
+                    u32::from_le_bytes(word(&c[17..21])?),
+                    u32::from_le_bytes(word(&c[21..25])?),
+                ),
+            })
+        })
+        .collect()
+}
 
 /// The memory state of each item's history (every review but its last).
 ///
@@ -302,7 +434,7 @@ pub fn calibrate_items(
     let states = history_states(&fsrs, items)?;
     for (item, state) in items.iter().zip(states) {
         if let Some(last) = item.reviews.last() {
-            tally.add(state, *last, decay, item_bin(item));
+            tally.add(recall(state, *last, decay), last.rating > 1, item_bin(item));
         }
     }
     Ok(tally.finish())
@@ -315,63 +447,11 @@ struct Tally {
     bins: BTreeMap<(u32, u32, u32), (f64, f64, f64)>,
     chart: BTreeMap<usize, (f64, f64, usize)>,
     loss: f64,
-    memo: BinMemo,
 }
 
 impl Tally {
-    /// Adds the predictions for one card's reviews.
-    fn card(
-        &mut self,
-        fsrs: &FSRS,
-        reviews: &[FSRSReview],
-        decay: f32,
-    ) -> Result<(), OptimizeError> {
-        let states = fsrs.historical_memory_states(
-            FSRSItem {
-                reviews: reviews.to_vec(),
-            },
-            None,
-        )?;
-        let (mut long_term, mut lapses) = (0, 0);
-        for (i, r) in reviews.iter().enumerate() {
-            if r.delta_t > 0 {
-                long_term += 1;
-            }
-            if i >= 1 && r.delta_t > 0 {
-                let bin = self.memo.get(r.delta_t, long_term, lapses);
-                self.add(states[i - 1], *r, decay, bin);
-            }
-            if r.rating == 1 && r.delta_t > 0 {
-                lapses += 1;
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds another tally's sums after this one's.
-    fn merge(&mut self, other: Tally) {
-        self.pairs.extend(other.pairs);
-        for (k, (p, y, n)) in other.bins {
-            let b = self.bins.entry(k).or_default();
-            b.0 += p;
-            b.1 += y;
-            b.2 += n;
-        }
-        for (k, (p, y, n)) in other.chart {
-            let c = self.chart.entry(k).or_default();
-            c.0 += p;
-            c.1 += y;
-            c.2 += n;
-        }
-        self.loss += other.loss;
-    }
-
-    /// Adds the prediction for `review` from the state before it.
-    fn add(&mut self, state: MemoryState, review: FSRSReview, decay: f32, bin: (u32, u32, u32)) {
-        // Clipped so a certain prediction costs a finite loss.
-        let p =
-            fsrs::current_retrievability(state, review.delta_t as f32, decay).clamp(1e-4, 0.9999);
-        let y = review.rating > 1;
+    /// Adds a prediction `p` of an answer recalled or not (`y`).
+    fn add(&mut self, p: f32, y: bool, bin: (u32, u32, u32)) {
         let yf = f64::from(u8::from(y));
         let pf = p as f64;
         self.loss -= yf * pf.ln() + (1.0 - yf) * (1.0 - pf).ln();
@@ -420,6 +500,26 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn predictions_read_back_as_written() {
+        let p = |card, p, recalled, bin| Prediction {
+            card,
+            p,
+            recalled,
+            bin,
+        };
+        let all = vec![
+            p(-3, 0.0001, false, (0, 2, 0)),
+            p(7, 0.5, true, (248, 4, 2)),
+            p(i64::MAX, 0.9999, true, (u32::MAX, 1, 3)),
+        ];
+        let bytes = encode_predictions(&all);
+        assert_eq!(decode_predictions(&bytes), Some(all));
+        assert_eq!(decode_predictions(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(decode_predictions(&[]), None);
+        assert_eq!(decode_predictions(&encode_predictions(&[])), Some(vec![]));
+    }
 
     #[test]
     fn auc_by_ranks() {
