@@ -363,7 +363,7 @@ pub fn decode_predictions(bytes: &[u8]) -> Option<Vec<Prediction>> {
         return None;
     }
     let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
-    if size > (1 << 32) || size as usize % PREDICTION_BYTES != 0 {
+    if size > (1 << 32) || !(size as usize).is_multiple_of(PREDICTION_BYTES) {
         return None;
     }
     let raw = zstd::bulk::decompress(body, size as usize).ok()?;
