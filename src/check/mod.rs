@@ -39,9 +39,22 @@ pub struct CheckOptions {
     /// rest on one source alone (`sole_source`). On with `--json` and
     /// `--lint`.
     pub notes: bool,
+    /// Only errors are wanted (import, export, study's first run show no
+    /// warnings): the per-card completeness warnings (no evidence, no
+    /// explanation), two for most imported cards, are not built. Ignored
+    /// with `strict`, where warnings are errors.
+    pub errors_only: bool,
 }
 
 impl CheckOptions {
+    /// The default checks, for a caller that shows only errors.
+    pub fn errors_only() -> CheckOptions {
+        CheckOptions {
+            errors_only: true,
+            ..CheckOptions::default()
+        }
+    }
+
     /// Whether a source that cannot be found is an error.
     pub fn sources_required(&self) -> bool {
         self.sources_dir.is_some() || self.strict
@@ -197,6 +210,9 @@ fn check_cards(
     sole_sources(deck, options, &mut found.sole_sources);
     if options.lint {
         found.lint.extend(lint::lint_deck(deck));
+    }
+    if options.errors_only && !options.strict {
+        return;
     }
     let out = &mut found.completeness;
     for card in &deck.cards {
