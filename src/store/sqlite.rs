@@ -211,6 +211,8 @@ impl SqliteStore {
                 known.insert(id, v);
             }
         }
+        // No row of this deck at all (present or not): every card is fresh.
+        let first_sync = known.is_empty();
         let mut report = SyncReport::default();
         {
             let mut insert = tx.prepare(
@@ -251,10 +253,16 @@ impl SqliteStore {
                 insert.execute(params![deck_id, id, pos, hash_value(hash)])?;
             }
             // The review log's keys, made now so that the first answer
-            // writes (and syncs) fewer pages.
-            let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
-            let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
-            revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
+            // writes (and syncs) fewer pages. A deck new to the store has
+            // only fresh cards: their keys come from `cards` in two
+            // statements.
+            if first_sync {
+                revlog::ensure_keys_of_deck(&tx, deck_id)?;
+            } else {
+                let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
+                let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
+                revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
+            }
             let mut remove =
                 tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
             for (id, (_, _, present, _)) in known {
