@@ -551,6 +551,20 @@ pub trait Store {
         }
         Ok(out)
     }
+
+    /// The phase and due time of every present card of a deck in
+    /// learning, review or relearning, in no particular order: what the
+    /// load balancer counts (suspended cards included, as Anki counts
+    /// them). This default reads every card row; a backend should do
+    /// better.
+    fn scheduled_due(&self, deck_id: &str) -> StoreResult<Vec<(crate::schedule::Phase, i64)>> {
+        Ok(self
+            .cards(deck_id)?
+            .into_iter()
+            .filter(|r| r.present && r.state.phase != crate::schedule::Phase::New)
+            .map(|r| (r.state.phase, r.state.due_ms))
+            .collect())
+    }
 }
 
 /// Review-log rows counted together, for statistics.
