@@ -459,8 +459,10 @@ def anki_proc_first_run(d, tmp):
 # which prints "<wall ms> <CPU ms>" per call (per answer for `answer`).
 
 def inproc(bench, *args):
-    p = subprocess.run([bench, *args], env=docket_env(args[1] if args[0] in ("cold", "first", "answer") else ""),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The data directory is passed as an argument; the environment is the
+    # one docket runs with (no DOCKET_NOW, no colour).
+    env = docket_env(args[1] if args[0] in ("cold", "first", "answer") else os.devnull)
+    p = subprocess.run([bench, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {bench} {' '.join(args)}\n{p.stderr}")
     rows = [tuple(float(x) / 1e3 for x in line.split()) for line in p.stdout.splitlines() if line.strip()]
