@@ -2,6 +2,7 @@
 generated work, in interleaved runs, with the ratio docket/Anki per task.
 
 usage: vs_anki.py DOCKET_BIN [--sizes 1000,10000,100000] [--runs N]
+                  [--inproc BENCH_BIN] [--views proc/in,proc/proc,in/in]
 (run through benches/vs_anki.sh, which builds docket in release mode and
 uses the Anki package in target/anki-venv).
 
@@ -33,8 +34,25 @@ Then, run after run, each task once by docket and once by Anki, in turn:
   Anki importing the same TSV into an empty collection and showing the
   first card.
 
-Prints per task and size: docket and Anki medians of wall time, spread
-(min-max), the ratio of medians; the medians of CPU time (user + system:
+Each task is measured in up to three views (--views), because a process
+and a call inside a running process are not the same work:
+- `proc/in`: docket as a process (as a user runs it) against Anki as a
+  call inside this already-running Python process (the view of the first
+  tables; it charges docket its process start and Anki nothing);
+- `proc/proc`: both as fresh processes: docket's process against
+  `python vs_anki.py --anki-task ...` (interpreter start, `import anki`,
+  the task, closing the collection); for cold start and first run, to the
+  first card (the child prints a line when it has it), CPU through exit;
+- `in/in`: both inside a running process: docket's app-layer call timed
+  inside the `vs_anki_inproc` bench binary (benches/vs_anki_inproc.rs,
+  the same call `docket` makes, without process start) against Anki's
+  call in this process.
+Answer -> next card is a latency inside a running session on both sides:
+its `proc/in` row is docket through pipes, its `in/in` row docket's
+session call; it has no `proc/proc` row.
+
+Prints per task, size and view: docket and Anki medians of wall time,
+spread (min-max), the ratio of medians; the medians of CPU time (user + system:
 docket's whole process, Anki's in this process) and their ratio, which a
 loaded machine disturbs far less than wall time; and the 1-minute load
 average over the runs.
@@ -350,14 +368,152 @@ def anki_first_run(d, tmp):
     return dt
 
 
+
+# The `proc/proc` view: Anki as a fresh process. The child is this script
+# with --anki-task; everything it does is charged (interpreter start,
+# `import anki`, the task, closing). For cold start and first run the
+# child prints "card" when it has the first card, and the wall time stops
+# there, as it does for docket at its first prompt.
+
+ANKI_CHILD_STOPS_AT_CARD = {"cold", "first"}
+
+
+def anki_child(task, args):
+    """Runs one Anki task in this (fresh) process."""
+    if task == "cold":
+        col = Collection(args[0])
+        col.sched.getCard()
+        print("card", flush=True)
+    elif task in ("tsv", "first"):
+        col = fresh_collection(args[1])
+        meta = col.get_csv_metadata(path=args[0], delimiter=None)
+        col.import_csv(ImportCsvRequest(path=args[0], metadata=meta))
+        if task == "first":
+            col.sched.getCard()
+            print("card", flush=True)
+    elif task == "apkg_import":
+        col = fresh_collection(args[1])
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=args[0], options=ImportAnkiPackageOptions(with_scheduling=False)
+            )
+        )
+    elif task == "apkg_export":
+        col = Collection(args[0])
+        did = col.decks.id("bench")
+        col.export_anki_package(
+            out_path=args[1],
+            options=ExportAnkiPackageOptions(
+                with_scheduling=False, with_deck_configs=False, with_media=False, legacy=False
+            ),
+            limit=DeckIdLimit(did),
+        )
+    else:
+        sys.exit(f"unknown Anki task {task}")
+    col.close()
+
+
+def anki_process(task, *args):
+    """(wall, CPU) of `python vs_anki.py --anki-task TASK ARGS`."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--anki-task", task, *args]
+    c = cpu("children")
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    dt = None
+    if task in ANKI_CHILD_STOPS_AT_CARD:
+        line = p.stdout.readline()
+        dt = time.perf_counter() - t
+        if line.strip() != "card":
+            dt = None
+    out, err = p.communicate()
+    if dt is None:
+        dt = time.perf_counter() - t
+    if p.returncode != 0:
+        sys.exit(f"Anki task {task} failed ({p.returncode}):\n{err}")
+    return dt, cpu("children") - c
+
+
+def anki_proc_cold(d, tmp):
+    # The collection is left as it was (Anki writes on close, as in the
+    # in-process view).
+    return anki_process("cold", d["col"])
+
+
+def anki_proc_tsv(d, tmp):
+    return anki_process("tsv", d["tsv"], os.path.join(tmp, "anki", "collection.anki2"))
+
+
+def anki_proc_apkg_import(d, tmp):
+    return anki_process("apkg_import", d["apkg"], os.path.join(tmp, "anki", "collection.anki2"))
+
+
+def anki_proc_apkg_export(d, tmp):
+    return anki_process("apkg_export", d["col"], os.path.join(tmp, "e.apkg"))
+
+
+def anki_proc_first_run(d, tmp):
+    return anki_process("first", d["tsv"], os.path.join(tmp, "anki", "collection.anki2"))
+
+
+# The `in/in` view: docket's app-layer call timed inside the bench binary,
+# which prints "<wall ms> <CPU ms>" per call (per answer for `answer`).
+
+def inproc(bench, *args):
+    # The data directory is passed as an argument; the environment is the
+    # one docket runs with (no DOCKET_NOW, no colour).
+    env = docket_env(args[1] if args[0] in ("cold", "first", "answer") else os.devnull)
+    p = subprocess.run([bench, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {bench} {' '.join(args)}\n{p.stderr}")
+    rows = [tuple(float(x) / 1e3 for x in line.split()) for line in p.stdout.splitlines() if line.strip()]
+    if not rows:
+        sys.exit(f"no timings from {bench} {' '.join(args)}")
+    return rows
+
+
+def docket_in_cold(bench, d, tmp):
+    return inproc(bench, "cold", d["data"], d["deck"])[0]
+
+
+def docket_in_answer(bench, d, tmp):
+    data = os.path.join(tmp, "data")
+    shutil.copytree(d["data"], data)
+    rows = inproc(bench, "answer", data, d["deck"], str(ANSWERS))
+    return statistics.median(r[0] for r in rows), None
+
+
+def docket_in_tsv(bench, d, tmp):
+    return inproc(bench, "import", d["tsv"], os.path.join(tmp, "t.toml"))[0]
+
+
+def docket_in_apkg_import(bench, d, tmp):
+    return inproc(bench, "import", d["apkg"], os.path.join(tmp, "a.toml"))[0]
+
+
+def docket_in_apkg_export(bench, d, tmp):
+    return inproc(bench, "export", d["plain_deck"], os.path.join(tmp, "e.apkg"))[0]
+
+
+def docket_in_first_run(bench, d, tmp):
+    deck = os.path.join(tmp, "new.toml")
+    run([d["binary"], "import", d["tsv"], "-o", deck])
+    return inproc(bench, "first", os.path.join(tmp, "data"), deck)[0]
+
+
+# Each task: (name, docket process, Anki in this process, docket in its
+# bench binary, Anki as a fresh process or None).
 TASKS = [
-    ("cold start to first card", docket_cold, anki_cold),
-    ("answer -> next card (median of 50)", docket_answer, anki_answer),
-    ("TSV import", docket_tsv, anki_tsv),
-    (".apkg import", docket_apkg_import, anki_apkg_import),
-    (".apkg export", docket_apkg_export, anki_apkg_export),
-    ("first run on a new deck", docket_first_run, anki_first_run),
+    ("cold start to first card", docket_cold, anki_cold, docket_in_cold, anki_proc_cold),
+    ("answer -> next card (median of 50)", docket_answer, anki_answer, docket_in_answer, None),
+    ("TSV import", docket_tsv, anki_tsv, docket_in_tsv, anki_proc_tsv),
+    (".apkg import", docket_apkg_import, anki_apkg_import, docket_in_apkg_import, anki_proc_apkg_import),
+    (".apkg export", docket_apkg_export, anki_apkg_export, docket_in_apkg_export, anki_proc_apkg_export),
+    ("first run on a new deck", docket_first_run, anki_first_run, docket_in_first_run, anki_proc_first_run),
 ]
+
+# The views: (name, docket measurement, Anki measurement), by the index of
+# the measurement in a TASKS row.
+VIEWS = {"proc/in": (1, 2), "proc/proc": (1, 4), "in/in": (3, 2)}
 
 
 def fmt(v):
@@ -365,16 +521,32 @@ def fmt(v):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--anki-task":
+        anki_child(sys.argv[2], sys.argv[3:])
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("docket")
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--inproc", default=None, help="the vs_anki_inproc bench binary (for the in/in view)")
+    ap.add_argument("--views", default="proc/in,proc/proc,in/in")
+    ap.add_argument("--tasks", default=None, help="only the tasks whose names contain one of these (comma-separated)")
     ap.add_argument("--work", default=None, help="where to generate (default: a temporary directory)")
     a = ap.parse_args()
     binary = os.path.abspath(a.docket)
+    views = [v for v in a.views.split(",") if v]
+    for v in views:
+        if v not in VIEWS:
+            sys.exit(f"unknown view {v}; views: {', '.join(VIEWS)}")
+    if "in/in" in views and not a.inproc:
+        sys.exit("the in/in view needs --inproc BENCH_BIN (benches/vs_anki.sh passes it)")
+    bench = os.path.abspath(a.inproc) if a.inproc else None
+    tasks = [t for t in TASKS if a.tasks is None or any(k in t[0] for k in a.tasks.split(","))]
     print(f"docket: {binary}; Anki: the `anki` package; {os.cpu_count()} CPUs; {a.runs} interleaved runs per task")
+    print("views: proc/in = docket process / Anki call in a running process; proc/proc = both fresh processes;")
+    print("       in/in = both calls inside a running process (docket: benches/vs_anki_inproc.rs)")
     print(
-        f"{'task':<36} {'N':>7} {'docket ms':>9} {'(min-max)':>19} {'Anki ms':>9} {'(min-max)':>19} "
+        f"{'task':<36} {'N':>7} {'view':>9} {'docket ms':>9} {'(min-max)':>19} {'Anki ms':>9} {'(min-max)':>19} "
         f"{'ratio':>6} {'CPU ms d/A':>17} {'CPU ratio':>9} {'load':>5}"
     )
     root = a.work or tempfile.mkdtemp(prefix="vs_anki-")
@@ -385,34 +557,50 @@ def main():
             os.makedirs(work)
             t = time.perf_counter()
             d = generate(n, work, binary)
+            d["binary"] = binary
             print(f"# N={n}: generated in {time.perf_counter() - t:.0f} s", flush=True)
-            for name, dk, ak in TASKS:
-                times = {"docket": [], "anki": []}
-                cpus = {"docket": [], "anki": []}
+            for task in tasks:
+                name = task[0]
+                # The measurements this run of views needs, by index in the row.
+                wanted = sorted({i for v in views for i in VIEWS[v] if task[i] is not None})
+                times = {i: [] for i in wanted}
+                cpus = {i: [] for i in wanted}
                 loads = []
                 for r in range(a.runs):
-                    # Alternate who goes first, so neither always meets a warmer cache.
-                    order = [("docket", dk), ("anki", ak)] if r % 2 == 0 else [("anki", ak), ("docket", dk)]
-                    for who, f in order:
+                    # Alternate docket and Anki first, so neither always meets a warmer cache.
+                    docket_side = [i for i in wanted if i in (1, 3)]
+                    anki_side = [i for i in wanted if i in (2, 4)]
+                    order = docket_side + anki_side if r % 2 == 0 else anki_side + docket_side
+                    for i in order:
+                        f = task[i]
                         loads.append(os.getloadavg()[0])
                         scratch = tempfile.mkdtemp(dir=work)
-                        wall, used = f(binary, d, scratch) if who == "docket" else f(d, scratch)
-                        times[who].append(wall)
+                        if i == 1:
+                            wall, used = f(binary, d, scratch)
+                        elif i == 3:
+                            wall, used = f(bench, d, scratch)
+                        else:
+                            wall, used = f(d, scratch)
+                        times[i].append(wall)
                         if used is not None:
-                            cpus[who].append(used)
+                            cpus[i].append(used)
                         shutil.rmtree(scratch, ignore_errors=True)
-                dm, am = statistics.median(times["docket"]), statistics.median(times["anki"])
                 spread = lambda v: f"({fmt(min(v)).strip()}-{fmt(max(v)).strip()})"
-                if cpus["docket"] and cpus["anki"]:
-                    dc, ac = statistics.median(cpus["docket"]), statistics.median(cpus["anki"])
-                    cpu_cols = f"{fmt(dc).strip() + ' / ' + fmt(ac).strip():>17} {dc / max(ac, 1e-9):9.2f}"
-                else:
-                    cpu_cols = f"{'-':>17} {'-':>9}"
-                print(
-                    f"{name:<36} {n:>7} {fmt(dm)} {spread(times['docket']):>19} {fmt(am)} "
-                    f"{spread(times['anki']):>19} {dm / am:6.2f} {cpu_cols} {statistics.mean(loads):5.2f}",
-                    flush=True,
-                )
+                for v in views:
+                    di, ai = VIEWS[v]
+                    if di not in times or ai not in times:
+                        continue
+                    dm, am = statistics.median(times[di]), statistics.median(times[ai])
+                    if cpus[di] and cpus[ai]:
+                        dc, ac = statistics.median(cpus[di]), statistics.median(cpus[ai])
+                        cpu_cols = f"{fmt(dc).strip() + ' / ' + fmt(ac).strip():>17} {dc / max(ac, 1e-9):9.2f}"
+                    else:
+                        cpu_cols = f"{'-':>17} {'-':>9}"
+                    print(
+                        f"{name:<36} {n:>7} {v:>9} {fmt(dm)} {spread(times[di]):>19} {fmt(am)} "
+                        f"{spread(times[ai]):>19} {dm / am:6.2f} {cpu_cols} {statistics.mean(loads):5.2f}",
+                        flush=True,
+                    )
             shutil.rmtree(work, ignore_errors=True)
     finally:
         if a.work is None:

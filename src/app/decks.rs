@@ -173,7 +173,7 @@ pub(super) fn open_file(store: &mut dyn Store, path: &Path, now_ms: i64) -> AppR
         });
     }
     let mut loaded = read_deck_file(path);
-    let checked = check_loaded(&mut loaded, &CheckOptions::default());
+    let checked = check_loaded(&mut loaded, &CheckOptions::errors_only());
     let Some(checked) = checked else {
         let errors = loaded
             .diagnostics

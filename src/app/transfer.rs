@@ -153,9 +153,11 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
     // A deck docket itself would refuse to read is never written.
     interop::check_deck_size(&text)
         .map_err(|e| AppError::Failed(format!("{name}: {e}; nothing was written")))?;
-    // Prove the deck passes `docket check` before it reaches the disk.
-    let mut loaded = parse_deck_bytes(&out, text.clone().into_bytes());
-    let checked = check_loaded(&mut loaded, &CheckOptions::default());
+    // Prove the deck passes `docket check` before it reaches the disk. The
+    // text moves into the check and is written from there (a copy of a
+    // 100,000-card deck is tens of megabytes).
+    let mut loaded = parse_deck_bytes(&out, text.into_bytes());
+    let checked = check_loaded(&mut loaded, &CheckOptions::errors_only());
     if loaded.has_errors() {
         return Err(AppError::Invalid(Box::new(InvalidInput {
             path: out,
@@ -189,7 +191,7 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
         }
         _ => None,
     };
-    if let Err(e) = output::write_atomically(&out, text.as_bytes(), req.force || update) {
+    if let Err(e) = output::write_atomically(&out, loaded.text.as_bytes(), req.force || update) {
         let mut msg = e.to_string();
         if stored.is_some() {
             msg.push_str(
@@ -279,7 +281,7 @@ pub fn export(
     } else {
         checked_deck(
             input,
-            &CheckOptions::default(),
+            &CheckOptions::errors_only(),
             true,
             "the deck has errors (see docket check); nothing was written",
         )?

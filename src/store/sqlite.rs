@@ -215,6 +215,8 @@ impl SqliteStore {
                 known.insert(id, v);
             }
         }
+        // No row of this deck at all (present or not): every card is fresh.
+        let first_sync = known.is_empty();
         let mut report = SyncReport::default();
         {
             let mut insert = tx.prepare(
@@ -255,10 +257,16 @@ impl SqliteStore {
                 insert.execute(params![deck_id, id, pos, hash_value(hash)])?;
             }
             // The review log's keys, made now so that the first answer
-            // writes (and syncs) fewer pages.
-            let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
-            let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
-            revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
+            // writes (and syncs) fewer pages. A deck new to the store has
+            // only fresh cards: their keys come from `cards` in two
+            // statements.
+            if first_sync {
+                revlog::ensure_keys_of_deck(&tx, deck_id)?;
+            } else {
+                let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
+                let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
+                revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
+            }
             let mut remove =
                 tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
             for (id, (_, _, present, _)) in known {
@@ -1190,6 +1198,69 @@ mod tests {
                 "{plan}"
             );
         }
+    }
+
+    /// What the load balancer counts, read from the index, is what every
+    /// card row says: learning, review and relearning cards that are in
+    /// the deck, suspended or not.
+    #[test]
+    fn load_cards_are_what_the_card_rows_say() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let cards: Vec<DeckCard> = (0..40)
+            .map(|i| DeckCard {
+                card_id: format!("c{i}"),
+                content_hash: "h".into(),
+                text: None,
+            })
+            .collect();
+        s.sync_deck("d", "D", "x", &cards, 0).unwrap();
+        s.sync_deck("other", "O", "x", &cards[..5], 0).unwrap();
+        for i in 0..40i64 {
+            s.connection()
+                .execute(
+                    "UPDATE cards SET phase = ?2, due_ms = ?3, present = ?4, suspended = ?5
+                     WHERE deck_id = 'd' AND card_id = ?1",
+                    params![
+                        format!("c{i}"),
+                        i % 4,
+                        1000 * (i % 7),
+                        i % 5 != 0,
+                        i % 3 == 0
+                    ],
+                )
+                .unwrap();
+        }
+        s.connection()
+            .execute("UPDATE cards SET phase = 2 WHERE deck_id = 'other'", [])
+            .unwrap();
+        let rows: Vec<CardRow> = s
+            .cards("d")
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.present && r.state.phase != Phase::New)
+            .collect();
+        let mut reviews: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.state.phase == Phase::Review)
+            .map(|r| r.state.due_ms)
+            .collect();
+        let mut learning: Vec<(i64, i64)> = rows
+            .iter()
+            .filter(|r| r.state.phase != Phase::Review)
+            .map(|r| (r.state.phase.number(), r.state.due_ms))
+            .collect();
+        let (mut got_reviews, got_learning) = s.load_cards("d").unwrap();
+        let mut got_learning: Vec<(i64, i64)> = got_learning
+            .iter()
+            .map(|c| (c.phase.number(), c.due_ms))
+            .collect();
+        reviews.sort_unstable();
+        learning.sort_unstable();
+        got_reviews.sort_unstable();
+        got_learning.sort_unstable();
+        assert_eq!(got_reviews.len() + got_learning.len(), 24);
+        assert_eq!(got_reviews, reviews);
+        assert_eq!(got_learning, learning);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use std::io::Write;
 
 use anyhow::Context;
+use rayon::prelude::*;
 use rusqlite::Connection;
 use rusqlite::params;
 use sha1::Digest;
@@ -187,6 +188,113 @@ fn docket_field(card: &Card) -> String {
     html(toml.trim_end())
 }
 
+/// One note of the package, ready to insert.
+struct NoteRow {
+    guid: String,
+    mid: i64,
+    tags: String,
+    fields: String,
+    sort: String,
+    csum: i64,
+    /// The card ordinals of the note.
+    ords: Vec<i64>,
+    /// What the note could not carry.
+    skipped: Vec<Skipped>,
+}
+
+/// The note of one card.
+fn note_row(deck: &Deck, card: &Card) -> NoteRow {
+    let mut skipped = Vec::new();
+    let sources: Vec<String> = card
+        .evidence
+        .iter()
+        .map(|e| {
+            deck.source(&e.source)
+                .map_or(e.source.clone(), |s| s.title.clone())
+        })
+        .collect();
+    let quotes: Vec<&str> = card
+        .evidence
+        .iter()
+        .filter_map(|e| e.quote.as_deref())
+        .collect();
+    let mut explanation = card.explanation.clone().unwrap_or_default();
+    if let Some(d) = &card.differs {
+        explanation = format!("{explanation}\n\nSources differ: {d}")
+            .trim()
+            .to_string();
+    }
+    let (mid, fields, ords): (i64, Vec<String>, Vec<i64>) = match &card.answer {
+        Answer::Cloze(gaps) => {
+            let mut ords: Vec<i64> = gaps
+                .iter()
+                .map(|g| i64::from(g.number.max(1)) - 1)
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            if gaps.iter().any(|g| g.answers.len() > 1) {
+                skipped.push(Skipped {
+                    item: format!("card `{}`", card.id),
+                    reason: "Anki shows the alternatives of a gap as one answer `a|b`".into(),
+                });
+            }
+            (
+                CLOZE_NOTETYPE_ID,
+                vec![
+                    html(&card.prompt),
+                    html(&explanation),
+                    html(&sources.join("; ")),
+                    html(&quotes.join(" / ")),
+                ],
+                ords,
+            )
+        }
+        other => {
+            let answer = match other {
+                Answer::Basic { answer, accept } if !accept.is_empty() => {
+                    format!("{answer} (also: {})", accept.join("; "))
+                }
+                a => answer_text(a),
+            };
+            (
+                NOTETYPE_ID,
+                vec![
+                    html(&card.prompt),
+                    html(&answer),
+                    html(&explanation),
+                    html(&sources.join("; ")),
+                    html(&quotes.join(" / ")),
+                    options_field(card),
+                    type_field(card),
+                    docket_field(card),
+                ],
+                vec![0],
+            )
+        }
+    };
+    let tags: Vec<String> = card
+        .topics
+        .iter()
+        .map(|t| t.replace(char::is_whitespace, "_"))
+        .collect();
+    let tags = if tags.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", tags.join(" "))
+    };
+    let sort = card.prompt.clone();
+    NoteRow {
+        guid: format!("{}/{}", deck.meta.id, card.id),
+        mid,
+        tags,
+        fields: fields.join("\x1f"),
+        csum: csum(&sort),
+        sort,
+        ords,
+        skipped,
+    }
+}
+
 /// Writes a deck as an `.apkg`.
 pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
     let secs = now_secs();
@@ -245,101 +353,23 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                 "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
             )?;
             let base = stable_id(&format!("notes:{}", deck.meta.id));
+            // Each note's row is made on every core (HTML, fields, checksum),
+            // then inserted in deck order by this thread.
+            let rows: Vec<NoteRow> = deck
+                .cards
+                .par_iter()
+                .map(|card| note_row(deck, card))
+                .collect();
             let mut next_card = base;
-            for (pos, card) in deck.cards.iter().enumerate() {
+            for (pos, row) in rows.into_iter().enumerate() {
                 // Consecutive ids keep the deck's order (Anki lists notes by id);
                 // Anki matches re-imported notes by guid, so ids need not be stable.
                 let nid = base + pos as i64;
-                let sources: Vec<String> = card
-                    .evidence
-                    .iter()
-                    .map(|e| {
-                        deck.source(&e.source)
-                            .map_or(e.source.clone(), |s| s.title.clone())
-                    })
-                    .collect();
-                let quotes: Vec<&str> = card
-                    .evidence
-                    .iter()
-                    .filter_map(|e| e.quote.as_deref())
-                    .collect();
-                let mut explanation = card.explanation.clone().unwrap_or_default();
-                if let Some(d) = &card.differs {
-                    explanation = format!("{explanation}\n\nSources differ: {d}")
-                        .trim()
-                        .to_string();
-                }
-                let (mid, fields, ords): (i64, Vec<String>, Vec<i64>) = match &card.answer {
-                    Answer::Cloze(gaps) => {
-                        let mut ords: Vec<i64> = gaps
-                            .iter()
-                            .map(|g| i64::from(g.number.max(1)) - 1)
-                            .collect();
-                        ords.sort_unstable();
-                        ords.dedup();
-                        if gaps.iter().any(|g| g.answers.len() > 1) {
-                            skipped.push(Skipped {
-                                item: format!("card `{}`", card.id),
-                                reason: "Anki shows the alternatives of a gap as one answer `a|b`"
-                                    .into(),
-                            });
-                        }
-                        (
-                            CLOZE_NOTETYPE_ID,
-                            vec![
-                                html(&card.prompt),
-                                html(&explanation),
-                                html(&sources.join("; ")),
-                                html(&quotes.join(" / ")),
-                            ],
-                            ords,
-                        )
-                    }
-                    other => {
-                        let answer = match other {
-                            Answer::Basic { answer, accept } if !accept.is_empty() => {
-                                format!("{answer} (also: {})", accept.join("; "))
-                            }
-                            a => answer_text(a),
-                        };
-                        (
-                            NOTETYPE_ID,
-                            vec![
-                                html(&card.prompt),
-                                html(&answer),
-                                html(&explanation),
-                                html(&sources.join("; ")),
-                                html(&quotes.join(" / ")),
-                                options_field(card),
-                                type_field(card),
-                                docket_field(card),
-                            ],
-                            vec![0],
-                        )
-                    }
-                };
-                let tags: Vec<String> = card
-                    .topics
-                    .iter()
-                    .map(|t| t.replace(char::is_whitespace, "_"))
-                    .collect();
-                let tags = if tags.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {} ", tags.join(" "))
-                };
-                let sort = card.prompt.clone();
+                skipped.extend(row.skipped);
                 note.execute(params![
-                    nid,
-                    format!("{}/{}", deck.meta.id, card.id),
-                    mid,
-                    secs,
-                    tags,
-                    fields.join("\x1f"),
-                    sort,
-                    csum(&sort),
+                    nid, row.guid, row.mid, secs, row.tags, row.fields, row.sort, row.csum,
                 ])?;
-                for ord in ords {
+                for ord in row.ords {
                     card_st.execute(params![next_card, nid, did, ord, secs, pos as i64 + 1])?;
                     next_card += 1;
                 }
