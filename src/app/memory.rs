@@ -68,6 +68,10 @@ pub struct Calibrations {
 const CALIBRATION_CACHE: &str = "calibration";
 const CALIBRATION_FORMAT: &str = "calibration-2";
 
+/// Kept predictions are written again only when more cards than this were
+/// predicted again since they were kept.
+const REPREDICTED_CARDS_KEPT: usize = 1000;
+
 /// What [`Collection::update_memory_states`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct MemoryUpdate {
@@ -472,6 +476,10 @@ impl Collection {
         } else {
             None
         };
+        // Kept again when made from scratch or when many cards changed; a
+        // few changed cards are cheaper to predict again next time than
+        // the whole list is to write.
+        let mut keep = work.keep;
         let predictions = match cached {
             Some((covered, mut kept)) => {
                 let changed: std::collections::HashSet<i64> = work
@@ -480,6 +488,7 @@ impl Collection {
                     .filter(|a| a.id > covered)
                     .map(|a| a.card)
                     .collect();
+                keep &= changed.len() > REPREDICTED_CARDS_KEPT;
                 if !changed.is_empty() {
                     let histories =
                         calibration::card_histories_of(work.answers, work.next_day, &changed);
@@ -497,7 +506,7 @@ impl Collection {
                 calibration::predict(histories, params).map_err(fsrs_error)?
             }
         };
-        if work.keep {
+        if keep {
             let mut bytes = Vec::new();
             bytes.extend_from_slice(&(key.len() as u32).to_le_bytes());
             bytes.extend_from_slice(key.as_bytes());
