@@ -76,8 +76,10 @@ type Opened = (Collection, Vec<docket::app::OpenedDeck>);
 fn first_card(data: &Path, deck: &Path) -> Result<(Option<String>, Opened), String> {
     let (mut c, decks) = open(data, deck)?;
     let d = decks.first().ok_or("no deck")?;
+    // As `docket study`: the load balancer's counts are read by the
+    // session when its first card's outcomes are needed.
     let sched = c
-        .scheduler(d.meta(), &Overrides::default())
+        .reading_scheduler(d.meta(), &Overrides::default())
         .map_err(|e| e.to_string())?;
     let prompt = {
         let source = d.deck.source();
@@ -109,8 +111,10 @@ fn cold(data: &Path, deck: &Path) -> Result<(), String> {
 fn run_answers(data: &Path, deck: &Path, answers: usize) -> Result<(), String> {
     let (mut c, decks) = open(data, deck)?;
     let d = decks.first().ok_or("no deck")?;
+    // As `docket study`: the load balancer's counts are read by the
+    // session when its first card's outcomes are needed.
     let sched = c
-        .scheduler(d.meta(), &Overrides::default())
+        .reading_scheduler(d.meta(), &Overrides::default())
         .map_err(|e| e.to_string())?;
     let source = d.deck.source();
     let mut study = c
