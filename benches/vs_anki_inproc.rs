@@ -79,7 +79,7 @@ fn first_card(data: &Path, deck: &Path) -> Result<(Option<String>, Opened), Stri
     // As `docket study`: the load balancer's counts are read by the
     // session when its first card's outcomes are needed.
     let sched = c
-        .reading_scheduler(d.meta(), &Overrides::default())
+        .scheduler_without_load(d.meta(), &Overrides::default())
         .map_err(|e| e.to_string())?;
     let prompt = {
         let source = d.deck.source();
@@ -114,7 +114,7 @@ fn run_answers(data: &Path, deck: &Path, answers: usize) -> Result<(), String> {
     // As `docket study`: the load balancer's counts are read by the
     // session when its first card's outcomes are needed.
     let sched = c
-        .reading_scheduler(d.meta(), &Overrides::default())
+        .scheduler_without_load(d.meta(), &Overrides::default())
         .map_err(|e| e.to_string())?;
     let source = d.deck.source();
     let mut study = c

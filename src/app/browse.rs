@@ -24,7 +24,7 @@ impl Collection {
     /// Every card of an opened deck still in it, in deck order.
     pub fn listing(&self, deck: &OpenedDeck) -> AppResult<Vec<Listed>> {
         let now = self.now();
-        let sched = self.reading_scheduler(deck.meta(), &Overrides::default())?;
+        let sched = self.scheduler_without_load(deck.meta(), &Overrides::default())?;
         let source = deck.deck.source();
         let rows = self.cards(&deck.meta().id)?;
         Ok(rows

@@ -167,7 +167,7 @@ impl Collection {
     /// (statistics, retrievability, the card browser), and for a study
     /// session, which reads them when its first card's outcomes are needed
     /// (see [`Collection::start_session`]).
-    pub fn reading_scheduler(
+    pub fn scheduler_without_load(
         &self,
         deck: &DeckMeta,
         overrides: &Overrides,
@@ -317,22 +317,7 @@ impl Collection {
                 difficulty: memory.map_or(row.state.difficulty, |m| m.difficulty),
                 ..row.state
             };
-            let answer = Answer {
-                deck_id: deck_id.to_string(),
-                card_id: row.card_id.clone(),
-                ts_ms: now,
-                rating: None,
-                kind: ReviewKind::Manual,
-                before: row.state,
-                after,
-                elapsed_days: 0,
-                elapsed_secs: 0,
-                r_before: None,
-                r_after: None,
-                duration_ms: 0,
-                content_hash: row.content_hash.clone(),
-                session_id: None,
-            };
+            let answer = Answer::change(deck_id, &row, now, ReviewKind::Manual, after, None);
             self.store.record(&answer)?;
             out.due.push(id.clone());
         }

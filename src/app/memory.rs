@@ -248,22 +248,14 @@ impl Collection {
                     seed,
                     load.as_mut(),
                 );
-                let answer = crate::store::Answer {
-                    deck_id: deck.id.clone(),
-                    card_id: row.card_id.clone(),
-                    ts_ms: now.ms,
-                    rating: None,
-                    kind: crate::schedule::ReviewKind::Rescheduled,
-                    before: row.state,
+                let answer = crate::store::Answer::change(
+                    &deck.id,
+                    &row,
+                    now.ms,
+                    crate::schedule::ReviewKind::Rescheduled,
                     after,
-                    elapsed_days: 0,
-                    elapsed_secs: 0,
-                    r_before: None,
-                    r_after: None,
-                    duration_ms: 0,
-                    content_hash: row.content_hash.clone(),
-                    session_id: None,
-                };
+                    None,
+                );
                 self.store_mut().record(&answer)?;
                 done.rescheduled += 1;
             } else {
@@ -403,7 +395,7 @@ impl Collection {
         answers: &[crate::store::BriefAnswer],
     ) -> AppResult<Calibrations> {
         let config = self.scheduler_config(deck, &Overrides::default())?;
-        let sched = self.reading_scheduler(deck, &Overrides::default())?;
+        let sched = self.scheduler_without_load(deck, &Overrides::default())?;
         let now = self.now();
         let next_day = sched.days(now).next_day_at_secs(now.ms);
         // Days between answers depend only on the day boundary's time of

@@ -249,7 +249,7 @@ impl Collection {
     /// The statistics of one opened deck.
     pub fn deck_stats(&self, deck: &DeckMeta) -> AppResult<DeckStats> {
         let now = self.now();
-        let sched = self.reading_scheduler(deck, &Overrides::default())?;
+        let sched = self.scheduler_without_load(deck, &Overrides::default())?;
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
         let rows = self.cards(&deck.id)?;
         let live = rows.iter().filter(|r| r.present);
@@ -275,7 +275,7 @@ impl Collection {
     /// Everything `docket stats` shows for one opened deck.
     pub fn full_stats(&mut self, deck: &DeckMeta) -> AppResult<FullStats> {
         let now = self.now();
-        let sched = self.reading_scheduler(deck, &Overrides::default())?;
+        let sched = self.scheduler_without_load(deck, &Overrides::default())?;
         let days: Days = sched.days(now);
         let today = days.day_of(now.ms);
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
@@ -753,7 +753,7 @@ mod tests {
         let reviews = |s: &FullStats| s.calibration.default.as_ref().unwrap().reviews;
         assert_eq!(reviews(&appended), reviews(&first) + 1);
         let sched = c
-            .reading_scheduler(deck.meta(), &Overrides::default())
+            .scheduler_without_load(deck.meta(), &Overrides::default())
             .unwrap();
         let next_day = sched.days(c.now()).next_day_at_secs(now_ms);
         let fresh =

@@ -49,7 +49,7 @@ pub fn run(args: &StudyArgs) -> anyhow::Result<u8> {
     };
     for deck in &decks {
         // The load balancer's counts are read when the first card needs them.
-        let sched = match collection.reading_scheduler(deck.meta(), &overrides) {
+        let sched = match collection.scheduler_without_load(deck.meta(), &overrides) {
             Ok(s) => s,
             Err(e) => {
                 // Leave the study screen first, so the message stays visible.

@@ -657,20 +657,12 @@ fn proposal_reason(g: &grade::Grade) -> String {
 
 /// The manual log row that starts a card over: new again, history kept.
 pub fn reset_answer(deck_id: &str, row: &CardRow, ts_ms: i64, session_id: Option<i64>) -> Answer {
-    Answer {
-        deck_id: deck_id.to_string(),
-        card_id: row.card_id.clone(),
+    Answer::change(
+        deck_id,
+        row,
         ts_ms,
-        rating: None,
-        kind: crate::schedule::ReviewKind::Manual,
-        before: row.state,
-        after: crate::schedule::CardState::NEW,
-        elapsed_days: 0,
-        elapsed_secs: 0,
-        r_before: None,
-        r_after: None,
-        duration_ms: 0,
-        content_hash: row.content_hash.clone(),
+        crate::schedule::ReviewKind::Manual,
+        crate::schedule::CardState::NEW,
         session_id,
-    }
+    )
 }

@@ -17,6 +17,9 @@ use rusqlite::params;
 
 use super::BriefAnswer;
 use super::StoreResult;
+use super::packed::Reader;
+use super::packed::put_signed;
+use super::packed::put_varint;
 
 /// The layout of [`encode`]'s output; a cache of another layout is ignored.
 const FORMAT: u8 = 1;
@@ -49,18 +52,6 @@ pub fn forget(c: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_signed(out: &mut Vec<u8>, v: i64) {
-    put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
-}
-
 /// Brief rows (in id order) as cache bytes: ids and times as deltas,
 /// everything as varints, then zstd.
 pub fn encode(rows: &[BriefAnswer]) -> Vec<u8> {
@@ -83,35 +74,6 @@ pub fn encode(rows: &[BriefAnswer]) -> Vec<u8> {
     out
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.bytes.split_first()?;
-        self.bytes = rest;
-        Some(b)
-    }
-
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn signed(&mut self) -> Option<i64> {
-        let v = self.varint()?;
-        Some((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-}
-
 /// Cache bytes back to brief rows; None when they are not a readable
 /// cache of this layout (the cache is then rebuilt).
 pub fn decode(bytes: &[u8]) -> Option<Vec<BriefAnswer>> {
@@ -126,18 +88,18 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<BriefAnswer>> {
     }
     let raw = zstd::bulk::decompress(body, size as usize).ok()?;
     let mut r = Reader { bytes: &raw };
-    let n = usize::try_from(r.varint()?).ok()?;
+    let n = usize::try_from(r.varint().ok()?).ok()?;
     let mut rows = Vec::with_capacity(n.min(raw.len()));
     let mut id = 0i64;
     for _ in 0..n {
-        id = id.wrapping_add(r.signed()?);
-        let ts_ms = id.wrapping_sub(r.signed()?);
-        let card = r.signed()?;
-        let kind = r.signed()?;
-        let rating = r.byte()?;
-        let flags = r.byte()?;
-        let elapsed_days = u32::try_from(r.varint()?).ok()?;
-        let duration_ms = r.signed()?;
+        id = id.wrapping_add(r.signed().ok()?);
+        let ts_ms = id.wrapping_sub(r.signed().ok()?);
+        let card = r.signed().ok()?;
+        let kind = r.signed().ok()?;
+        let rating = r.byte().ok()?;
+        let flags = r.byte().ok()?;
+        let elapsed_days = u32::try_from(r.varint().ok()?).ok()?;
+        let duration_ms = r.signed().ok()?;
         rows.push(BriefAnswer {
             id,
             ts_ms,

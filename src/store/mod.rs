@@ -372,6 +372,37 @@ pub struct Answer {
     pub session_id: Option<i64>,
 }
 
+impl Answer {
+    /// The log row of a change made to a card without an answer (a reset,
+    /// a set due date, a rescheduling): no rating, no time, the card's
+    /// state before and `after`.
+    pub fn change(
+        deck_id: &str,
+        row: &CardRow,
+        ts_ms: i64,
+        kind: ReviewKind,
+        after: CardState,
+        session_id: Option<i64>,
+    ) -> Answer {
+        Answer {
+            deck_id: deck_id.to_string(),
+            card_id: row.card_id.clone(),
+            ts_ms,
+            rating: None,
+            kind,
+            before: row.state,
+            after,
+            elapsed_days: 0,
+            elapsed_secs: 0,
+            r_before: None,
+            r_after: None,
+            duration_ms: 0,
+            content_hash: row.content_hash.clone(),
+            session_id,
+        }
+    }
+}
+
 /// A review-log row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {

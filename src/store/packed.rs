@@ -33,7 +33,8 @@ const BEFORE: u8 = 1;
 const R_BEFORE: u8 = 2;
 const R_AFTER: u8 = 4;
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as a LEB128 varint.
+pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -41,7 +42,8 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn put_signed(out: &mut Vec<u8>, v: i64) {
+/// Appends `v` zigzagged, as a varint.
+pub(super) fn put_signed(out: &mut Vec<u8>, v: i64) {
     put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
 }
 
@@ -91,18 +93,19 @@ pub fn pack(d: &Detail, before: &CardState, chain: &CardState, ts_ms: i64) -> Ve
 #[error("a review-log row's details cannot be read ({0})")]
 pub struct BadDetail(&'static str);
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Reads what the `put_` functions wrote, in order.
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
 }
 
 impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, BadDetail> {
+    pub(super) fn byte(&mut self) -> Result<u8, BadDetail> {
         let (&b, rest) = self.bytes.split_first().ok_or(BadDetail("too short"))?;
         self.bytes = rest;
         Ok(b)
     }
 
-    fn varint(&mut self) -> Result<u64, BadDetail> {
+    pub(super) fn varint(&mut self) -> Result<u64, BadDetail> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -118,7 +121,7 @@ impl Reader<'_> {
         u32::try_from(self.varint()?).map_err(|_| BadDetail("number out of range"))
     }
 
-    fn signed(&mut self) -> Result<i64, BadDetail> {
+    pub(super) fn signed(&mut self) -> Result<i64, BadDetail> {
         let v = self.varint()?;
         Ok((v >> 1) as i64 ^ -((v & 1) as i64))
     }

@@ -310,17 +310,7 @@ impl SqliteStore {
         let rows = stmt.query_map([deck_id], |r| {
             Ok(super::CardProgress {
                 present: r.get(0)?,
-                state: CardState {
-                    phase: phase(r.get(1)?)?,
-                    step: r.get(2)?,
-                    stability: r.get::<_, f64>(3)? as f32,
-                    difficulty: r.get::<_, f64>(4)? as f32,
-                    due_ms: r.get(5)?,
-                    interval_days: r.get(6)?,
-                    last_review_ms: r.get(7)?,
-                    reps: r.get(8)?,
-                    lapses: r.get(9)?,
-                },
+                state: state_at(r, 1)?,
                 suspended: r.get(10)?,
                 buried_until_ms: r.get(11)?,
             })
@@ -409,6 +399,23 @@ fn hash_text(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
     })
 }
 
+/// A card's state from nine columns starting at `first` (phase, step,
+/// stability, difficulty, due_ms, interval_days, last_review_ms, reps,
+/// lapses).
+fn state_at(r: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
+    Ok(CardState {
+        phase: phase(r.get(first)?)?,
+        step: r.get(first + 1)?,
+        stability: r.get::<_, f64>(first + 2)? as f32,
+        difficulty: r.get::<_, f64>(first + 3)? as f32,
+        due_ms: r.get(first + 4)?,
+        interval_days: r.get(first + 5)?,
+        last_review_ms: r.get(first + 6)?,
+        reps: r.get(first + 7)?,
+        lapses: r.get(first + 8)?,
+    })
+}
+
 fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
     Ok(CardRow {
         card_id: r.get(0)?,
@@ -416,17 +423,7 @@ fn card_row(r: &Row<'_>) -> rusqlite::Result<CardRow> {
         present: r.get(2)?,
         content_hash: hash_text(r, 3)?.unwrap_or_default(),
         answered_hash: hash_text(r, 4)?,
-        state: CardState {
-            phase: phase(r.get(5)?)?,
-            step: r.get(6)?,
-            stability: r.get::<_, f64>(7)? as f32,
-            difficulty: r.get::<_, f64>(8)? as f32,
-            due_ms: r.get(9)?,
-            interval_days: r.get(10)?,
-            last_review_ms: r.get(11)?,
-            reps: r.get(12)?,
-            lapses: r.get(13)?,
-        },
+        state: state_at(r, 5)?,
         suspended: r.get(14)?,
         buried_until_ms: r.get(15)?,
     })
