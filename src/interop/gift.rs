@@ -100,6 +100,20 @@ pub fn export(deck: &Deck) -> (Vec<u8>, Vec<Skipped>) {
         category_line(&deck.meta.title)
     ));
     for card in &deck.cards {
+        // GIFT has no escape for "->": Moodle (and docket's reader) take a
+        // right answer holding it for a matching pair.
+        let typed: Vec<&String> = match &card.answer {
+            Answer::Basic { answer, accept } => std::iter::once(answer).chain(accept).collect(),
+            Answer::Cloze(gaps) => gaps.iter().flat_map(|g| &g.answers).collect(),
+            _ => Vec::new(),
+        };
+        if typed.iter().any(|a| a.contains("->")) {
+            lossy(
+                &card.id,
+                "left out: GIFT reads an answer holding \"->\" as a matching pair",
+            );
+            continue;
+        }
         let prompt = escape_html(&card.prompt);
         let mut question_text = prompt.clone();
         let block = match &card.answer {

@@ -15,9 +15,10 @@ use super::support::deck;
 use super::support::reparse;
 
 /// Cards GIFT carries exactly: answers distinct, numbers without units
-/// and with exact arithmetic, cloze cards with one gap inside the text.
+/// and with exact arithmetic, cloze cards with one gap inside the text,
+/// no typed answer holding "->" (GIFT's matching pair).
 fn gift_safe(c: &mut Card) -> bool {
-    let bad = |s: &str| s.starts_with('%') || s.contains("_____");
+    let bad = |s: &str| s.starts_with('%') || s.contains("_____") || s.contains("->");
     if bad(&c.prompt) {
         return false;
     }
@@ -70,6 +71,30 @@ proptest! {
         reparse(&back.deck);
         prop_assert_eq!(cards_only(&back.deck), cards_only(&d));
     }
+}
+
+#[test]
+fn an_answer_holding_an_arrow_is_left_out_and_named() {
+    let mut d = docket::bundled::case_deck().unwrap().deck().clone();
+    d.cards.truncate(1);
+    let mut card = d.cards[0].clone();
+    card.id = "arrow".into();
+    card.answer = Answer::Basic {
+        answer: "a -> b".into(),
+        accept: vec![],
+    };
+    d.cards.push(card);
+    let (bytes, lossy) = export(Format::Gift, &d).unwrap();
+    assert!(
+        lossy
+            .iter()
+            .any(|l| l.item.contains("arrow") && l.reason.contains("matching pair")),
+        "{lossy:?}"
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("::arrow::"), "{text}");
+    let back = import(Format::Gift, "d.gift", text.as_bytes()).unwrap();
+    assert_eq!(back.deck.cards.len(), 1);
 }
 
 #[test]
