@@ -363,7 +363,10 @@ pub fn decode_predictions(bytes: &[u8]) -> Option<Vec<Prediction>> {
         return None;
     }
     let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
-    if size > (1 << 32) || !(size as usize).is_multiple_of(PREDICTION_BYTES) {
+    // Predictions compress about three to one: a far larger claim is
+    // damage, refused before anything is allocated for it.
+    let most = 64 * body.len() as u64 + (1 << 20);
+    if size > most || !(size as usize).is_multiple_of(PREDICTION_BYTES) {
         return None;
     }
     let raw = zstd::bulk::decompress(body, size as usize).ok()?;

@@ -31,8 +31,15 @@ const LEVEL: i32 = 1;
 pub fn get(c: &Connection, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
     Ok(
         c.prepare_cached("SELECT value FROM log_cache WHERE name = ?1 AND deck_id = ?2")?
-            .query_row(params![name, deck_id], |r| r.get::<_, Vec<u8>>(0))
-            .optional()?,
+            .query_row(params![name, deck_id], |r| {
+                // Anything but bytes (a damaged or edited store) is no cache.
+                Ok(match r.get_ref(0)? {
+                    rusqlite::types::ValueRef::Blob(b) => Some(b.to_vec()),
+                    _ => None,
+                })
+            })
+            .optional()?
+            .flatten(),
     )
 }
 
@@ -44,6 +51,14 @@ pub fn put(c: &Connection, name: &str, deck_id: &str, value: &[u8]) -> StoreResu
     )?
     .execute(params![name, deck_id, value])?;
     Ok(())
+}
+
+/// The most a cache's compressed bytes may claim to inflate to: its rows
+/// compress about three to one, so a far larger claim is damage, refused
+/// before anything is allocated for it (were it not, the copy is only
+/// rebuilt: slower, never wrong).
+fn max_inflated(compressed: usize) -> u64 {
+    64 * compressed as u64 + (1 << 20)
 }
 
 /// Drops every cache (a log row was deleted).
@@ -82,8 +97,7 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<BriefAnswer>> {
         return None;
     }
     let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
-    // A cache is at most a few bytes per row; a larger claim is damage.
-    if size > (1 << 32) {
+    if size > max_inflated(body.len()) {
         return None;
     }
     let raw = zstd::bulk::decompress(body, size as usize).ok()?;
@@ -166,6 +180,47 @@ mod tests {
             let _ = decode(&bytes);
             prop_assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
         }
+    }
+
+    #[test]
+    fn a_claim_to_inflate_far_beyond_the_bytes_is_refused() {
+        let rows = vec![
+            BriefAnswer {
+                id: 1,
+                ts_ms: 1,
+                card: 1,
+                kind: 1,
+                rating: 3,
+                first: false,
+                new_after: false,
+                elapsed_days: 1,
+                duration_ms: 1,
+            };
+            3
+        ];
+        let mut bytes = vec![FORMAT];
+        // A frame of 64 MiB of zeros is a few kilobytes.
+        let zeros = vec![0u8; 64 << 20];
+        bytes.extend(zstd::bulk::compress(&zeros, 3).unwrap());
+        assert!(bytes.len() < 100_000);
+        assert_eq!(decode(&bytes), None);
+        assert_eq!(decode(&encode(&rows)), Some(rows));
+    }
+
+    #[test]
+    fn a_value_that_is_not_bytes_is_no_cache() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 6).unwrap();
+        c.execute(
+            "INSERT INTO log_cache (name, deck_id, value) VALUES ('brief-log', 'd', 'text')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(get(&c, "brief-log", "d").unwrap(), None);
+        put(&c, "brief-log", "d", &[1, 2]).unwrap();
+        assert_eq!(get(&c, "brief-log", "d").unwrap(), Some(vec![1, 2]));
+        forget(&c).unwrap();
+        assert_eq!(get(&c, "brief-log", "d").unwrap(), None);
     }
 
     #[test]
