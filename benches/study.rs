@@ -9,6 +9,8 @@
 //! - the first run on the deck (parse, check and sync 100,000 cards);
 //! - cold start to first card shown, the deck unchanged since the last
 //!   run (process start → the first card's answer prompt on stdout);
+//! - the first answer of a session, which also reads the load balancer's
+//!   counts (every due card of the preset's decks, through the index);
 //! - answer-to-next-card latency: an answer line written → the next
 //!   card's prompt read, which includes grading, scheduling, the
 //!   committed transaction (review-log row + card state) and the pipe;
@@ -262,14 +264,25 @@ fn main() {
     Run::start(&data, &deck, &[]).quit();
 
     let mut cold = Vec::new();
+    let mut first_answers = Vec::new();
     for _ in 0..30 {
         let t = Instant::now();
         let mut run = Run::start(&data, &deck, &[]);
-        run.next_card().expect("a first card");
+        let card = run.next_card().expect("a first card");
         cold.push(t.elapsed());
+        // The session's first answer also reads the load balancer's counts.
+        let n = card.trim_start_matches("card-").to_string();
+        let t = Instant::now();
+        run.send(&format!("a{n}"));
+        if run.next_card().is_some() {
+            first_answers.push(t.elapsed());
+        }
         run.quit();
     }
     stats("cold start to first card (deck unchanged)", cold);
+    if !first_answers.is_empty() {
+        stats("first answer of a session (reads the load)", first_answers);
+    }
 
     let mut run = Run::start(&data, &deck, &["--review-limit", "1000"]);
     let mut id = run.next_card();
