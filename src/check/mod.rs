@@ -345,12 +345,8 @@ mod tests {
         ]
     }
 
-    /// Every fixture deck, the case deck, and a deck of every fixture's
-    /// cards at once: checked a chunk at a time (of 1, 2, 3 cards and the
-    /// real size), each gives exactly the diagnostics, in the same order,
-    /// the card count and the id of checking it whole.
-    #[test]
-    fn checking_in_chunks_reports_what_checking_whole_does() {
+    /// The case deck and every fixture deck (good, bad, lint).
+    fn fixture_decks() -> Vec<std::path::PathBuf> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = vec![root.join("decks/case.toml")];
         for dir in [
@@ -360,6 +356,16 @@ mod tests {
         ] {
             files.extend(crate::deck::deck_files(&root.join(dir)).expect("fixture dir"));
         }
+        files
+    }
+
+    /// Every fixture deck, the case deck, and a deck of every fixture's
+    /// cards at once: checked a chunk at a time (of 1, 2, 3 cards and the
+    /// real size), each gives exactly the diagnostics, in the same order,
+    /// the card count and the id of checking it whole.
+    #[test]
+    fn checking_in_chunks_reports_what_checking_whole_does() {
+        let mut files = fixture_decks();
         let dir = tempfile::tempdir().expect("tempdir");
         let mut all = String::from(
             "[deck]\nid = \"all\"\ntitle = \"All\"\ndescription = \"Every fixture card.\"\n",
@@ -396,15 +402,7 @@ mod tests {
     /// and the same checked deck; with `strict` it changes nothing.
     #[test]
     fn errors_only_keeps_every_error() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![root.join("decks/case.toml")];
-        for dir in [
-            "tests/fixtures/good",
-            "tests/fixtures/bad",
-            "tests/fixtures/lint",
-        ] {
-            files.extend(crate::deck::deck_files(&root.join(dir)).expect("fixture dir"));
-        }
+        let files = fixture_decks();
         let mut warnings_skipped = 0;
         for base in option_sets() {
             let only = CheckOptions {
