@@ -278,6 +278,9 @@ impl Collection {
         let sched = self.scheduler_without_load(deck, &Overrides::default())?;
         let days: Days = sched.days(now);
         let today = days.day_of(now.ms);
+        // The log's kept copy is decoded on another thread while the
+        // cards are read here.
+        let pending_log = self.store_mut().brief_log_begin(&deck.id)?;
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
 
         // Cards: states, forecast, distributions.
@@ -345,7 +348,7 @@ impl Collection {
             * 1000;
         // The whole log, read once: the year's rows for the tables, all of
         // it for the calibration.
-        let answers = self.store_mut().brief_log(&deck.id)?;
+        let answers = self.store_mut().brief_log_finish(pending_log)?;
         let calibration = self.calibration_of(deck, &answers)?;
         let mut calendar: Vec<CalendarDay> = (0..CALENDAR_DAYS)
             .map(|i| CalendarDay {

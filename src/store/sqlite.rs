@@ -966,8 +966,33 @@ impl Store for SqliteStore {
     }
 
     fn brief_log(&mut self, deck_id: &str) -> StoreResult<Vec<super::BriefAnswer>> {
-        let cached = log_cache::get(&self.conn, BRIEF_CACHE, deck_id)?
-            .and_then(|bytes| log_cache::decode(&bytes));
+        let pending = self.brief_log_begin(deck_id)?;
+        self.brief_log_finish(pending)
+    }
+
+    fn brief_log_begin(&mut self, deck_id: &str) -> StoreResult<super::PendingBriefLog> {
+        let bytes = log_cache::get(&self.conn, BRIEF_CACHE, deck_id)?;
+        // A thread that cannot be started leaves the copy unread: the log
+        // itself is read instead (slower, never wrong).
+        let decoding = bytes.and_then(|bytes| {
+            std::thread::Builder::new()
+                .name("brief-log".into())
+                .spawn(move || log_cache::decode(&bytes))
+                .ok()
+        });
+        Ok(super::PendingBriefLog {
+            deck_id: deck_id.to_string(),
+            decoding,
+        })
+    }
+
+    fn brief_log_finish(
+        &mut self,
+        pending: super::PendingBriefLog,
+    ) -> StoreResult<Vec<super::BriefAnswer>> {
+        let deck_id = pending.deck_id.as_str();
+        // A decoder that panicked is no copy.
+        let cached = pending.decoding.and_then(|h| h.join().ok().flatten());
         let after = cached
             .as_ref()
             .and_then(|rows| rows.last())
