@@ -440,7 +440,7 @@ impl Collection {
             // A cache: if it cannot be written, the next call computes again.
             let _ = self
                 .store_mut()
-                .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes);
+                .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes, newest);
         }
         Ok(result)
     }
@@ -512,7 +512,7 @@ impl Collection {
             // A cache: if it cannot be written, the next call predicts again.
             let _ = self
                 .store_mut()
-                .set_log_derived(&cache, work.deck_id, &bytes);
+                .set_log_derived(&cache, work.deck_id, &bytes, work.newest);
         }
         Ok(tally)
     }

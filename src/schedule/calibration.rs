@@ -150,28 +150,38 @@ pub struct CardHistory {
 /// ([`card_reviews`]), from a deck's review log read briefly, in any
 /// order, by card number. Cards without a training item are left out.
 pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<CardHistory> {
-    let mut out = Vec::new();
-    let mut rows = Vec::new();
-    for group in by_card(answers) {
-        rows.clear();
-        rows.extend(group.iter().map(|&i| {
-            let a = &answers[i as usize];
-            TrainingRow {
-                ts_ms: a.ts_ms,
-                id: a.id,
-                rating: Rating::from_number(a.rating),
-                kind: ReviewKind::from_number(a.kind).unwrap_or(ReviewKind::Manual),
-                new_after: a.new_after,
-            }
-        }));
-        rows.sort_by_key(|r| (r.ts_ms, r.id));
-        let (reviews, _) = card_reviews(&rows, next_day_at_secs);
-        if reviews.iter().skip(1).any(|r| r.delta_t > 0) {
-            let card = answers[group[0] as usize].card;
-            out.push(CardHistory { card, reviews });
-        }
-    }
-    out
+    use rayon::prelude::*;
+    // Cards are independent: made on every core, kept in card order.
+    by_card(answers)
+        .par_chunks(CHUNK)
+        .flat_map_iter(|groups| {
+            let mut rows = Vec::new();
+            groups
+                .iter()
+                .filter_map(move |group| {
+                    rows.clear();
+                    rows.extend(group.iter().map(|&i| {
+                        let a = &answers[i as usize];
+                        TrainingRow {
+                            ts_ms: a.ts_ms,
+                            id: a.id,
+                            rating: Rating::from_number(a.rating),
+                            kind: ReviewKind::from_number(a.kind).unwrap_or(ReviewKind::Manual),
+                            new_after: a.new_after,
+                        }
+                    }));
+                    rows.sort_by_key(|r| (r.ts_ms, r.id));
+                    let (reviews, _) = card_reviews(&rows, next_day_at_secs);
+                    let card = answers[*group.first()? as usize].card;
+                    reviews
+                        .iter()
+                        .skip(1)
+                        .any(|r| r.delta_t > 0)
+                        .then_some(CardHistory { card, reviews })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The rows of `answers` that belong to `cards`, in their order. Card

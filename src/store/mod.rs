@@ -612,19 +612,26 @@ pub trait Store {
     }
 
     /// A value derived from a deck's whole log, as last stored under `name`
-    /// with [`Store::set_log_derived`]; None when there is none. Every
-    /// deletion from the log forgets every such value, so the caller need
-    /// only key it by what appends change (the rows' count and newest id).
-    /// This default keeps nothing.
+    /// with [`Store::set_log_derived`]; None when there is none. A
+    /// deletion from the log forgets every value made from the deleted
+    /// rows or newer ones, so what is left was made from a prefix of
+    /// today's log, and the caller need only key it by what appends change
+    /// (the rows' count and newest id). This default keeps nothing.
     fn log_derived(&self, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
         let _ = (name, deck_id);
         Ok(None)
     }
 
-    /// Keeps a value derived from a deck's whole log (see
+    /// Keeps a value derived from a deck's log up to row id `covers` (see
     /// [`Store::log_derived`]); written without waiting for the disk.
-    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
-        let _ = (name, deck_id, value);
+    fn set_log_derived(
+        &mut self,
+        name: &str,
+        deck_id: &str,
+        value: &[u8],
+        covers: i64,
+    ) -> StoreResult<()> {
+        let _ = (name, deck_id, value, covers);
         Ok(())
     }
 

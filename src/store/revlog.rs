@@ -327,7 +327,7 @@ pub fn delete(c: &Connection, id: i64) -> StoreResult<()> {
     .execute(params![id, prev])?;
     c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
         .execute([id])?;
-    super::log_cache::forget(c)
+    super::log_cache::forget_from(c, id)
 }
 
 /// Whether a card has any row.
@@ -344,17 +344,18 @@ pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
         return Ok(());
     };
     let mut at = last_of(c, key)?;
-    if at.is_none() {
+    let Some(mut first) = at else {
         return Ok(());
-    }
+    };
     while let Some(row) = at {
+        first = first.min(row);
         at = prev_of(c, row)?;
         c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
             .execute([row])?;
     }
     c.prepare_cached("UPDATE card_keys SET last = NULL WHERE id = ?1")?
         .execute([key])?;
-    super::log_cache::forget(c)
+    super::log_cache::forget_from(c, first)
 }
 
 /// The rows of a deck (or one card), oldest first.

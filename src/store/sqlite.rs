@@ -1010,7 +1010,8 @@ impl Store for SqliteStore {
             let bytes = log_cache::encode(&rows);
             // Only time is lost if the copy cannot be written (a read-only
             // store, another process writing): the log itself is read.
-            let _ = self.set_log_derived(BRIEF_CACHE, deck_id, &bytes);
+            let covers = rows.last().map_or(i64::MIN, |a| a.id);
+            let _ = self.set_log_derived(BRIEF_CACHE, deck_id, &bytes, covers);
         }
         Ok(rows)
     }
@@ -1019,8 +1020,18 @@ impl Store for SqliteStore {
         log_cache::get(&self.conn, name, deck_id)
     }
 
-    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
-        self.unsynced(|s| s.write("cache", |tx| log_cache::put(tx, name, deck_id, value)))
+    fn set_log_derived(
+        &mut self,
+        name: &str,
+        deck_id: &str,
+        value: &[u8],
+        covers: i64,
+    ) -> StoreResult<()> {
+        self.unsynced(|s| {
+            s.write("cache", |tx| {
+                log_cache::put(tx, name, deck_id, value, covers)
+            })
+        })
     }
 
     fn load_cards(&self, deck_id: &str) -> StoreResult<(Vec<i64>, Vec<CardState>)> {
