@@ -450,8 +450,8 @@ impl Collection {
     /// covers: when rows were appended since, the cards they belong to
     /// have their earlier predictions (from their rows up to that one)
     /// taken away and their new ones added. The tally's sums are exact,
-    /// so this equals predicting every card (a deletion from the log
-    /// forgets the tally).
+    /// so this equals predicting every card (deleting a row the tally was
+    /// made from forgets it).
     fn tally(
         &mut self,
         work: &mut PredictionWork<'_>,
