@@ -403,11 +403,14 @@ impl Collection {
         // Days between answers depend only on the day boundary's time of
         // day, as long as every answer lies before it (always, unless the
         // clock went back).
-        let before_boundary = answers.iter().all(|a| a.ts_ms.div_euclid(1000) < next_day);
+        // One pass over the log for both (it can hold a million rows).
+        let (newest, latest_ms) = answers
+            .iter()
+            .fold((0, i64::MIN), |(id, ts), a| (a.id.max(id), a.ts_ms.max(ts)));
+        let before_boundary = latest_ms.div_euclid(1000) < next_day;
         let key = format!(
-            "{CALIBRATION_FORMAT} rows={} newest={} boundary={} params={:?}",
+            "{CALIBRATION_FORMAT} rows={} newest={newest} boundary={} params={:?}",
             answers.len(),
-            answers.iter().map(|a| a.id).max().unwrap_or(0),
             next_day.rem_euclid(86_400),
             config.params,
         );
@@ -419,7 +422,6 @@ impl Collection {
         {
             return Ok(cached);
         }
-        let newest = answers.iter().map(|a| a.id).max().unwrap_or(0);
         let mut work = PredictionWork {
             deck_id: &deck.id,
             answers,
