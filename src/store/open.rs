@@ -5,8 +5,9 @@
 //! before SQLite touches it: an empty file, a foreign header, a size that
 //! is not whole pages or smaller than the header says (truncated) are
 //! refused with the file left as it was. A clean close records the
-//! store's size and SHA-256 beside it, so that the next open can tell the
-//! file is byte for byte the one docket closed and skip SQLite's slower
+//! store's size and 128-bit hash (XXH3: what it must notice is damage,
+//! not an adversary) beside it, so that the next open can tell the file
+//! is byte for byte the one docket closed and skip SQLite's slower
 //! structural check.
 
 use std::io::Read;
@@ -16,7 +17,6 @@ use std::time::Duration;
 use std::time::Instant;
 
 use rusqlite::Connection;
-use sha2::Digest;
 
 use super::StoreError;
 use super::StoreResult;
@@ -212,7 +212,7 @@ pub(crate) fn retry_busy<T>(mut f: impl FnMut() -> StoreResult<T>) -> StoreResul
 }
 
 /// The file beside a store in which a clean close records the store's
-/// size and SHA-256 (see [`seal`]).
+/// size and hash (see [`seal`]).
 pub(crate) fn seal_path(path: &Path) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push("-clean");
@@ -220,7 +220,7 @@ pub(crate) fn seal_path(path: &Path) -> PathBuf {
 }
 
 /// The first word of a clean-close record (and its format's version).
-const SEAL_TAG: &str = "docket-clean-close-1";
+const SEAL_TAG: &str = "docket-clean-close-xxh3-128";
 
 /// The record of `path` as it is now: `None` when it cannot be read, or
 /// when it is larger than `max_bytes`.
@@ -229,16 +229,28 @@ fn seal_of(path: &Path, max_bytes: u64) -> Option<String> {
     if len > max_bytes {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
-    Some(format!(
-        "{SEAL_TAG} {} {}\n",
-        bytes.len(),
-        hex::encode(sha2::Sha256::digest(&bytes))
-    ))
+    // Read in pieces into one small buffer: a whole-file buffer would
+    // cost more in fresh pages than the hashing itself.
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut read = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hash.update(&buf[..n]);
+                read += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(format!("{SEAL_TAG} {read} {:032x}\n", hash.digest128()))
 }
 
 /// Records, after a clean close, that the store is exactly the file
-/// docket closed: its size and SHA-256, written beside it. Only when no
+/// docket closed: its size and XXH3-128 hash, written beside it. Only when no
 /// WAL is left (so every change is in the file and no other process has
 /// it open) before and after reading it, and only for stores up to
 /// `max_bytes` (larger ones get no check at open to skip). Best effort: a
