@@ -139,7 +139,7 @@ pub(crate) fn create(path: &Path) -> StoreResult<()> {
         .file_name()
         .map_or_else(|| "progress".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.creating-{}", std::process::id()));
-    let result = build_and_link(&tmp, path, dir);
+    let result = build_and_link(&tmp, path);
     for leftover in [
         tmp.clone(),
         wal_path(&tmp),
@@ -150,7 +150,7 @@ pub(crate) fn create(path: &Path) -> StoreResult<()> {
     result
 }
 
-fn build_and_link(tmp: &Path, path: &Path, dir: &Path) -> StoreResult<()> {
+fn build_and_link(tmp: &Path, path: &Path) -> StoreResult<()> {
     let _ = std::fs::remove_file(tmp);
     {
         let mut conn = Connection::open(tmp).map_err(|e| StoreError::at(tmp, e))?;
@@ -176,7 +176,12 @@ fn build_and_link(tmp: &Path, path: &Path, dir: &Path) -> StoreResult<()> {
         Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| system(path, &e))?,
         Err(_) => return Ok(()),
     }
-    sync_dir(dir);
+    // No directory sync here: the new entry needs to be durable only once
+    // the store holds something, and the first sync of the store's WAL
+    // (SQLite's, before any commit is acknowledged) syncs the directory.
+    // A crash before that can only lose an empty store, made again at the
+    // next start; its content is synced above, so the name never points
+    // at a half-written file.
     Ok(())
 }
 
