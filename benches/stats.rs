@@ -12,9 +12,10 @@
 //! under `target/bench-stats/` and kept (delete the folder to make them
 //! again). Each command is run in turn (terminal, json, html, terminal, …)
 //! so a change of machine load touches all alike, then twice more: after
-//! 20 cards were studied (only their predictions are made again), and
-//! after forgetting the store's copies of the log (`log_cache`), as after
-//! an undo or on a store's first `stats`; it prints the wall time
+//! 20 cards were studied (the kept tallies lose those cards' earlier
+//! predictions and gain their new ones), and after forgetting the store's
+//! copies of the log (`log_cache`), as on a store's first `stats` or after
+//! a deletion from the log older than the copies; it prints the wall time
 //! (median, p90, max) and the CPU time (user + system, median and max) of
 //! each, and the machine's load average.
 //!

@@ -21,6 +21,7 @@ use crate::schedule::simulate;
 use crate::schedule::simulate::Advice;
 use crate::schedule::simulate::SimulateSettings;
 use crate::schedule::simulate::Simulation;
+use crate::schedule::tally::Tally;
 
 /// Shared with the optimiser while it trains, so a surface can draw progress.
 pub type TrainingProgress = Arc<Mutex<fsrs::CombinedProgressState>>;
@@ -66,11 +67,12 @@ pub struct Calibrations {
 /// its key (changed whenever the computation changes, so that an older
 /// result is not shown).
 const CALIBRATION_CACHE: &str = "calibration";
-const CALIBRATION_FORMAT: &str = "calibration-2";
+const CALIBRATION_FORMAT: &str = "calibration-3";
 
-/// Kept predictions are written again only when more cards than this were
-/// predicted again since they were kept.
-const REPREDICTED_CARDS_KEPT: usize = 1000;
+/// A kept tally is written again only when more cards than this were
+/// answered since it was kept (fewer are quicker to predict again than
+/// the tally is to write).
+const CHANGED_CARDS_KEPT: usize = 200;
 
 /// What [`Collection::update_memory_states`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -94,9 +96,9 @@ struct PredictionWork<'a> {
     all: Option<Vec<calibration::CardHistory>>,
 }
 
-/// Kept predictions under `key`: the newest row they cover and the
-/// predictions; None when the bytes are of another key or unreadable.
-fn kept_predictions(bytes: &[u8], key: &str) -> Option<(i64, Vec<calibration::Prediction>)> {
+/// A kept tally under `key`: the newest row it covers and the tally; None
+/// when the bytes are of another key or unreadable.
+fn kept_tally(bytes: &[u8], key: &str) -> Option<(i64, Tally)> {
     let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
     let rest = bytes.get(4..)?;
     if rest.get(..len)? != key.as_bytes() {
@@ -104,7 +106,7 @@ fn kept_predictions(bytes: &[u8], key: &str) -> Option<(i64, Vec<calibration::Pr
     }
     let rest = rest.get(len..)?;
     let covered = i64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    Some((covered, calibration::decode_predictions(rest.get(8..)?)?))
+    Some((covered, Tally::decode(rest.get(8..)?)?))
 }
 
 fn fsrs_error(e: impl std::fmt::Display) -> AppError {
@@ -426,76 +428,79 @@ impl Collection {
             keep: before_boundary,
             all: None,
         };
-        let default = self.predictions(&mut work, "default", &[])?;
-        let default = calibration::calibrate_predictions(&default);
+        let default = self.tally(&mut work, "default", &[])?.calibration();
         let current = if config.params.is_empty() {
             None
         } else {
-            let current = self.predictions(&mut work, "current", &config.params)?;
-            calibration::calibrate_predictions(&current)
+            self.tally(&mut work, "current", &config.params)?
+                .calibration()
         };
         let result = Calibrations { default, current };
         if before_boundary && let Ok(bytes) = serde_json::to_vec(&(&key, &result)) {
             // A cache: if it cannot be written, the next call computes again.
             let _ = self
                 .store_mut()
-                .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes);
+                .set_log_derived(CALIBRATION_CACHE, &deck.id, &bytes, newest);
         }
         Ok(result)
     }
 
-    /// The predictions of one parameter set over the whole log, in card
-    /// order, kept in the store (as `calibration-NAME`) with the newest
-    /// row they cover: when rows were appended since, only the cards those
-    /// rows belong to are predicted again (a deletion from the log forgets
-    /// them all). The result is the same as predicting every card.
-    fn predictions(
+    /// The tally of one parameter set's predictions over the whole log,
+    /// kept in the store (as `calibration-NAME`) with the newest row it
+    /// covers: when rows were appended since, the cards they belong to
+    /// have their earlier predictions (from their rows up to that one)
+    /// taken away and their new ones added. The tally's sums are exact,
+    /// so this equals predicting every card (a deletion from the log
+    /// forgets the tally).
+    fn tally(
         &mut self,
         work: &mut PredictionWork<'_>,
         name: &str,
         params: &[f32],
-    ) -> AppResult<Vec<calibration::Prediction>> {
+    ) -> AppResult<Tally> {
         let cache = format!("{CALIBRATION_CACHE}-{name}");
         let key = format!(
             "{CALIBRATION_FORMAT} boundary={} params={params:?}",
             work.next_day.rem_euclid(86_400)
         );
-        let cached = if work.keep {
+        let kept = if work.keep {
             self.store()
                 .log_derived(&cache, work.deck_id)?
-                .and_then(|bytes| kept_predictions(&bytes, &key))
+                .and_then(|bytes| kept_tally(&bytes, &key))
                 .filter(|(covered, _)| *covered <= work.newest)
         } else {
             None
         };
-        // Kept again when made from scratch or when many cards changed; a
-        // few changed cards are cheaper to predict again next time than
-        // the whole list is to write.
         let mut keep = work.keep;
-        let predictions = match cached {
-            Some((covered, mut kept)) => {
+        let brought_up = match kept {
+            Some((covered, mut tally)) => {
                 let changed: std::collections::HashSet<i64> = work
                     .answers
                     .iter()
                     .filter(|a| a.id > covered)
                     .map(|a| a.card)
                     .collect();
-                keep &= changed.len() > REPREDICTED_CARDS_KEPT;
-                if !changed.is_empty() {
-                    let histories =
-                        calibration::card_histories_of(work.answers, work.next_day, &changed);
-                    kept.retain(|p| !changed.contains(&p.card));
-                    kept.extend(calibration::predict(&histories, params).map_err(fsrs_error)?);
-                    // Stable: each card's predictions keep their order.
-                    kept.sort_by_key(|p| p.card);
-                }
-                kept
+                keep &= changed.len() > CHANGED_CARDS_KEPT;
+                let theirs = calibration::rows_of(work.answers, &changed);
+                let before: Vec<_> = theirs.iter().filter(|a| a.id <= covered).copied().collect();
+                let predict = |rows: &[crate::store::BriefAnswer]| {
+                    calibration::predict(&calibration::card_histories(rows, work.next_day), params)
+                        .map_err(fsrs_error)
+                };
+                let (now, earlier) = (predict(&theirs)?, predict(&before)?);
+                // A tally that loses what it never held is damaged: made again.
+                tally.change(&now, &earlier).then_some(tally)
             }
+            None => None,
+        };
+        let tally = match brought_up {
+            Some(tally) => tally,
             None => {
+                keep = work.keep;
                 let histories = work.all.get_or_insert_with(|| {
                     calibration::card_histories(work.answers, work.next_day)
                 });
-                calibration::predict(histories, params).map_err(fsrs_error)?
+                Tally::of(&calibration::predict(histories, params).map_err(fsrs_error)?)
             }
         };
         if keep {
@@ -503,13 +508,13 @@ impl Collection {
             bytes.extend_from_slice(&(key.len() as u32).to_le_bytes());
             bytes.extend_from_slice(key.as_bytes());
             bytes.extend_from_slice(&work.newest.to_le_bytes());
-            bytes.extend(calibration::encode_predictions(&predictions));
+            bytes.extend(tally.encode());
             // A cache: if it cannot be written, the next call predicts again.
             let _ = self
                 .store_mut()
-                .set_log_derived(&cache, work.deck_id, &bytes);
+                .set_log_derived(&cache, work.deck_id, &bytes, work.newest);
         }
-        Ok(predictions)
+        Ok(tally)
     }
 
     /// The deck's review log as the FSRS optimiser's CSV (card_id,

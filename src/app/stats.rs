@@ -278,6 +278,9 @@ impl Collection {
         let sched = self.scheduler_without_load(deck, &Overrides::default())?;
         let days: Days = sched.days(now);
         let today = days.day_of(now.ms);
+        // The log's kept copy is decoded on another thread while the
+        // cards are read here.
+        let pending_log = self.store_mut().brief_log_begin(&deck.id)?;
         let due_today = queue::counts(self.store(), &deck.id, &sched, now)?;
 
         // Cards: states, forecast, distributions.
@@ -345,7 +348,7 @@ impl Collection {
             * 1000;
         // The whole log, read once: the year's rows for the tables, all of
         // it for the calibration.
-        let answers = self.store_mut().brief_log(&deck.id)?;
+        let answers = self.store_mut().brief_log_finish(pending_log)?;
         let calibration = self.calibration_of(deck, &answers)?;
         let mut calendar: Vec<CalendarDay> = (0..CALENDAR_DAYS)
             .map(|i| CalendarDay {
@@ -761,22 +764,48 @@ mod tests {
                 .unwrap();
         assert_eq!(appended.calibration.default, fresh);
 
-        // Undone: the deletion forgets both copies, and the numbers are
-        // those before the answer again.
+        // Undone: the deletion forgets what was made from the answer (the
+        // calibration) and keeps what was made before it (the log's copy
+        // and the kept tally), and the numbers are those before the answer
+        // again.
+        let kept = |c: &Collection, name: &str| c.store().log_derived(name, "fixed").unwrap();
+        let copy = kept(&c, "brief-log");
         c.store_mut().undo(id).unwrap();
-        assert!(
-            c.store()
-                .log_derived("brief-log", "fixed")
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            c.store()
-                .log_derived("calibration", "fixed")
-                .unwrap()
-                .is_none()
-        );
+        assert!(kept(&c, "calibration").is_none());
+        assert!(copy.is_some());
+        assert_eq!(kept(&c, "brief-log"), copy);
+        assert!(kept(&c, "calibration-default").is_some());
         assert_eq!(c.full_stats(deck.meta()).unwrap(), first);
+
+        // Undoing a card's answer that the copies were made from forgets
+        // them all, and again the numbers are those of the log.
+        let log = c.store().log("fixed", None).unwrap();
+        let older = log
+            .iter()
+            .filter(|e| e.answer.rating.is_some())
+            .map(|e| (e.id, e.answer.card_id.clone()))
+            .find(|(id, card)| {
+                log.iter()
+                    .filter(|e| &e.answer.card_id == card)
+                    .all(|e| e.id <= *id)
+            })
+            .unwrap();
+        let rows_before = c.store_mut().brief_log("fixed").unwrap().len();
+        c.store_mut().undo(older.0).unwrap();
+        for name in ["brief-log", "calibration", "calibration-default"] {
+            assert!(kept(&c, name).is_none(), "{name}");
+        }
+        let after_undo = c.full_stats(deck.meta()).unwrap();
+        let brief = c.store_mut().brief_log("fixed").unwrap();
+        assert_eq!(brief.len(), rows_before - 1);
+        assert_eq!(
+            brief,
+            c.store().brief_answers_since("fixed", i64::MIN).unwrap()
+        );
+        let fresh =
+            calibration::calibrate_histories(&calibration::card_histories(&brief, next_day), &[])
+                .unwrap();
+        assert_eq!(after_undo.calibration.default, fresh);
     }
 
     #[test]

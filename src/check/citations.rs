@@ -24,9 +24,11 @@ const KEY_TOKENS: usize = 3;
 pub struct SourceIndex {
     normalized: String,
     /// Byte offsets in `normalized` where each run of [`KEY_TOKENS`]
-    /// space-separated tokens starts, keyed by the run: most quotes begin at
-    /// a token, so candidates are found without scanning the whole text.
-    token_starts: HashMap<String, Vec<usize>>,
+    /// space-separated tokens starts, keyed by the run's hash ([`key_hash`]):
+    /// most quotes begin at a token, so candidates are found without
+    /// scanning the whole text (each is then compared in full, so two runs
+    /// with one hash only cost a comparison).
+    token_starts: HashMap<u64, Vec<usize>>,
     /// Hashes of every run of [`COPY_WORDS`] words, for the copy check.
     windows: HashSet<u64>,
 }
@@ -100,6 +102,13 @@ pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
     out
 }
 
+/// FNV-1a of a run of tokens, the key of [`SourceIndex`]'s starts.
+fn key_hash(run: &str) -> u64 {
+    run.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 fn window_hashes(words: &[(u64, Range<usize>)]) -> impl Iterator<Item = (usize, u64)> + '_ {
     words.windows(COPY_WORDS).enumerate().map(|(i, w)| {
         let h = w.iter().fold(0u64, |h, (word, _)| {
@@ -113,15 +122,21 @@ impl SourceIndex {
     /// Indexes a source text.
     pub fn new(text: &str) -> Self {
         let normalized = normalize_quote(text);
-        let tokens: Vec<&str> = normalized.split(' ').collect();
-        let mut token_starts: HashMap<String, Vec<usize>> = HashMap::new();
+        // Where each token starts and ends; a key is the text from one
+        // token's start to the end of the KEY_TOKENS-th, read in place.
+        let mut bounds = Vec::new();
         let mut at = 0;
-        for (i, token) in tokens.iter().enumerate() {
-            if i + KEY_TOKENS <= tokens.len() {
-                let key = tokens[i..i + KEY_TOKENS].join(" ");
-                token_starts.entry(key).or_default().push(at);
-            }
+        for token in normalized.split(' ') {
+            bounds.push((at, at + token.len()));
             at += token.len() + 1;
+        }
+        let mut token_starts: HashMap<u64, Vec<usize>> = HashMap::new();
+        for w in bounds.windows(KEY_TOKENS) {
+            let (start, end) = (w[0].0, w[KEY_TOKENS - 1].1);
+            token_starts
+                .entry(key_hash(&normalized[start..end]))
+                .or_default()
+                .push(start);
         }
         SourceIndex {
             windows: window_hashes(&word_hashes(text)).map(|(_, h)| h).collect(),
@@ -133,12 +148,19 @@ impl SourceIndex {
     /// Whether a quote occurs in the source.
     pub fn contains_quote(&self, quote: &str) -> bool {
         let quote = normalize_quote(quote);
-        let key: Vec<&str> = quote.split(' ').take(KEY_TOKENS).collect();
-        let at_token = self.token_starts.get(&key.join(" ")).is_some_and(|starts| {
-            starts
-                .iter()
-                .any(|&s| self.normalized[s..].starts_with(&quote))
-        });
+        // The quote's first KEY_TOKENS tokens, as they are joined in it.
+        let key_end = quote
+            .match_indices(' ')
+            .nth(KEY_TOKENS - 1)
+            .map_or(quote.len(), |(i, _)| i);
+        let at_token = self
+            .token_starts
+            .get(&key_hash(&quote[..key_end]))
+            .is_some_and(|starts| {
+                starts
+                    .iter()
+                    .any(|&s| self.normalized[s..].starts_with(&quote))
+            });
         // A quote may also begin inside a token ("ulien, who"): scan for those.
         at_token || self.normalized.contains(&quote)
     }

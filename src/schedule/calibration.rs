@@ -10,8 +10,6 @@
 //! Unlike the crate's `evaluate` (Anki's numbers), nothing is weighted by
 //! recency.
 
-use std::collections::BTreeMap;
-
 use fsrs::FSRS;
 use fsrs::FSRSItem;
 use fsrs::FSRSReview;
@@ -24,6 +22,8 @@ use super::ReviewKind;
 use super::optimize::OptimizeError;
 use super::optimize::TrainingRow;
 use super::optimize::card_reviews;
+use super::tally::Predicted;
+use super::tally::Tally;
 use crate::store::BriefAnswer;
 
 /// One bin of the calibration chart.
@@ -137,32 +137,6 @@ fn item_bin(item: &FSRSItem) -> (u32, u32, u32) {
     )
 }
 
-/// AUC by the rank-sum statistic, ties counted half.
-fn auc(mut sorted: Vec<(f32, bool)>) -> Option<f32> {
-    use rayon::slice::ParallelSliceMut;
-    let positives = sorted.iter().filter(|p| p.1).count();
-    let negatives = sorted.len() - positives;
-    if positives == 0 || negatives == 0 {
-        return None;
-    }
-    // Only the order of predictions matters: ties are counted together.
-    sorted.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut rank_sum = 0f64;
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
-            j += 1;
-        }
-        // Ranks i+1 ..= j share their mean.
-        let mean_rank = (i + 1 + j) as f64 / 2.0;
-        rank_sum += mean_rank * sorted[i..j].iter().filter(|p| p.1).count() as f64;
-        i = j;
-    }
-    let p = positives as f64;
-    Some(((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64)) as f32)
-}
-
 /// One card's reviews as the optimiser trains on them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardHistory {
@@ -176,42 +150,72 @@ pub struct CardHistory {
 /// ([`card_reviews`]), from a deck's review log read briefly, in any
 /// order, by card number. Cards without a training item are left out.
 pub fn card_histories(answers: &[BriefAnswer], next_day_at_secs: i64) -> Vec<CardHistory> {
-    let mut out = Vec::new();
-    let mut rows = Vec::new();
-    for group in by_card(answers) {
-        rows.clear();
-        rows.extend(group.iter().map(|&i| {
-            let a = &answers[i as usize];
-            TrainingRow {
-                ts_ms: a.ts_ms,
-                id: a.id,
-                rating: Rating::from_number(a.rating),
-                kind: ReviewKind::from_number(a.kind).unwrap_or(ReviewKind::Manual),
-                new_after: a.new_after,
-            }
-        }));
-        rows.sort_by_key(|r| (r.ts_ms, r.id));
-        let (reviews, _) = card_reviews(&rows, next_day_at_secs);
-        if reviews.iter().skip(1).any(|r| r.delta_t > 0) {
-            let card = answers[group[0] as usize].card;
-            out.push(CardHistory { card, reviews });
-        }
-    }
-    out
+    use rayon::prelude::*;
+    // Cards are independent: made on every core, kept in card order.
+    by_card(answers)
+        .par_chunks(CHUNK)
+        .flat_map_iter(|groups| {
+            let mut rows = Vec::new();
+            groups
+                .iter()
+                .filter_map(move |group| {
+                    rows.clear();
+                    rows.extend(group.iter().map(|&i| {
+                        let a = &answers[i as usize];
+                        TrainingRow {
+                            ts_ms: a.ts_ms,
+                            id: a.id,
+                            rating: Rating::from_number(a.rating),
+                            kind: ReviewKind::from_number(a.kind).unwrap_or(ReviewKind::Manual),
+                            new_after: a.new_after,
+                        }
+                    }));
+                    rows.sort_by_key(|r| (r.ts_ms, r.id));
+                    let (reviews, _) = card_reviews(&rows, next_day_at_secs);
+                    let card = answers[*group.first()? as usize].card;
+                    reviews
+                        .iter()
+                        .skip(1)
+                        .any(|r| r.delta_t > 0)
+                        .then_some(CardHistory { card, reviews })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
-/// [`card_histories`] of the cards in `cards` only.
-pub fn card_histories_of(
+/// The rows of `answers` that belong to `cards`, in their order. Card
+/// numbers from a store are dense, so a table of flags finds them.
+pub fn rows_of(
     answers: &[BriefAnswer],
-    next_day_at_secs: i64,
     cards: &std::collections::HashSet<i64>,
-) -> Vec<CardHistory> {
-    let some: Vec<BriefAnswer> = answers
+) -> Vec<BriefAnswer> {
+    let (Some(&low), Some(&high)) = (cards.iter().min(), cards.iter().max()) else {
+        return Vec::new();
+    };
+    let span = high.saturating_sub(low).saturating_add(1);
+    if span > 1 << 24 {
+        return answers
+            .iter()
+            .filter(|a| cards.contains(&a.card))
+            .copied()
+            .collect();
+    }
+    let mut ours = vec![false; span as usize];
+    for &c in cards {
+        ours[(c - low) as usize] = true;
+    }
+    answers
         .iter()
-        .filter(|a| cards.contains(&a.card))
+        .filter(|a| {
+            a.card
+                .checked_sub(low)
+                .and_then(|i| ours.get(usize::try_from(i).ok()?))
+                .copied()
+                .unwrap_or(false)
+        })
         .copied()
-        .collect();
-    card_histories(&some, next_day_at_secs)
+        .collect()
 }
 
 /// The indices of `answers`, one group per card. Card numbers from a
@@ -238,20 +242,6 @@ fn by_card(answers: &[BriefAnswer]) -> Vec<Vec<u32>> {
     groups
 }
 
-/// One review predicted: its card, the recall predicted from the card's
-/// earlier reviews, whether it was recalled, and its srs-benchmark bin.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Prediction {
-    /// The card, as the store numbers it.
-    pub card: i64,
-    /// Predicted recall, clipped to 0.0001–0.9999.
-    pub p: f32,
-    /// Recalled (Hard, Good or Easy).
-    pub recalled: bool,
-    /// The srs-benchmark bin (interval, review count, lapses).
-    pub bin: (u32, u32, u32),
-}
-
 /// The predictions of `params` (empty: FSRS-6's defaults) for every
 /// review after the first with at least a day since the one before, in
 /// the order of `histories`.
@@ -260,10 +250,7 @@ pub struct Prediction {
 /// crate's `historical_memory_states`, the same arithmetic as replaying
 /// each item's history), so this is linear in the log; cards are
 /// predicted in parallel chunks, kept in order.
-pub fn predict(
-    histories: &[CardHistory],
-    params: &[f32],
-) -> Result<Vec<Prediction>, OptimizeError> {
+pub fn predict(histories: &[CardHistory], params: &[f32]) -> Result<Vec<Predicted>, OptimizeError> {
     use rayon::prelude::*;
     if histories.is_empty() {
         return Ok(Vec::new());
@@ -288,8 +275,7 @@ pub fn predict(
                         long_term += 1;
                     }
                     if i >= 1 && r.delta_t > 0 {
-                        out.push(Prediction {
-                            card: h.card,
+                        out.push(Predicted {
                             p: recall(states[i - 1], *r, decay),
                             recalled: r.rating > 1,
                             bin: memo.get(r.delta_t, long_term, lapses),
@@ -302,17 +288,13 @@ pub fn predict(
             }
             Ok(out)
         })
-        .collect::<Result<Vec<Vec<Prediction>>, OptimizeError>>()?;
+        .collect::<Result<Vec<Vec<Predicted>>, OptimizeError>>()?;
     Ok(chunks.concat())
 }
 
-/// Calibration from predictions, summed in their order; None without any.
-pub fn calibrate_predictions(predictions: &[Prediction]) -> Option<Calibration> {
-    let mut tally = Tally::default();
-    for x in predictions {
-        tally.add(x.p, x.recalled, x.bin);
-    }
-    tally.finish()
+/// Calibration from predictions; None without any.
+pub fn calibrate_predictions(predictions: &[Predicted]) -> Option<Calibration> {
+    Tally::of(predictions).calibration()
 }
 
 /// Calibration of `params` (empty: FSRS-6's defaults) on card histories
@@ -331,60 +313,6 @@ const CHUNK: usize = 4096;
 /// so that a certain prediction costs a finite loss.
 fn recall(state: MemoryState, review: FSRSReview, decay: f32) -> f32 {
     fsrs::current_retrievability(state, review.delta_t as f32, decay).clamp(1e-4, 0.9999)
-}
-
-/// The layout of [`encode_predictions`]' output.
-const PREDICTIONS_FORMAT: u8 = 1;
-
-/// Bytes of one encoded prediction: card, p, recalled, three bins.
-const PREDICTION_BYTES: usize = 8 + 4 + 1 + 12;
-
-/// Predictions as bytes (fixed-width little-endian fields, then zstd),
-/// to be kept and extended when the log grows.
-pub fn encode_predictions(predictions: &[Prediction]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(predictions.len() * PREDICTION_BYTES);
-    for x in predictions {
-        raw.extend_from_slice(&x.card.to_le_bytes());
-        raw.extend_from_slice(&x.p.to_le_bytes());
-        raw.push(u8::from(x.recalled));
-        for b in [x.bin.0, x.bin.1, x.bin.2] {
-            raw.extend_from_slice(&b.to_le_bytes());
-        }
-    }
-    let mut out = vec![PREDICTIONS_FORMAT];
-    out.extend(zstd::bulk::compress(&raw, 1).unwrap_or_default());
-    out
-}
-
-/// [`encode_predictions`]' bytes back; None when they are not readable.
-pub fn decode_predictions(bytes: &[u8]) -> Option<Vec<Prediction>> {
-    let (&format, body) = bytes.split_first()?;
-    if format != PREDICTIONS_FORMAT {
-        return None;
-    }
-    let size = zstd::zstd_safe::get_frame_content_size(body).ok()??;
-    // Predictions compress about three to one: a far larger claim is
-    // damage, refused before anything is allocated for it.
-    let most = 64 * body.len() as u64 + (1 << 20);
-    if size > most || !(size as usize).is_multiple_of(PREDICTION_BYTES) {
-        return None;
-    }
-    let raw = zstd::bulk::decompress(body, size as usize).ok()?;
-    let word = |b: &[u8]| -> Option<[u8; 4]> { b.try_into().ok() };
-    raw.chunks_exact(PREDICTION_BYTES)
-        .map(|c| {
-            Some(Prediction {
-                card: i64::from_le_bytes(c[0..8].try_into().ok()?),
-                p: f32::from_le_bytes(word(&c[8..12])?),
-                recalled: c[12] != 0,
-                bin: (
-                    u32::from_le_bytes(word(&c[13..17])?),
-                    u32::from_le_bytes(word(&c[17..21])?),
-                    u32::from_le_bytes(word(&c[21..25])?),
-                ),
-            })
-        })
-        .collect()
 }
 
 /// The memory state of each item's history (every review but its last).
@@ -433,106 +361,25 @@ pub fn calibrate_items(
     }
     let fsrs = FSRS::new(params)?;
     let decay = super::states::decay_of(params);
-    let mut tally = Tally::default();
     let states = history_states(&fsrs, items)?;
-    for (item, state) in items.iter().zip(states) {
-        if let Some(last) = item.reviews.last() {
-            tally.add(recall(state, *last, decay), last.rating > 1, item_bin(item));
-        }
-    }
-    Ok(tally.finish())
-}
-
-/// The sums a calibration is made of, one prediction at a time.
-#[derive(Default)]
-struct Tally {
-    pairs: Vec<(f32, bool)>,
-    bins: BTreeMap<(u32, u32, u32), (f64, f64, f64)>,
-    chart: BTreeMap<usize, (f64, f64, usize)>,
-    loss: f64,
-}
-
-impl Tally {
-    /// Adds a prediction `p` of an answer recalled or not (`y`).
-    fn add(&mut self, p: f32, y: bool, bin: (u32, u32, u32)) {
-        let yf = f64::from(u8::from(y));
-        let pf = p as f64;
-        self.loss -= yf * pf.ln() + (1.0 - yf) * (1.0 - pf).ln();
-        self.pairs.push((p, y));
-        let b = self.bins.entry(bin).or_default();
-        b.0 += pf;
-        b.1 += yf;
-        b.2 += 1.0;
-        let c = self.chart.entry(((p * 10.0) as usize).min(9)).or_default();
-        c.0 += pf;
-        c.1 += yf;
-        c.2 += 1;
-    }
-
-    fn finish(self) -> Option<Calibration> {
-        if self.pairs.is_empty() {
-            return None;
-        }
-        let total: f64 = self.bins.values().map(|b| b.2).sum();
-        let rmse = (self
-            .bins
-            .values()
-            .map(|(p, y, n)| (p / n - y / n).powi(2) * n)
-            .sum::<f64>()
-            / total)
-            .sqrt();
-        Some(Calibration {
-            reviews: self.pairs.len(),
-            log_loss: (self.loss / self.pairs.len() as f64) as f32,
-            rmse_bins: rmse as f32,
-            auc: auc(self.pairs),
-            chart: self
-                .chart
-                .into_iter()
-                .map(|(k, (p, y, n))| CalibrationBin {
-                    from: k as f32 / 10.0,
-                    predicted: (p / n as f64) as f32,
-                    actual: (y / n as f64) as f32,
-                    count: n,
-                })
-                .collect(),
+    let predictions: Vec<Predicted> = items
+        .iter()
+        .zip(states)
+        .filter_map(|(item, state)| {
+            let last = item.reviews.last()?;
+            Some(Predicted {
+                p: recall(state, *last, decay),
+                recalled: last.rating > 1,
+                bin: item_bin(item),
+            })
         })
-    }
+        .collect();
+    Ok(calibrate_predictions(&predictions))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn predictions_read_back_as_written() {
-        let p = |card, p, recalled, bin| Prediction {
-            card,
-            p,
-            recalled,
-            bin,
-        };
-        let all = vec![
-            p(-3, 0.0001, false, (0, 2, 0)),
-            p(7, 0.5, true, (248, 4, 2)),
-            p(i64::MAX, 0.9999, true, (u32::MAX, 1, 3)),
-        ];
-        let bytes = encode_predictions(&all);
-        assert_eq!(decode_predictions(&bytes), Some(all));
-        assert_eq!(decode_predictions(&bytes[..bytes.len() - 1]), None);
-        assert_eq!(decode_predictions(&[]), None);
-        assert_eq!(decode_predictions(&encode_predictions(&[])), Some(vec![]));
-    }
-
-    #[test]
-    fn auc_by_ranks() {
-        assert_eq!(auc(vec![(0.1, false), (0.9, true)]), Some(1.0));
-        assert_eq!(auc(vec![(0.9, false), (0.1, true)]), Some(0.0));
-        assert_eq!(auc(vec![(0.5, false), (0.5, true)]), Some(0.5));
-        assert_eq!(auc(vec![(0.5, true)]), None);
-        let v = auc(vec![(0.2, false), (0.4, true), (0.6, false), (0.8, true)]).unwrap();
-        assert!((v - 0.75).abs() < 1e-6);
-    }
 
     #[test]
     fn metrics_of_a_small_history() {

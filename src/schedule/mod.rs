@@ -16,6 +16,7 @@ pub mod revlog_csv;
 pub mod simulate;
 pub mod state;
 pub mod states;
+pub mod tally;
 
 pub use config::SchedulerConfig;
 pub use rating::Rating;

@@ -5,9 +5,12 @@
 //! (the calibration), each under a name of its own.
 //!
 //! Rows are only ever appended with growing ids, or deleted (an undo, a
-//! history replaced on import). Every deletion drops every cache in the
-//! same transaction ([`forget`]), so a cache that exists describes a
-//! prefix of today's log, and what was appended since is read by id.
+//! history replaced on import). Each cache records the newest row it was
+//! made from (`covers`, schema 7), and every deletion drops, in the same
+//! transaction, each cache made from a row at or after the first one
+//! deleted ([`forget_from`]). So a cache that exists describes a prefix
+//! of today's log, and what was appended since is read by id; an undo of
+//! an answer given since a cache was made leaves it in place.
 //! Losing a cache costs only time: it is written without waiting for the
 //! disk and rebuilt when missing or unreadable.
 
@@ -43,13 +46,19 @@ pub fn get(c: &Connection, name: &str, deck_id: &str) -> StoreResult<Option<Vec<
     )
 }
 
-/// Stores a cache's bytes.
-pub fn put(c: &Connection, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
+/// Stores a cache's bytes, made from the log's rows up to id `covers`.
+pub fn put(
+    c: &Connection,
+    name: &str,
+    deck_id: &str,
+    value: &[u8],
+    covers: i64,
+) -> StoreResult<()> {
     c.prepare_cached(
-        "INSERT INTO log_cache (name, deck_id, value) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name, deck_id) DO UPDATE SET value = ?3",
+        "INSERT INTO log_cache (name, deck_id, value, covers) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name, deck_id) DO UPDATE SET value = ?3, covers = ?4",
     )?
-    .execute(params![name, deck_id, value])?;
+    .execute(params![name, deck_id, value, covers])?;
     Ok(())
 }
 
@@ -61,9 +70,12 @@ fn max_inflated(compressed: usize) -> u64 {
     64 * compressed as u64 + (1 << 20)
 }
 
-/// Drops every cache (a log row was deleted).
-pub fn forget(c: &Connection) -> StoreResult<()> {
-    c.prepare_cached("DELETE FROM log_cache")?.execute([])?;
+/// Drops every cache made from the row `first_deleted` or a newer one
+/// (rows from that id on were deleted), and every cache that does not say
+/// what it was made from.
+pub fn forget_from(c: &Connection, first_deleted: i64) -> StoreResult<()> {
+    c.prepare_cached("DELETE FROM log_cache WHERE covers IS NULL OR covers >= ?1")?
+        .execute([first_deleted])?;
     Ok(())
 }
 
@@ -210,17 +222,38 @@ mod tests {
     #[test]
     fn a_value_that_is_not_bytes_is_no_cache() {
         let mut c = Connection::open_in_memory().unwrap();
-        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 6).unwrap();
+        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 7).unwrap();
         c.execute(
             "INSERT INTO log_cache (name, deck_id, value) VALUES ('brief-log', 'd', 'text')",
             [],
         )
         .unwrap();
         assert_eq!(get(&c, "brief-log", "d").unwrap(), None);
-        put(&c, "brief-log", "d", &[1, 2]).unwrap();
+        put(&c, "brief-log", "d", &[1, 2], 10).unwrap();
         assert_eq!(get(&c, "brief-log", "d").unwrap(), Some(vec![1, 2]));
-        forget(&c).unwrap();
+        forget_from(&c, 11).unwrap();
+        assert_eq!(get(&c, "brief-log", "d").unwrap(), Some(vec![1, 2]));
+        forget_from(&c, 10).unwrap();
         assert_eq!(get(&c, "brief-log", "d").unwrap(), None);
+    }
+
+    #[test]
+    fn a_deletion_forgets_the_caches_made_from_its_rows_and_those_of_schema_6() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 6).unwrap();
+        c.execute(
+            "INSERT INTO log_cache (name, deck_id, value) VALUES ('old', 'd', x'01')",
+            [],
+        )
+        .unwrap();
+        crate::store::migrate::migrate(&mut c, std::path::Path::new(":memory:"), 7).unwrap();
+        assert_eq!(get(&c, "old", "d").unwrap(), Some(vec![1]));
+        put(&c, "early", "d", &[2], 5).unwrap();
+        put(&c, "late", "d", &[3], 50).unwrap();
+        forget_from(&c, 20).unwrap();
+        assert_eq!(get(&c, "old", "d").unwrap(), None);
+        assert_eq!(get(&c, "early", "d").unwrap(), Some(vec![2]));
+        assert_eq!(get(&c, "late", "d").unwrap(), None);
     }
 
     #[test]

@@ -14,13 +14,14 @@ use super::StoreResult;
 pub const APPLICATION_ID: i64 = 0x646b_7431;
 
 /// The SQL of each version, in order: index 0 brings version 0 to 1.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     include_str!("sql/v1.sql"),
     include_str!("sql/v2.sql"),
     include_str!("sql/v3.sql"),
     include_str!("sql/v4.sql"),
     include_str!("sql/v5.sql"),
     include_str!("sql/v6.sql"),
+    include_str!("sql/v7.sql"),
 ];
 
 /// The newest schema this build knows.

@@ -596,20 +596,44 @@ pub trait Store {
         self.brief_answers_since(deck_id, i64::MIN)
     }
 
+    /// [`Store::brief_log`] in two halves: this starts reading the kept
+    /// copy (decoding it on another thread), so that the caller can read
+    /// other things from the store meanwhile, then hands the pending read
+    /// to [`Store::brief_log_finish`]. This default starts nothing.
+    fn brief_log_begin(&mut self, deck_id: &str) -> StoreResult<PendingBriefLog> {
+        Ok(PendingBriefLog {
+            deck_id: deck_id.to_string(),
+            decoding: None,
+        })
+    }
+
+    /// The second half of [`Store::brief_log_begin`]: the same rows as
+    /// [`Store::brief_log`].
+    fn brief_log_finish(&mut self, pending: PendingBriefLog) -> StoreResult<Vec<BriefAnswer>> {
+        self.brief_log(&pending.deck_id)
+    }
+
     /// A value derived from a deck's whole log, as last stored under `name`
-    /// with [`Store::set_log_derived`]; None when there is none. Every
-    /// deletion from the log forgets every such value, so the caller need
-    /// only key it by what appends change (the rows' count and newest id).
-    /// This default keeps nothing.
+    /// with [`Store::set_log_derived`]; None when there is none. A
+    /// deletion from the log forgets every value made from the deleted
+    /// rows or newer ones, so what is left was made from a prefix of
+    /// today's log, and the caller need only key it by what appends change
+    /// (the rows' count and newest id). This default keeps nothing.
     fn log_derived(&self, name: &str, deck_id: &str) -> StoreResult<Option<Vec<u8>>> {
         let _ = (name, deck_id);
         Ok(None)
     }
 
-    /// Keeps a value derived from a deck's whole log (see
+    /// Keeps a value derived from a deck's log up to row id `covers` (see
     /// [`Store::log_derived`]); written without waiting for the disk.
-    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
-        let _ = (name, deck_id, value);
+    fn set_log_derived(
+        &mut self,
+        name: &str,
+        deck_id: &str,
+        value: &[u8],
+        covers: i64,
+    ) -> StoreResult<()> {
+        let _ = (name, deck_id, value, covers);
         Ok(())
     }
 
@@ -678,6 +702,15 @@ pub struct CardProgress {
     pub suspended: bool,
     /// Buried until this instant (0 when not buried).
     pub buried_until_ms: i64,
+}
+
+/// A [`Store::brief_log`] under way ([`Store::brief_log_begin`]).
+#[derive(Debug)]
+pub struct PendingBriefLog {
+    /// The deck whose log is read.
+    pub deck_id: String,
+    /// The kept copy being decoded (None: no copy, or nothing started).
+    pub decoding: Option<std::thread::JoinHandle<Option<Vec<BriefAnswer>>>>,
 }
 
 /// Review-log rows counted together, for statistics.

@@ -327,7 +327,7 @@ pub fn delete(c: &Connection, id: i64) -> StoreResult<()> {
     .execute(params![id, prev])?;
     c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
         .execute([id])?;
-    super::log_cache::forget(c)
+    super::log_cache::forget_from(c, id)
 }
 
 /// Whether a card has any row.
@@ -344,17 +344,18 @@ pub fn clear(c: &Connection, deck_id: &str, card_id: &str) -> StoreResult<()> {
         return Ok(());
     };
     let mut at = last_of(c, key)?;
-    if at.is_none() {
+    let Some(mut first) = at else {
         return Ok(());
-    }
+    };
     while let Some(row) = at {
+        first = first.min(row);
         at = prev_of(c, row)?;
         c.prepare_cached("DELETE FROM reviews WHERE id = ?1")?
             .execute([row])?;
     }
     c.prepare_cached("UPDATE card_keys SET last = NULL WHERE id = ?1")?
         .execute([key])?;
-    super::log_cache::forget(c)
+    super::log_cache::forget_from(c, first)
 }
 
 /// The rows of a deck (or one card), oldest first.
@@ -573,6 +574,9 @@ pub fn brief_rows(
     since_ms: i64,
     after_id: i64,
 ) -> StoreResult<Vec<super::BriefAnswer>> {
+    if after_id != i64::MIN && since_ms == i64::MIN {
+        return brief_rows_after(c, deck_id, after_id);
+    }
     let mut keys = c.prepare_cached("SELECT id FROM card_keys WHERE deck_id = ?1")?;
     let keys: Vec<i64> = keys
         .query_map([deck_id], |r| r.get(0))?
@@ -597,24 +601,54 @@ pub fn brief_rows(
         if !usize::try_from(card).is_ok_and(|k| ours.get(k).copied().unwrap_or(false)) {
             continue;
         }
-        let id: i64 = r.get(0)?;
-        let ts_ms = id - r.get::<_, i64>(1)?;
-        let detail = r.get_ref(6)?.as_blob().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Blob, e.into())
-        })?;
-        // Elapsed days and duration do not depend on the chain state.
-        let (d, _) = packed::unpack(detail, ts_ms, &CardState::NEW).map_err(bad)?;
-        out.push(super::BriefAnswer {
-            id,
-            ts_ms,
-            card,
-            kind: r.get(3)?,
-            rating: r.get(4)?,
-            first: r.get::<_, i64>(5)? == 0,
-            new_after: d.after.phase == crate::schedule::Phase::New,
-            elapsed_days: d.elapsed_days,
-            duration_ms: d.duration_ms,
-        });
+        out.push(brief_of(r)?);
+    }
+    Ok(out)
+}
+
+/// One row of [`brief_rows`]' query (id, ts_behind, card, kind, rating,
+/// phase_before, detail) as a brief answer.
+fn brief_of(r: &rusqlite::Row<'_>) -> StoreResult<super::BriefAnswer> {
+    let id: i64 = r.get(0)?;
+    let ts_ms = id - r.get::<_, i64>(1)?;
+    let detail = r.get_ref(6)?.as_blob().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Blob, e.into())
+    })?;
+    // Elapsed days and duration do not depend on the chain state.
+    let (d, _) = packed::unpack(detail, ts_ms, &CardState::NEW).map_err(bad)?;
+    Ok(super::BriefAnswer {
+        id,
+        ts_ms,
+        card: r.get(2)?,
+        kind: r.get(3)?,
+        rating: r.get(4)?,
+        first: r.get::<_, i64>(5)? == 0,
+        new_after: d.after.phase == crate::schedule::Phase::New,
+        elapsed_days: d.elapsed_days,
+        duration_ms: d.duration_ms,
+    })
+}
+
+/// [`brief_rows`] of the rows after `after_id` (those appended since a
+/// kept copy), joined to their cards' keys: a few rows, so no table of
+/// every key of the deck is made for them. `CROSS JOIN` keeps the rows'
+/// id range outermost (SQLite does not reorder it), so the deck's keys
+/// are never walked.
+fn brief_rows_after(
+    c: &Connection,
+    deck_id: &str,
+    after_id: i64,
+) -> StoreResult<Vec<super::BriefAnswer>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT r.id, r.ts_behind, r.card, r.kind, r.rating, r.phase_before, r.detail
+         FROM reviews r CROSS JOIN card_keys k ON k.id = r.card
+         WHERE r.id > ?2 AND k.deck_id = ?1
+         ORDER BY r.id",
+    )?;
+    let mut rows = stmt.query(params![deck_id, after_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(brief_of(r)?);
     }
     Ok(out)
 }

@@ -1072,8 +1072,33 @@ impl Store for SqliteStore {
     }
 
     fn brief_log(&mut self, deck_id: &str) -> StoreResult<Vec<super::BriefAnswer>> {
-        let cached = log_cache::get(&self.conn, BRIEF_CACHE, deck_id)?
-            .and_then(|bytes| log_cache::decode(&bytes));
+        let pending = self.brief_log_begin(deck_id)?;
+        self.brief_log_finish(pending)
+    }
+
+    fn brief_log_begin(&mut self, deck_id: &str) -> StoreResult<super::PendingBriefLog> {
+        let bytes = log_cache::get(&self.conn, BRIEF_CACHE, deck_id)?;
+        // A thread that cannot be started leaves the copy unread: the log
+        // itself is read instead (slower, never wrong).
+        let decoding = bytes.and_then(|bytes| {
+            std::thread::Builder::new()
+                .name("brief-log".into())
+                .spawn(move || log_cache::decode(&bytes))
+                .ok()
+        });
+        Ok(super::PendingBriefLog {
+            deck_id: deck_id.to_string(),
+            decoding,
+        })
+    }
+
+    fn brief_log_finish(
+        &mut self,
+        pending: super::PendingBriefLog,
+    ) -> StoreResult<Vec<super::BriefAnswer>> {
+        let deck_id = pending.deck_id.as_str();
+        // A decoder that panicked is no copy.
+        let cached = pending.decoding.and_then(|h| h.join().ok().flatten());
         let after = cached
             .as_ref()
             .and_then(|rows| rows.last())
@@ -1091,7 +1116,8 @@ impl Store for SqliteStore {
             let bytes = log_cache::encode(&rows);
             // Only time is lost if the copy cannot be written (a read-only
             // store, another process writing): the log itself is read.
-            let _ = self.set_log_derived(BRIEF_CACHE, deck_id, &bytes);
+            let covers = rows.last().map_or(i64::MIN, |a| a.id);
+            let _ = self.set_log_derived(BRIEF_CACHE, deck_id, &bytes, covers);
         }
         Ok(rows)
     }
@@ -1100,8 +1126,18 @@ impl Store for SqliteStore {
         log_cache::get(&self.conn, name, deck_id)
     }
 
-    fn set_log_derived(&mut self, name: &str, deck_id: &str, value: &[u8]) -> StoreResult<()> {
-        self.unsynced(|s| s.write("cache", |tx| log_cache::put(tx, name, deck_id, value)))
+    fn set_log_derived(
+        &mut self,
+        name: &str,
+        deck_id: &str,
+        value: &[u8],
+        covers: i64,
+    ) -> StoreResult<()> {
+        self.unsynced(|s| {
+            s.write("cache", |tx| {
+                log_cache::put(tx, name, deck_id, value, covers)
+            })
+        })
     }
 
     fn load_cards(&self, deck_id: &str) -> StoreResult<(Vec<i64>, Vec<CardState>)> {
