@@ -237,8 +237,8 @@ impl SqliteStore {
     }
 
     /// Runs `f` with commits that do not wait for the disk, for writes
-    /// that acknowledge nothing (a cache, a new session's row, a deck's
-    /// sync, all redone if lost): the WAL is appended in order, so the
+    /// that acknowledge nothing (a cache, a deck's sync, all redone if
+    /// lost): the WAL is appended in order, so the
     /// next synced commit (an answer) makes them durable with it. The
     /// connection's level is restored afterwards.
     fn unsynced<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
@@ -407,7 +407,8 @@ impl Drop for SqliteStore {
     }
 }
 
-/// The check run at every open of a store not sealed by a clean close, by size: the full `integrity_check` up to
+/// The check run at an open of a store not recorded by a clean close
+/// (`open::is_sealed`), by size: the full `integrity_check` up to
 /// [`FULL_CHECK_MAX_BYTES`], `quick_check` up to [`QUICK_CHECK_MAX_BYTES`]
 /// (page structure, no index-to-table cross-check). A damaged store is
 /// refused before anything is written.
