@@ -532,6 +532,7 @@ def main():
     ap.add_argument("--views", default="proc/in,proc/proc,in/in")
     ap.add_argument("--tasks", default=None, help="only the tasks whose names contain one of these (comma-separated)")
     ap.add_argument("--work", default=None, help="where to generate (default: a temporary directory)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated work of each size (under --work) for profiling")
     a = ap.parse_args()
     binary = os.path.abspath(a.docket)
     views = [v for v in a.views.split(",") if v]
@@ -601,9 +602,10 @@ def main():
                         f"{spread(times[ai]):>19} {dm / am:6.2f} {cpu_cols} {statistics.mean(loads):5.2f}",
                         flush=True,
                     )
-            shutil.rmtree(work, ignore_errors=True)
+            if not a.keep:
+                shutil.rmtree(work, ignore_errors=True)
     finally:
-        if a.work is None:
+        if a.work is None and not a.keep:
             shutil.rmtree(root, ignore_errors=True)
 
 

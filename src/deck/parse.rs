@@ -473,6 +473,9 @@ pub fn parse_deck_in_chunks(
     (deck, count, diagnostics)
 }
 
+/// Up to this many cards are parsed on the calling thread.
+const SERIAL_CARDS: usize = 16;
+
 fn parse_sections_in_chunks(
     path: &Path,
     text: &str,
@@ -544,24 +547,28 @@ fn parse_sections_in_chunks(
     } else {
         card_ranges.chunks(chunk.max(1)).collect()
     };
+    let parse_card = |range: &Range<usize>| {
+        let (card, d) = parse_section(text, range, |l, root| {
+            let v = root.get("card")?;
+            let DeValue::Array(items) = v.get_ref() else {
+                return None;
+            };
+            let item = items.first()?;
+            let DeValue::Table(t) = item.get_ref() else {
+                return None;
+            };
+            lower_card(l, t, item.span(), &source_ids)
+        });
+        (card.map(|c| shift_card(c, range.start)), d)
+    };
     for ranges in chunks {
-        let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = ranges
-            .par_iter()
-            .map(|range| {
-                let (card, d) = parse_section(text, range, |l, root| {
-                    let v = root.get("card")?;
-                    let DeValue::Array(items) = v.get_ref() else {
-                        return None;
-                    };
-                    let item = items.first()?;
-                    let DeValue::Table(t) = item.get_ref() else {
-                        return None;
-                    };
-                    lower_card(l, t, item.span(), &source_ids)
-                });
-                (card.map(|c| shift_card(c, range.start)), d)
-            })
-            .collect();
+        // A few cards (a cold start reads one from the store) are parsed
+        // on this thread: starting rayon's pool costs more than they do.
+        let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = if ranges.len() <= SERIAL_CARDS {
+            ranges.iter().map(parse_card).collect()
+        } else {
+            ranges.par_iter().map(parse_card).collect()
+        };
         // Collected in place: the parsed results' buffer becomes the cards',
         // rather than holding the chunk's cards twice.
         let cards: Vec<Card> = parsed

@@ -507,7 +507,9 @@ pub trait Store {
     fn set_buried_until(&mut self, deck_id: &str, card_id: &str, until_ms: i64) -> StoreResult<()>;
     /// The review log of a deck (or of one card), oldest first.
     fn log(&self, deck_id: &str, card_id: Option<&str>) -> StoreResult<Vec<LogEntry>>;
-    /// Opens a study session; returns its id.
+    /// Opens a study session; returns the id its answers carry. The store
+    /// may write the session's row only with its first answer (or at its
+    /// end), so that a start writes nothing.
     fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64>;
     /// Closes a session with its counts.
     fn end_session(&mut self, id: i64, now_ms: i64, seen: u32, correct: u32) -> StoreResult<()>;

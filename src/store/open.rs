@@ -4,7 +4,11 @@
 //! creating it at once exactly one wins); an existing file is checked
 //! before SQLite touches it: an empty file, a foreign header, a size that
 //! is not whole pages or smaller than the header says (truncated) are
-//! refused with the file left as it was.
+//! refused with the file left as it was. A clean close records the
+//! store's size and 128-bit hash (XXH3: what it must notice is damage,
+//! not an adversary) beside it, so that the next open can tell the file
+//! is byte for byte the one docket closed and skip SQLite's slower
+//! structural check.
 
 use std::io::Read;
 use std::path::Path;
@@ -135,7 +139,7 @@ pub(crate) fn create(path: &Path) -> StoreResult<()> {
         .file_name()
         .map_or_else(|| "progress".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.creating-{}", std::process::id()));
-    let result = build_and_link(&tmp, path, dir);
+    let result = build_and_link(&tmp, path);
     for leftover in [
         tmp.clone(),
         wal_path(&tmp),
@@ -146,7 +150,7 @@ pub(crate) fn create(path: &Path) -> StoreResult<()> {
     result
 }
 
-fn build_and_link(tmp: &Path, path: &Path, dir: &Path) -> StoreResult<()> {
+fn build_and_link(tmp: &Path, path: &Path) -> StoreResult<()> {
     let _ = std::fs::remove_file(tmp);
     {
         let mut conn = Connection::open(tmp).map_err(|e| StoreError::at(tmp, e))?;
@@ -172,7 +176,12 @@ fn build_and_link(tmp: &Path, path: &Path, dir: &Path) -> StoreResult<()> {
         Err(_) if !path.exists() => std::fs::rename(tmp, path).map_err(|e| system(path, &e))?,
         Err(_) => return Ok(()),
     }
-    sync_dir(dir);
+    // No directory sync here: the new entry needs to be durable only once
+    // the store holds something, and the first sync of the store's WAL
+    // (SQLite's, before any commit is acknowledged) syncs the directory.
+    // A crash before that can only lose an empty store, made again at the
+    // next start; its content is synced above, so the name never points
+    // at a half-written file.
     Ok(())
 }
 
@@ -204,5 +213,166 @@ pub(crate) fn retry_busy<T>(mut f: impl FnMut() -> StoreResult<T>) -> StoreResul
             }
             other => return other,
         }
+    }
+}
+
+/// The file beside a store in which a clean close records the store's
+/// size and hash (see [`seal`]).
+pub(crate) fn seal_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-clean");
+    PathBuf::from(p)
+}
+
+/// The first word of a clean-close record (and its format's version).
+const SEAL_TAG: &str = "docket-clean-close-xxh3-128";
+
+/// The record of `path` as it is now: `None` when it cannot be read, or
+/// when it is larger than `max_bytes`.
+fn seal_of(path: &Path, max_bytes: u64) -> Option<String> {
+    let len = std::fs::metadata(path).ok()?.len();
+    if len > max_bytes {
+        return None;
+    }
+    // Read in pieces into one small buffer: a whole-file buffer would
+    // cost more in fresh pages than the hashing itself.
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 64 << 10];
+    let mut read = 0u64;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hash.update(&buf[..n]);
+                read += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(format!("{SEAL_TAG} {read} {:032x}\n", hash.digest128()))
+}
+
+/// Records, after a clean close, that the store is exactly the file
+/// docket closed: its size and XXH3-128 hash, written beside it. Only when no
+/// WAL is left (so every change is in the file and no other process has
+/// it open) before and after reading it, and only for stores up to
+/// `max_bytes` (larger ones get no check at open to skip). Best effort: a
+/// missing or stale record only means the next open checks the store.
+pub(crate) fn seal(path: &Path, max_bytes: u64) {
+    let wal = wal_path(path);
+    if wal.exists() {
+        return;
+    }
+    let Some(record) = seal_of(path, max_bytes) else {
+        let _ = std::fs::remove_file(seal_path(path));
+        return;
+    };
+    if wal.exists() {
+        return;
+    }
+    let at = seal_path(path);
+    if std::fs::read_to_string(&at).is_ok_and(|r| r == record) {
+        return;
+    }
+    // No sync: a record lost in a crash only costs the next open a check,
+    // and a torn one cannot match.
+    let _ = std::fs::write(at, record);
+}
+
+/// Whether the store is byte for byte the file a clean close recorded
+/// (see [`seal`]), with no WAL beside it: then it is the store docket
+/// left, which was sound when opened and written since only by SQLite
+/// with no crash, and its structure need not be checked again. Any other
+/// change to the file (another program, a damaged disk, a copy) changes
+/// its hash, and a crash leaves the WAL (or, after a checkpoint, a
+/// different file).
+pub(crate) fn is_sealed(path: &Path, max_bytes: u64) -> bool {
+    if wal_path(path).exists() {
+        return false;
+    }
+    let Ok(record) = std::fs::read_to_string(seal_path(path)) else {
+        return false;
+    };
+    // The size first: most changes to a file change it, and it costs no read.
+    let mut words = record.split_ascii_whitespace();
+    let recorded_len = match (words.next(), words.next()) {
+        (Some(SEAL_TAG), Some(n)) => n.parse::<u64>().ok(),
+        _ => None,
+    };
+    let len = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+    if recorded_len != Some(len) {
+        return false;
+    }
+    seal_of(path, max_bytes).is_some_and(|now| now == record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A closed store file of a few pages, with its WAL checkpointed away.
+    fn store(dir: &Path) -> PathBuf {
+        let path = dir.join("progress.sqlite3");
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (x); \
+             INSERT INTO t VALUES (randomblob(9000));",
+        )
+        .unwrap();
+        drop(c);
+        assert!(!wal_path(&path).exists());
+        path
+    }
+
+    #[test]
+    fn a_seal_holds_only_for_the_same_bytes_with_no_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = store(dir.path());
+        assert!(!is_sealed(&path, 1 << 20), "no record yet");
+        seal(&path, 1 << 20);
+        assert!(is_sealed(&path, 1 << 20));
+        let bytes = std::fs::read(&path).unwrap();
+
+        // One byte changed in the middle, same size: not the sealed file.
+        let mut changed = bytes.clone();
+        changed[bytes.len() / 2] ^= 1;
+        std::fs::write(&path, &changed).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+
+        // Truncated or grown.
+        std::fs::write(&path, &bytes[..bytes.len() - 4096]).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+        std::fs::write(&path, [&bytes[..], &[0; 4096]].concat()).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+
+        // The same bytes again, but a WAL beside them (a crash, or another
+        // process with the store open).
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(is_sealed(&path, 1 << 20));
+        std::fs::write(wal_path(&path), b"").unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+        // Nothing is sealed while a WAL is there.
+        std::fs::write(&path, &changed).unwrap();
+        seal(&path, 1 << 20);
+        std::fs::remove_file(wal_path(&path)).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(is_sealed(&path, 1 << 20));
+
+        // A torn or foreign record is no seal.
+        let record = std::fs::read_to_string(seal_path(&path)).unwrap();
+        std::fs::write(seal_path(&path), &record[..record.len() - 5]).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+        std::fs::write(seal_path(&path), record.replace(SEAL_TAG, "other")).unwrap();
+        assert!(!is_sealed(&path, 1 << 20));
+
+        // Above the size limit nothing is recorded (and a stale record is
+        // removed).
+        seal(&path, 1 << 20);
+        seal(&path, 4096);
+        assert!(!seal_path(&path).exists());
+        assert!(!is_sealed(&path, 1 << 20));
     }
 }

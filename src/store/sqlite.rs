@@ -43,6 +43,38 @@ const BRIEF_CACHE: &str = "brief-log";
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Study sessions started on this connection (see
+    /// [`Store::start_session`]), their rows written with their first change.
+    sessions: Vec<StartedSession>,
+}
+
+/// A study session whose `sessions` row is written with its first change
+/// (an answer) or its end, not at its start: a start then writes nothing,
+/// and the first write after a clean close (which creates the WAL and
+/// syncs its header and the directory) moves to the first answer, which
+/// syncs anyway.
+#[derive(Debug, Clone)]
+struct StartedSession {
+    /// The id handed out by `start_session`: negative, so never a row's.
+    handed: i64,
+    deck_id: String,
+    started_ms: i64,
+    /// The row's id, once written.
+    row: Option<i64>,
+}
+
+impl StartedSession {
+    /// The row's id inside `tx`, writing the row if it is not yet.
+    fn row_in(&self, tx: &rusqlite::Transaction<'_>) -> StoreResult<i64> {
+        if let Some(row) = self.row {
+            return Ok(row);
+        }
+        tx.execute(
+            "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
+            params![self.deck_id, self.started_ms],
+        )?;
+        Ok(tx.last_insert_rowid())
+    }
 }
 
 /// Stores up to this size get SQLite's full `integrity_check` at every
@@ -91,6 +123,9 @@ impl SqliteStore {
                 _ => {}
             }
             open::check_file(path)?;
+            // A store that is byte for byte what a clean close left needs
+            // no structural check (see `open::seal`).
+            let check = !open::is_sealed(path, QUICK_CHECK_MAX_BYTES);
             // No CREATE flag: if the file vanished meanwhile, fail rather
             // than start an empty store in its place.
             let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -101,21 +136,23 @@ impl SqliteStore {
                 None => Connection::open_with_flags(path, flags),
             }
             .map_err(|e| StoreError::at(path, e))?;
-            SqliteStore::setup(conn, path)
+            SqliteStore::setup(conn, path, check)
         })
     }
 
     /// A private in-memory store (tests, simulations).
     pub fn open_in_memory() -> StoreResult<SqliteStore> {
-        SqliteStore::setup(Connection::open_in_memory()?, Path::new(":memory:"))
+        SqliteStore::setup(Connection::open_in_memory()?, Path::new(":memory:"), false)
     }
 
-    fn setup(mut conn: Connection, path: &Path) -> StoreResult<SqliteStore> {
+    fn setup(mut conn: Connection, path: &Path, check: bool) -> StoreResult<SqliteStore> {
         let at = |e| StoreError::at(path, e);
         conn.busy_timeout(open::BUSY_TIMEOUT).map_err(at)?;
         let on_disk = path != Path::new(":memory:");
         if on_disk {
-            integrity(&conn, path)?;
+            if check {
+                integrity(&conn, path)?;
+            }
             conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                 .map_err(at)?;
         }
@@ -133,6 +170,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            sessions: Vec::new(),
         })
     }
 
@@ -165,9 +203,42 @@ impl SqliteStore {
         Ok(value)
     }
 
+    /// The session an answer names, when it was started on this
+    /// connection and its id is still the handed-out one.
+    fn started(&self, id: Option<i64>) -> Option<StartedSession> {
+        let id = id?;
+        self.sessions.iter().find(|s| s.handed == id).cloned()
+    }
+
+    /// Remembers a session's row once the transaction that wrote it has
+    /// committed.
+    fn session_written(&mut self, handed: i64, row: i64) {
+        if let Some(s) = self.sessions.iter_mut().find(|s| s.handed == handed) {
+            s.row = Some(row);
+        }
+    }
+
+    /// Records `a` inside `tx`, with its session's row id (writing the
+    /// row first if `session` has none yet): the log id and the row id.
+    fn record_with_session(
+        tx: &rusqlite::Transaction<'_>,
+        a: &Answer,
+        session: Option<&StartedSession>,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        let Some(session) = session else {
+            return Ok((record_in(tx, a)?, None));
+        };
+        let row = session.row_in(tx)?;
+        let a = Answer {
+            session_id: Some(row),
+            ..a.clone()
+        };
+        Ok((record_in(tx, &a)?, Some(row)))
+    }
+
     /// Runs `f` with commits that do not wait for the disk, for writes
-    /// that acknowledge nothing (a cache, a new session's row, a deck's
-    /// sync, all redone if lost): the WAL is appended in order, so the
+    /// that acknowledge nothing (a cache, a deck's sync, all redone if
+    /// lost): the WAL is appended in order, so the
     /// next synced commit (an answer) makes them durable with it. The
     /// connection's level is restored afterwards.
     fn unsynced<T>(&mut self, f: impl FnOnce(&mut Self) -> StoreResult<T>) -> StoreResult<T> {
@@ -319,7 +390,25 @@ impl SqliteStore {
     }
 }
 
-/// The check run at every open, by size: the full `integrity_check` up to
+impl Drop for SqliteStore {
+    /// Closes the connection (SQLite checkpoints the WAL and removes it
+    /// when this is the last one) and records a clean close, so that the
+    /// next open can skip the structural check (`open::seal`).
+    fn drop(&mut self) {
+        if self.path == Path::new(":memory:") {
+            return;
+        }
+        let Ok(spare) = Connection::open_in_memory() else {
+            return;
+        };
+        if std::mem::replace(&mut self.conn, spare).close().is_ok() {
+            open::seal(&self.path, QUICK_CHECK_MAX_BYTES);
+        }
+    }
+}
+
+/// The check run at an open of a store not recorded by a clean close
+/// (`open::is_sealed`), by size: the full `integrity_check` up to
 /// [`FULL_CHECK_MAX_BYTES`], `quick_check` up to [`QUICK_CHECK_MAX_BYTES`]
 /// (page structure, no index-to-table cross-check). A damaged store is
 /// refused before anything is written.
@@ -642,11 +731,19 @@ impl Store for SqliteStore {
     }
 
     fn record(&mut self, a: &Answer) -> StoreResult<i64> {
-        self.write("record", |tx| record_in(tx, a))
+        let session = self.started(a.session_id);
+        let (log_id, row) = self.write("record", |tx| {
+            SqliteStore::record_with_session(tx, a, session.as_ref())
+        })?;
+        if let (Some(s), Some(row)) = (session, row) {
+            self.session_written(s.handed, row);
+        }
+        Ok(log_id)
     }
 
     fn rerate(&mut self, log_id: i64, answer: &Answer) -> StoreResult<i64> {
-        self.write("rerate", |tx| {
+        let session = self.started(answer.session_id);
+        let (log_id, row) = self.write("rerate", |tx| {
             let old = undo_in(tx, log_id)?;
             if old.card_id != answer.card_id || old.deck_id != answer.deck_id {
                 return Err(StoreError::NotFound(format!(
@@ -655,8 +752,12 @@ impl Store for SqliteStore {
                 )));
             }
             failpoint::hit("rerate", "between");
-            record_in(tx, answer)
-        })
+            SqliteStore::record_with_session(tx, answer, session.as_ref())
+        })?;
+        if let (Some(s), Some(row)) = (session, row) {
+            self.session_written(s.handed, row);
+        }
+        Ok(log_id)
     }
 
     fn import_history(
@@ -765,27 +866,33 @@ impl Store for SqliteStore {
     }
 
     fn start_session(&mut self, deck_id: &str, now_ms: i64) -> StoreResult<i64> {
-        // A new session row acknowledges nothing: its commit need not wait
-        // for the disk (an fsync is most of a cold start's time).
-        self.unsynced(|s| {
-            s.write("session", |tx| {
-                tx.execute(
-                    "INSERT INTO sessions (deck_id, started_ms) VALUES (?1, ?2)",
-                    params![deck_id, now_ms],
-                )?;
-                Ok(tx.last_insert_rowid())
-            })
-        })
+        // Nothing is written yet: the row comes with the session's first
+        // answer or its end (see `StartedSession`), so a start writes
+        // nothing, and a session's row is durable with its first answer.
+        let handed = self.sessions.iter().map(|s| s.handed).min().unwrap_or(0) - 1;
+        self.sessions.push(StartedSession {
+            handed,
+            deck_id: deck_id.to_string(),
+            started_ms: now_ms,
+            row: None,
+        });
+        Ok(handed)
     }
 
     fn end_session(&mut self, id: i64, now_ms: i64, seen: u32, correct: u32) -> StoreResult<()> {
+        let session = self.started(Some(id));
         self.write("session", |tx| {
+            let row = match &session {
+                Some(s) => s.row_in(tx)?,
+                None => id,
+            };
             tx.execute(
                 "UPDATE sessions SET ended_ms = ?2, seen = ?3, correct = ?4 WHERE id = ?1",
-                params![id, now_ms, seen, correct],
+                params![row, now_ms, seen, correct],
             )?;
             Ok(())
         })?;
+        self.sessions.retain(|s| s.handed != id);
         // Best effort: another session may hold the database.
         let _ = self
             .conn
@@ -1126,6 +1233,62 @@ mod tests {
             .filter(|c| c.state.phase != Phase::New)
             .count();
         (studied, s.log("d", None).unwrap().len())
+    }
+
+    #[test]
+    fn a_session_row_is_written_with_its_first_answer_or_its_end() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let card = |id: &str| DeckCard {
+            card_id: id.into(),
+            content_hash: "h".into(),
+            text: None,
+        };
+        s.sync_deck("d", "D", "x", &[card("a"), card("b")], 0)
+            .unwrap();
+        let rows = |s: &mut SqliteStore| -> Vec<(i64, i64, Option<i64>, u32)> {
+            let c = s.connection();
+            let mut stmt = c
+                .prepare("SELECT id, started_ms, ended_ms, seen FROM sessions ORDER BY id")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let answer = |card_id: &str, session: i64| Answer {
+            session_id: Some(session),
+            ..imported(card_id, 1_000).log.remove(0)
+        };
+        let first = s.start_session("d", 10).unwrap();
+        let empty = s.start_session("d", 20).unwrap();
+        assert_ne!(first, empty);
+        assert!(rows(&mut s).is_empty(), "a start writes nothing");
+        // A refused answer writes no row either (its transaction is undone).
+        let stale = Answer {
+            before: review(1.0, 5),
+            ..answer("a", first)
+        };
+        assert!(matches!(s.record(&stale), Err(StoreError::Stale(_))));
+        assert!(rows(&mut s).is_empty());
+        s.record(&answer("a", first)).unwrap();
+        s.record(&answer("b", first)).unwrap();
+        let written = rows(&mut s);
+        assert_eq!(written, vec![(written[0].0, 10, None, 0)]);
+        let ids: Vec<_> = s
+            .log("d", None)
+            .unwrap()
+            .iter()
+            .map(|e| e.answer.session_id)
+            .collect();
+        assert_eq!(ids, vec![Some(written[0].0); 2]);
+        s.end_session(first, 30, 2, 2).unwrap();
+        // A session without answers gets its row at its end.
+        s.end_session(empty, 40, 0, 0).unwrap();
+        let row = written[0].0;
+        assert_eq!(
+            rows(&mut s),
+            vec![(row, 10, Some(30), 2), (row + 1, 20, Some(40), 0)]
+        );
     }
 
     #[test]
