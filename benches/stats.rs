@@ -11,11 +11,13 @@
 //! command, 15 by default). The deck and the data directory are made once
 //! under `target/bench-stats/` and kept (delete the folder to make them
 //! again). Each command is run in turn (terminal, json, html, terminal, …)
-//! so a change of machine load touches all alike, then twice more: after
-//! 20 cards were studied (the kept tallies lose those cards' earlier
-//! predictions and gain their new ones), and after forgetting the store's
-//! copies of the log (`log_cache`), as on a store's first `stats` or after
-//! a deletion from the log older than the copies; it prints the wall time
+//! so a change of machine load touches all alike, then three times more:
+//! after 20 cards were studied (the kept tallies lose those cards' earlier
+//! predictions and gain their new ones), after 5 were studied and the last
+//! undone (`:undo`: a deletion newer than the copies keeps them), and
+//! after forgetting the store's copies of the log (`log_cache`), as on a
+//! store's first `stats` or after a deletion from the log older than the
+//! copies; it prints the wall time
 //! (median, p90, max) and the CPU time (user + system, median and max) of
 //! each, and the machine's load average.
 //!
@@ -200,9 +202,13 @@ fn populate(data: &Path) -> usize {
 /// Marks the command run after studying a few cards.
 const STUDY: &str = "study";
 
+/// Marks the command run after studying a few cards and undoing the last.
+const UNDO: &str = "undo";
+
 /// Answers `n` cards in a `docket study --plain` session (each prompt
-/// names its item; the answer to item i is "ai").
-fn study_some(data: &Path, deck: &Path, n: usize) {
+/// names its item; the answer to item i is "ai"), then, with `undo_last`,
+/// undoes the last answer (`:undo`) and waits for the card to come back.
+fn study_some(data: &Path, deck: &Path, n: usize, undo_last: bool) {
     use std::io::BufRead;
     use std::io::Write;
     let mut child = docket(data)
@@ -216,19 +222,24 @@ fn study_some(data: &Path, deck: &Path, n: usize) {
     let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
     let mut item = None;
     let mut answered = 0;
+    let mut undone = false;
     for line in out.lines() {
         let Ok(line) = line else { break };
         if let Some(rest) = line.split("item ").nth(1) {
             item = rest.split('?').next().map(str::to_string);
         }
         if line.starts_with("answer (") {
+            if answered == n && undo_last && !undone {
+                writeln!(stdin, ":undo").expect("undo");
+                undone = true;
+                continue;
+            }
             if answered == n {
                 break;
             }
             let Some(i) = item.take() else { break };
-            writeln!(stdin, "a{i}")
-                .and_then(|()| writeln!(stdin))
-                .expect("answer");
+            // One line a card: the proposed rating is applied.
+            writeln!(stdin, "a{i}").expect("answer");
             answered += 1;
         }
     }
@@ -297,11 +308,13 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(15);
     let html = dir.join("stats.html");
-    // The last two run after 20 cards were studied (their predictions
-    // are made again) and after forgetting the store's copies of the log,
-    // as after an undo or on a store's first `stats` (everything is read
-    // and computed again).
-    let commands: [(&str, Vec<&std::ffi::OsStr>, &str); 5] = [
+    // The last three run after 20 cards were studied (the kept tallies
+    // lose those cards' earlier predictions and gain their new ones),
+    // after 5 were studied and the last undone (a deletion newer than the
+    // copies, which keeps them), and after forgetting the store's copies
+    // of the log, as on a store's first `stats` (everything is read and
+    // computed again).
+    let commands: [(&str, Vec<&std::ffi::OsStr>, &str); 6] = [
         ("stats (terminal)", vec![], ""),
         ("stats --json", vec!["--json".as_ref()], ""),
         (
@@ -310,6 +323,7 @@ fn main() {
             "",
         ),
         ("stats, 20 new answers", vec![], STUDY),
+        ("stats, 5 answers, 1 undone", vec![], UNDO),
         ("stats, copies forgotten", vec![], "DELETE FROM log_cache"),
     ];
     let mut wall = vec![Vec::new(); commands.len()];
@@ -317,8 +331,9 @@ fn main() {
     println!("load average before: {}", load());
     for _ in 0..runs {
         for (i, (_, extra, forget)) in commands.iter().enumerate() {
-            if *forget == STUDY {
-                study_some(&data, &deck, 20);
+            if *forget == STUDY || *forget == UNDO {
+                let n = if *forget == STUDY { 20 } else { 5 };
+                study_some(&data, &deck, n, *forget == UNDO);
             } else if !forget.is_empty() {
                 rusqlite::Connection::open(data.join("progress.sqlite3"))
                     .and_then(|c| c.execute_batch(forget))
@@ -344,7 +359,7 @@ fn main() {
         c.sort();
         let pick = |v: &[Duration], q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
         println!(
-            "{name:<24} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
+            "{name:<26} n={runs:<3} wall median {:>7.1} ms  p90 {:>7.1} ms  max {:>7.1} ms   cpu median {:>7.1} ms  max {:>7.1} ms",
             ms(pick(w, 0.5)),
             ms(pick(w, 0.9)),
             ms(pick(w, 1.0)),
