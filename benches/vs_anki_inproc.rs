@@ -10,8 +10,11 @@
 //!
 //! - `cold DATA DECK`: open the store in DATA and the (unchanged) deck,
 //!   start a session, get the first card;
-//! - `first DATA DECK`: the same on an empty data directory (DATA is
-//!   removed before each call): read, parse, check, sync, first card;
+//! - `first DATA DECK`: the same on a new, empty store (DATA is removed
+//!   and the store made before each call, outside the timing, as Anki's
+//!   side makes its empty collection before its timing): read, parse,
+//!   check, sync, first card;
+//! - `create DATA`: making that empty store alone (DATA removed first);
 //! - `answer DATA DECK N`: N answers (`a<item>` to "…item <item>?"), one
 //!   line per answer (answer and rating → next card);
 //! - `import FILE OUT`: `docket import FILE -o OUT --force`;
@@ -155,8 +158,17 @@ fn main() -> ExitCode {
     let r = (0..repeat).try_for_each(|_| match a.as_slice() {
         ["cold", data, deck] => cold(Path::new(data), Path::new(deck)),
         ["first", data, deck] => {
+            // As Anki's side (`fresh_collection` before its timing): the
+            // new deck meets an empty store made beforehand.
             let _ = std::fs::remove_dir_all(data);
+            drop(SqliteStore::open_dir(Path::new(data)).map_err(|e| e.to_string())?);
             cold(Path::new(data), Path::new(deck))
+        }
+        ["create", data] => {
+            // Making the empty store alone.
+            let _ = std::fs::remove_dir_all(data);
+            timed(|| SqliteStore::open_dir(Path::new(data)).map(drop))
+                .map_err(|e| e.to_string())
         }
         ["answer", data, deck, n] => {
             run_answers(Path::new(data), Path::new(deck), n.parse().unwrap_or(50))
@@ -185,7 +197,7 @@ fn main() -> ExitCode {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
-        _ => Err("usage: vs_anki_inproc cold|first DATA DECK | answer DATA DECK N | import FILE OUT | export DECK OUT [--repeat R]".into()),
+        _ => Err("usage: vs_anki_inproc cold|first DATA DECK | create DATA | answer DATA DECK N | import FILE OUT | export DECK OUT [--repeat R]".into()),
     });
     match r {
         Ok(()) => ExitCode::SUCCESS,

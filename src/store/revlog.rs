@@ -56,12 +56,49 @@ pub fn card_key(
 /// A content hash as stored: docket's hashes (32 lowercase hex digits) as
 /// their 16 bytes, anything else (hashes from elsewhere) as text.
 pub(crate) fn hash_value(hash: &str) -> rusqlite::types::Value {
-    let hex_digit = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
-    match hex::decode(hash) {
-        Ok(bytes) if hash.len() == 32 && hash.bytes().all(|b| hex_digit(&b)) => {
-            rusqlite::types::Value::Blob(bytes)
+    match hash_param(hash) {
+        HashParam::Bytes(bytes) => rusqlite::types::Value::Blob(bytes.to_vec()),
+        HashParam::Text(text) => rusqlite::types::Value::Text(text.to_string()),
+    }
+}
+
+/// A content hash as stored, bound without allocating (a deck's first
+/// sync binds one per card): see [`hash_value`].
+pub(crate) enum HashParam<'a> {
+    Bytes([u8; 16]),
+    Text(&'a str),
+}
+
+/// The stored form of `hash`: its 16 bytes when it is 32 lowercase hex
+/// digits, else the text.
+pub(crate) fn hash_param(hash: &str) -> HashParam<'_> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let hex = hash.as_bytes();
+    if hex.len() != 32 {
+        return HashParam::Text(hash);
+    }
+    let mut bytes = [0u8; 16];
+    for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+        match (digit(pair[0]), digit(pair[1])) {
+            (Some(high), Some(low)) => *byte = high << 4 | low,
+            _ => return HashParam::Text(hash),
         }
-        _ => rusqlite::types::Value::Text(hash.to_string()),
+    }
+    HashParam::Bytes(bytes)
+}
+
+impl rusqlite::ToSql for HashParam<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::ToSqlOutput;
+        use rusqlite::types::ValueRef;
+        Ok(match self {
+            HashParam::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            HashParam::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        })
     }
 }
 
@@ -656,6 +693,28 @@ fn brief_rows_after(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_bytes_only_when_32_lowercase_hex_digits() {
+        let hex = "0123456789abcdef0123456789abcdef";
+        assert!(matches!(hash_param(hex), HashParam::Bytes(b) if hex::encode(b) == hex));
+        for text in [
+            "",
+            "h",
+            &hex[1..],
+            &format!("{hex}0"),
+            "0123456789ABCDEF0123456789ABCDEF",
+            "0123456789abcdef0123456789abcdeg",
+            "g123456789abcdef0123456789abcdef",
+            " 123456789abcdef0123456789abcdef",
+        ] {
+            assert!(
+                matches!(hash_param(text), HashParam::Text(t) if t == text),
+                "{text:?}"
+            );
+            assert_eq!(hash_value(text), rusqlite::types::Value::Text(text.into()));
+        }
+    }
 
     #[test]
     fn content_hashes_read_back_as_written() {
