@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use sha2::Digest;
 
 use super::AppError;
@@ -127,6 +128,10 @@ pub fn deck_hash(deck: &Deck) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
+/// Up to this many cards are hashed on the calling thread (starting
+/// rayon's pool costs more than hashing them).
+const SERIAL_HASHES: usize = 256;
+
 /// Syncs a deck into the store; `texts` are the cards' own texts, kept
 /// for the unchanged-file fast path.
 pub fn sync(
@@ -137,12 +142,20 @@ pub fn sync(
     now_ms: i64,
 ) -> StoreResult<SyncReport> {
     let mut texts = texts.map(|t| t.into_iter());
+    // Hashing each card (SHA-256 of its content) is independent work: on
+    // every core for a large deck, as parsing is.
+    let hashes: Vec<String> = if deck.cards.len() <= SERIAL_HASHES {
+        deck.cards.iter().map(|c| c.content_hash()).collect()
+    } else {
+        deck.cards.par_iter().map(|c| c.content_hash()).collect()
+    };
     let cards: Vec<DeckCard> = deck
         .cards
         .iter()
-        .map(|c| DeckCard {
+        .zip(hashes)
+        .map(|(c, content_hash)| DeckCard {
             card_id: c.id.clone(),
-            content_hash: c.content_hash(),
+            content_hash,
             text: texts.as_mut().and_then(|t| t.next()),
         })
         .collect();
