@@ -120,63 +120,6 @@ pub fn content_key(c: &Connection, hash: &str) -> StoreResult<i64> {
     Ok(c.last_insert_rowid())
 }
 
-/// Makes the keys of cards and of their contents where they do not exist
-/// yet (one statement each, for syncing many cards at once). Keys are
-/// inserted in key order, so each lands next to the previous one in the
-/// unique indexes instead of on a random page.
-pub fn ensure_keys(
-    c: &Connection,
-    deck_id: &str,
-    card_ids: &mut [&str],
-    hashes: &[&str],
-) -> StoreResult<()> {
-    card_ids.sort_unstable();
-    let mut card =
-        c.prepare_cached("INSERT OR IGNORE INTO card_keys (deck_id, card_id) VALUES (?1, ?2)")?;
-    for id in card_ids.iter() {
-        card.execute(params![deck_id, id])?;
-    }
-    let mut values: Vec<rusqlite::types::Value> = hashes.iter().map(|h| hash_value(h)).collect();
-    values.sort_unstable_by(|a, b| sql_order(a).cmp(&sql_order(b)));
-    values.dedup();
-    let mut content =
-        c.prepare_cached("INSERT OR IGNORE INTO content_hashes (hash) VALUES (?1)")?;
-    for v in &values {
-        content.execute([v])?;
-    }
-    Ok(())
-}
-
-/// [`ensure_keys`] for every card of a deck, read from `cards` inside
-/// SQLite: for a deck whose cards were all just inserted (a first sync),
-/// the same keys with the same ids in the same order (the primary key of
-/// `cards` is in card-id order, and SQLite orders hashes as [`sql_order`]
-/// does), without a statement per card.
-pub fn ensure_keys_of_deck(c: &Connection, deck_id: &str) -> StoreResult<()> {
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO card_keys (deck_id, card_id)
-         SELECT deck_id, card_id FROM cards WHERE deck_id = ?1 ORDER BY card_id",
-    )?
-    .execute([deck_id])?;
-    c.prepare_cached(
-        "INSERT OR IGNORE INTO content_hashes (hash)
-         SELECT DISTINCT content_hash FROM cards
-         WHERE deck_id = ?1 AND content_hash IS NOT NULL ORDER BY content_hash",
-    )?
-    .execute([deck_id])?;
-    Ok(())
-}
-
-/// The order SQLite keeps stored hashes in (text before blobs, each by
-/// its bytes).
-fn sql_order(v: &rusqlite::types::Value) -> (u8, &[u8]) {
-    match v {
-        rusqlite::types::Value::Text(t) => (0, t.as_bytes()),
-        rusqlite::types::Value::Blob(b) => (1, b.as_slice()),
-        _ => (2, &[]),
-    }
-}
-
 /// The card's newest row, from its key.
 fn last_of(c: &Connection, key: i64) -> StoreResult<Option<i64>> {
     Ok(
@@ -741,65 +684,5 @@ mod tests {
             )
             .unwrap();
         assert_eq!(bytes, 16, "docket's own hashes take 16 bytes");
-    }
-
-    /// The keys of a first sync made in SQL are those made card by card:
-    /// the same ids for the same card ids and hashes (text and blob hashes,
-    /// repeated hashes, ids out of order, keys already there).
-    #[test]
-    fn keys_of_a_new_deck_match_keys_made_card_by_card() {
-        let cards: Vec<(String, String)> = (0..300)
-            .map(|i| {
-                let id = format!("c{}", (i * 7919) % 300);
-                let hash = match i % 4 {
-                    0 => format!("{:032x}", i * 31),
-                    1 => "0123456789abcdef0123456789abcdef".to_string(),
-                    2 => format!("text-{}", i % 13),
-                    _ => format!("{:032X}", i),
-                };
-                (id, hash)
-            })
-            .collect();
-        let store = |bulk: bool| {
-            let mut c = Connection::open_in_memory().unwrap();
-            crate::store::migrate::migrate(
-                &mut c,
-                std::path::Path::new(":memory:"),
-                crate::store::migrate::LATEST,
-            )
-            .unwrap();
-            // Keys of another deck already there.
-            ensure_keys(&c, "other", &mut ["c1", "x"], &[&cards[1].1, "text-1"]).unwrap();
-            for (pos, (id, hash)) in cards.iter().enumerate() {
-                c.execute(
-                    "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES ('d', ?1, ?2, ?3)",
-                    rusqlite::params![id, pos as i64, hash_value(hash)],
-                )
-                .unwrap();
-            }
-            if bulk {
-                ensure_keys_of_deck(&c, "d").unwrap();
-            } else {
-                let mut ids: Vec<&str> = cards.iter().map(|c| c.0.as_str()).collect();
-                let hashes: Vec<&str> = cards.iter().map(|c| c.1.as_str()).collect();
-                ensure_keys(&c, "d", &mut ids, &hashes).unwrap();
-            }
-            let rows = |sql: &str| -> Vec<String> {
-                let mut st = c.prepare(sql).unwrap();
-                st.query_map([], |r| r.get::<_, String>(0))
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect()
-            };
-            (
-                rows("SELECT id || ' ' || deck_id || ' ' || card_id FROM card_keys ORDER BY id"),
-                rows(&format!(
-                    "SELECT h.id || ' ' || {HASH} FROM content_hashes h ORDER BY id"
-                )),
-            )
-        };
-        let (by_card, in_sql) = (store(false), store(true));
-        assert_eq!(by_card.0.len(), 302);
-        assert_eq!(by_card, in_sql);
     }
 }

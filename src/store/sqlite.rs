@@ -310,8 +310,6 @@ impl SqliteStore {
                 known.insert(id, v);
             }
         }
-        // No row of this deck at all (present or not): every card is fresh.
-        let first_sync = known.is_empty();
         let mut report = SyncReport::default();
         {
             let mut insert = tx.prepare(
@@ -351,17 +349,12 @@ impl SqliteStore {
             for (id, pos, hash) in &fresh {
                 insert.execute(params![deck_id, id, pos, hash_param(hash)])?;
             }
-            // The review log's keys, made now so that the first answer
-            // writes (and syncs) fewer pages. A deck new to the store has
-            // only fresh cards: their keys come from `cards` in two
-            // statements.
-            if first_sync {
-                revlog::ensure_keys_of_deck(&tx, deck_id)?;
-            } else {
-                let mut ids: Vec<&str> = fresh.iter().map(|f| f.0).collect();
-                let hashes: Vec<&str> = fresh.iter().map(|f| f.2).collect();
-                revlog::ensure_keys(&tx, deck_id, &mut ids, &hashes)?;
-            }
+            // The review log's keys (`card_keys`, `content_hashes`) are
+            // made by a card's first answer, not here: made for every new
+            // card they were two more rows and two more index entries a
+            // card, about 15% of a first run on a large deck, for cards
+            // answered days later if ever; a first answer writes one or
+            // two more pages with them.
             let mut remove =
                 tx.prepare("UPDATE cards SET present = 0 WHERE deck_id = ?1 AND card_id = ?2")?;
             for (id, (_, _, present, _)) in known {
@@ -1315,6 +1308,46 @@ mod tests {
             rows(&mut s),
             vec![(row, 10, Some(30), 2), (row + 1, 20, Some(40), 0)]
         );
+    }
+
+    #[test]
+    fn review_log_keys_are_made_by_a_cards_first_answer_not_by_a_sync() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        let hex = "0123456789abcdef0123456789abcdef";
+        let card = |id: &str| DeckCard {
+            card_id: id.into(),
+            content_hash: hex.into(),
+            text: None,
+        };
+        s.sync_deck("d", "D", "x", &[card("a"), card("b")], 0)
+            .unwrap();
+        let keys = |s: &mut SqliteStore| -> (Vec<String>, i64) {
+            let c = s.connection();
+            let mut stmt = c
+                .prepare("SELECT card_id FROM card_keys ORDER BY id")
+                .unwrap();
+            let ids = stmt
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let hashes = c
+                .query_row("SELECT count(*) FROM content_hashes", [], |r| r.get(0))
+                .unwrap();
+            (ids, hashes)
+        };
+        assert_eq!(keys(&mut s), (vec![], 0));
+        assert!(s.log("d", Some("a")).unwrap().is_empty());
+        let answer = Answer {
+            content_hash: hex.into(),
+            ..imported("b", 1_000).log.remove(0)
+        };
+        let id = s.record(&answer).unwrap();
+        assert_eq!(keys(&mut s), (vec!["b".to_string()], 1));
+        let log = s.log("d", None).unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].id, log[0].answer.card_id.as_str()), (id, "b"));
+        assert_eq!(log[0].answer.content_hash, hex);
     }
 
     #[test]
