@@ -32,7 +32,11 @@ Then, run after run, each task once by docket and once by Anki, in turn:
 - first run on a new deck: docket `study --plain` on the TSV's deck with
   an empty data directory (read, parse, check, sync, first card) against
   Anki importing the same TSV into an empty collection and showing the
-  first card.
+  first card. In the in/in view both meet an empty store made before the
+  timing (Anki's collection has always been made before its timing;
+  docket's `vs_anki_inproc first` now makes its empty store beforehand
+  too, and `vs_anki_inproc create` times making one alone); as processes
+  (proc/in, proc/proc) docket still makes its store inside the timing.
 
 Each task is measured in up to three views (--views), because a process
 and a call inside a running process are not the same work:
