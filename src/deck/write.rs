@@ -234,8 +234,9 @@ pub fn string(s: &str) -> String {
         }
     }
     if multiline {
-        // A quote just before the closing `"""` would merge with it.
-        if out.ends_with('"') {
+        // A bare quote just before the closing `"""` would merge with it
+        // (an escaped one, `\"`, would not: it stays as it is).
+        if quotes > 0 {
             out.pop();
             out.push_str("\\\"");
         }
@@ -256,6 +257,11 @@ mod tests {
         assert_eq!(string("x\ty"), r#""x\ty""#);
         assert_eq!(string("one\ntwo"), "\"\"\"\none\ntwo\"\"\"");
         assert_eq!(string("a\n\"\"\"b\""), "\"\"\"\na\n\"\"\\\"b\\\"\"\"\"");
+        // Three quotes at the end: the third is escaped, and the closing
+        // delimiter must not take its backslash for a quote's.
+        assert_eq!(string("a\n\"\"\""), "\"\"\"\na\n\"\"\\\"\"\"\"");
+        assert_eq!(string("a\n\""), "\"\"\"\na\n\\\"\"\"\"");
+        assert_eq!(string("a\n\\"), "\"\"\"\na\n\\\\\"\"\"");
         assert_eq!(key("a.b"), "\"a.b\"");
         assert_eq!(number(23000.0), "23000");
         assert_eq!(number(0.1), "0.1");
