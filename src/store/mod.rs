@@ -3,6 +3,7 @@
 //! it with rusqlite (WAL, one transaction per answer). Nothing outside
 //! this module sees SQL.
 
+mod behind;
 pub mod class;
 pub mod doctor;
 pub mod failpoint;

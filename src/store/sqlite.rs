@@ -22,6 +22,7 @@ use super::StoreError;
 use super::StoreResult;
 use super::StudiedCounts;
 use super::SyncReport;
+use super::behind::Checkpoint;
 use super::failpoint;
 use super::log_cache;
 use super::migrate;
@@ -47,6 +48,11 @@ pub struct SqliteStore {
     /// Study sessions started on this connection (see
     /// [`Store::start_session`]), their rows written with their first change.
     sessions: Vec<StartedSession>,
+    /// The SQLite VFS the store was opened through (tests), for the
+    /// checkpoint's own connection.
+    vfs: Option<String>,
+    /// A checkpoint left running on another thread by a large sync.
+    checkpoint: Option<Checkpoint>,
 }
 
 /// A study session whose `sessions` row is written with its first change
@@ -141,16 +147,26 @@ impl SqliteStore {
                 None => Connection::open_with_flags(path, flags),
             }
             .map_err(|e| StoreError::at(path, e))?;
-            SqliteStore::setup(conn, path, check)
+            SqliteStore::setup(conn, path, check, vfs)
         })
     }
 
     /// A private in-memory store (tests, simulations).
     pub fn open_in_memory() -> StoreResult<SqliteStore> {
-        SqliteStore::setup(Connection::open_in_memory()?, Path::new(":memory:"), false)
+        SqliteStore::setup(
+            Connection::open_in_memory()?,
+            Path::new(":memory:"),
+            false,
+            None,
+        )
     }
 
-    fn setup(mut conn: Connection, path: &Path, check: bool) -> StoreResult<SqliteStore> {
+    fn setup(
+        mut conn: Connection,
+        path: &Path,
+        check: bool,
+        vfs: Option<&str>,
+    ) -> StoreResult<SqliteStore> {
         let at = |e| StoreError::at(path, e);
         conn.busy_timeout(open::BUSY_TIMEOUT).map_err(at)?;
         let on_disk = path != Path::new(":memory:");
@@ -176,6 +192,8 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             sessions: Vec::new(),
+            vfs: vfs.map(str::to_string),
+            checkpoint: None,
         })
     }
 
@@ -258,23 +276,66 @@ impl SqliteStore {
         out
     }
 
-    /// Runs `f` with SQLite's page cache raised to [`SYNC_CACHE_KIB`]: a
-    /// large new deck's rows and indexes outgrow the default 2 MB, and
-    /// pages evicted in the middle of the transaction are written to the
-    /// WAL and read back (about 5% of a first sync of 100,000 cards). The
-    /// cache takes memory only as pages are used; its size is restored
-    /// afterwards.
-    fn with_sync_cache<T>(
+    /// Runs a deck's sync `f` (which acknowledges nothing: lost, it is
+    /// redone at the next run) as one large transaction wants it, and
+    /// restores the connection's settings afterwards:
+    ///
+    /// - SQLite's page cache raised to [`SYNC_CACHE_KIB`]: a large new
+    ///   deck's rows and indexes outgrow the default 2 MB, and pages
+    ///   evicted in the middle of the transaction are written to the WAL
+    ///   and read back (about 5% of a first sync of 100,000 cards). The
+    ///   cache takes memory only as pages are used.
+    /// - Its commit does not wait for the disk (`synchronous = NORMAL`), and
+    ///   when the WAL is empty not even for the WAL's header (`OFF`): the
+    ///   header's sync guards a WAL that restarts over older frames, which
+    ///   an empty one has none of. The next synced commit (an answer)
+    ///   syncs the WAL, and the directory of a new one, before it is
+    ///   acknowledged.
+    /// - No checkpoint inside the commit (a checkpoint under `OFF` would not
+    ///   be synced): when the sync left more than the automatic
+    ///   checkpoint's share in the WAL, it is checkpointed on another
+    ///   thread ([`Checkpoint`]) while the first card is shown.
+    fn with_sync_settings<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{SYNC_CACHE_KIB}"))?;
+        let (cache, level): (i64, i64) = (
+            self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?,
+            self.conn
+                .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
+        );
+        let on_disk = self.path != Path::new(":memory:");
+        let sync_level = if on_disk && self.wal_bytes() == 0 {
+            0
+        } else {
+            level.min(1)
+        };
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{SYNC_CACHE_KIB}; PRAGMA synchronous = {sync_level};
+             PRAGMA wal_autocheckpoint = 0;"
+        ))?;
         let out = f(self);
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = {size}"))?;
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = {cache}; PRAGMA synchronous = {level};
+             PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
+        ))?;
+        if on_disk && self.wal_bytes() > u64::from(WAL_AUTOCHECKPOINT_PAGES) * 4096 {
+            self.wait_for_checkpoint();
+            self.checkpoint = Checkpoint::start(&self.path, self.vfs.as_deref());
+        }
         out
+    }
+
+    /// The size of the store's WAL file (0 when there is none).
+    fn wal_bytes(&self) -> u64 {
+        std::fs::metadata(open::wal_path(&self.path)).map_or(0, |m| m.len())
+    }
+
+    /// Waits for a checkpoint left running by a sync, if any.
+    pub fn wait_for_checkpoint(&mut self) {
+        if let Some(c) = self.checkpoint.take() {
+            c.wait();
+        }
     }
 
     /// [`Store::sync_deck`] of a deck whose hash changed, in one transaction.
@@ -415,6 +476,9 @@ impl Drop for SqliteStore {
         if self.path == Path::new(":memory:") {
             return;
         }
+        // The close checkpoints and removes the WAL only as the last
+        // connection: a checkpoint still running would keep it.
+        self.wait_for_checkpoint();
         let Ok(spare) = Connection::open_in_memory() else {
             return;
         };
@@ -637,9 +701,7 @@ impl Store for SqliteStore {
         }
         // A sync acknowledges nothing (lost, it is redone at the next
         // run): its commit need not wait for the disk.
-        self.with_sync_cache(|s| {
-            s.unsynced(|s| s.sync_changed(deck_id, title, deck_hash, cards, now_ms))
-        })
+        self.with_sync_settings(|s| s.sync_changed(deck_id, title, deck_hash, cards, now_ms))
     }
 
     fn card(&self, deck_id: &str, card_id: &str) -> StoreResult<Option<CardRow>> {
@@ -1308,6 +1370,57 @@ mod tests {
             rows(&mut s),
             vec![(row, 10, Some(30), 2), (row + 1, 20, Some(40), 0)]
         );
+    }
+
+    #[test]
+    fn a_large_sync_is_checkpointed_behind_and_the_settings_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open_dir(dir.path()).unwrap();
+        let settings = |s: &SqliteStore| -> (i64, i64, i64) {
+            let get = |p: &str| s.conn.query_row(p, [], |r| r.get(0)).unwrap();
+            (
+                get("PRAGMA synchronous"),
+                get("PRAGMA wal_autocheckpoint"),
+                get("PRAGMA cache_size"),
+            )
+        };
+        let before = settings(&s);
+        assert_eq!(before.0, 2);
+        let cards = |n: usize| -> Vec<DeckCard> {
+            (0..n)
+                .map(|i| DeckCard {
+                    card_id: format!("{i:0>120}"),
+                    content_hash: format!("{i:032x}"),
+                    text: None,
+                })
+                .collect()
+        };
+        // A small deck: checkpointed as usual, nothing left behind.
+        s.sync_deck("small", "S", "x", &cards(50), 0).unwrap();
+        assert!(s.checkpoint.is_none());
+        assert_eq!(settings(&s), before);
+        // A large one leaves a WAL past the automatic checkpoint's size,
+        // which is copied into the database on another thread.
+        let db_bytes = || {
+            std::fs::metadata(dir.path().join(crate::store::DB_FILE))
+                .unwrap()
+                .len()
+        };
+        let small = db_bytes();
+        s.sync_deck("large", "L", "x", &cards(12_000), 0).unwrap();
+        assert!(s.wal_bytes() > u64::from(WAL_AUTOCHECKPOINT_PAGES) * 4096);
+        assert!(s.checkpoint.is_some());
+        assert_eq!(settings(&s), before);
+        s.wait_for_checkpoint();
+        assert!(
+            db_bytes() > small + (4 << 20),
+            "the pages are in the database: {} bytes, {small} before",
+            db_bytes()
+        );
+        assert_eq!(s.cards("large").unwrap().len(), 12_000);
+        // The store closes cleanly (WAL removed) after it.
+        drop(s);
+        assert!(!open::wal_path(&dir.path().join(crate::store::DB_FILE)).exists());
     }
 
     #[test]
