@@ -219,7 +219,7 @@ fn bytes_problem(bytes: &[u8]) -> Option<Diagnostic> {
             "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
         ));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, bytes) {
         return Some(whole(
             "binary-file",
             format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),

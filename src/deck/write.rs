@@ -17,8 +17,9 @@ use super::number::NumberAnswer;
 /// Writes a deck as TOML. `header` lines, when given, become `#` comments
 /// at the top of the file (for instance, where an import came from).
 pub fn write_deck(deck: &Deck, header: &[String]) -> String {
-    // About 400 bytes per card is typical; reserving avoids regrowth on big imports.
-    let mut out = String::with_capacity(512 + deck.cards.len() * 400);
+    // Reserved for a small deck's cards (about 400 bytes each at most
+    // typically); a large deck's are written in parts and reserved then.
+    let mut out = String::with_capacity(512 + deck.cards.len().min(PARALLEL_CARDS) * 400);
     for line in header {
         for l in line.lines() {
             let _ = writeln!(out, "# {l}");
@@ -57,12 +58,38 @@ pub fn write_deck(deck: &Deck, header: &[String]) -> String {
             }
         }
     }
-    for card in &deck.cards {
-        out.push('\n');
-        write_card(&mut out, card);
+    if deck.cards.len() <= PARALLEL_CARDS {
+        for card in &deck.cards {
+            out.push('\n');
+            write_card(&mut out, card);
+        }
+    } else {
+        // Large decks are written a chunk of cards per task on every core,
+        // then joined in order: the same text.
+        use rayon::prelude::*;
+        let parts: Vec<String> = deck
+            .cards
+            .par_chunks(PARALLEL_CARDS)
+            .map(|cards| {
+                let mut part = String::with_capacity(cards.len() * 128);
+                for card in cards {
+                    part.push('\n');
+                    write_card(&mut part, card);
+                }
+                part
+            })
+            .collect();
+        out.reserve(parts.iter().map(String::len).sum());
+        for part in parts {
+            out.push_str(&part);
+        }
     }
     out
 }
+
+/// Up to this many cards are written on the calling thread (and this many
+/// make one task when there are more).
+const PARALLEL_CARDS: usize = 2048;
 
 fn write_card(out: &mut String, card: &Card) {
     out.push_str("[[card]]\n");

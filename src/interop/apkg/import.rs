@@ -16,7 +16,6 @@ use rayon::prelude::*;
 
 use super::super::Skipped;
 use super::super::build::DeckBuilder;
-use super::super::build::PreparedCard;
 use super::super::csv::stem;
 use super::super::limits::MAX_CARDS;
 use super::collection::corrupt;
@@ -179,7 +178,8 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
     // Cards converted so far, skipped ones included: the limit counts
     // them as each note begins, as it always has.
     let mut pending = 0usize;
-    let mut prepared: Vec<Result<PreparedCard, Skipped>> = Vec::new();
+    // Cards that failed cleaning are reported after every note's own skips.
+    let mut late: Vec<Skipped> = Vec::new();
     loop {
         // Notes are read in batches of bounded work, converted on every
         // core, then taken in order; a package over the limit stops within
@@ -220,16 +220,19 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
                 b.note(n.item, n.reason);
             }
             pending += out.cards.len();
-            prepared.extend(out.cards);
+            // Added now, in note order: the same unique ids as adding them
+            // after every note's skips, without holding them twice.
+            b.reserve(out.cards.len());
+            for card in out.cards {
+                match card {
+                    Ok(card) => b.add_prepared(card),
+                    Err(s) => late.push(s),
+                }
+            }
         }
     }
-    // Cards that failed cleaning are reported after the notes' own skips.
-    b.reserve(prepared.len());
-    for card in prepared {
-        match card {
-            Ok(card) => b.add_prepared(card),
-            Err(s) => b.skip(s.item, s.reason),
-        }
+    for s in late {
+        b.skip(s.item, s.reason);
     }
     if b.is_empty() {
         if placeholder {

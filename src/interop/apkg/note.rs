@@ -183,11 +183,7 @@ pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
         mine.iter().map(|c| c.1).collect()
     };
     for ord in ords {
-        let item = if ord == 0 {
-            item
-        } else {
-            Item::Card(nid, ord)
-        };
+        let item = if ord == 0 { item } else { Item::Card(nid, ord) };
         let Some(card_plan) = usize::try_from(ord).ok().and_then(|o| plan.cards.get(o)) else {
             out.skip(item, "its card template is missing");
             continue;
