@@ -21,10 +21,10 @@ use super::super::limits::MAX_CARDS;
 use super::collection::corrupt;
 use super::collection::open_collection;
 use super::note::Context;
-use super::note::NoteOut;
+use super::note::Converted;
 use super::note::NoteRow;
+use super::note::cards_from;
 use super::note::convert;
-use super::note::most_cards;
 use super::protobuf;
 use super::templates::field_refs;
 use super::templates::question_and_answer;
@@ -129,11 +129,12 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
             )));
         }
     };
-    // Each card's (note id, ordinal, deck id), in that order.
+    // Each card's (note id, ordinal, deck id), in that order; rows of the
+    // same note and ordinal (never in a sound package) in table order.
     let mut cards: Vec<(i64, i64, i64)> = Vec::new();
     {
         let mut st = conn
-            .prepare("SELECT nid, ord, did FROM cards ORDER BY nid, ord")
+            .prepare("SELECT nid, ord, did FROM cards")
             .map_err(corrupt)?;
         let mut rows = st.query([]).map_err(corrupt)?;
         while let Some(r) = rows.next().map_err(corrupt)? {
@@ -144,6 +145,8 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
             ));
         }
     }
+    // Stable, and nearly free on rows that are already in order.
+    cards.sort_by_key(|&(nid, ord, _)| (nid, ord));
     let stem = stem(name);
     let main_deck = decks_used(&cards)
         .iter()
@@ -180,6 +183,8 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
     let mut pending = 0usize;
     // Cards that failed cleaning are reported after every note's own skips.
     let mut late: Vec<Skipped> = Vec::new();
+    // Where the next note's card rows start.
+    let mut next_card = 0;
     loop {
         // Notes are read in batches of bounded work, converted on every
         // core, then taken in order; a package over the limit stops within
@@ -189,41 +194,50 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         while work < BATCH_CARDS
             && let Some(r) = rows.next().map_err(corrupt)?
         {
-            let row = NoteRow {
-                id: r.get(0).map_err(corrupt)?,
+            let id = r.get(0).map_err(corrupt)?;
+            let mine = cards_from(&cards, next_card, id);
+            next_card = mine.end;
+            // At most its card rows, or one card.
+            work += mine.len().max(1);
+            batch.push(NoteRow {
+                id,
                 guid: r.get(1).map_err(corrupt)?,
                 mid: r.get(2).map_err(corrupt)?,
                 tags: r.get(3).map_err(corrupt)?,
                 flds: r.get(4).map_err(corrupt)?,
-            };
-            work += most_cards(&ctx, row.id);
-            batch.push(row);
+                cards: mine,
+            });
         }
         if batch.is_empty() {
             break;
         }
-        let converted: Vec<NoteOut> = batch
+        let runs: Vec<Converted> = batch
             .into_par_iter()
-            .map(|row| convert(&ctx, row))
+            .fold(Converted::default, |mut out, row| {
+                convert(&ctx, row, &mut out);
+                out
+            })
             .collect();
-        for out in converted {
-            if pending >= MAX_CARDS {
-                return Err(ImportError::invalid(
-                    "the package has more than a million cards",
-                ));
+        for run in runs {
+            for &(is_placeholder, n) in &run.notes {
+                if pending >= MAX_CARDS {
+                    return Err(ImportError::invalid(
+                        "the package has more than a million cards",
+                    ));
+                }
+                placeholder |= is_placeholder;
+                pending += n;
             }
-            placeholder |= out.placeholder;
-            for s in out.skipped {
+            for s in run.skipped {
                 b.skip(s.item, s.reason);
             }
-            for n in out.notes {
+            for n in run.not_carried {
                 b.note(n.item, n.reason);
             }
-            pending += out.cards.len();
             // Added now, in note order: the same unique ids as adding them
             // after every note's skips, without holding them twice.
-            b.reserve(out.cards.len());
-            for card in out.cards {
+            b.reserve(run.cards.len());
+            for card in run.cards {
                 match card {
                     Ok(card) => b.add_prepared(card),
                     Err(s) => late.push(s),

@@ -4,6 +4,7 @@
 //! cards in note order; nothing here depends on another note.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::super::Skipped;
 use super::super::build::PreparedCard;
@@ -15,13 +16,15 @@ use super::import::NoteType;
 use super::import::Plan;
 use crate::deck::model::Answer;
 
-/// A row of the `notes` table, as read.
+/// A row of the `notes` table, as read, with where its cards' rows are.
 pub struct NoteRow {
     pub id: i64,
     pub guid: String,
     pub mid: i64,
     pub tags: String,
     pub flds: String,
+    /// Its cards' rows in [`Context::cards`].
+    pub cards: Range<usize>,
 }
 
 /// What every note's conversion reads: the package's note types (each with
@@ -51,22 +54,25 @@ impl Item {
     }
 }
 
-/// One note, converted.
+/// Consecutive notes, converted: what each list holds is in note order,
+/// and `notes` says how many cards each note gave. Notes are converted a
+/// run at a time into one of these (not one allocation per note).
 #[derive(Default)]
-pub struct NoteOut {
-    /// The note is Anki's "please update" placeholder.
-    pub placeholder: bool,
-    /// Cards of the note that could not be converted, in order.
+pub struct Converted {
+    /// Per note: whether it is Anki's "please update" placeholder, and how
+    /// many entries of `cards` are its.
+    pub notes: Vec<(bool, usize)>,
+    /// Cards that could not be converted.
     pub skipped: Vec<Skipped>,
-    /// What of the note is not carried, in order.
-    pub notes: Vec<Skipped>,
-    /// Its cards in order, each prepared or with why it could not be (the
-    /// importer reports these after every note's skips, as cards that
-    /// failed cleaning always were).
+    /// What of the notes is not carried.
+    pub not_carried: Vec<Skipped>,
+    /// The cards, each prepared or with why it could not be (the importer
+    /// reports these after every note's skips, as cards that failed
+    /// cleaning always were).
     pub cards: Vec<Result<PreparedCard, Skipped>>,
 }
 
-impl NoteOut {
+impl Converted {
     fn skip(&mut self, item: Item, reason: impl Into<String>) {
         self.skipped.push(Skipped {
             item: item.label(),
@@ -82,37 +88,50 @@ impl NoteOut {
     }
 }
 
-/// The (ordinal, deck id) rows of a note's cards, in ordinal order.
-fn cards_of<'a>(cards: &'a [(i64, i64, i64)], nid: i64) -> &'a [(i64, i64, i64)] {
-    let start = cards.partition_point(|c| c.0 < nid);
-    let len = cards[start..].partition_point(|c| c.0 == nid);
-    &cards[start..start + len]
+/// The cards' rows of the note `nid`, starting the search at `from`: notes
+/// are read in id order, so each note's rows follow the previous note's.
+pub fn cards_from(cards: &[(i64, i64, i64)], from: usize, nid: i64) -> Range<usize> {
+    let mut start = from;
+    while start < cards.len() && cards[start].0 < nid {
+        start += 1;
+    }
+    let mut end = start;
+    while end < cards.len() && cards[end].0 == nid {
+        end += 1;
+    }
+    start..end
 }
 
-/// Converts one note.
-pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
-    let mut out = NoteOut::default();
+/// Converts one note into `out`.
+pub fn convert(ctx: &Context<'_>, row: NoteRow, out: &mut Converted) {
+    let before = out.cards.len();
+    let placeholder = convert_note(ctx, row, out);
+    out.notes.push((placeholder, out.cards.len() - before));
+}
+
+/// Converts one note; returns whether it is the placeholder.
+fn convert_note(ctx: &Context<'_>, row: NoteRow, out: &mut Converted) -> bool {
     let NoteRow {
         id: nid,
         guid,
         mid,
         tags,
         flds,
+        cards,
     } = row;
     let item = Item::Note(nid);
     if flds.starts_with("Please update to the latest Anki version") {
-        out.placeholder = true;
-        return out;
+        return true;
     }
     let Some((nt, plan)) = ctx.notetypes.get(&mid) else {
         out.skip(item, "its note type is missing from the package");
-        return out;
+        return false;
     };
     let own = plan.own;
     let values: Vec<&str> = flds.split('\x1f').collect();
     if !own {
         for why in super::import::not_carried(nt, plan, &values) {
-            out.notes.push(Skipped {
+            out.not_carried.push(Skipped {
                 item: item.label(),
                 reason: why,
             });
@@ -134,7 +153,7 @@ pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
             raw.to_string()
         }
     };
-    let mine = cards_of(ctx.cards, nid);
+    let mine = &ctx.cards[cards];
     let mut topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
     // A note outside the main deck (a subdeck, another deck) takes the
     // name of its first card's deck as a topic.
@@ -164,7 +183,7 @@ pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
                 item,
                 "an image occlusion note needs its image, which docket does not import",
             );
-            return out;
+            return false;
         }
         let raw = RawCard {
             id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
@@ -175,7 +194,7 @@ pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
             html: !own,
         };
         out.push(item, raw);
-        return out;
+        return false;
     }
     let ords: Vec<i64> = if mine.is_empty() {
         vec![0]
@@ -260,11 +279,5 @@ pub fn convert(ctx: &Context<'_>, row: NoteRow) -> NoteOut {
         };
         out.push(item, raw);
     }
-    out
-}
-
-/// How many cards a note can give at most (its card rows, or one), to cut
-/// the notes into batches of bounded work.
-pub fn most_cards(ctx: &Context<'_>, nid: i64) -> usize {
-    cards_of(ctx.cards, nid).len().max(1)
+    false
 }
