@@ -209,7 +209,12 @@ fn number(v: f64) -> String {
 }
 
 fn kv(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(out, "{key} = {}", string(value));
+    // Written in place: a deck of 100,000 cards has hundreds of thousands
+    // of values, each once a temporary string and a formatting call.
+    out.push_str(key);
+    out.push_str(" = ");
+    push_string(out, value);
+    out.push('\n');
 }
 
 fn key(k: &str) -> String {
@@ -231,8 +236,24 @@ fn string_array(items: &[String]) -> String {
 /// A TOML basic string. Text with line breaks is written as a multi-line
 /// string so that explanations stay readable; everything else on one line.
 pub fn string(s: &str) -> String {
-    let multiline = s.contains('\n');
     let mut out = String::with_capacity(s.len() + 8);
+    push_string(&mut out, s);
+    out
+}
+
+/// Appends `s` as a TOML basic string (see [`string`]).
+fn push_string(out: &mut String, s: &str) {
+    // Most text needs no escape: ASCII without quotes, backslashes or
+    // control characters (line breaks and tabs included) is copied whole.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let multiline = s.contains('\n');
     out.push_str(if multiline { "\"\"\"\n" } else { "\"" });
     let mut quotes = 0;
     for c in s.chars() {
@@ -270,7 +291,6 @@ pub fn string(s: &str) -> String {
     } else {
         out.push('"');
     }
-    out
 }
 
 #[cfg(test)]

@@ -136,6 +136,7 @@ impl DeckBuilder {
     /// Makes room for `n` more cards.
     pub fn reserve(&mut self, n: usize) {
         self.cards.reserve(n);
+        self.ids.reserve(n);
     }
 
     /// Adds a card prepared by [`prepare_card`] (on any thread), giving it
