@@ -16,6 +16,7 @@ use super::history;
 use super::history::ImportedHistory;
 use crate::check::CheckOptions;
 use crate::check::check_loaded;
+use crate::check::check_text;
 use crate::deck::Deck;
 use crate::deck::parse_deck_bytes;
 use crate::deck::read_deck_file;
@@ -150,65 +151,111 @@ pub fn import(req: &ImportRequest, progress: &mut dyn Progress) -> AppResult<Imp
             .map_or(name.clone(), |n| n.to_string_lossy().into_owned())
     )];
     let text = write_deck(&deck, &header);
+    let cards = deck.cards.len();
+    // Freed before the proof, whose parse then reuses its memory.
+    drop(deck);
     // A deck docket itself would refuse to read is never written.
     interop::check_deck_size(&text)
         .map_err(|e| AppError::Failed(format!("{name}: {e}; nothing was written")))?;
-    // Prove the deck passes `docket check` before it reaches the disk. The
-    // text moves into the check and is written from there (a copy of a
-    // 100,000-card deck is tens of megabytes).
-    let mut loaded = parse_deck_bytes(&out, text.into_bytes());
-    let checked = check_loaded(&mut loaded, &CheckOptions::errors_only());
-    if loaded.has_errors() {
-        return Err(AppError::Invalid(Box::new(InvalidInput {
-            path: out,
-            text: loaded.text,
-            diagnostics: loaded
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.is_error())
-                .collect(),
-            brief: true,
-            message:
-                "internal error: the converted deck does not pass docket check; nothing was written"
-                    .into(),
-        })));
-    }
-    // The history goes in first, so that its usual failure (progress
-    // already kept) leaves no deck file behind either. It is matched
-    // against the deck as written (re-parsed), so that ids and content
-    // hashes are exactly what `docket study` will see.
-    let stored = match (&history, &checked) {
-        (Some(h), Some(written)) => Some(history::store(
-            h,
-            written.deck(),
-            req.replace_history,
-            req.rollover_hour,
-        )?),
-        (Some(_), None) => {
-            return Err(AppError::Failed(
-                "internal error: the converted deck is missing; nothing was written".into(),
-            ));
+    let force = req.force || update;
+    let stored = match &history {
+        None => {
+            prove_and_write(&out, &text, force)?;
+            None
         }
-        _ => None,
+        Some(h) => Some(prove_store_and_write(req, h, &out, text, force)?),
     };
-    if let Err(e) = output::write_atomically(&out, loaded.text.as_bytes(), req.force || update) {
-        let mut msg = e.to_string();
-        if stored.is_some() {
-            msg.push_str(
-                "\nthe review history was imported; run the import again with --replace-history",
-            );
-        }
-        return Err(AppError::Failed(msg));
-    }
     Ok(Imported {
         name,
         output: out,
-        cards: deck.cards.len(),
+        cards,
         merged,
         skipped: imported.skipped,
         notes: imported.notes,
         history: stored,
     })
+}
+
+/// The error for a converted deck that does not pass `docket check`.
+fn not_proven(
+    out: &Path,
+    text: String,
+    diagnostics: Vec<crate::diagnostic::Diagnostic>,
+) -> AppError {
+    AppError::Invalid(Box::new(InvalidInput {
+        path: out.to_path_buf(),
+        text,
+        diagnostics: diagnostics.into_iter().filter(|d| d.is_error()).collect(),
+        brief: true,
+        message:
+            "internal error: the converted deck does not pass docket check; nothing was written"
+                .into(),
+    }))
+}
+
+/// Proves that `text` passes `docket check` (errors only), exactly as
+/// `docket check` reads a file, a chunk of cards at a time, and meanwhile
+/// writes and syncs those very bytes beside `out` on another thread; the
+/// file is renamed into place only once the proof passed, and removed
+/// otherwise. The two overlap because writing is mostly waiting for the
+/// disk.
+fn prove_and_write(out: &Path, text: &str, force: bool) -> AppResult<()> {
+    let (staged, (loaded, _, _)) = std::thread::scope(|s| {
+        let writer = s.spawn(|| output::stage(out, text.as_bytes(), force));
+        let proof = check_text(out, text, &CheckOptions::errors_only());
+        (writer.join(), proof)
+    });
+    if loaded.has_errors() {
+        // The spans point into the text without a byte-order mark.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string();
+        return Err(not_proven(out, text, loaded.diagnostics));
+    }
+    let staged = staged
+        .map_err(|_| AppError::Failed("internal error: writing the deck failed".into()))?
+        .map_err(|e| AppError::Failed(e.to_string()))?;
+    staged.commit().map_err(|e| AppError::Failed(e.to_string()))
+}
+
+/// With the review history: the deck is parsed whole (the history is
+/// matched against its cards) and proven, then the history stored, then
+/// the deck written.
+fn prove_store_and_write(
+    req: &ImportRequest,
+    history: &crate::interop::apkg::history::AnkiHistory,
+    out: &Path,
+    text: String,
+    force: bool,
+) -> AppResult<ImportedHistory> {
+    // The text moves into the check and is written from there (a copy of
+    // a 100,000-card deck is tens of megabytes).
+    let mut loaded = parse_deck_bytes(out, text.into_bytes());
+    let checked = check_loaded(&mut loaded, &CheckOptions::errors_only());
+    if loaded.has_errors() {
+        return Err(not_proven(out, loaded.text, loaded.diagnostics));
+    }
+    // The history goes in first, so that its usual failure (progress
+    // already kept) leaves no deck file behind either. It is matched
+    // against the deck as written (re-parsed), so that ids and content
+    // hashes are exactly what `docket study` will see.
+    let Some(written) = &checked else {
+        return Err(AppError::Failed(
+            "internal error: the converted deck is missing; nothing was written".into(),
+        ));
+    };
+    let stored = history::store(
+        history,
+        written.deck(),
+        req.replace_history,
+        req.rollover_hour,
+    )?;
+    if let Err(e) = output::write_atomically(out, loaded.text.as_bytes(), force) {
+        let mut msg = e.to_string();
+        msg.push_str(
+            "\nthe review history was imported; run the import again with --replace-history",
+        );
+        return Err(AppError::Failed(msg));
+    }
+    Ok(stored)
 }
 
 /// Merges a fresh import into the deck it updates: the old deck's metadata,

@@ -113,15 +113,38 @@ fn check_file_in_chunks(
     options: &CheckOptions,
     chunk: usize,
 ) -> (LoadedDeck, usize, Option<String>) {
+    check_in_chunks(options, |visit| {
+        crate::deck::read_deck_file_in_chunks(path, chunk, visit)
+    })
+}
+
+/// Parses and checks a deck's text exactly as [`check_file`] does the
+/// file's (the same diagnostics in the same order, a chunk of cards at a
+/// time), without the file: an import proves the text it is about to
+/// write. The text is borrowed, so the loaded deck returned holds none.
+pub fn check_text(
+    path: &Path,
+    text: &str,
+    options: &CheckOptions,
+) -> (LoadedDeck, usize, Option<String>) {
+    check_in_chunks(options, |visit| {
+        crate::deck::parse_deck_str_in_chunks(path, text, CHUNK_CARDS, visit)
+    })
+}
+
+/// Checks each chunk of cards that `parse` hands over, then the deck.
+fn check_in_chunks(
+    options: &CheckOptions,
+    parse: impl FnOnce(&mut crate::deck::parse::ChunkVisitor<'_>) -> (LoadedDeck, usize),
+) -> (LoadedDeck, usize, Option<String>) {
     let mut sources: Option<HashMap<String, SourceText>> = None;
     let mut source_diagnostics = Vec::new();
     let mut found = CardFindings::default();
-    let (mut loaded, cards) =
-        crate::deck::read_deck_file_in_chunks(path, chunk, &mut |deck, text| {
-            let sources =
-                sources.get_or_insert_with(|| deck_sources(deck, options, &mut source_diagnostics));
-            check_cards(deck, text, sources, options, &mut found);
-        });
+    let (mut loaded, cards) = parse(&mut |deck, text| {
+        let sources =
+            sources.get_or_insert_with(|| deck_sources(deck, options, &mut source_diagnostics));
+        check_cards(deck, text, sources, options, &mut found);
+    });
     let id = loaded.deck.as_ref().map(|d| d.meta.id.clone());
     // Checks count only for a usable deck, as in `check_loaded` (a card
     // after those checked may have broken the TOML).

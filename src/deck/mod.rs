@@ -84,6 +84,27 @@ pub fn read_deck_file_in_chunks(
     (loaded, count)
 }
 
+/// Parses a deck's text like [`read_deck_file_in_chunks`] parses a file's,
+/// with the same checks of its bytes and the same diagnostics, but borrows
+/// the text: an import proves the very buffer it is writing, while it
+/// writes it. The loaded deck holds no text (the caller has it; a leading
+/// byte-order mark is not part of the text the spans point into).
+pub fn parse_deck_str_in_chunks(
+    path: &Path,
+    text: &str,
+    chunk: usize,
+    visit: &mut parse::ChunkVisitor<'_>,
+) -> (LoadedDeck, usize) {
+    if let Some(d) = bytes_problem(text.as_bytes()) {
+        return (LoadedDeck::failed(path, String::new(), d), 0);
+    }
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let (deck, count, diagnostics) = parse::parse_deck_in_chunks(path, text, chunk, visit);
+    let loaded = loaded(path, String::new(), deck, diagnostics);
+    let count = if loaded.deck.is_some() { count } else { 0 };
+    (loaded, count)
+}
+
 /// The parsed deck is unusable when its TOML is broken anywhere.
 fn loaded(
     path: &Path,
@@ -173,49 +194,46 @@ pub fn parse_deck_bytes(path: &Path, bytes: Vec<u8>) -> LoadedDeck {
     }
 }
 
-/// A deck's bytes as text: refused when too large, empty, binary or not
-/// UTF-8; without a byte-order mark.
-fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, Box<LoadedDeck>> {
+/// What makes bytes no deck before they are even text: too large, empty
+/// (or blank) or binary.
+fn bytes_problem(bytes: &[u8]) -> Option<Diagnostic> {
     let whole = |code, msg: String, help: &str| {
         Diagnostic::whole_file(Severity::Error, code, msg).with_help(help)
     };
     // The same limit as for files read from disk, so a deck made in memory
     // (by an import) passes only if it can be read back.
     if bytes.len() as u64 > MAX_DECK_BYTES {
-        return Err(Box::new(LoadedDeck::failed(
-            path,
-            String::new(),
-            whole(
-                "too-large",
-                format!(
-                    "the deck is larger than the {} MiB limit for decks",
-                    MAX_DECK_BYTES >> 20
-                ),
-                "split it into several decks in one directory",
+        return Some(whole(
+            "too-large",
+            format!(
+                "the deck is larger than the {} MiB limit for decks",
+                MAX_DECK_BYTES >> 20
             ),
-        )));
+            "split it into several decks in one directory",
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Box::new(LoadedDeck::failed(
-            path,
-            String::new(),
-            whole(
-                "empty-file",
-                "the file is empty".into(),
-                "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
-            ),
-        )));
+        return Some(whole(
+            "empty-file",
+            "the file is empty".into(),
+            "a deck needs a `[deck]` table and `[[card]]` tables; see docs/deck-format.md",
+        ));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err(Box::new(LoadedDeck::failed(
-            path,
-            String::new(),
-            whole(
-                "binary-file",
-                format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),
-                "deck files are UTF-8 text",
-            ),
-        )));
+    if let Some(nul) = memchr::memchr(0, bytes) {
+        return Some(whole(
+            "binary-file",
+            format!("this is a binary file, not a TOML deck (a NUL byte at offset {nul})"),
+            "deck files are UTF-8 text",
+        ));
+    }
+    None
+}
+
+/// A deck's bytes as text: refused when too large, empty, binary or not
+/// UTF-8; without a byte-order mark.
+fn deck_text(path: &Path, bytes: Vec<u8>) -> Result<String, Box<LoadedDeck>> {
+    if let Some(d) = bytes_problem(&bytes) {
+        return Err(Box::new(LoadedDeck::failed(path, String::new(), d)));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -540,7 +540,8 @@ fn parse_sections_in_chunks(
         sources,
         cards: Vec::new(),
     });
-    let mut seen = HashMap::new();
+    // Sized for every card at once, rather than rehashing every id as it grows.
+    let mut seen = HashMap::with_capacity(card_ranges.len());
     let mut count = 0;
     let chunks: Vec<&[Range<usize>]> = if card_ranges.is_empty() {
         vec![&[]]

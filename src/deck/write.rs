@@ -17,8 +17,9 @@ use super::number::NumberAnswer;
 /// Writes a deck as TOML. `header` lines, when given, become `#` comments
 /// at the top of the file (for instance, where an import came from).
 pub fn write_deck(deck: &Deck, header: &[String]) -> String {
-    // About 400 bytes per card is typical; reserving avoids regrowth on big imports.
-    let mut out = String::with_capacity(512 + deck.cards.len() * 400);
+    // Reserved for a small deck's cards (about 400 bytes each at most
+    // typically); a large deck's are written in parts and reserved then.
+    let mut out = String::with_capacity(512 + deck.cards.len().min(PARALLEL_CARDS) * 400);
     for line in header {
         for l in line.lines() {
             let _ = writeln!(out, "# {l}");
@@ -57,12 +58,38 @@ pub fn write_deck(deck: &Deck, header: &[String]) -> String {
             }
         }
     }
-    for card in &deck.cards {
-        out.push('\n');
-        write_card(&mut out, card);
+    if deck.cards.len() <= PARALLEL_CARDS {
+        for card in &deck.cards {
+            out.push('\n');
+            write_card(&mut out, card);
+        }
+    } else {
+        // Large decks are written a chunk of cards per task on every core,
+        // then joined in order: the same text.
+        use rayon::prelude::*;
+        let parts: Vec<String> = deck
+            .cards
+            .par_chunks(PARALLEL_CARDS)
+            .map(|cards| {
+                let mut part = String::with_capacity(cards.len() * 128);
+                for card in cards {
+                    part.push('\n');
+                    write_card(&mut part, card);
+                }
+                part
+            })
+            .collect();
+        out.reserve(parts.iter().map(String::len).sum());
+        for part in parts {
+            out.push_str(&part);
+        }
     }
     out
 }
+
+/// Up to this many cards are written on the calling thread (and this many
+/// make one task when there are more).
+const PARALLEL_CARDS: usize = 2048;
 
 fn write_card(out: &mut String, card: &Card) {
     out.push_str("[[card]]\n");
@@ -182,7 +209,12 @@ fn number(v: f64) -> String {
 }
 
 fn kv(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(out, "{key} = {}", string(value));
+    // Written in place: a deck of 100,000 cards has hundreds of thousands
+    // of values, each once a temporary string and a formatting call.
+    out.push_str(key);
+    out.push_str(" = ");
+    push_string(out, value);
+    out.push('\n');
 }
 
 fn key(k: &str) -> String {
@@ -204,8 +236,24 @@ fn string_array(items: &[String]) -> String {
 /// A TOML basic string. Text with line breaks is written as a multi-line
 /// string so that explanations stay readable; everything else on one line.
 pub fn string(s: &str) -> String {
-    let multiline = s.contains('\n');
     let mut out = String::with_capacity(s.len() + 8);
+    push_string(&mut out, s);
+    out
+}
+
+/// Appends `s` as a TOML basic string (see [`string`]).
+fn push_string(out: &mut String, s: &str) {
+    // Most text needs no escape: ASCII without quotes, backslashes or
+    // control characters (line breaks and tabs included) is copied whole.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let multiline = s.contains('\n');
     out.push_str(if multiline { "\"\"\"\n" } else { "\"" });
     let mut quotes = 0;
     for c in s.chars() {
@@ -244,7 +292,6 @@ pub fn string(s: &str) -> String {
     } else {
         out.push('"');
     }
-    out
 }
 
 #[cfg(test)]

@@ -133,6 +133,19 @@ impl DeckBuilder {
         }
     }
 
+    /// Makes room for `n` more cards.
+    pub fn reserve(&mut self, n: usize) {
+        self.cards.reserve(n);
+        self.ids.reserve(n);
+    }
+
+    /// Adds a card prepared by [`prepare_card`] (on any thread), giving it
+    /// a unique id: preparing cards one by one and adding them in order
+    /// gives the same deck as [`DeckBuilder::add`].
+    pub fn add_prepared(&mut self, card: PreparedCard) {
+        self.push("", Ok(card.0));
+    }
+
     fn push(&mut self, item: &str, prepared: Result<Card, String>) -> bool {
         match prepared {
             Ok(mut card) => {
@@ -171,6 +184,18 @@ impl DeckBuilder {
             notes: self.notes,
         }
     }
+}
+
+/// A card cleaned and converted by [`prepare_card`], waiting for its
+/// unique id from [`DeckBuilder::add_prepared`]. Only this module makes
+/// one, so every card a builder holds was cleaned.
+#[derive(Debug)]
+pub struct PreparedCard(Card);
+
+/// Cleans and converts a raw card, without a builder, so that importers can
+/// prepare cards on several threads; the error says why it is unusable.
+pub fn prepare_card(raw: RawCard) -> Result<PreparedCard, String> {
+    prepare(raw).map(PreparedCard)
 }
 
 /// A card from raw input, with its preferred (not yet unique) id.

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::path::PathBuf;
 
 /// Why a file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,22 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), OutputError> {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+    stage(path, bytes, force)?.commit()
+}
+
+/// A file written and synced beside its target under a temporary name,
+/// waiting to be renamed into place by [`Staged::commit`]. Dropped
+/// uncommitted, it is removed: an import writes its deck while proving it,
+/// and throws the file away if the proof fails.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    force: bool,
+}
+
+/// The first half of [`write_atomically`]: `bytes` written to a temporary
+/// file beside `path` and synced, not yet in place.
+pub fn stage(path: &Path, bytes: &[u8], force: bool) -> Result<Staged, OutputError> {
     check_target(path, force)?;
     let io = |e| OutputError::Io(crate::sanitize::path(path), e);
     let dir = match path.parent() {
@@ -47,19 +64,32 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ou
     let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    if force {
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    } else {
-        // persist_noclobber: a file created meanwhile is still not replaced.
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                OutputError::Exists(crate::sanitize::path(path))
-            } else {
-                io(e.error)
-            }
-        })?;
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+        force,
+    })
+}
+
+impl Staged {
+    /// Renames the file into place (over an existing file only when forced).
+    pub fn commit(self) -> Result<(), OutputError> {
+        let path = &self.path;
+        let io = |e| OutputError::Io(crate::sanitize::path(path), e);
+        if self.force {
+            self.tmp.persist(path).map_err(|e| io(e.error))?;
+        } else {
+            // persist_noclobber: a file created meanwhile is still not replaced.
+            self.tmp.persist_noclobber(path).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    OutputError::Exists(crate::sanitize::path(path))
+                } else {
+                    io(e.error)
+                }
+            })?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(unix)]

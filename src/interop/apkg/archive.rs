@@ -116,11 +116,7 @@ impl<'a> SafeArchive<'a> {
 pub fn unzstd(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, ImportError> {
     let dec = zstd::stream::read::Decoder::new(data)
         .map_err(|e| ImportError::invalid(format!("`{name}` is not zstd data: {e}")))?;
-    let cap = limit.min(
-        (data.len() as u64)
-            .saturating_mul(MAX_COMPRESSION_RATIO)
-            .max(1024 * 1024),
-    );
+    let cap = unzstd_cap(data.len(), limit);
     let mut out = Vec::new();
     dec.take(cap + 1)
         .read_to_end(&mut out)
@@ -131,6 +127,16 @@ pub fn unzstd(data: &[u8], limit: u64, name: &str) -> Result<Vec<u8>, ImportErro
         )));
     }
     Ok(out)
+}
+
+/// The most [`unzstd`] inflates `packed` bytes to: `limit`, and at most
+/// [`MAX_COMPRESSION_RATIO`] times the input (or a megabyte).
+pub fn unzstd_cap(packed: usize, limit: u64) -> u64 {
+    limit.min(
+        (packed as u64)
+            .saturating_mul(MAX_COMPRESSION_RATIO)
+            .max(1024 * 1024),
+    )
 }
 
 /// A size in words: whole MiB when it is one, else bytes.

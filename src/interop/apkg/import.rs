@@ -12,40 +12,47 @@ use rusqlite::Connection;
 
 use super::super::ImportError;
 use super::super::Imported;
+use rayon::prelude::*;
+
+use super::super::Skipped;
 use super::super::build::DeckBuilder;
-use super::super::build::RawCard;
-use super::super::csv::embedded_answer;
 use super::super::csv::stem;
-use super::super::html;
 use super::super::limits::MAX_CARDS;
 use super::collection::corrupt;
 use super::collection::open_collection;
+use super::note::Context;
+use super::note::Converted;
+use super::note::NoteRow;
+use super::note::cards_from;
+use super::note::convert;
 use super::protobuf;
 use super::templates::field_refs;
 use super::templates::question_and_answer;
-use crate::deck::model::Answer;
 
 /// A note type, reduced to what conversion needs.
 #[derive(Debug, Clone)]
-struct NoteType {
-    name: String,
+pub(super) struct NoteType {
+    pub(super) name: String,
     cloze: bool,
-    fields: Vec<String>,
+    pub(super) fields: Vec<String>,
     /// (question format, answer format) by template ordinal.
     templates: Vec<(String, String)>,
 }
 
+/// About how many cards are converted at a time on every core.
+const BATCH_CARDS: usize = 16_384;
+
 /// How a note type's fields become cards, worked out once per note type.
 #[derive(Debug, Clone, Default)]
-struct Plan {
+pub(super) struct Plan {
     /// Whether this is docket's own note type.
-    own: bool,
+    pub(super) own: bool,
     /// For cloze types: the cloze field.
-    cloze_text: Option<String>,
+    pub(super) cloze_text: Option<String>,
     /// For normal types, by template: (question, answer, explanation fields).
-    cards: Vec<Option<(String, String, Vec<String>)>>,
+    pub(super) cards: Vec<Option<(String, String, Vec<String>)>>,
     /// For cloze types: the explanation fields.
-    cloze_extra: Vec<String>,
+    pub(super) cloze_extra: Vec<String>,
 }
 
 /// Fields shown on the answer side besides those in `skip`, in order.
@@ -122,33 +129,26 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
             )));
         }
     };
-    let mut cards_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    // The deck of each note's first card: a note outside the main deck (a
-    // subdeck, another deck) takes its deck's name as a topic.
-    let mut deck_of: HashMap<i64, i64> = HashMap::new();
-    let mut deck_use: HashMap<i64, usize> = HashMap::new();
+    // Each card's (note id, ordinal, deck id), in that order; rows of the
+    // same note and ordinal (never in a sound package) in table order.
+    let mut cards: Vec<(i64, i64, i64)> = Vec::new();
     {
         let mut st = conn
-            .prepare("SELECT nid, ord, did FROM cards ORDER BY nid, ord")
+            .prepare("SELECT nid, ord, did FROM cards")
             .map_err(corrupt)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(corrupt)?;
-        for row in rows {
-            let (nid, ord, did) = row.map_err(corrupt)?;
-            cards_of.entry(nid).or_default().push(ord);
-            deck_of.entry(nid).or_insert(did);
-            *deck_use.entry(did).or_default() += 1;
+        let mut rows = st.query([]).map_err(corrupt)?;
+        while let Some(r) = rows.next().map_err(corrupt)? {
+            cards.push((
+                r.get(0).map_err(corrupt)?,
+                r.get(1).map_err(corrupt)?,
+                r.get(2).map_err(corrupt)?,
+            ));
         }
     }
+    // Stable, and nearly free on rows that are already in order.
+    cards.sort_by_key(|&(nid, ord, _)| (nid, ord));
     let stem = stem(name);
-    let main_deck = deck_use
+    let main_deck = decks_used(&cards)
         .iter()
         .max_by_key(|(id, n)| (**n, -**id))
         .and_then(|(id, _)| decks.get(id))
@@ -159,199 +159,102 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
         &main_deck,
         &format!("Imported from the Anki deck {main_deck}."),
     );
+    // Every note type's plan, worked out once (a plan only reads its note type).
+    let notetypes: HashMap<i64, (NoteType, Plan)> = notetypes
+        .into_iter()
+        .map(|(id, nt)| {
+            let p = plan(&nt);
+            (id, (nt, p))
+        })
+        .collect();
+    let ctx = Context {
+        notetypes: &notetypes,
+        decks: &decks,
+        main_deck: &main_deck,
+        cards: &cards,
+    };
     let mut st = conn
         .prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")
         .map_err(corrupt)?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .map_err(corrupt)?;
+    let mut rows = st.query([]).map_err(corrupt)?;
     let mut placeholder = false;
-    let mut plans: HashMap<i64, Plan> = HashMap::new();
-    let mut pending: Vec<(String, RawCard)> = Vec::new();
-    for row in rows {
-        let (nid, guid, mid, tags, flds) = row.map_err(corrupt)?;
-        if pending.len() >= MAX_CARDS {
-            return Err(ImportError::invalid(
-                "the package has more than a million cards",
-            ));
-        }
-        let item = format!("note {nid}");
-        if flds.starts_with("Please update to the latest Anki version") {
-            placeholder = true;
-            continue;
-        }
-        let Some(nt) = notetypes.get(&mid) else {
-            b.skip(item, "its note type is missing from the package");
-            continue;
-        };
-        let plan = plans.entry(mid).or_insert_with(|| plan(nt));
-        let own = plan.own;
-        let values: Vec<&str> = flds.split('\x1f').collect();
-        if !own {
-            for why in not_carried(nt, plan, &values) {
-                b.note(item.clone(), why);
-            }
-        }
-        // Fields stay HTML and are converted later, in parallel; docket's own
-        // notes are converted now because their answer field is parsed here.
-        let field = |n: &str| -> String {
-            let raw = nt
-                .fields
-                .iter()
-                .position(|f| f == n)
-                .and_then(|i| values.get(i))
-                .copied()
-                .unwrap_or_default();
-            if own {
-                html::to_text(raw)
-            } else {
-                raw.to_string()
-            }
-        };
-        let mut topics: Vec<String> = tags.split_whitespace().map(str::to_string).collect();
-        if let Some(name) = deck_of.get(&nid).and_then(|d| decks.get(d))
-            && *name != main_deck
+    // Cards converted so far, skipped ones included: the limit counts
+    // them as each note begins, as it always has.
+    let mut pending = 0usize;
+    // Cards that failed cleaning are reported after every note's own skips.
+    let mut late: Vec<Skipped> = Vec::new();
+    // Where the next note's card rows start.
+    let mut next_card = 0;
+    loop {
+        // Notes are read in batches of bounded work, converted on every
+        // core, then taken in order; a package over the limit stops within
+        // a batch of it.
+        let mut batch = Vec::new();
+        let mut work = 0;
+        while work < BATCH_CARDS
+            && let Some(r) = rows.next().map_err(corrupt)?
         {
-            topics.push(name.clone());
+            let id = r.get(0).map_err(corrupt)?;
+            let mine = cards_from(&cards, next_card, id);
+            next_card = mine.end;
+            // At most its card rows, or one card.
+            work += mine.len().max(1);
+            batch.push(NoteRow {
+                id,
+                guid: r.get(1).map_err(corrupt)?,
+                mid: r.get(2).map_err(corrupt)?,
+                tags: r.get(3).map_err(corrupt)?,
+                flds: r.get(4).map_err(corrupt)?,
+                cards: mine,
+            });
         }
-        let own_id = own
-            .then(|| guid.rsplit('/').next().unwrap_or("").to_string())
-            .filter(|g| !g.is_empty());
-        let explanation = |names: &[String]| -> Option<String> {
-            let mut parts: Vec<String> = Vec::new();
-            for n in names {
-                let v = field(n);
-                if !v.trim().is_empty() && !parts.contains(&v) {
-                    parts.push(v);
+        if batch.is_empty() {
+            break;
+        }
+        let runs: Vec<Converted> = batch
+            .into_par_iter()
+            .fold(Converted::default, |mut out, row| {
+                convert(&ctx, row, &mut out);
+                out
+            })
+            .collect();
+        for run in runs {
+            for &(is_placeholder, n) in &run.notes {
+                if pending >= MAX_CARDS {
+                    return Err(ImportError::invalid(
+                        "the package has more than a million cards",
+                    ));
+                }
+                placeholder |= is_placeholder;
+                pending += n;
+            }
+            for s in run.skipped {
+                b.skip(s.item, s.reason);
+            }
+            for n in run.not_carried {
+                b.note(n.item, n.reason);
+            }
+            // Added now, in note order: the same unique ids as adding them
+            // after every note's skips, without holding them twice.
+            b.reserve(run.cards.len());
+            for card in run.cards {
+                match card {
+                    Ok(card) => b.add_prepared(card),
+                    Err(s) => late.push(s),
                 }
             }
-            let gap = if own { "\n\n" } else { "<br><br>" };
-            (!parts.is_empty()).then(|| parts.join(gap))
-        };
-        if let Some(text_field) = &plan.cloze_text {
-            let text = field(text_field);
-            if text.contains("image-occlusion:") {
-                b.skip(
-                    item,
-                    "an image occlusion note needs its image, which docket does not import",
-                );
-                continue;
-            }
-            pending.push((
-                item,
-                RawCard {
-                    id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
-                    prompt: text,
-                    answer: Answer::Cloze(Vec::new()),
-                    explanation: explanation(&plan.cloze_extra),
-                    topics,
-                    html: !own,
-                },
-            ));
-            continue;
-        }
-        let ords = cards_of.get(&nid).cloned().unwrap_or_else(|| vec![0]);
-        for ord in ords {
-            let item = if ord == 0 {
-                item.clone()
-            } else {
-                format!("note {nid} card {}", ord + 1)
-            };
-            let Some(card_plan) = usize::try_from(ord).ok().and_then(|o| plan.cards.get(o)) else {
-                b.skip(item, "its card template is missing");
-                continue;
-            };
-            let Some((qf, af, extra)) = card_plan else {
-                b.skip(
-                    item,
-                    format!(
-                        "the note type `{}` does not say which field is the answer",
-                        nt.name
-                    ),
-                );
-                continue;
-            };
-            // docket's own notes carry the card's kind and answer keys.
-            if own && ord == 0 {
-                let raw = nt
-                    .fields
-                    .iter()
-                    .position(|f| f == "Docket")
-                    .and_then(|i| values.get(i))
-                    .map(|v| unescape_field(v))
-                    .filter(|v| !v.trim().is_empty());
-                if let Some(toml) = raw {
-                    match embedded_answer(&toml) {
-                        Ok(answer) => pending.push((
-                            item,
-                            RawCard {
-                                id: Some(own_id.clone().unwrap_or_else(|| format!("anki-{nid}"))),
-                                prompt: field("Prompt"),
-                                answer,
-                                explanation: explanation(extra),
-                                topics: topics.clone(),
-                                html: false,
-                            },
-                        )),
-                        Err(why) => b.skip(
-                            item,
-                            format!("its Docket field is not a card's answer: {why}"),
-                        ),
-                    }
-                    continue;
-                }
-            }
-            let (prompt, mut answer) = (field(qf), field(af));
-            let mut accept = Vec::new();
-            // docket's exporter writes accepted answers as "answer (also: a; b)".
-            if own
-                && let Some(open) = answer.find(" (also: ")
-                && answer.ends_with(')')
-            {
-                accept = answer[open + 8..answer.len() - 1]
-                    .split("; ")
-                    .map(str::to_string)
-                    .collect();
-                answer.truncate(open);
-            }
-            if answer.trim().is_empty() {
-                b.skip(item, "the answer field is empty");
-                continue;
-            }
-            let id = match (&own_id, ord) {
-                (Some(g), 0) => g.clone(),
-                (_, 0) => format!("anki-{nid}"),
-                (_, o) => format!("anki-{nid}-{}", o + 1),
-            };
-            pending.push((
-                item,
-                RawCard {
-                    id: Some(id),
-                    prompt,
-                    answer: Answer::Basic { answer, accept },
-                    explanation: explanation(extra),
-                    topics: topics.clone(),
-                    html: !own,
-                },
-            ));
         }
     }
-    b.add_all(pending);
+    for s in late {
+        b.skip(s.item, s.reason);
+    }
     if b.is_empty() {
         if placeholder {
             return Err(ImportError::invalid(
                 "this package holds only Anki's \"please update\" placeholder: its real collection is missing",
             ));
         }
-        let mut types: Vec<&str> = notetypes.values().map(|n| n.name.as_str()).collect();
+        let mut types: Vec<&str> = notetypes.values().map(|(n, _)| n.name.as_str()).collect();
         types.sort_unstable();
         let why: Vec<String> = b
             .finish(PathBuf::new())
@@ -373,10 +276,33 @@ fn read_collection(conn: &Connection, name: &str, entry: &str) -> Result<Importe
     Ok(b.finish(PathBuf::from(format!("{stem}.toml"))))
 }
 
+/// How many cards of the package each deck holds.
+fn decks_used(cards: &[(i64, i64, i64)]) -> HashMap<i64, usize> {
+    let mut used: HashMap<i64, usize> = HashMap::new();
+    // Counted a run of cards at a time: a note's cards, and usually
+    // consecutive notes, share a deck.
+    let mut run: Option<(i64, usize)> = None;
+    for &(_, _, did) in cards {
+        match &mut run {
+            Some((d, n)) if *d == did => *n += 1,
+            _ => {
+                if let Some((d, n)) = run {
+                    *used.entry(d).or_default() += n;
+                }
+                run = Some((did, 1));
+            }
+        }
+    }
+    if let Some((d, n)) = run {
+        *used.entry(d).or_default() += n;
+    }
+    used
+}
+
 /// What of a note docket does not carry, one reason each: fields that no
 /// card shows (docket reads what the templates show), and media (sounds
 /// are dropped, images become their alt text).
-fn not_carried(nt: &NoteType, plan: &Plan, values: &[&str]) -> Vec<String> {
+pub(super) fn not_carried(nt: &NoteType, plan: &Plan, values: &[&str]) -> Vec<String> {
     let mut used: Vec<&str> = Vec::new();
     if let Some(t) = &plan.cloze_text {
         used.push(t);
@@ -394,7 +320,10 @@ fn not_carried(nt: &NoteType, plan: &Plan, values: &[&str]) -> Vec<String> {
                 "its field `{name}` is on no card's template; its text is not carried"
             ));
         }
-        out.extend(media_notes(&format!("`{name}`"), value));
+        // The place is named only for a field with media in it.
+        if value.contains("[sound:") || value.contains("<img") {
+            out.extend(media_notes(&format!("`{name}`"), value));
+        }
     }
     out
 }
@@ -438,7 +367,7 @@ pub(crate) fn media_notes(place: &str, value: &str) -> Vec<String> {
 /// The exact inverse of the exporter's field escaping (`&amp;`, `&lt;`,
 /// `&gt;`, `&quot;`, `<br>`), so the Docket field's TOML comes back byte
 /// for byte (an HTML-to-text conversion would collapse its spaces).
-fn unescape_field(s: &str) -> String {
+pub(super) fn unescape_field(s: &str) -> String {
     s.replace("<br>", "\n")
         .replace("&lt;", "<")
         .replace("&gt;", ">")

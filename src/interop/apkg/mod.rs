@@ -12,6 +12,7 @@ pub mod collection;
 pub mod export;
 pub mod history;
 pub mod import;
+mod note;
 pub mod progress;
 pub mod protobuf;
 pub mod replay;
