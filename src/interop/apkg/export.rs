@@ -199,11 +199,16 @@ fn type_field(card: &Card) -> String {
     }
 }
 
-/// The Docket field: the card's kind and answer keys, as a deck file writes them.
-fn docket_field(card: &Card) -> String {
-    let mut toml = format!("kind = \"{}\"\n", card.answer.kind().name());
-    crate::deck::write::write_answer(&mut toml, &card.answer);
-    html(toml.trim_end())
+/// Appends the Docket field: the card's kind and answer keys, as a deck
+/// file writes them. `scratch` is the TOML's buffer, kept by the caller
+/// from card to card.
+fn docket_field_into(out: &mut String, card: &Card, scratch: &mut String) {
+    scratch.clear();
+    scratch.push_str("kind = \"");
+    scratch.push_str(card.answer.kind().name());
+    scratch.push_str("\"\n");
+    crate::deck::write::write_answer(scratch, &card.answer);
+    html_into(out, scratch.trim_end());
 }
 
 /// One note of the package, ready to insert.
@@ -240,8 +245,8 @@ fn evidence_fields(out: &mut String, deck: &Deck, card: &Card) {
     }
 }
 
-/// The note of one card.
-fn note_row(deck: &Deck, card: &Card) -> NoteRow {
+/// The note of one card (`scratch`: a buffer to reuse, see [`docket_field_into`]).
+fn note_row(deck: &Deck, card: &Card, scratch: &mut String) -> NoteRow {
     let mut skipped = Vec::new();
     let differs;
     let explanation: &str = match (&card.explanation, &card.differs) {
@@ -297,7 +302,7 @@ fn note_row(deck: &Deck, card: &Card) -> NoteRow {
             fields.push('\x1f');
             fields.push_str(&type_field(card));
             fields.push('\x1f');
-            fields.push_str(&docket_field(card));
+            docket_field_into(&mut fields, card, scratch);
             (NOTETYPE_ID, vec![0])
         }
     };
@@ -388,7 +393,10 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                 let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<NoteRow>>(2);
                 scope.spawn(move || {
                     for chunk in deck.cards.chunks(ROW_CHUNK) {
-                        let rows = chunk.par_iter().map(|card| note_row(deck, card)).collect();
+                        let rows = chunk
+                            .par_iter()
+                            .map_init(String::new, |scratch, card| note_row(deck, card, scratch))
+                            .collect();
                         // A closed channel: the inserts failed and stopped.
                         if send.send(rows).is_err() {
                             break;
