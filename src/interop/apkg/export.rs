@@ -391,6 +391,9 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
             // and are inserted in deck order.
             std::thread::scope(|scope| -> anyhow::Result<()> {
                 let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<NoteRow>>(2);
+                // Inserted chunks come back to be freed on the row thread,
+                // off the inserts' path (a chunk is tens of thousands of strings).
+                let (give_back, spent) = std::sync::mpsc::channel::<Vec<NoteRow>>();
                 scope.spawn(move || {
                     for chunk in deck.cards.chunks(ROW_CHUNK) {
                         let rows = chunk
@@ -401,21 +404,26 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                         if send.send(rows).is_err() {
                             break;
                         }
+                        spent.try_iter().for_each(drop);
                     }
+                    // Until the inserts end (or fail) and close the channel;
+                    // they end only once this thread's sender is gone.
+                    drop(send);
+                    spent.iter().for_each(drop);
                 });
                 let mut pos = 0usize;
-                for rows in chunks {
-                    for row in rows {
+                for mut rows in chunks {
+                    for row in &mut rows {
                         // Consecutive ids keep the deck's order (Anki lists notes by id);
                         // Anki matches re-imported notes by guid, so ids need not be stable.
                         let nid = base + pos as i64;
                         // The sort field is the prompt as written, not its HTML.
                         let sort = deck.cards[pos].prompt.as_str();
-                        skipped.extend(row.skipped);
+                        skipped.append(&mut row.skipped);
                         note.execute(params![
                             nid, row.guid, row.mid, secs, row.tags, row.fields, sort, row.csum,
                         ])?;
-                        for ord in row.ords {
+                        for &ord in &row.ords {
                             card_st.execute(params![
                                 next_card,
                                 nid,
@@ -428,7 +436,10 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                         }
                         pos += 1;
                     }
+                    // A closed channel (the row thread gone): freed here instead.
+                    let _ = give_back.send(rows);
                 }
+                drop(give_back);
                 // Every card's note, or the row thread stopped short.
                 anyhow::ensure!(
                     pos == deck.cards.len(),
