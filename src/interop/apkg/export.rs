@@ -468,3 +468,44 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
     }
     Ok((zip_bytes, skipped))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escape as it was written before runs were copied whole: a
+    /// character at a time.
+    fn html_by_char(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\n' => out.push_str("<br>"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fields_are_escaped_as_a_character_at_a_time() {
+        for s in [
+            "",
+            "plain",
+            "&",
+            "a<b>c\"d&e\nf",
+            "ends with <",
+            "\n\n",
+            "ünïcödé → “quotes” & <tags>\n日本語",
+            "é&é<é",
+        ] {
+            assert_eq!(html(s), html_by_char(s), "{s:?}");
+            let mut appended = String::from("x\x1f");
+            html_into(&mut appended, s);
+            assert_eq!(appended, format!("x\x1f{}", html_by_char(s)));
+        }
+    }
+}
