@@ -338,10 +338,13 @@ pub fn export(
     let result = interop::export(format, &deck);
     progress.end();
     let (bytes, notes) = result.map_err(|e| AppError::Failed(format!("{e:#}")))?;
-    output::write_atomically(output_path, &bytes, force)
-        .map_err(|e| AppError::Failed(e.to_string()))?;
-    Ok(Exported {
-        cards: deck.cards.len(),
-        notes,
+    let cards = deck.cards.len();
+    // A large deck takes a while to free: on another core while the file
+    // is written and synced (both done before this returns).
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(deck));
+        output::write_atomically(output_path, &bytes, force)
     })
+    .map_err(|e| AppError::Failed(e.to_string()))?;
+    Ok(Exported { cards, notes })
 }

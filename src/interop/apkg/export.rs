@@ -64,6 +64,10 @@ CREATE INDEX ix_revlog_cid ON revlog (cid);
 CREATE INDEX ix_notes_csum ON notes (csum);
 ";
 
+/// Cards per chunk of note rows made at once: enough for every core to
+/// share, small enough that inserting starts early and little is held.
+const ROW_CHUNK: usize = 4096;
+
 const CSS: &str = ".card { font-family: sans-serif; font-size: 20px; line-height: 1.5; \
 text-align: center; color: black; background-color: white; }\n\
 .explanation { font-size: 16px; margin-top: 1em; }\n\
@@ -126,17 +130,31 @@ fn model_json(id: i64, name: &str, cloze: bool, did: i64, m: i64) -> serde_json:
 /// Text as an HTML field: escaped, line breaks as `<br>`.
 fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
+    html_into(&mut out, s);
     out
+}
+
+/// Appends `s` as an HTML field to `out`: a note's fields are written
+/// into one string, without a string per field to join and free.
+fn html_into(out: &mut String, s: &str) {
+    // Most text needs no escape: copy the runs between special bytes whole.
+    let mut rest = s;
+    // ASCII bytes: never part of a multi-byte character, so `i` is a boundary.
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\n'))
+    {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "<br>",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Anki's duplicate-check sum: the first 8 hex digits of the SHA-1 of the sort field.
@@ -181,11 +199,16 @@ fn type_field(card: &Card) -> String {
     }
 }
 
-/// The Docket field: the card's kind and answer keys, as a deck file writes them.
-fn docket_field(card: &Card) -> String {
-    let mut toml = format!("kind = \"{}\"\n", card.answer.kind().name());
-    crate::deck::write::write_answer(&mut toml, &card.answer);
-    html(toml.trim_end())
+/// Appends the Docket field: the card's kind and answer keys, as a deck
+/// file writes them. `scratch` is the TOML's buffer, kept by the caller
+/// from card to card.
+fn docket_field_into(out: &mut String, card: &Card, scratch: &mut String) {
+    scratch.clear();
+    scratch.push_str("kind = \"");
+    scratch.push_str(card.answer.kind().name());
+    scratch.push_str("\"\n");
+    crate::deck::write::write_answer(scratch, &card.answer);
+    html_into(out, scratch.trim_end());
 }
 
 /// One note of the package, ready to insert.
@@ -193,8 +216,8 @@ struct NoteRow {
     guid: String,
     mid: i64,
     tags: String,
+    /// The fields, HTML, separated by `\x1f`.
     fields: String,
-    sort: String,
     csum: i64,
     /// The card ordinals of the note.
     ords: Vec<i64>,
@@ -202,29 +225,43 @@ struct NoteRow {
     skipped: Vec<Skipped>,
 }
 
-/// The note of one card.
-fn note_row(deck: &Deck, card: &Card) -> NoteRow {
-    let mut skipped = Vec::new();
-    let sources: Vec<String> = card
-        .evidence
-        .iter()
-        .map(|e| {
-            deck.source(&e.source)
-                .map_or(e.source.clone(), |s| s.title.clone())
-        })
-        .collect();
-    let quotes: Vec<&str> = card
-        .evidence
-        .iter()
-        .filter_map(|e| e.quote.as_deref())
-        .collect();
-    let mut explanation = card.explanation.clone().unwrap_or_default();
-    if let Some(d) = &card.differs {
-        explanation = format!("{explanation}\n\nSources differ: {d}")
-            .trim()
-            .to_string();
+/// Appends the evidence fields (Source, Quote), each after a separator.
+fn evidence_fields(out: &mut String, deck: &Deck, card: &Card) {
+    out.push('\x1f');
+    for (i, e) in card.evidence.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        let title = deck.source(&e.source).map_or(&e.source, |s| &s.title);
+        html_into(out, title);
     }
-    let (mid, fields, ords): (i64, Vec<String>, Vec<i64>) = match &card.answer {
+    out.push('\x1f');
+    let quotes = card.evidence.iter().filter_map(|e| e.quote.as_deref());
+    for (i, q) in quotes.enumerate() {
+        if i > 0 {
+            out.push_str(" / ");
+        }
+        html_into(out, q);
+    }
+}
+
+/// The note of one card (`scratch`: a buffer to reuse, see [`docket_field_into`]).
+fn note_row(deck: &Deck, card: &Card, scratch: &mut String) -> NoteRow {
+    let mut skipped = Vec::new();
+    let differs;
+    let explanation: &str = match (&card.explanation, &card.differs) {
+        (e, Some(d)) => {
+            let e = e.as_deref().unwrap_or_default();
+            differs = format!("{e}\n\nSources differ: {d}");
+            differs.trim()
+        }
+        (Some(e), None) => e,
+        (None, None) => "",
+    };
+    // The prompt, escaped, is the first field whatever the note type.
+    let mut fields = String::with_capacity(2 * card.prompt.len() + 64);
+    html_into(&mut fields, &card.prompt);
+    let (mid, ords): (i64, Vec<i64>) = match &card.answer {
         Answer::Cloze(gaps) => {
             let mut ords: Vec<i64> = gaps
                 .iter()
@@ -238,58 +275,51 @@ fn note_row(deck: &Deck, card: &Card) -> NoteRow {
                     reason: "Anki shows the alternatives of a gap as one answer `a|b`".into(),
                 });
             }
-            (
-                CLOZE_NOTETYPE_ID,
-                vec![
-                    html(&card.prompt),
-                    html(&explanation),
-                    html(&sources.join("; ")),
-                    html(&quotes.join(" / ")),
-                ],
-                ords,
-            )
+            // Text, Explanation, Source, Quote.
+            fields.push('\x1f');
+            html_into(&mut fields, explanation);
+            evidence_fields(&mut fields, deck, card);
+            (CLOZE_NOTETYPE_ID, ords)
         }
         other => {
-            let answer = match other {
+            // Prompt, Answer, Explanation, Source, Quote, Options, Type, Docket.
+            fields.push('\x1f');
+            match other {
                 Answer::Basic { answer, accept } if !accept.is_empty() => {
-                    format!("{answer} (also: {})", accept.join("; "))
+                    html_into(
+                        &mut fields,
+                        &format!("{answer} (also: {})", accept.join("; ")),
+                    );
                 }
-                a => answer_text(a),
-            };
-            (
-                NOTETYPE_ID,
-                vec![
-                    html(&card.prompt),
-                    html(&answer),
-                    html(&explanation),
-                    html(&sources.join("; ")),
-                    html(&quotes.join(" / ")),
-                    options_field(card),
-                    type_field(card),
-                    docket_field(card),
-                ],
-                vec![0],
-            )
+                Answer::Basic { answer, .. } => html_into(&mut fields, answer),
+                a => html_into(&mut fields, &answer_text(a)),
+            }
+            fields.push('\x1f');
+            html_into(&mut fields, explanation);
+            evidence_fields(&mut fields, deck, card);
+            fields.push('\x1f');
+            fields.push_str(&options_field(card));
+            fields.push('\x1f');
+            fields.push_str(&type_field(card));
+            fields.push('\x1f');
+            docket_field_into(&mut fields, card, scratch);
+            (NOTETYPE_ID, vec![0])
         }
     };
-    let tags: Vec<String> = card
-        .topics
-        .iter()
-        .map(|t| t.replace(char::is_whitespace, "_"))
-        .collect();
-    let tags = if tags.is_empty() {
-        String::new()
-    } else {
-        format!(" {} ", tags.join(" "))
-    };
-    let sort = card.prompt.clone();
+    let mut tags = String::new();
+    for t in &card.topics {
+        tags.push(' ');
+        tags.extend(t.chars().map(|c| if c.is_whitespace() { '_' } else { c }));
+    }
+    if !tags.is_empty() {
+        tags.push(' ');
+    }
     NoteRow {
         guid: format!("{}/{}", deck.meta.id, card.id),
         mid,
         tags,
-        fields: fields.join("\x1f"),
-        csum: csum(&sort),
-        sort,
+        fields,
+        csum: csum(&card.prompt),
         ords,
         skipped,
     }
@@ -301,7 +331,7 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
     let ms = secs * 1000;
     let did = stable_id(&format!("deck:{}", deck.meta.id));
     let mut skipped = Vec::new();
-    let db: Vec<u8>;
+    let mut zip_bytes;
     {
         // Built in memory and serialised: no temporary file to write and read back.
         let mut conn = Connection::open_in_memory().context("cannot create the collection")?;
@@ -353,34 +383,78 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
                 "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
             )?;
             let base = stable_id(&format!("notes:{}", deck.meta.id));
-            // Each note's row is made on every core (HTML, fields, checksum),
-            // then inserted in deck order by this thread.
-            let rows: Vec<NoteRow> = deck
-                .cards
-                .par_iter()
-                .map(|card| note_row(deck, card))
-                .collect();
             let mut next_card = base;
-            for (pos, row) in rows.into_iter().enumerate() {
-                // Consecutive ids keep the deck's order (Anki lists notes by id);
-                // Anki matches re-imported notes by guid, so ids need not be stable.
-                let nid = base + pos as i64;
-                skipped.extend(row.skipped);
-                note.execute(params![
-                    nid, row.guid, row.mid, secs, row.tags, row.fields, row.sort, row.csum,
-                ])?;
-                for ord in row.ords {
-                    card_st.execute(params![next_card, nid, did, ord, secs, pos as i64 + 1])?;
-                    next_card += 1;
+            // Notes' rows are made on every core a chunk at a time, on a
+            // thread of their own, while this thread inserts the chunk
+            // before: the inserts (one thread, SQLite's) no longer wait for
+            // all the rows, nor the rows for the inserts. Rows still arrive
+            // and are inserted in deck order.
+            std::thread::scope(|scope| -> anyhow::Result<()> {
+                let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<NoteRow>>(2);
+                // Inserted chunks come back to be freed on the row thread,
+                // off the inserts' path (a chunk is tens of thousands of strings).
+                let (give_back, spent) = std::sync::mpsc::channel::<Vec<NoteRow>>();
+                scope.spawn(move || {
+                    for chunk in deck.cards.chunks(ROW_CHUNK) {
+                        let rows = chunk
+                            .par_iter()
+                            .map_init(String::new, |scratch, card| note_row(deck, card, scratch))
+                            .collect();
+                        // A closed channel: the inserts failed and stopped.
+                        if send.send(rows).is_err() {
+                            break;
+                        }
+                        spent.try_iter().for_each(drop);
+                    }
+                    // Until the inserts end (or fail) and close the channel;
+                    // they end only once this thread's sender is gone.
+                    drop(send);
+                    spent.iter().for_each(drop);
+                });
+                let mut pos = 0usize;
+                for mut rows in chunks {
+                    for row in &mut rows {
+                        // Consecutive ids keep the deck's order (Anki lists notes by id);
+                        // Anki matches re-imported notes by guid, so ids need not be stable.
+                        let nid = base + pos as i64;
+                        // The sort field is the prompt as written, not its HTML.
+                        let sort = deck.cards[pos].prompt.as_str();
+                        skipped.append(&mut row.skipped);
+                        note.execute(params![
+                            nid, row.guid, row.mid, secs, row.tags, row.fields, sort, row.csum,
+                        ])?;
+                        for &ord in &row.ords {
+                            card_st.execute(params![
+                                next_card,
+                                nid,
+                                did,
+                                ord,
+                                secs,
+                                pos as i64 + 1
+                            ])?;
+                            next_card += 1;
+                        }
+                        pos += 1;
+                    }
+                    // A closed channel (the row thread gone): freed here instead.
+                    let _ = give_back.send(rows);
                 }
-            }
+                drop(give_back);
+                // Every card's note, or the row thread stopped short.
+                anyhow::ensure!(
+                    pos == deck.cards.len(),
+                    "the notes of {} cards were not made",
+                    deck.cards.len() - pos
+                );
+                Ok(())
+            })?;
         }
         tx.execute_batch(INDEXES)?;
         tx.commit()?;
-        db = conn.serialize(rusqlite::MAIN_DB)?.to_vec();
-    }
-    let mut zip_bytes = Vec::new();
-    {
+        // Zipped from SQLite's own copy of the database: no copy of ours.
+        let db = conn.serialize(rusqlite::MAIN_DB)?;
+        // Deflate makes the database about a quarter of its size or less.
+        zip_bytes = Vec::with_capacity(db.len() / 4);
         let mut zw = zip::ZipWriter::new(std::io::Cursor::new(&mut zip_bytes));
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -393,4 +467,45 @@ pub fn export(deck: &Deck) -> anyhow::Result<(Vec<u8>, Vec<Skipped>)> {
         zw.finish()?;
     }
     Ok((zip_bytes, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escape as it was written before runs were copied whole: a
+    /// character at a time.
+    fn html_by_char(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\n' => out.push_str("<br>"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fields_are_escaped_as_a_character_at_a_time() {
+        for s in [
+            "",
+            "plain",
+            "&",
+            "a<b>c\"d&e\nf",
+            "ends with <",
+            "\n\n",
+            "ünïcödé → “quotes” & <tags>\n日本語",
+            "é&é<é",
+        ] {
+            assert_eq!(html(s), html_by_char(s), "{s:?}");
+            let mut appended = String::from("x\x1f");
+            html_into(&mut appended, s);
+            assert_eq!(appended, format!("x\x1f{}", html_by_char(s)));
+        }
+    }
 }
