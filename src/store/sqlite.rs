@@ -105,8 +105,13 @@ pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 1000;
 pub const WAL_SIZE_LIMIT: u64 = 4 << 20;
 
 /// SQLite's page cache, in KiB, while a deck is synced (see
-/// `SqliteStore::with_sync_cache`).
+/// `SqliteStore::with_sync_settings`).
 const SYNC_CACHE_KIB: i64 = 64 << 10;
+
+/// A sync that grows the WAL by more than this (the automatic
+/// checkpoint's share: [`WAL_AUTOCHECKPOINT_PAGES`] pages of 4 kB) leaves
+/// it to a checkpoint on another thread.
+const CHECKPOINT_BEHIND_BYTES: u64 = WAL_AUTOCHECKPOINT_PAGES as u64 * 4096;
 
 impl SqliteStore {
     /// Opens (creating if needed) the progress database in `dir`.
@@ -292,9 +297,10 @@ impl SqliteStore {
     ///   syncs the WAL, and the directory of a new one, before it is
     ///   acknowledged.
     /// - No checkpoint inside the commit (a checkpoint under `OFF` would not
-    ///   be synced): when the sync left more than the automatic
-    ///   checkpoint's share in the WAL, it is checkpointed on another
-    ///   thread ([`Checkpoint`]) while the first card is shown.
+    ///   be synced): when the sync grew the WAL by more than
+    ///   [`CHECKPOINT_BEHIND_BYTES`], it is checkpointed on another thread
+    ///   ([`Checkpoint`]) while the first card is shown; else the next
+    ///   commit's automatic checkpoint does it as before.
     fn with_sync_settings<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> StoreResult<T>,
@@ -305,7 +311,8 @@ impl SqliteStore {
                 .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
         );
         let on_disk = self.path != Path::new(":memory:");
-        let sync_level = if on_disk && self.wal_bytes() == 0 {
+        let wal_before = self.wal_bytes();
+        let sync_level = if on_disk && wal_before == 0 {
             0
         } else {
             level.min(1)
@@ -319,7 +326,9 @@ impl SqliteStore {
             "PRAGMA cache_size = {cache}; PRAGMA synchronous = {level};
              PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
         ))?;
-        if on_disk && self.wal_bytes() > u64::from(WAL_AUTOCHECKPOINT_PAGES) * 4096 {
+        // By the growth of the file: a WAL that restarted keeps its size
+        // (up to `journal_size_limit`) whatever it holds.
+        if on_disk && self.wal_bytes().saturating_sub(wal_before) > CHECKPOINT_BEHIND_BYTES {
             self.wait_for_checkpoint();
             self.checkpoint = Checkpoint::start(&self.path, self.vfs.as_deref());
         }
@@ -1408,7 +1417,7 @@ mod tests {
         };
         let small = db_bytes();
         s.sync_deck("large", "L", "x", &cards(12_000), 0).unwrap();
-        assert!(s.wal_bytes() > u64::from(WAL_AUTOCHECKPOINT_PAGES) * 4096);
+        assert!(s.wal_bytes() > CHECKPOINT_BEHIND_BYTES);
         assert!(s.checkpoint.is_some());
         assert_eq!(settings(&s), before);
         s.wait_for_checkpoint();
