@@ -341,7 +341,7 @@ impl SqliteStore {
     }
 
     /// Waits for a checkpoint left running by a sync, if any.
-    pub fn wait_for_checkpoint(&mut self) {
+    fn wait_for_checkpoint(&mut self) {
         if let Some(c) = self.checkpoint.take() {
             c.wait();
         }
