@@ -19,10 +19,18 @@
 //!   line per answer (answer and rating → next card);
 //! - `import FILE OUT`: `docket import FILE -o OUT --force`;
 //! - `export DECK OUT`: `docket export DECK -o OUT --force` (format from OUT).
+//!
+//! With `--warm`, the call is made once untimed before the timed ones, so
+//! that the timing meets a process that has made it before, as Anki's calls
+//! in the long-running benchmark process do (its code paged in, its
+//! allocator's heap grown, its one-time set-ups done). Not for `answer`,
+//! whose warm-up would answer the cards the timing needs.
 
 use std::path::Path;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use docket::app::Collection;
@@ -47,12 +55,17 @@ fn cpu() -> f64 {
     t(u.ru_utime) + t(u.ru_stime)
 }
 
+/// Set during the untimed warm-up call (`--warm`): nothing is printed.
+static WARMING_UP: AtomicBool = AtomicBool::new(false);
+
 /// Runs `f`, printing its wall and CPU time in ms.
 fn timed<T>(f: impl FnOnce() -> T) -> T {
     let (c, t) = (cpu(), Instant::now());
     let v = f();
     let wall = t.elapsed().as_secs_f64();
-    println!("{:.3} {:.3}", wall * 1e3, (cpu() - c) * 1e3);
+    if !WARMING_UP.load(Ordering::Relaxed) {
+        println!("{:.3} {:.3}", wall * 1e3, (cpu() - c) * 1e3);
+    }
     v
 }
 
@@ -154,8 +167,19 @@ fn main() -> ExitCode {
             .unwrap_or(1usize);
         args.drain(i..(i + 2).min(args.len()));
     }
+    let warm = args.iter().any(|a| a == "--warm");
+    args.retain(|a| a != "--warm");
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
-    let r = (0..repeat).try_for_each(|_| match a.as_slice() {
+    if warm && a.first() == Some(&"answer") {
+        eprintln!(
+            "vs_anki_inproc: --warm is not for `answer` (its warm-up would answer the timed cards)"
+        );
+        return ExitCode::FAILURE;
+    }
+    let calls = repeat + usize::from(warm);
+    let r = (0..calls).try_for_each(|call| {
+        WARMING_UP.store(warm && call == 0, Ordering::Relaxed);
+        match a.as_slice() {
         ["cold", data, deck] => cold(Path::new(data), Path::new(deck)),
         ["first", data, deck] => {
             // As Anki's side (`fresh_collection` before its timing): the
@@ -197,7 +221,8 @@ fn main() -> ExitCode {
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
-        _ => Err("usage: vs_anki_inproc cold|first DATA DECK | create DATA | answer DATA DECK N | import FILE OUT | export DECK OUT [--repeat R]".into()),
+        _ => Err("usage: vs_anki_inproc cold|first DATA DECK | create DATA | answer DATA DECK N | import FILE OUT | export DECK OUT [--repeat R] [--warm]".into()),
+        }
     });
     match r {
         Ok(()) => ExitCode::SUCCESS,
