@@ -7,6 +7,8 @@
 //! one card decompresses its block (a few kB, microseconds). Only this
 //! module reads or writes `text_blocks`.
 
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 use rusqlite::Connection;
 use rusqlite::OptionalExtension;
@@ -25,6 +27,13 @@ const LEVEL: i32 = 1;
 /// passed the size limits.
 const MAX_BLOCK_BYTES: usize = 256 << 20;
 
+thread_local! {
+    /// Each thread's zstd contexts, made once: making one allocates and
+    /// sets up its tables, which cost as much as compressing a block.
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
 /// A block's entries, each a little-endian u32 (0 for a card without
 /// text, else its length + 1) and the text's bytes, compressed.
 fn encode(entries: &[Option<&str>]) -> std::io::Result<Vec<u8>> {
@@ -39,7 +48,13 @@ fn encode(entries: &[Option<&str>]) -> std::io::Result<Vec<u8>> {
             }
         }
     }
-    zstd::bulk::compress(&raw, LEVEL)
+    COMPRESSOR.with_borrow_mut(|c| {
+        let c = match c {
+            Some(c) => c,
+            None => c.insert(zstd::bulk::Compressor::new(LEVEL)?),
+        };
+        c.compress(&raw)
+    })
 }
 
 /// Entry `index` of a block; `None` if it has no text or the block cannot
@@ -49,7 +64,15 @@ fn decode(body: &[u8], index: usize) -> Option<String> {
     if size > MAX_BLOCK_BYTES as u64 {
         return None;
     }
-    let raw = zstd::bulk::decompress(body, size as usize).ok()?;
+    let raw = DECOMPRESSOR
+        .with_borrow_mut(|d| {
+            let d = match d {
+                Some(d) => d,
+                None => d.insert(zstd::bulk::Decompressor::new()?),
+            };
+            d.decompress(body, size as usize)
+        })
+        .ok()?;
     let mut at = 0usize;
     for i in 0.. {
         let n = u32::from_le_bytes(raw.get(at..at + 4)?.try_into().ok()?) as usize;
