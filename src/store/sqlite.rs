@@ -108,6 +108,10 @@ pub const WAL_SIZE_LIMIT: u64 = 4 << 20;
 /// `SqliteStore::with_sync_settings`).
 const SYNC_CACHE_KIB: i64 = 64 << 10;
 
+/// New cards inserted by one statement in a deck sync (4 parameters a
+/// row, far below SQLite's limit of 32,766).
+const INSERT_ROWS_PER_STATEMENT: usize = 64;
+
 /// A sync that grows the WAL by more than this (the automatic
 /// checkpoint's share: [`WAL_AUTOCHECKPOINT_PAGES`] pages of 4 kB) leaves
 /// it to a checkpoint on another thread.
@@ -382,9 +386,6 @@ impl SqliteStore {
         }
         let mut report = SyncReport::default();
         {
-            let mut insert = tx.prepare(
-                "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES (?1, ?2, ?3, ?4)",
-            )?;
             let mut update = tx.prepare(
                 "UPDATE cards SET position = ?3, content_hash = ?4, present = 1
                  WHERE deck_id = ?1 AND card_id = ?2",
@@ -416,8 +417,31 @@ impl SqliteStore {
                 }
             }
             fresh.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (id, pos, hash) in &fresh {
-                insert.execute(params![deck_id, id, pos, hash_param(hash)])?;
+            // Many rows to a statement: each statement run has a fixed
+            // cost (binding, its own sub-transaction, resetting) about as
+            // large as a row's inserts.
+            let mut full = None;
+            for rows in fresh.chunks(INSERT_ROWS_PER_STATEMENT) {
+                let hashes: Vec<_> = rows.iter().map(|(_, _, hash)| hash_param(hash)).collect();
+                let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 4);
+                for ((id, pos, _), hash) in rows.iter().zip(&hashes) {
+                    values.extend([&deck_id as &dyn rusqlite::ToSql, id, pos, hash]);
+                }
+                let sql = |n: usize| {
+                    format!(
+                        "INSERT INTO cards (deck_id, card_id, position, content_hash) VALUES {}",
+                        vec!["(?, ?, ?, ?)"; n].join(", ")
+                    )
+                };
+                if rows.len() == INSERT_ROWS_PER_STATEMENT {
+                    let stmt = match &mut full {
+                        Some(stmt) => stmt,
+                        None => full.insert(tx.prepare(&sql(rows.len()))?),
+                    };
+                    stmt.execute(&*values)?;
+                } else {
+                    tx.prepare(&sql(rows.len()))?.execute(&*values)?;
+                }
             }
             // The review log's keys (`card_keys`, `content_hashes`) are
             // made by a card's first answer, not here: made for every new
@@ -1430,6 +1454,44 @@ mod tests {
         // The store closes cleanly (WAL removed) after it.
         drop(s);
         assert!(!open::wal_path(&dir.path().join(crate::store::DB_FILE)).exists());
+    }
+
+    #[test]
+    fn new_cards_inserted_many_to_a_statement_keep_their_positions_and_hashes() {
+        let mut s = SqliteStore::open_in_memory().unwrap();
+        // Two whole statements and a shorter last one, ids not in key order.
+        let n = INSERT_ROWS_PER_STATEMENT * 2 + 7;
+        let card = |i: usize| DeckCard {
+            card_id: format!("c{}", (i * 37) % n),
+            content_hash: format!("{i:032x}"),
+            text: None,
+        };
+        let deck: Vec<DeckCard> = (0..n).map(card).collect();
+        let report = s.sync_deck("d", "D", "1", &deck, 0).unwrap();
+        assert_eq!(report.added, n);
+        let check = |s: &SqliteStore, deck: &[DeckCard]| {
+            let rows = s.cards("d").unwrap();
+            let present: Vec<&CardRow> = rows.iter().filter(|r| r.present).collect();
+            assert_eq!(present.len(), deck.len());
+            for (i, c) in deck.iter().enumerate() {
+                let row = present.iter().find(|r| r.card_id == c.card_id).unwrap();
+                assert_eq!(
+                    (row.position as usize, &row.content_hash),
+                    (i, &c.content_hash)
+                );
+            }
+        };
+        check(&s, &deck);
+        // Fewer than a statement's worth of new cards, some removed.
+        let mut next: Vec<DeckCard> = deck[10..].to_vec();
+        next.extend((0..5).map(|i| DeckCard {
+            card_id: format!("new{i}"),
+            content_hash: format!("{:032x}", 1000 + i),
+            text: None,
+        }));
+        let report = s.sync_deck("d", "D", "2", &next, 0).unwrap();
+        assert_eq!((report.added, report.removed), (5, 10));
+        check(&s, &next);
     }
 
     #[test]
