@@ -3,6 +3,7 @@ generated work, in interleaved runs, with the ratio docket/Anki per task.
 
 usage: vs_anki.py DOCKET_BIN [--sizes 1000,10000,100000] [--runs N]
                   [--inproc BENCH_BIN] [--views proc/in,proc/proc,in/in]
+                  [--tasks cold,...] [--work DIR] [--keep] [--no-warm]
 (run through benches/vs_anki.sh, which builds docket in release mode and
 uses the Anki package in target/anki-venv).
 
@@ -462,6 +463,11 @@ def anki_proc_first_run(d, tmp):
 # The `in/in` view: docket's app-layer call timed inside the bench binary,
 # which prints "<wall ms> <CPU ms>" per call (per answer for `answer`).
 
+# Whether docket's in/in calls meet a warmed-up process (`--no-warm`: the
+# first call of a fresh process, as before 2 December 2026).
+WARM_INPROC = True
+
+
 def inproc(bench, *args):
     # The data directory is passed as an argument; the environment is the
     # one docket runs with (no DOCKET_NOW, no colour).
@@ -470,7 +476,7 @@ def inproc(bench, *args):
     # before; docket's bench makes its call once untimed first (`--warm`)
     # so that the timed call meets a process in the same state. An answer
     # is timed 50 times in one process already.
-    warm = [] if args[0] == "answer" else ["--warm"]
+    warm = [] if args[0] == "answer" or not WARM_INPROC else ["--warm"]
     p = subprocess.run([bench, *args, *warm], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {bench} {' '.join(args)}\n{p.stderr}")
@@ -542,7 +548,10 @@ def main():
     ap.add_argument("--tasks", default=None, help="only the tasks whose names contain one of these (comma-separated)")
     ap.add_argument("--work", default=None, help="where to generate (default: a temporary directory)")
     ap.add_argument("--keep", action="store_true", help="keep the generated work of each size (under --work) for profiling")
+    ap.add_argument("--no-warm", action="store_true", help="in/in: time docket's first call in a fresh process, without the untimed warm-up call")
     a = ap.parse_args()
+    global WARM_INPROC
+    WARM_INPROC = not a.no_warm
     binary = os.path.abspath(a.docket)
     views = [v for v in a.views.split(",") if v]
     for v in views:
