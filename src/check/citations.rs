@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use super::SourceText;
@@ -23,14 +25,41 @@ const KEY_TOKENS: usize = 3;
 #[derive(Debug)]
 pub struct SourceIndex {
     normalized: String,
-    /// Byte offsets in `normalized` where each run of [`KEY_TOKENS`]
-    /// space-separated tokens starts, keyed by the run's hash ([`key_hash`]):
-    /// most quotes begin at a token, so candidates are found without
-    /// scanning the whole text (each is then compared in full, so two runs
-    /// with one hash only cost a comparison).
-    token_starts: HashMap<u64, Vec<usize>>,
+    /// Where each run of [`KEY_TOKENS`] space-separated tokens starts in
+    /// `normalized` (a byte offset), with the run's hash ([`key_hash`]),
+    /// sorted: most quotes begin at a token, so candidates are found by a
+    /// binary search without scanning the whole text (each is then compared
+    /// in full, so two runs with one hash only cost a comparison). A sorted
+    /// list rather than a map of lists: no allocation per distinct run.
+    token_starts: Vec<(u64, usize)>,
     /// Hashes of every run of [`COPY_WORDS`] words, for the copy check.
-    windows: HashSet<u64>,
+    windows: HashSet<u64, BuildHasherDefault<Prehashed>>,
+}
+
+/// The hasher of a set whose keys are already hashes (FNV-1a words folded
+/// into [`window_hashes`]): one multiply spreads a key's bits over the
+/// table's, where SipHash cost more than the rest of indexing a source.
+/// The keys come from the user's own files, so there is nothing to guard
+/// against flooding.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed; any other key still hashes soundly.
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Folds the differences that quoting may introduce: runs of whitespace,
@@ -39,6 +68,23 @@ pub struct SourceIndex {
 pub fn normalize_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
+    if text.is_ascii() {
+        // Most quotes: byte by byte, with the same folds as below (the only
+        // ASCII one besides whitespace is the backtick).
+        for b in text.bytes() {
+            let c = char::from(b);
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(if c == '`' { '\'' } else { c });
+        }
+        return out;
+    }
     for c in text.chars() {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
@@ -67,11 +113,41 @@ pub fn normalize_quote(text: &str) -> String {
 /// "company's" is one word). Hashing as we go keeps the copy check free of
 /// per-word allocations.
 pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
+    let mut out = Vec::new();
+    word_hashes_into(text, &mut out);
+    out
+}
+
+/// [`word_hashes`] into a buffer the caller keeps (cleared first), so that
+/// checking a card's fields allocates once rather than once a field.
+fn word_hashes_into(text: &str, out: &mut Vec<(u64, Range<usize>)>) {
     const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut out = Vec::new();
+    out.clear();
     let mut hash = FNV_OFFSET;
     let mut start = None;
+    if text.is_ascii() {
+        // Most text: byte by byte, without decoding characters. The same
+        // words and hashes as the general loop below (an ASCII byte is its
+        // character, and the right single quote is not ASCII).
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b.is_ascii_alphanumeric() {
+                if start.is_none() {
+                    start = Some(i);
+                    hash = FNV_OFFSET;
+                }
+                hash = (hash ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+            } else if b == b'\'' && start.is_some() {
+                continue;
+            } else if let Some(s) = start.take() {
+                out.push((hash, s..i));
+            }
+        }
+        if let Some(s) = start {
+            out.push((hash, s..text.len()));
+        }
+        return;
+    }
     for (i, c) in text.char_indices() {
         if c.is_ascii_alphanumeric() {
             // The common case, and the same hash as the general one below:
@@ -99,7 +175,6 @@ pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
     if let Some(s) = start {
         out.push((hash, s..text.len()));
     }
-    out
 }
 
 /// FNV-1a of a run of tokens, the key of [`SourceIndex`]'s starts.
@@ -130,16 +205,22 @@ impl SourceIndex {
             bounds.push((at, at + token.len()));
             at += token.len() + 1;
         }
-        let mut token_starts: HashMap<u64, Vec<usize>> = HashMap::new();
-        for w in bounds.windows(KEY_TOKENS) {
-            let (start, end) = (w[0].0, w[KEY_TOKENS - 1].1);
-            token_starts
-                .entry(key_hash(&normalized[start..end]))
-                .or_default()
-                .push(start);
-        }
+        let mut token_starts: Vec<(u64, usize)> = bounds
+            .windows(KEY_TOKENS)
+            .map(|w| {
+                let (start, end) = (w[0].0, w[KEY_TOKENS - 1].1);
+                (key_hash(&normalized[start..end]), start)
+            })
+            .collect();
+        token_starts.sort_unstable();
+        let words = word_hashes(text);
+        let mut windows = HashSet::with_capacity_and_hasher(
+            words.len().saturating_sub(COPY_WORDS - 1),
+            BuildHasherDefault::default(),
+        );
+        windows.extend(window_hashes(&words).map(|(_, h)| h));
         SourceIndex {
-            windows: window_hashes(&word_hashes(text)).map(|(_, h)| h).collect(),
+            windows,
             normalized,
             token_starts,
         }
@@ -153,14 +234,12 @@ impl SourceIndex {
             .match_indices(' ')
             .nth(KEY_TOKENS - 1)
             .map_or(quote.len(), |(i, _)| i);
-        let at_token = self
-            .token_starts
-            .get(&key_hash(&quote[..key_end]))
-            .is_some_and(|starts| {
-                starts
-                    .iter()
-                    .any(|&s| self.normalized[s..].starts_with(&quote))
-            });
+        let key = key_hash(&quote[..key_end]);
+        let first = self.token_starts.partition_point(|&(h, _)| h < key);
+        let at_token = self.token_starts[first..]
+            .iter()
+            .take_while(|&&(h, _)| h == key)
+            .any(|&(_, s)| self.normalized[s..].starts_with(&quote));
         // A quote may also begin inside a token ("ulien, who"): scan for those.
         at_token || self.normalized.contains(&quote)
     }
@@ -273,12 +352,14 @@ fn check_card(card: &Card, file: &str, sources: &[(&String, &SourceText)]) -> Ve
     for s in &card.spans.answer_texts {
         fields.push(("answer", file.get(s.clone()).unwrap_or(""), s));
     }
+    let (mut words, mut windows) = (Vec::new(), Vec::new());
     for (name, text, span) in fields {
-        let words = word_hashes(text);
+        word_hashes_into(text, &mut words);
         if words.len() < COPY_WORDS {
             continue;
         }
-        let windows: Vec<(usize, u64)> = window_hashes(&words).collect();
+        windows.clear();
+        windows.extend(window_hashes(&words));
         let copied = sources.iter().find_map(|(id, source)| {
             windows
                 .iter()
