@@ -163,8 +163,10 @@ impl Lowering<'_> {
             return None;
         };
         // A file saved with Windows line ends keeps "\r\n" inside multi-line
-        // strings; that is a line end, not a control character.
-        let s = if s.contains("\r\n") {
+        // strings; that is a line end, not a control character. (`memchr`
+        // first: a substring search costs more to set up than most texts
+        // take to scan.)
+        let s = if memchr::memchr(b'\r', s.as_bytes()).is_some() && s.contains("\r\n") {
             std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
         } else {
             std::borrow::Cow::Borrowed(s.as_ref())
