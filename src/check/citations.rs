@@ -66,25 +66,36 @@ impl Hasher for Prehashed {
 /// curly versus straight quote marks, and the many dashes. Nothing else:
 /// case and punctuation must match the source.
 pub fn normalize_quote(text: &str) -> String {
+    if !text.is_ascii() {
+        return normalize_chars(text);
+    }
+    if is_normal_ascii(text.as_bytes()) {
+        // Most quotes: nothing to fold.
+        return text.to_string();
+    }
+    // Byte by byte, with the same folds as `normalize_chars` (the only
+    // ASCII one besides whitespace is the backtick).
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    if text.is_ascii() {
-        // Most quotes: byte by byte, with the same folds as below (the only
-        // ASCII one besides whitespace is the backtick).
-        for b in text.bytes() {
-            let c = char::from(b);
-            if c.is_whitespace() {
-                space = true;
-                continue;
-            }
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(if c == '`' { '\'' } else { c });
+    for b in text.bytes() {
+        let c = char::from(b);
+        if c.is_whitespace() {
+            space = true;
+            continue;
         }
-        return out;
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(if c == '`' { '\'' } else { c });
     }
+    out
+}
+
+/// [`normalize_quote`] a character at a time: any text.
+fn normalize_chars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
     for c in text.chars() {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
@@ -108,6 +119,27 @@ pub fn normalize_quote(text: &str) -> String {
     out
 }
 
+/// Whether ASCII text is as [`normalize_quote`] leaves it: no backtick, no
+/// whitespace but single spaces between other characters.
+fn is_normal_ascii(text: &[u8]) -> bool {
+    // A space at the start would be dropped, as would one after a space.
+    let mut after_space = true;
+    for &b in text {
+        if b == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if b == b'`' || char::from(b).is_whitespace() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    // A space at the end would be dropped too.
+    !after_space || text.is_empty()
+}
+
 /// The words of a text as hashes with their byte ranges: runs of letters
 /// and digits, lowercased, with apostrophes inside a word dropped (so
 /// "company's" is one word). Hashing as we go keeps the copy check free of
@@ -117,6 +149,10 @@ pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
     word_hashes_into(text, &mut out);
     out
 }
+
+/// FNV-1a's start and multiplier, for the words' hashes.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// Each ASCII byte that belongs to a word, lowercased; 0 for the rest (no
 /// word byte is 0). One load instead of a chain of range tests.
@@ -136,34 +172,39 @@ const WORD_BYTES: [u8; 256] = {
 /// [`word_hashes`] into a buffer the caller keeps (cleared first), so that
 /// checking a card's fields allocates once rather than once a field.
 fn word_hashes_into(text: &str, out: &mut Vec<(u64, Range<usize>)>) {
-    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
     out.clear();
-    let mut hash = FNV_OFFSET;
-    let mut start = None;
-    if text.is_ascii() {
-        // Most text: byte by byte, without decoding characters. The same
-        // words and hashes as the general loop below (an ASCII byte is its
-        // character, and the right single quote is not ASCII).
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            let l = WORD_BYTES[usize::from(b)];
-            if l != 0 {
-                if start.is_none() {
-                    start = Some(i);
-                    hash = FNV_OFFSET;
-                }
-                hash = (hash ^ u64::from(l)).wrapping_mul(FNV_PRIME);
-            } else if b == b'\'' && start.is_some() {
-                continue;
-            } else if let Some(s) = start.take() {
-                out.push((hash, s..i));
-            }
-        }
-        if let Some(s) = start {
-            out.push((hash, s..text.len()));
-        }
+    if !text.is_ascii() {
+        word_hashes_chars(text, out);
         return;
     }
+    // Most text: byte by byte, without decoding characters. The same words
+    // and hashes as `word_hashes_chars` (an ASCII byte is its character,
+    // and the right single quote is not ASCII).
+    let mut hash = FNV_OFFSET;
+    let mut start = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let l = WORD_BYTES[usize::from(b)];
+        if l != 0 {
+            if start.is_none() {
+                start = Some(i);
+                hash = FNV_OFFSET;
+            }
+            hash = (hash ^ u64::from(l)).wrapping_mul(FNV_PRIME);
+        } else if b == b'\'' && start.is_some() {
+            continue;
+        } else if let Some(s) = start.take() {
+            out.push((hash, s..i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((hash, s..text.len()));
+    }
+}
+
+/// [`word_hashes`] a character at a time, into `out`: any text.
+fn word_hashes_chars(text: &str, out: &mut Vec<(u64, Range<usize>)>) {
+    let mut hash = FNV_OFFSET;
+    let mut start = None;
     for (i, c) in text.char_indices() {
         if c.is_ascii_alphanumeric() {
             // The common case, and the same hash as the general one below:
@@ -416,6 +457,23 @@ mod tests {
         assert!(idx.contains_quote("company's staff"));
         assert!(!idx.contains_quote("he said \"no\""), "case must match");
         assert!(!idx.contains_quote("He said no"), "punctuation must match");
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast paths give what the character-at-a-time ones do.
+        #[test]
+        fn ascii_fast_paths_agree_with_the_general_ones(
+            text in "[ a-zA-Z0-9'`,.\t\n\r\u{b}\u{c}-]{0,40}",
+        ) {
+            proptest::prop_assert_eq!(normalize_quote(&text), normalize_chars(&text));
+            proptest::prop_assert_eq!(
+                is_normal_ascii(text.as_bytes()),
+                normalize_chars(&text) == text
+            );
+            let mut general = Vec::new();
+            word_hashes_chars(&text, &mut general);
+            proptest::prop_assert_eq!(word_hashes(&text), general);
+        }
     }
 
     #[test]
