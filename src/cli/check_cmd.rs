@@ -25,8 +25,29 @@ struct Summary {
     warnings: usize,
 }
 
+/// Sets how glibc's allocator grows and shrinks its heaps for a run of
+/// `docket check`. Each rayon worker allocates from a heap of its own,
+/// which glibc grows a page range at a time with `mprotect` and gives back
+/// as soon as the top is free: checking 1,000 cards made 276 system calls
+/// for that (a tenth of the run's CPU time). A 1 MiB step and keeping up to
+/// 64 MiB free at the top make about thirty. Setting these turns off
+/// glibc's adaptive threshold for serving large blocks by `mmap`, so that
+/// is fixed at its largest (32 MiB): a large deck's buffers then come from
+/// the heaps, as the adaptive threshold had them after the first ones.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets the allocator's parameters (under its own
+    // lock); a value it refuses is ignored and the default stays.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+    }
+}
+
 /// Runs `docket check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    tune_allocator();
     let options = CheckOptions {
         sources_dir: args.sources.clone(),
         strict: args.strict,
