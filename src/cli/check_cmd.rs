@@ -27,10 +27,11 @@ struct Summary {
 
 /// Sets how glibc's allocator grows and shrinks its heaps for a run of
 /// `docket check`. Each rayon worker allocates from a heap of its own,
-/// which glibc grows a page range at a time with `mprotect` and gives back
-/// as soon as the top is free: checking 1,000 cards made 276 system calls
-/// for that (a tenth of the run's CPU time). A 1 MiB step and keeping up to
-/// 64 MiB free at the top make about thirty. Setting these turns off
+/// which glibc grows a few pages at a time with `mprotect` and gives back
+/// as soon as the top is free: checking 1,000 cards made 240-280 such
+/// calls. With a 1 MiB pad and up to 64 MiB kept free at the top it makes
+/// 20-100 (it varies with which thread parses what), and the run takes
+/// about 8% less CPU time (`docs/performance.md`). Setting these turns off
 /// glibc's adaptive threshold for serving large blocks by `mmap`, so that
 /// is fixed at its largest (32 MiB): a large deck's buffers then come from
 /// the heaps, as the adaptive threshold had them after the first ones.
