@@ -299,7 +299,7 @@ fn first_forbidden_control(s: &str) -> Option<char> {
     let printable = s.as_bytes().chunks(32).all(|block| {
         block
             .iter()
-            .fold(true, |ok, &b| ok & (b >= 0x20) & (b < 0x7f))
+            .fold(true, |ok, &b| ok & (0x20..0x7f).contains(&b))
     });
     if printable {
         return None;
