@@ -477,10 +477,9 @@ impl<F: FnMut(&mut Deck, &str) + Send> ChunkVisitor for F {
 ///
 /// `visit` is called only when the `[deck]` table is usable, at least once
 /// (with no cards when there are none), and in file order; its `prepare`
-/// once before that. A later card
-/// may still turn out to be broken TOML (the deck is then unusable, as
-/// with [`parse_deck`]): the caller decides from the returned deck whether
-/// what it saw counts. Returns the deck without its cards, the number of
+/// once before that. A later card may still turn out to be broken TOML
+/// (the deck is then unusable, as with [`parse_deck`]): the caller decides
+/// from the returned deck whether what it saw counts. Returns the deck without its cards, the number of
 /// cards handed over, and the diagnostics.
 pub fn parse_deck_in_chunks(
     path: &Path,
