@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use super::SourceText;
@@ -23,20 +25,75 @@ const KEY_TOKENS: usize = 3;
 #[derive(Debug)]
 pub struct SourceIndex {
     normalized: String,
-    /// Byte offsets in `normalized` where each run of [`KEY_TOKENS`]
-    /// space-separated tokens starts, keyed by the run's hash ([`key_hash`]):
-    /// most quotes begin at a token, so candidates are found without
-    /// scanning the whole text (each is then compared in full, so two runs
-    /// with one hash only cost a comparison).
-    token_starts: HashMap<u64, Vec<usize>>,
+    /// Where each run of [`KEY_TOKENS`] space-separated tokens starts in
+    /// `normalized` (a byte offset), with the run's hash ([`key_hash`]),
+    /// sorted: most quotes begin at a token, so candidates are found by a
+    /// binary search without scanning the whole text (each is then compared
+    /// in full, so two runs with one hash only cost a comparison). A sorted
+    /// list rather than a map of lists: no allocation per distinct run.
+    token_starts: Vec<(u64, usize)>,
     /// Hashes of every run of [`COPY_WORDS`] words, for the copy check.
-    windows: HashSet<u64>,
+    windows: HashSet<u64, BuildHasherDefault<Prehashed>>,
+}
+
+/// The hasher of a set whose keys are already hashes (FNV-1a words folded
+/// into [`window_hashes`]): one multiply spreads a key's bits over the
+/// table's, where SipHash cost more than the rest of indexing a source.
+/// The keys come from the user's own files, so there is nothing to guard
+/// against flooding.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed; any other key still hashes soundly.
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Folds the differences that quoting may introduce: runs of whitespace,
 /// curly versus straight quote marks, and the many dashes. Nothing else:
 /// case and punctuation must match the source.
 pub fn normalize_quote(text: &str) -> String {
+    if !text.is_ascii() {
+        return normalize_chars(text);
+    }
+    if is_normal_ascii(text.as_bytes()) {
+        // Most quotes: nothing to fold.
+        return text.to_string();
+    }
+    // Byte by byte, with the same folds as `normalize_chars` (the only
+    // ASCII one besides whitespace is the backtick).
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for b in text.bytes() {
+        let c = char::from(b);
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(if c == '`' { '\'' } else { c });
+    }
+    out
+}
+
+/// [`normalize_quote`] a character at a time: any text.
+fn normalize_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -62,14 +119,90 @@ pub fn normalize_quote(text: &str) -> String {
     out
 }
 
+/// Whether ASCII text is as [`normalize_quote`] leaves it: no backtick, no
+/// whitespace but single spaces between other characters.
+fn is_normal_ascii(text: &[u8]) -> bool {
+    // A space at the start would be dropped, as would one after a space.
+    let mut after_space = true;
+    for &b in text {
+        if b == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if b == b'`' || char::from(b).is_whitespace() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    // A space at the end would be dropped too.
+    !after_space || text.is_empty()
+}
+
 /// The words of a text as hashes with their byte ranges: runs of letters
 /// and digits, lowercased, with apostrophes inside a word dropped (so
 /// "company's" is one word). Hashing as we go keeps the copy check free of
 /// per-word allocations.
 pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
-    const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut out = Vec::new();
+    word_hashes_into(text, &mut out);
+    out
+}
+
+/// FNV-1a's start and multiplier, for the words' hashes.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Each ASCII byte that belongs to a word, lowercased; 0 for the rest (no
+/// word byte is 0). One load instead of a chain of range tests.
+const WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            table[i] = b.to_ascii_lowercase();
+        }
+        i += 1;
+    }
+    table
+};
+
+/// [`word_hashes`] into a buffer the caller keeps (cleared first), so that
+/// checking a card's fields allocates once rather than once a field.
+fn word_hashes_into(text: &str, out: &mut Vec<(u64, Range<usize>)>) {
+    out.clear();
+    if !text.is_ascii() {
+        word_hashes_chars(text, out);
+        return;
+    }
+    // Most text: byte by byte, without decoding characters. The same words
+    // and hashes as `word_hashes_chars` (an ASCII byte is its character,
+    // and the right single quote is not ASCII).
+    let mut hash = FNV_OFFSET;
+    let mut start = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let l = WORD_BYTES[usize::from(b)];
+        if l != 0 {
+            if start.is_none() {
+                start = Some(i);
+                hash = FNV_OFFSET;
+            }
+            hash = (hash ^ u64::from(l)).wrapping_mul(FNV_PRIME);
+        } else if b == b'\'' && start.is_some() {
+            continue;
+        } else if let Some(s) = start.take() {
+            out.push((hash, s..i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((hash, s..text.len()));
+    }
+}
+
+/// [`word_hashes`] a character at a time, into `out`: any text.
+fn word_hashes_chars(text: &str, out: &mut Vec<(u64, Range<usize>)>) {
     let mut hash = FNV_OFFSET;
     let mut start = None;
     for (i, c) in text.char_indices() {
@@ -99,7 +232,6 @@ pub fn word_hashes(text: &str) -> Vec<(u64, Range<usize>)> {
     if let Some(s) = start {
         out.push((hash, s..text.len()));
     }
-    out
 }
 
 /// FNV-1a of a run of tokens, the key of [`SourceIndex`]'s starts.
@@ -130,16 +262,22 @@ impl SourceIndex {
             bounds.push((at, at + token.len()));
             at += token.len() + 1;
         }
-        let mut token_starts: HashMap<u64, Vec<usize>> = HashMap::new();
-        for w in bounds.windows(KEY_TOKENS) {
-            let (start, end) = (w[0].0, w[KEY_TOKENS - 1].1);
-            token_starts
-                .entry(key_hash(&normalized[start..end]))
-                .or_default()
-                .push(start);
-        }
+        let mut token_starts: Vec<(u64, usize)> = bounds
+            .windows(KEY_TOKENS)
+            .map(|w| {
+                let (start, end) = (w[0].0, w[KEY_TOKENS - 1].1);
+                (key_hash(&normalized[start..end]), start)
+            })
+            .collect();
+        token_starts.sort_unstable();
+        let words = word_hashes(text);
+        let mut windows = HashSet::with_capacity_and_hasher(
+            words.len().saturating_sub(COPY_WORDS - 1),
+            BuildHasherDefault::default(),
+        );
+        windows.extend(window_hashes(&words).map(|(_, h)| h));
         SourceIndex {
-            windows: window_hashes(&word_hashes(text)).map(|(_, h)| h).collect(),
+            windows,
             normalized,
             token_starts,
         }
@@ -153,14 +291,12 @@ impl SourceIndex {
             .match_indices(' ')
             .nth(KEY_TOKENS - 1)
             .map_or(quote.len(), |(i, _)| i);
-        let at_token = self
-            .token_starts
-            .get(&key_hash(&quote[..key_end]))
-            .is_some_and(|starts| {
-                starts
-                    .iter()
-                    .any(|&s| self.normalized[s..].starts_with(&quote))
-            });
+        let key = key_hash(&quote[..key_end]);
+        let first = self.token_starts.partition_point(|&(h, _)| h < key);
+        let at_token = self.token_starts[first..]
+            .iter()
+            .take_while(|&&(h, _)| h == key)
+            .any(|&(_, s)| self.normalized[s..].starts_with(&quote));
         // A quote may also begin inside a token ("ulien, who"): scan for those.
         at_token || self.normalized.contains(&quote)
     }
@@ -273,12 +409,19 @@ fn check_card(card: &Card, file: &str, sources: &[(&String, &SourceText)]) -> Ve
     for s in &card.spans.answer_texts {
         fields.push(("answer", file.get(s.clone()).unwrap_or(""), s));
     }
+    let (mut words, mut windows) = (Vec::new(), Vec::new());
     for (name, text, span) in fields {
-        let words = word_hashes(text);
+        // COPY_WORDS words need at least one byte each and one between
+        // each two: a shorter text (most answers) cannot copy a run.
+        if text.len() < 2 * COPY_WORDS - 1 {
+            continue;
+        }
+        word_hashes_into(text, &mut words);
         if words.len() < COPY_WORDS {
             continue;
         }
-        let windows: Vec<(usize, u64)> = window_hashes(&words).collect();
+        windows.clear();
+        windows.extend(window_hashes(&words));
         let copied = sources.iter().find_map(|(id, source)| {
             windows
                 .iter()
@@ -314,6 +457,23 @@ mod tests {
         assert!(idx.contains_quote("company's staff"));
         assert!(!idx.contains_quote("he said \"no\""), "case must match");
         assert!(!idx.contains_quote("He said no"), "punctuation must match");
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast paths give what the character-at-a-time ones do.
+        #[test]
+        fn ascii_fast_paths_agree_with_the_general_ones(
+            text in "[ a-zA-Z0-9'`,.\t\n\r\u{b}\u{c}-]{0,40}",
+        ) {
+            proptest::prop_assert_eq!(normalize_quote(&text), normalize_chars(&text));
+            proptest::prop_assert_eq!(
+                is_normal_ascii(text.as_bytes()),
+                normalize_chars(&text) == text
+            );
+            let mut general = Vec::new();
+            word_hashes_chars(&text, &mut general);
+            proptest::prop_assert_eq!(word_hashes(&text), general);
+        }
     }
 
     #[test]

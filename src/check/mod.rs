@@ -19,6 +19,7 @@ use std::path::PathBuf;
 
 use crate::deck::Deck;
 use crate::deck::LoadedDeck;
+use crate::deck::parse::ChunkVisitor;
 use crate::diagnostic::Diagnostic;
 
 pub use sources::SourceText;
@@ -132,25 +133,44 @@ pub fn check_text(
     })
 }
 
+/// Checks the chunks of cards a parse hands over: the deck's sources are
+/// read and indexed in `prepare`, which the parse runs alongside the first
+/// chunk's cards, then each chunk is checked against them.
+struct ChunkChecker<'o> {
+    options: &'o CheckOptions,
+    sources: HashMap<String, SourceText>,
+    source_diagnostics: Vec<Diagnostic>,
+    found: CardFindings,
+}
+
+impl ChunkVisitor for ChunkChecker<'_> {
+    fn prepare(&mut self, deck: &Deck) {
+        self.sources = deck_sources(deck, self.options, &mut self.source_diagnostics);
+    }
+
+    fn visit(&mut self, deck: &mut Deck, text: &str) {
+        check_cards(deck, text, &self.sources, self.options, &mut self.found);
+    }
+}
+
 /// Checks each chunk of cards that `parse` hands over, then the deck.
 fn check_in_chunks(
     options: &CheckOptions,
-    parse: impl FnOnce(&mut crate::deck::parse::ChunkVisitor<'_>) -> (LoadedDeck, usize),
+    parse: impl FnOnce(&mut dyn ChunkVisitor) -> (LoadedDeck, usize),
 ) -> (LoadedDeck, usize, Option<String>) {
-    let mut sources: Option<HashMap<String, SourceText>> = None;
-    let mut source_diagnostics = Vec::new();
-    let mut found = CardFindings::default();
-    let (mut loaded, cards) = parse(&mut |deck, text| {
-        let sources =
-            sources.get_or_insert_with(|| deck_sources(deck, options, &mut source_diagnostics));
-        check_cards(deck, text, sources, options, &mut found);
-    });
+    let mut checker = ChunkChecker {
+        options,
+        sources: HashMap::new(),
+        source_diagnostics: Vec::new(),
+        found: CardFindings::default(),
+    };
+    let (mut loaded, cards) = parse(&mut checker);
     let id = loaded.deck.as_ref().map(|d| d.meta.id.clone());
     // Checks count only for a usable deck, as in `check_loaded` (a card
     // after those checked may have broken the TOML).
     if loaded.deck.is_some() {
-        loaded.diagnostics.extend(source_diagnostics);
-        found.append_to(&mut loaded.diagnostics);
+        loaded.diagnostics.extend(checker.source_diagnostics);
+        checker.found.append_to(&mut loaded.diagnostics);
     }
     loaded.deck = None;
     finish(&mut loaded, options);

@@ -72,7 +72,7 @@ pub fn read_deck_file(path: &Path) -> LoadedDeck {
 pub fn read_deck_file_in_chunks(
     path: &Path,
     chunk: usize,
-    visit: &mut parse::ChunkVisitor<'_>,
+    visit: &mut dyn parse::ChunkVisitor,
 ) -> (LoadedDeck, usize) {
     let text = match read_deck_bytes(path).and_then(|bytes| deck_text(path, bytes)) {
         Ok(text) => text,
@@ -93,7 +93,7 @@ pub fn parse_deck_str_in_chunks(
     path: &Path,
     text: &str,
     chunk: usize,
-    visit: &mut parse::ChunkVisitor<'_>,
+    visit: &mut dyn parse::ChunkVisitor,
 ) -> (LoadedDeck, usize) {
     if let Some(d) = bytes_problem(text.as_bytes()) {
         return (LoadedDeck::failed(path, String::new(), d), 0);

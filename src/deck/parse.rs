@@ -163,8 +163,10 @@ impl Lowering<'_> {
             return None;
         };
         // A file saved with Windows line ends keeps "\r\n" inside multi-line
-        // strings; that is a line end, not a control character.
-        let s = if s.contains("\r\n") {
+        // strings; that is a line end, not a control character. (`memchr`
+        // first: a substring search costs more to set up than most texts
+        // take to scan.)
+        let s = if memchr::memchr(b'\r', s.as_bytes()).is_some() && s.contains("\r\n") {
             std::borrow::Cow::Owned(s.replace("\r\n", "\n"))
         } else {
             std::borrow::Cow::Borrowed(s.as_ref())
@@ -197,7 +199,7 @@ impl Lowering<'_> {
             );
             return None;
         }
-        Some(s.to_string())
+        Some(s.into_owned())
     }
 
     fn required_text(
@@ -290,6 +292,18 @@ pub fn is_forbidden_control(c: char) -> bool {
 /// The first character of `s` that [`is_forbidden_control`] refuses. ASCII
 /// text (most deck text) is scanned byte by byte.
 fn first_forbidden_control(s: &str) -> Option<char> {
+    // Most text is printable ASCII on one line: one branch-free pass over
+    // each block of bytes (which the compiler vectorises) settles that,
+    // and only text with a line end, a tab or a non-ASCII character is
+    // searched in detail.
+    let printable = s.as_bytes().chunks(32).all(|block| {
+        block
+            .iter()
+            .fold(true, |ok, &b| ok & (0x20..0x7f).contains(&b))
+    });
+    if printable {
+        return None;
+    }
     if s.is_ascii() {
         s.bytes()
             .find(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
@@ -417,10 +431,15 @@ fn parse_sections(
 ) -> (Option<Deck>, Vec<Diagnostic>) {
     let mut all = Vec::new();
     // One chunk holding every card: the cards move out of it whole.
-    let (deck, _, diagnostics) =
-        parse_sections_in_chunks(path, text, sections, usize::MAX, &mut |deck, _| {
+    let (deck, _, diagnostics) = parse_sections_in_chunks(
+        path,
+        text,
+        sections,
+        usize::MAX,
+        &mut |deck: &mut Deck, _: &str| {
             all = std::mem::take(&mut deck.cards);
-        });
+        },
+    );
     let deck = deck.map(|mut d| {
         d.cards = all;
         d
@@ -428,10 +447,27 @@ fn parse_sections(
     (deck, diagnostics)
 }
 
-/// How a deck's cards are handed over by [`parse_deck_in_chunks`]: the
-/// deck (its `[deck]` and sources, and the chunk's cards in file order,
-/// each id seen for the first time) and the file's text.
-pub type ChunkVisitor<'v> = dyn FnMut(&mut Deck, &str) + 'v;
+/// What [`parse_deck_in_chunks`] hands a deck over to. A closure
+/// `FnMut(&mut Deck, &str)` is one that only visits.
+pub trait ChunkVisitor: Send {
+    /// Called once, before the first [`visit`](ChunkVisitor::visit) (and
+    /// only when there will be one), with the deck's `[deck]` and sources
+    /// but no cards. It may run on another thread while the first chunk's
+    /// cards are parsed, so work that needs no cards (reading and indexing
+    /// the sources) is done alongside the parse rather than after it.
+    fn prepare(&mut self, _deck: &Deck) {}
+
+    /// Called with each chunk: the deck (its `[deck]` and sources, and the
+    /// chunk's cards in file order, each id seen for the first time) and
+    /// the file's text.
+    fn visit(&mut self, deck: &mut Deck, text: &str);
+}
+
+impl<F: FnMut(&mut Deck, &str) + Send> ChunkVisitor for F {
+    fn visit(&mut self, deck: &mut Deck, text: &str) {
+        self(deck, text);
+    }
+}
 
 /// Parses a deck like [`parse_deck`], with the same diagnostics in the same
 /// order, but hands its cards to `visit` in chunks of at most `chunk` cards
@@ -440,16 +476,16 @@ pub type ChunkVisitor<'v> = dyn FnMut(&mut Deck, &str) + 'v;
 /// the deck are dropped after it returns.
 ///
 /// `visit` is called only when the `[deck]` table is usable, at least once
-/// (with no cards when there are none), and in file order. A later card
-/// may still turn out to be broken TOML (the deck is then unusable, as
-/// with [`parse_deck`]): the caller decides from the returned deck whether
-/// what it saw counts. Returns the deck without its cards, the number of
+/// (with no cards when there are none), and in file order; its `prepare`
+/// once before that. A later card may still turn out to be broken TOML
+/// (the deck is then unusable, as with [`parse_deck`]): the caller decides
+/// from the returned deck whether what it saw counts. Returns the deck without its cards, the number of
 /// cards handed over, and the diagnostics.
 pub fn parse_deck_in_chunks(
     path: &Path,
     text: &str,
     chunk: usize,
-    visit: &mut ChunkVisitor<'_>,
+    visit: &mut dyn ChunkVisitor,
 ) -> (Option<Deck>, usize, Vec<Diagnostic>) {
     let layout = layout::scan(text);
     let sections = match layout.too_deep_at {
@@ -462,7 +498,8 @@ pub fn parse_deck_in_chunks(
         let mut count = 0;
         if let Some(deck) = &mut deck {
             count = deck.cards.len();
-            visit(deck, text);
+            visit.prepare(deck);
+            visit.visit(deck, text);
             deck.cards = Vec::new();
         }
         return (deck, count, diagnostics);
@@ -481,7 +518,7 @@ fn parse_sections_in_chunks(
     text: &str,
     sections: &[Section<'_>],
     chunk: usize,
-    visit: &mut ChunkVisitor<'_>,
+    visit: &mut dyn ChunkVisitor,
 ) -> (Option<Deck>, usize, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut meta = None;
@@ -562,13 +599,29 @@ fn parse_sections_in_chunks(
         });
         (card.map(|c| shift_card(c, range.start)), d)
     };
-    for ranges in chunks {
+    for (i, ranges) in chunks.into_iter().enumerate() {
         // A few cards (a cold start reads one from the store) are parsed
         // on this thread: starting rayon's pool costs more than they do.
-        let parsed: Vec<(Option<Card>, Vec<Diagnostic>)> = if ranges.len() <= SERIAL_CARDS {
-            ranges.iter().map(parse_card).collect()
-        } else {
-            ranges.par_iter().map(parse_card).collect()
+        let serial = ranges.len() <= SERIAL_CARDS;
+        let parse_chunk = || -> Vec<(Option<Card>, Vec<Diagnostic>)> {
+            if serial {
+                ranges.iter().map(parse_card).collect()
+            } else {
+                ranges.par_iter().map(parse_card).collect()
+            }
+        };
+        let parsed = match &deck {
+            // The visitor prepares (reads the sources) while the first
+            // chunk is parsed, when that is done in parallel anyway.
+            Some(deck) if i == 0 && !serial => {
+                let ((), parsed) = rayon::join(|| visit.prepare(deck), parse_chunk);
+                parsed
+            }
+            Some(deck) if i == 0 => {
+                visit.prepare(deck);
+                parse_chunk()
+            }
+            _ => parse_chunk(),
         };
         // Collected in place: the parsed results' buffer becomes the cards',
         // rather than holding the chunk's cards twice.
@@ -582,7 +635,7 @@ fn parse_sections_in_chunks(
         count += cards.len();
         if let Some(deck) = &mut deck {
             deck.cards = cards;
-            visit(deck, text);
+            visit.visit(deck, text);
             deck.cards = Vec::new();
         }
     }
