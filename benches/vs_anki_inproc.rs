@@ -55,6 +55,9 @@ fn cpu() -> f64 {
     t(u.ru_utime) + t(u.ru_stime)
 }
 
+const USAGE: &str = "usage: vs_anki_inproc cold|first DATA DECK | create DATA | answer DATA DECK N \
+     | import FILE OUT | export DECK OUT [--repeat R] [--warm]";
+
 /// Set during the untimed warm-up call (`--warm`): nothing is printed.
 static WARMING_UP: AtomicBool = AtomicBool::new(false);
 
@@ -180,48 +183,48 @@ fn main() -> ExitCode {
     let r = (0..calls).try_for_each(|call| {
         WARMING_UP.store(warm && call == 0, Ordering::Relaxed);
         match a.as_slice() {
-        ["cold", data, deck] => cold(Path::new(data), Path::new(deck)),
-        ["first", data, deck] => {
-            // As Anki's side (`fresh_collection` before its timing): the
-            // new deck meets an empty store made beforehand.
-            let _ = std::fs::remove_dir_all(data);
-            drop(SqliteStore::open_dir(Path::new(data)).map_err(|e| e.to_string())?);
-            cold(Path::new(data), Path::new(deck))
-        }
-        ["create", data] => {
-            // Making the empty store alone.
-            let _ = std::fs::remove_dir_all(data);
-            timed(|| SqliteStore::open_dir(Path::new(data)).map(drop))
-                .map_err(|e| e.to_string())
-        }
-        ["answer", data, deck, n] => {
-            run_answers(Path::new(data), Path::new(deck), n.parse().unwrap_or(50))
-        }
-        ["import", file, out] => {
-            let file = PathBuf::from(file);
-            let format = Format::from_path(&file).ok_or("unknown format")?;
-            let req = ImportRequest {
-                file,
-                format,
-                output: Some(PathBuf::from(out)),
-                force: true,
-                update: false,
-                history: false,
-                replace_history: false,
-                rollover_hour: None,
-            };
-            timed(|| transfer::import(&req, &mut NoProgress))
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }
-        ["export", deck, out] => {
-            let out = Path::new(out);
-            let format = Format::from_path(out).ok_or("unknown format")?;
-            timed(|| transfer::export(Path::new(deck), format, out, true, &mut NoProgress))
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }
-        _ => Err("usage: vs_anki_inproc cold|first DATA DECK | create DATA | answer DATA DECK N | import FILE OUT | export DECK OUT [--repeat R] [--warm]".into()),
+            ["cold", data, deck] => cold(Path::new(data), Path::new(deck)),
+            ["first", data, deck] => {
+                // As Anki's side (`fresh_collection` before its timing): the
+                // new deck meets an empty store made beforehand.
+                let _ = std::fs::remove_dir_all(data);
+                drop(SqliteStore::open_dir(Path::new(data)).map_err(|e| e.to_string())?);
+                cold(Path::new(data), Path::new(deck))
+            }
+            ["create", data] => {
+                // Making the empty store alone.
+                let _ = std::fs::remove_dir_all(data);
+                timed(|| SqliteStore::open_dir(Path::new(data)).map(drop))
+                    .map_err(|e| e.to_string())
+            }
+            ["answer", data, deck, n] => {
+                run_answers(Path::new(data), Path::new(deck), n.parse().unwrap_or(50))
+            }
+            ["import", file, out] => {
+                let file = PathBuf::from(file);
+                let format = Format::from_path(&file).ok_or("unknown format")?;
+                let req = ImportRequest {
+                    file,
+                    format,
+                    output: Some(PathBuf::from(out)),
+                    force: true,
+                    update: false,
+                    history: false,
+                    replace_history: false,
+                    rollover_hour: None,
+                };
+                timed(|| transfer::import(&req, &mut NoProgress))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            ["export", deck, out] => {
+                let out = Path::new(out);
+                let format = Format::from_path(out).ok_or("unknown format")?;
+                timed(|| transfer::export(Path::new(deck), format, out, true, &mut NoProgress))
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            _ => Err(USAGE.into()),
         }
     });
     match r {

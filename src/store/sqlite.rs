@@ -424,6 +424,12 @@ impl SqliteStore {
             // to undo just the statement's earlier rows; with one, every
             // page a statement touched was first copied to a temporary
             // file (15,000 writes for a new 10,000-card deck).
+            let sql = |n: usize| {
+                format!(
+                    "INSERT OR ROLLBACK INTO cards (deck_id, card_id, position, content_hash) VALUES {}",
+                    vec!["(?, ?, ?, ?)"; n].join(", ")
+                )
+            };
             let mut full = None;
             for rows in fresh.chunks(INSERT_ROWS_PER_STATEMENT) {
                 let hashes: Vec<_> = rows.iter().map(|(_, _, hash)| hash_param(hash)).collect();
@@ -431,12 +437,6 @@ impl SqliteStore {
                 for ((id, pos, _), hash) in rows.iter().zip(&hashes) {
                     values.extend([&deck_id as &dyn rusqlite::ToSql, id, pos, hash]);
                 }
-                let sql = |n: usize| {
-                    format!(
-                        "INSERT OR ROLLBACK INTO cards (deck_id, card_id, position, content_hash) VALUES {}",
-                        vec!["(?, ?, ?, ?)"; n].join(", ")
-                    )
-                };
                 if rows.len() == INSERT_ROWS_PER_STATEMENT {
                     let stmt = match &mut full {
                         Some(stmt) => stmt,
