@@ -6,6 +6,9 @@
 //! every acknowledged operation the plug is pulled on a copy, the copy is
 //! opened as docket would, and everything acknowledged must be there.
 //!
+//! Half the operations come in a second session, after a clean close,
+//! over the WAL file that close kept (see `SqliteStore::close_keeping_wal`).
+//!
 //! As a control, the same run with `synchronous = NORMAL` (docket's old
 //! setting) must lose acknowledged answers in this model, which shows the
 //! shim drops what it should. Not modelled: torn or reordered writes
@@ -235,11 +238,15 @@ fn run(dir: &Path, synchronous: &str) -> (usize, usize) {
     let db = dir.join("progress.sqlite3");
     // Created by docket's own race-safe path (synced), then used through the shim.
     drop(SqliteStore::open(&db).unwrap());
-    let mut store = SqliteStore::open_with_vfs(&db, VFS.to_str().ok()).unwrap();
-    store
-        .connection()
-        .execute_batch(&format!("PRAGMA synchronous = {synchronous}"))
-        .unwrap();
+    let open = || {
+        let mut store = SqliteStore::open_with_vfs(&db, VFS.to_str().ok()).unwrap();
+        store
+            .connection()
+            .execute_batch(&format!("PRAGMA synchronous = {synchronous}"))
+            .unwrap();
+        store
+    };
+    let mut store = open();
     let cards: Vec<DeckCard> = (0..40)
         .map(|i| DeckCard {
             card_id: format!("c{i:02}"),
@@ -260,6 +267,17 @@ fn run(dir: &Path, synchronous: &str) -> (usize, usize) {
     let mut suspended = Vec::new();
     let (mut cuts, mut lost) = (0, 0);
     for i in 0..40 {
+        if i == 20 {
+            // A second session, over the WAL file the clean close kept
+            // (emptied, its old frames still in it): its commits overwrite
+            // those frames.
+            drop(store);
+            let mut wal = db.as_os_str().to_owned();
+            wal.push("-wal");
+            let wal = std::fs::read(&wal).expect("the close keeps the WAL file");
+            assert!(wal.len() > 4096 && wal[..32].iter().all(|&b| b == 0));
+            store = open();
+        }
         let card = format!("c{i:02}");
         let ts = 1_772_445_600_000 + i as i64 * 1000;
         match i % 4 {

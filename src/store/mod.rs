@@ -14,6 +14,7 @@ pub mod packed;
 pub(crate) mod revlog;
 pub mod sqlite;
 pub(crate) mod texts;
+mod wal_file;
 
 use std::path::PathBuf;
 

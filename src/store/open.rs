@@ -22,6 +22,7 @@ use super::StoreError;
 use super::StoreResult;
 use super::SystemProblem;
 use super::migrate;
+use super::wal_file;
 
 /// How long a process waits for another one holding the store's write
 /// lock (a sync of a very large deck can take seconds) before it gives up.
@@ -111,11 +112,10 @@ pub(crate) fn check_file(path: &Path) -> StoreResult<()> {
         });
     }
     let h = header(path, len)?;
-    // With a non-empty WAL the newest pages may live there, and the file
-    // may legitimately be shorter until the next checkpoint.
-    let wal_len = std::fs::metadata(wal_path(path)).map_or(0, |m| m.len());
+    // With frames in the WAL the newest pages may live there, and the
+    // file may legitimately be shorter until the next checkpoint.
     if let Some(count) = h.page_count
-        && wal_len == 0
+        && !wal_file::has_frames(&wal_path(path))
         && count * h.page_size > len
     {
         return Err(StoreError::Damaged {
@@ -255,21 +255,22 @@ fn seal_of(path: &Path, max_bytes: u64) -> Option<String> {
 }
 
 /// Records, after a clean close, that the store is exactly the file
-/// docket closed: its size and XXH3-128 hash, written beside it. Only when no
-/// WAL is left (so every change is in the file and no other process has
-/// it open) before and after reading it, and only for stores up to
-/// `max_bytes` (larger ones get no check at open to skip). Best effort: a
-/// missing or stale record only means the next open checks the store.
+/// docket closed: its size and XXH3-128 hash, written beside it. Only when
+/// the WAL holds no frames (so every change is in the file and no other
+/// process is writing) before and after reading it, and only for stores
+/// up to `max_bytes` (larger ones get no check at open to skip). Best
+/// effort: a missing or stale record only means the next open checks the
+/// store.
 pub(crate) fn seal(path: &Path, max_bytes: u64) {
     let wal = wal_path(path);
-    if wal.exists() {
+    if wal_file::has_frames(&wal) {
         return;
     }
     let Some(record) = seal_of(path, max_bytes) else {
         let _ = std::fs::remove_file(seal_path(path));
         return;
     };
-    if wal.exists() {
+    if wal_file::has_frames(&wal) {
         return;
     }
     let at = seal_path(path);
@@ -282,14 +283,14 @@ pub(crate) fn seal(path: &Path, max_bytes: u64) {
 }
 
 /// Whether the store is byte for byte the file a clean close recorded
-/// (see [`seal`]), with no WAL beside it: then it is the store docket
+/// (see [`seal`]), with no frames in its WAL: then it is the store docket
 /// left, which was sound when opened and written since only by SQLite
 /// with no crash, and its structure need not be checked again. Any other
 /// change to the file (another program, a damaged disk, a copy) changes
-/// its hash, and a crash leaves the WAL (or, after a checkpoint, a
-/// different file).
+/// its hash, and a crash leaves frames in the WAL (or, after a
+/// checkpoint, a different file).
 pub(crate) fn is_sealed(path: &Path, max_bytes: u64) -> bool {
-    if wal_path(path).exists() {
+    if wal_file::has_frames(&wal_path(path)) {
         return false;
     }
     let Ok(record) = std::fs::read_to_string(seal_path(path)) else {
@@ -326,8 +327,20 @@ mod tests {
         path
     }
 
+    /// The start of a WAL holding one frame: a header and a frame header
+    /// under the same salts.
+    fn wal_with_a_frame() -> Vec<u8> {
+        let mut wal = vec![0u8; 32 + 24 + 4096];
+        wal[..4].copy_from_slice(&0x377f_0682u32.to_be_bytes());
+        wal[8..12].copy_from_slice(&4096u32.to_be_bytes());
+        wal[16..24].copy_from_slice(b"saltsalt");
+        wal[32..36].copy_from_slice(&1u32.to_be_bytes());
+        wal[40..48].copy_from_slice(b"saltsalt");
+        wal
+    }
+
     #[test]
-    fn a_seal_holds_only_for_the_same_bytes_with_no_wal() {
+    fn a_seal_holds_only_for_the_same_bytes_with_no_frames_in_the_wal() {
         let dir = tempfile::tempdir().unwrap();
         let path = store(dir.path());
         assert!(!is_sealed(&path, 1 << 20), "no record yet");
@@ -347,18 +360,23 @@ mod tests {
         std::fs::write(&path, [&bytes[..], &[0; 4096]].concat()).unwrap();
         assert!(!is_sealed(&path, 1 << 20));
 
-        // The same bytes again, but a WAL beside them (a crash, or another
-        // process with the store open).
+        // The same bytes again, but frames in a WAL beside them (a crash,
+        // or another process writing).
         std::fs::write(&path, &bytes).unwrap();
         assert!(is_sealed(&path, 1 << 20));
-        std::fs::write(wal_path(&path), b"").unwrap();
+        std::fs::write(wal_path(&path), wal_with_a_frame()).unwrap();
         assert!(!is_sealed(&path, 1 << 20));
-        // Nothing is sealed while a WAL is there.
+        // Nothing is sealed while the WAL holds frames.
         std::fs::write(&path, &changed).unwrap();
         seal(&path, 1 << 20);
-        std::fs::remove_file(wal_path(&path)).unwrap();
+        // An emptied WAL (a clean close's, see `wal_file::empty`)
+        // is no WAL.
+        let len = std::fs::metadata(wal_path(&path)).unwrap().len();
+        wal_file::empty(&wal_path(&path), len).unwrap();
         assert!(!is_sealed(&path, 1 << 20));
         std::fs::write(&path, &bytes).unwrap();
+        assert!(is_sealed(&path, 1 << 20));
+        std::fs::remove_file(wal_path(&path)).unwrap();
         assert!(is_sealed(&path, 1 << 20));
 
         // A torn or foreign record is no seal.

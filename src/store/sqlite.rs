@@ -31,6 +31,7 @@ use super::revlog;
 use super::revlog::hash_param;
 use super::revlog::hash_value;
 use super::texts;
+use super::wal_file;
 use crate::schedule::CardState;
 use crate::schedule::Phase;
 
@@ -101,7 +102,10 @@ pub const QUICK_CHECK_MAX_BYTES: u64 = 1 << 20;
 /// it stays bounded whatever the length of a session.
 pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 1000;
 
-/// Bytes a WAL file is truncated to after a checkpoint lets it restart.
+/// Bytes a WAL file is truncated to after a checkpoint lets it restart,
+/// and the size, all written, a clean close leaves it at (see
+/// `SqliteStore::close_keeping_wal`): room for about 180 answers'
+/// commits, so that a session's answers write into the file, not past it.
 pub const WAL_SIZE_LIMIT: u64 = 4 << 20;
 
 /// SQLite's page cache, in KiB, while a deck is synced (see
@@ -111,11 +115,6 @@ const SYNC_CACHE_KIB: i64 = 64 << 10;
 /// New cards inserted by one statement in a deck sync (4 parameters a
 /// row, far below SQLite's limit of 32,766).
 const INSERT_ROWS_PER_STATEMENT: usize = 64;
-
-/// A sync that grows the WAL by more than this (the automatic
-/// checkpoint's share: [`WAL_AUTOCHECKPOINT_PAGES`] pages of 4 kB) leaves
-/// it to a checkpoint on another thread.
-const CHECKPOINT_BEHIND_BYTES: u64 = WAL_AUTOCHECKPOINT_PAGES as u64 * 4096;
 
 impl SqliteStore {
     /// Opens (creating if needed) the progress database in `dir`.
@@ -185,6 +184,7 @@ impl SqliteStore {
             }
             conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                 .map_err(at)?;
+            keep_wal_file(&conn);
         }
         // synchronous=FULL in WAL mode: every commit syncs the WAL before
         // it returns, so an acknowledged answer survives a power cut or an
@@ -301,10 +301,11 @@ impl SqliteStore {
     ///   syncs the WAL, and the directory of a new one, before it is
     ///   acknowledged.
     /// - No checkpoint inside the commit (a checkpoint under `OFF` would not
-    ///   be synced): when the sync grew the WAL by more than
-    ///   [`CHECKPOINT_BEHIND_BYTES`], it is checkpointed on another thread
-    ///   ([`Checkpoint`]) while the first card is shown; else the next
-    ///   commit's automatic checkpoint does it as before.
+    ///   be synced): when the sync left the WAL holding the automatic
+    ///   checkpoint's share ([`WAL_AUTOCHECKPOINT_PAGES`] frames) or more,
+    ///   it is checkpointed on another thread ([`Checkpoint`]) while the
+    ///   first card is shown; else the next commit's automatic checkpoint
+    ///   does it as before.
     fn with_sync_settings<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> StoreResult<T>,
@@ -315,7 +316,8 @@ impl SqliteStore {
                 .query_row("PRAGMA synchronous", [], |r| r.get(0))?,
         );
         let on_disk = self.path != Path::new(":memory:");
-        let wal_before = self.wal_bytes();
+        let wal = open::wal_path(&self.path);
+        let wal_before = std::fs::metadata(&wal).map_or(0, |m| m.len());
         let sync_level = if on_disk && wal_before == 0 {
             0
         } else {
@@ -330,18 +332,13 @@ impl SqliteStore {
             "PRAGMA cache_size = {cache}; PRAGMA synchronous = {level};
              PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
         ))?;
-        // By the growth of the file: a WAL that restarted keeps its size
-        // (up to `journal_size_limit`) whatever it holds.
-        if on_disk && self.wal_bytes().saturating_sub(wal_before) > CHECKPOINT_BEHIND_BYTES {
+        // By the frames, not the file's size: the file is kept, at its
+        // set size or more, whatever it holds (see `close_keeping_wal`).
+        if on_disk && wal_file::holds_frames(&wal, WAL_AUTOCHECKPOINT_PAGES) == Some(true) {
             self.wait_for_checkpoint();
             self.checkpoint = Checkpoint::start(&self.path, self.vfs.as_deref());
         }
         out
-    }
-
-    /// The size of the store's WAL file (0 when there is none).
-    fn wal_bytes(&self) -> u64 {
-        std::fs::metadata(open::wal_path(&self.path)).map_or(0, |m| m.len())
     }
 
     /// Waits for a checkpoint left running by a sync, if any.
@@ -505,17 +502,86 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Empties the WAL for the close while keeping its file (see
+    /// [`keep_wal_file`]), when this connection wrote and no other
+    /// connection, in any process, has the store open: the exclusive lock
+    /// is taken (`locking_mode = EXCLUSIVE` holds it from the next write
+    /// transaction to the close), every frame is checkpointed into the
+    /// database, and the WAL's header is invalidated, so the next open
+    /// finds nothing to recover and no database placed beside the file
+    /// could ever be given its pages. The file is left at
+    /// [`WAL_SIZE_LIMIT`] bytes, all written (`wal_file::empty`), which
+    /// costs about 6 ms once in a store's life. Nothing writes to the WAL
+    /// after that: the close's own checkpoint finds nothing to copy. With
+    /// another connection open, the WAL is left to it.
+    fn close_keeping_wal(&mut self) {
+        // The size limit would make the close cut the kept file to nothing.
+        let _ = self.conn.execute_batch("PRAGMA journal_size_limit = -1");
+        if self.conn.total_changes() == 0 {
+            return;
+        }
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+        let alone = self
+            .conn
+            .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN IMMEDIATE; COMMIT;")
+            .is_ok();
+        if !alone {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return;
+        }
+        let copied = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .is_ok_and(|(busy, frames, copied)| busy == 0 && frames == copied);
+        if copied {
+            let _ = wal_file::empty(&open::wal_path(&self.path), WAL_SIZE_LIMIT);
+        }
+    }
+}
+
+/// Asks SQLite to keep the WAL file when the last connection closes
+/// (`SQLITE_FCNTL_PERSIST_WAL`) instead of deleting it. Each answer's
+/// commit waits for the disk; a commit that writes into a file already
+/// that long waits for its data alone, where one that makes the file
+/// longer also waits for the file system's own journal (about 0.2 ms
+/// against 0.1 on the machine `benches/sync_cost.py` measured). A kept
+/// WAL file makes every session's answers overwrites. Best effort: a
+/// SQLite that refuses only means the WAL is deleted at close as before.
+fn keep_wal_file(conn: &Connection) {
+    let mut on: std::ffi::c_int = 1;
+    // SAFETY: `conn.handle()` is this open connection's handle, "main" a
+    // NUL-terminated name, and PERSIST_WAL reads and writes the one `int`
+    // it is given, which lives across the call.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut on).cast(),
+        );
+    }
+}
+
 impl Drop for SqliteStore {
-    /// Closes the connection (SQLite checkpoints the WAL and removes it
-    /// when this is the last one) and records a clean close, so that the
-    /// next open can skip the structural check (`open::seal`).
+    /// Closes the connection (SQLite checkpoints the WAL when this is the
+    /// last one, and keeps its file: see [`keep_wal_file`]) and records a
+    /// clean close, so that the next open can skip the structural check
+    /// (`open::seal`).
     fn drop(&mut self) {
         if self.path == Path::new(":memory:") {
             return;
         }
-        // The close checkpoints and removes the WAL only as the last
-        // connection: a checkpoint still running would keep it.
+        // The close checkpoints the WAL only as the last connection: a
+        // checkpoint still running would keep it from doing so.
         self.wait_for_checkpoint();
+        self.close_keeping_wal();
         let Ok(spare) = Connection::open_in_memory() else {
             return;
         };
@@ -531,8 +597,15 @@ impl Drop for SqliteStore {
 /// (page structure, no index-to-table cross-check). A damaged store is
 /// refused before anything is written.
 fn integrity(conn: &Connection, path: &Path) -> StoreResult<()> {
+    // A WAL's size counts only when it holds frames: the file kept
+    // between sessions is 4 MB of nothing (see `close_keeping_wal`).
+    let wal = open::wal_path(path);
     let size = std::fs::metadata(path).map_or(0, |m| m.len())
-        + std::fs::metadata(open::wal_path(path)).map_or(0, |m| m.len());
+        + if wal_file::has_frames(&wal) {
+            std::fs::metadata(&wal).map_or(0, |m| m.len())
+        } else {
+            0
+        };
     let pragma = if size <= FULL_CHECK_MAX_BYTES {
         "PRAGMA integrity_check(1)"
     } else if size <= QUICK_CHECK_MAX_BYTES {
@@ -1409,6 +1482,83 @@ mod tests {
         );
     }
 
+    /// A store in `dir` with deck `d` of `n` new cards, each answered once
+    /// at `ts_ms` in `sessions` sessions (closed and opened again), and the
+    /// length of the WAL file after each close.
+    fn answered_in_sessions(dir: &Path, n: usize, sessions: usize, ts_ms: i64) -> Vec<u64> {
+        let cards: Vec<DeckCard> = (0..n)
+            .map(|i| DeckCard {
+                card_id: format!("c{i:03}"),
+                content_hash: "h".into(),
+                text: None,
+            })
+            .collect();
+        let wal = open::wal_path(&dir.join(crate::store::DB_FILE));
+        let mut lens = Vec::new();
+        for k in 0..sessions {
+            let mut s = SqliteStore::open_dir(dir).unwrap();
+            s.sync_deck("d", "D", "x", &cards, 0).unwrap();
+            for i in (k..n).step_by(sessions) {
+                s.record(
+                    &imported(&format!("c{i:03}"), ts_ms + i as i64)
+                        .log
+                        .remove(0),
+                )
+                .unwrap();
+            }
+            drop(s);
+            assert!(!wal_file::has_frames(&wal), "session {k} left frames");
+            lens.push(std::fs::metadata(&wal).unwrap().len());
+        }
+        lens
+    }
+
+    #[test]
+    fn sqlite_is_built_to_sync_with_fdatasync() {
+        // `.cargo/config.toml` passes this to libsqlite3-sys's build of the
+        // bundled SQLite, and to this crate's, where it can be seen.
+        assert_eq!(option_env!("LIBSQLITE3_FLAGS"), Some("-DHAVE_FDATASYNC=1"));
+    }
+
+    #[test]
+    fn the_wal_file_is_kept_emptied_and_later_sessions_write_over_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let lens = answered_in_sessions(dir.path(), 90, 3, 1_000);
+        // Each session's answers wrote inside the file its first close
+        // left at its set size.
+        assert_eq!(lens, vec![WAL_SIZE_LIMIT; 3]);
+        let s = SqliteStore::open_dir(dir.path()).unwrap();
+        assert_eq!(progress(&s), (90, 90));
+    }
+
+    #[test]
+    fn a_close_leaves_the_wal_to_another_connection_still_open() {
+        let dir = tempfile::tempdir().unwrap();
+        answered_in_sessions(dir.path(), 4, 1, 1_000);
+        let db = dir.path().join(crate::store::DB_FILE);
+        // Another process's connection, reading now and then.
+        let other = Connection::open(&db).unwrap();
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(count(&other), 4);
+        let mut s = SqliteStore::open_dir(dir.path()).unwrap();
+        let again = Answer {
+            before: review(4.0, 1_000),
+            ..imported("c000", 2_000).log.remove(0)
+        };
+        s.record(&again).unwrap();
+        drop(s);
+        // Not alone at the close: the WAL keeps its frame, and the other
+        // connection still reads the answer from it.
+        assert!(wal_file::has_frames(&open::wal_path(&db)));
+        assert_eq!(count(&other), 5);
+        drop(other);
+        let s = SqliteStore::open_dir(dir.path()).unwrap();
+        assert_eq!(s.log("d", None).unwrap().len(), 5);
+    }
+
     #[test]
     fn a_large_sync_is_checkpointed_behind_and_the_settings_restored() {
         let dir = tempfile::tempdir().unwrap();
@@ -1445,7 +1595,11 @@ mod tests {
         };
         let small = db_bytes();
         s.sync_deck("large", "L", "x", &cards(12_000), 0).unwrap();
-        assert!(s.wal_bytes() > CHECKPOINT_BEHIND_BYTES);
+        let wal = open::wal_path(&dir.path().join(crate::store::DB_FILE));
+        assert_eq!(
+            wal_file::holds_frames(&wal, WAL_AUTOCHECKPOINT_PAGES),
+            Some(true)
+        );
         assert!(s.checkpoint.is_some());
         assert_eq!(settings(&s), before);
         s.wait_for_checkpoint();
@@ -1455,9 +1609,13 @@ mod tests {
             db_bytes()
         );
         assert_eq!(s.cards("large").unwrap().len(), 12_000);
-        // The store closes cleanly (WAL removed) after it.
+        // The store closes cleanly after it, keeping its WAL file emptied
+        // and cut back to its limit.
         drop(s);
-        assert!(!open::wal_path(&dir.path().join(crate::store::DB_FILE)).exists());
+        let wal = open::wal_path(&dir.path().join(crate::store::DB_FILE));
+        let len = std::fs::metadata(&wal).unwrap().len();
+        assert!(len > 0 && len <= WAL_SIZE_LIMIT, "{len}");
+        assert!(!wal_file::has_frames(&wal));
     }
 
     #[test]
