@@ -21,9 +21,10 @@ Then, run after run, each task once by docket and once by Anki, in turn:
   Anki `Collection(path)` + `sched.getCard()` in this process (the Python
   interpreter and the `anki` import are not counted for Anki, but process
   start is counted for docket);
-- answer -> next card: 50 answers each, median per run (docket: a line
-  written -> the next prompt read; Anki: `answerCard` + `getCard`), on a
-  fresh copy of the store or collection;
+- answer -> next card: the same number of answers on each side (up to
+  50; fewer than docket has due, which at 1k is about 5), median per run
+  (docket: a line written -> the next prompt read; Anki: `answerCard` +
+  `getCard`), on a fresh copy of the store or collection;
 - TSV import: `docket import x.tsv -o x.toml` against `import_csv` into
   an empty collection;
 - .apkg import: `docket import x.apkg -o x.toml` against
@@ -104,6 +105,7 @@ class Study:
     """A `docket study --plain` session driven through pipes."""
 
     ITEM = re.compile(r"item (\d+)\?")
+    COUNTS = re.compile(r"^\[(\d+) new, (\d+) learning, (\d+) review\]")
 
     def __init__(self, binary, data, deck, extra=()):
         self.p = subprocess.Popen(
@@ -111,10 +113,15 @@ class Study:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=docket_env(data), text=True, bufsize=1,
         )
+        # Cards left today, from the session's first count line.
+        self.left = None
 
     def next_card(self):
         item = None
         for line in self.p.stdout:
+            counts = self.COUNTS.match(line)
+            if counts and self.left is None:
+                self.left = sum(int(g) for g in counts.groups())
             m = self.ITEM.search(line)
             if m:
                 item = m.group(1)
@@ -212,6 +219,12 @@ def generate(n, work, binary):
         s = Study(binary, d["data"], d["deck"])
         s.next_card()
         s.quit()
+    # Both sides answer as many cards as docket has due but one (Anki,
+    # scheduling by the due days stored in its cards, has more at every
+    # size; docket recomputes them from the history and has about 5 at
+    # 1k): the same answers on each side, each followed by a next card
+    # (docket's last one would end the session, and write its record).
+    d["answers"] = max(1, min(ANSWERS, (s.left or 0) - 1))
     # A package without scheduling.
     d["apkg"] = os.path.join(work, "plain.apkg")
     col = Collection(col_path)
@@ -268,13 +281,22 @@ def anki_cold(d, tmp):
     return dt, dc
 
 
+def settle_copy():
+    """Writes a fresh copy of a store or collection out to the disk before
+    answers are timed: a store in use was written long ago, and the first
+    synced commit on a just-copied file would also flush (and, with
+    delayed allocation, place) the whole copy."""
+    os.sync()
+
+
 def docket_answer(binary, d, tmp):
     data = os.path.join(tmp, "data")
     shutil.copytree(d["data"], data)
+    settle_copy()
     s = Study(binary, data, d["deck"])
     item = s.next_card()
     lat = []
-    while item is not None and len(lat) < ANSWERS:
+    while item is not None and len(lat) < d["answers"]:
         t = time.perf_counter()
         s.answer(item)
         item = s.next_card()
@@ -287,10 +309,11 @@ def anki_answer(d, tmp):
     path = os.path.join(tmp, "anki", "collection.anki2")
     os.makedirs(os.path.dirname(path))
     shutil.copy(d["col"], path)
+    settle_copy()
     col = Collection(path)
     card = col.sched.getCard()
     lat = []
-    while card is not None and len(lat) < ANSWERS:
+    while card is not None and len(lat) < d["answers"]:
         t = time.perf_counter()
         col.sched.answerCard(card, 3)
         card = col.sched.getCard()
@@ -493,7 +516,8 @@ def docket_in_cold(bench, d, tmp):
 def docket_in_answer(bench, d, tmp):
     data = os.path.join(tmp, "data")
     shutil.copytree(d["data"], data)
-    rows = inproc(bench, "answer", data, d["deck"], str(ANSWERS))
+    settle_copy()
+    rows = inproc(bench, "answer", data, d["deck"], str(d["answers"]))
     return statistics.median(r[0] for r in rows), None
 
 
@@ -519,7 +543,7 @@ def docket_in_first_run(bench, d, tmp):
 # bench binary, Anki as a fresh process or None).
 TASKS = [
     ("cold start to first card", docket_cold, anki_cold, docket_in_cold, anki_proc_cold),
-    ("answer -> next card (median of 50)", docket_answer, anki_answer, docket_in_answer, None),
+    ("answer -> next card (median)", docket_answer, anki_answer, docket_in_answer, None),
     ("TSV import", docket_tsv, anki_tsv, docket_in_tsv, anki_proc_tsv),
     (".apkg import", docket_apkg_import, anki_apkg_import, docket_in_apkg_import, anki_proc_apkg_import),
     (".apkg export", docket_apkg_export, anki_apkg_export, docket_in_apkg_export, anki_proc_apkg_export),
@@ -577,7 +601,11 @@ def main():
             t = time.perf_counter()
             d = generate(n, work, binary)
             d["binary"] = binary
-            print(f"# N={n}: generated in {time.perf_counter() - t:.0f} s", flush=True)
+            print(
+                f"# N={n}: generated in {time.perf_counter() - t:.0f} s; "
+                f"{d['answers']} answers per answer run",
+                flush=True,
+            )
             for task in tasks:
                 name = task[0]
                 # The measurements this run of views needs, by index in the row.
