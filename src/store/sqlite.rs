@@ -295,9 +295,10 @@ impl SqliteStore {
     ///   and read back (about 5% of a first sync of 100,000 cards). The
     ///   cache takes memory only as pages are used.
     /// - Its commit does not wait for the disk (`synchronous = NORMAL`), and
-    ///   when the WAL is empty not even for the WAL's header (`OFF`): the
-    ///   header's sync guards a WAL that restarts over older frames, which
-    ///   an empty one has none of. The next synced commit (an answer)
+    ///   when there is no WAL file yet (a new store) not even for the WAL's
+    ///   header (`OFF`): the header's sync guards a WAL that restarts over
+    ///   older frames, which a new file has none of (a kept one has, see
+    ///   [`keep_wal_file`]). The next synced commit (an answer)
     ///   syncs the WAL, and the directory of a new one, before it is
     ///   acknowledged.
     /// - No checkpoint inside the commit (a checkpoint under `OFF` would not
