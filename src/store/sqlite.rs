@@ -1814,15 +1814,7 @@ mod tests {
             ReviewOrder::DayThenDeck,
             ReviewOrder::DeckThenDay,
         ] {
-            let plan: Vec<String> = s
-                .conn
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", review_order_sql(order)))
-                .unwrap()
-                .query_map(params!["d", 1, 1, 200, 7], |r| r.get::<_, String>(3))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            let plan = plan.join("\n");
+            let plan = query_plan(&s, &review_order_sql(order), params!["d", 1, 1, 200, 7]);
             assert!(
                 plan.contains("INDEX cards_queue (deck_id=? AND phase=? AND due_ms<?)"),
                 "{plan}"
@@ -1838,18 +1830,23 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_load_balancers_learning_cards_are_found_through_the_queue_index() {
-        let s = SqliteStore::open_in_memory().unwrap();
+    /// SQLite's plan for `sql` with `params`, one step to a line.
+    fn query_plan(s: &SqliteStore, sql: &str, params: impl rusqlite::Params) -> String {
         let plan: Vec<String> = s
             .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {LOAD_LEARNING_SQL}"))
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap()
-            .query_map(["d"], |r| r.get::<_, String>(3))
+            .query_map(params, |r| r.get::<_, String>(3))
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        let plan = plan.join("\n");
+        plan.join("\n")
+    }
+
+    #[test]
+    fn the_load_balancers_learning_cards_are_found_through_the_queue_index() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let plan = query_plan(&s, LOAD_LEARNING_SQL, ["d"]);
         assert!(
             plan.contains("INDEX cards_queue (deck_id=? AND phase=?)"),
             "{plan}"
