@@ -505,7 +505,8 @@ impl SqliteStore {
 
 impl SqliteStore {
     /// Empties the WAL for the close while keeping its file (see
-    /// [`keep_wal_file`]), when this connection wrote and no other
+    /// [`keep_wal_file`]), when this connection wrote or the WAL holds
+    /// frames (left by a crash, which SQLite recovered), and no other
     /// connection, in any process, has the store open: the exclusive lock
     /// is taken (`locking_mode = EXCLUSIVE` holds it from the next write
     /// transaction to the close), every frame is checkpointed into the
@@ -519,7 +520,8 @@ impl SqliteStore {
     fn close_keeping_wal(&mut self) {
         // The size limit would make the close cut the kept file to nothing.
         let _ = self.conn.execute_batch("PRAGMA journal_size_limit = -1");
-        if self.conn.total_changes() == 0 {
+        let wal = open::wal_path(&self.path);
+        if self.conn.total_changes() == 0 && !wal_file::has_frames(&wal) {
             return;
         }
         let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
@@ -542,7 +544,7 @@ impl SqliteStore {
             })
             .is_ok_and(|(busy, frames, copied)| busy == 0 && frames == copied);
         if copied {
-            let _ = wal_file::empty(&open::wal_path(&self.path), WAL_SIZE_LIMIT);
+            let _ = wal_file::empty(&wal, WAL_SIZE_LIMIT);
         }
     }
 }
@@ -1540,6 +1542,38 @@ mod tests {
         assert_eq!(lens, vec![WAL_SIZE_LIMIT; 3]);
         let s = SqliteStore::open_dir(dir.path()).unwrap();
         assert_eq!(progress(&s), (90, 90));
+    }
+
+    #[test]
+    fn a_session_that_only_reads_empties_the_frames_a_crash_left() {
+        let dir = tempfile::tempdir().unwrap();
+        answered_in_sessions(dir.path(), 4, 1, 1_000);
+        let mut s = SqliteStore::open_dir(dir.path()).unwrap();
+        let again = Answer {
+            before: review(4.0, 1_000),
+            ..imported("c000", 2_000).log.remove(0)
+        };
+        s.record(&again).unwrap();
+        // What a crash now leaves: the answer's frame in the WAL, not yet
+        // in the database file.
+        let crashed = tempfile::tempdir().unwrap();
+        let db = crashed.path().join(crate::store::DB_FILE);
+        let wal = open::wal_path(&db);
+        std::fs::copy(dir.path().join(crate::store::DB_FILE), &db).unwrap();
+        std::fs::copy(
+            open::wal_path(&dir.path().join(crate::store::DB_FILE)),
+            &wal,
+        )
+        .unwrap();
+        drop(s);
+        assert!(wal_file::has_frames(&wal));
+        // A later session reads and closes: the frame is in the database,
+        // and the WAL is emptied.
+        let s = SqliteStore::open_dir(crashed.path()).unwrap();
+        assert_eq!(s.log("d", None).unwrap().len(), 5);
+        drop(s);
+        assert!(!wal_file::has_frames(&wal));
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), WAL_SIZE_LIMIT);
     }
 
     #[test]
