@@ -15,6 +15,7 @@ pub(crate) mod revlog;
 pub mod sqlite;
 pub(crate) mod texts;
 mod wal_file;
+mod wal_gather;
 
 use std::path::PathBuf;
 

@@ -150,7 +150,9 @@ impl SqliteStore {
             let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
                 | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | rusqlite::OpenFlags::SQLITE_OPEN_URI;
-            let conn = match vfs {
+            // Each commit's WAL frames go out in one write (see
+            // `wal_gather`); the checkpointer's connection uses `vfs` as it is.
+            let conn = match super::wal_gather::over(vfs).as_deref().or(vfs) {
                 Some(v) => Connection::open_with_flags_and_vfs(path, flags, v),
                 None => Connection::open_with_flags(path, flags),
             }
