@@ -497,9 +497,10 @@ def inproc(bench, *args):
     env = docket_env(args[1] if args[0] in ("cold", "first", "answer") else os.devnull)
     # Anki's calls run in this long-running process, which has made them
     # before; docket's bench makes its call once untimed first (`--warm`)
-    # so that the timed call meets a process in the same state. An answer
-    # is timed 50 times in one process already.
-    warm = [] if args[0] == "answer" or not WARM_INPROC else ["--warm"]
+    # so that the timed call meets a process in the same state (answers:
+    # on a scratch copy of the store, since 2 December 2026 at 17:20;
+    # before, the first of a run's few answers met a fresh process).
+    warm = ["--warm"] if WARM_INPROC else []
     p = subprocess.run([bench, *args, *warm], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {bench} {' '.join(args)}\n{p.stderr}")
