@@ -9,8 +9,10 @@ uses the Anki package in target/anki-venv).
 
 For each size N it generates, once:
 - an Anki collection of N basic notes ("What is the code of item i?" /
-  "ai"), every card in review with 10 answers in its log (N x 10 revlog
-  rows), about 1 in 8 due today; the same collection exported as .apkg
+  "ai"), every card in review with 10 answers a week apart in its log
+  (N x 10 revlog rows), about 1 in 8 due today (by Anki's stored due
+  days, and by the FSRS states docket computes from the log: 164 of
+  1,000 each); the same collection exported as .apkg
   with its scheduling, imported by `docket import --history` into a deck
   file and a docket data directory (the same cards and the same log);
 - a TSV of N lines and a .apkg of N notes without scheduling.
@@ -21,8 +23,8 @@ Then, run after run, each task once by docket and once by Anki, in turn:
   Anki `Collection(path)` + `sched.getCard()` in this process (the Python
   interpreter and the `anki` import are not counted for Anki, but process
   start is counted for docket);
-- answer -> next card: the same number of answers on each side (up to
-  50; fewer than docket has due, which at 1k is about 5), median per run
+- answer -> next card: the same number of answers on each side (50, or
+  one fewer than docket has due if that is less), median per run
   (docket: a line written -> the next prompt read; Anki: `answerCard` +
   `getCard`), on a fresh copy of the store or collection;
 - TSV import: `docket import x.tsv -o x.toml` against `import_csv` into
@@ -173,16 +175,21 @@ def generate(n, work, binary):
     now_ms = int(time.time() * 1000)
     cids = col.db.list("select id from cards order by id")
     rows, updates = [], []
-    rid = now_ms - 400 * DAY_MS
     for k, cid in enumerate(cids):
         ivl = 1 + (k * 31) % 200
         elapsed = 1 + (k * 7919) % (ivl + ivl // 7 + 1)
         last = now_ms - elapsed * DAY_MS
         for j in range(10):
-            ts = last - (9 - j) * 7 * DAY_MS
-            rid = max(rid + 1, ts)
-            rows.append((rid, cid, -1, 3, ivl if j == 9 else 7, 7, 2500, 4000, 0 if j == 0 else 1))
+            # A revlog id is the answer's time in ms: each card's answers a
+            # week apart, each card k ms off the others so that ids are
+            # unique (before 2 December 2026 ids were bumped past the
+            # previous card's, which put all but the first card's ten
+            # answers within a few ms of each other in the log).
+            ts = last - (9 - j) * 7 * DAY_MS + k
+            rows.append((ts, cid, -1, 3, ivl if j == 9 else 7, 7, 2500, 4000, 0 if j == 0 else 1))
         updates.append((today + ivl - elapsed, ivl, cid))
+    assert len({r[0] for r in rows}) == len(rows)
+    d["anki_due"] = sum(1 for due, _, _ in updates if due <= today)
     col.decks.select(did)
     col.close()
     # The log and the states are written straight into the file (through
@@ -219,12 +226,13 @@ def generate(n, work, binary):
         s = Study(binary, d["data"], d["deck"])
         s.next_card()
         s.quit()
-    # Both sides answer as many cards as docket has due but one (Anki,
-    # scheduling by the due days stored in its cards, has more at every
-    # size; docket recomputes them from the history and has about 5 at
-    # 1k): the same answers on each side, each followed by a next card
-    # (docket's last one would end the session, and write its record).
+    # Both sides answer as many cards as docket has due but one, at most
+    # ANSWERS (Anki schedules by the due days stored in its cards, docket
+    # recomputes them from the history): the same answers on each side,
+    # each followed by a next card (docket's last one would end the
+    # session, and write its record).
     d["answers"] = max(1, min(ANSWERS, (s.left or 0) - 1))
+    d["docket_due"] = docket_due(binary, d)
     # A package without scheduling.
     d["apkg"] = os.path.join(work, "plain.apkg")
     col = Collection(col_path)
@@ -239,6 +247,16 @@ def generate(n, work, binary):
     d["plain_deck"] = os.path.join(work, "plain.toml")
     run([binary, "import", d["apkg"], "-o", d["plain_deck"]])
     return d
+
+
+def docket_due(binary, d):
+    """Cards docket has due today (`docket stats`, after the daily
+    limits), for the report."""
+    out = subprocess.run(
+        [binary, "stats", d["deck"]], env=docket_env(d["data"]), stdout=subprocess.PIPE, text=True, check=True
+    ).stdout
+    m = re.search(r"due today:\s+(\d+)", out)
+    return int(m.group(1)) if m else None
 
 
 def cpu(who):
@@ -604,7 +622,9 @@ def main():
             d["binary"] = binary
             print(
                 f"# N={n}: generated in {time.perf_counter() - t:.0f} s; "
-                f"{d['answers']} answers per answer run",
+                f"{d['answers']} answers per answer run (due today: "
+                f"docket {d['docket_due']} after its limit of 200 reviews a day, "
+                f"Anki {d['anki_due']} before it)",
                 flush=True,
             )
             for task in tasks:
