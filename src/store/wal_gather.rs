@@ -3,10 +3,10 @@
 //!
 //! SQLite writes every WAL frame as two calls, its 24-byte header and then
 //! its page, so an answer (five pages) costs ten `pwrite`s before its
-//! `fdatasync`; on Linux each buffered write call takes its own trip
-//! through the file system's write path (a journal handle, page locks),
-//! about 4 µs for a page here, as much as the rest of the commit's CPU.
-//! Gathered, the five frames go out in one call.
+//! `fdatasync`, and on Linux each buffered write call takes its own trip
+//! through the file system's write path. Gathered, the five frames go out
+//! in one call: in process at 10,000 cards an answer's median went from
+//! 0.264 to 0.235 ms on the test VM (`docs/performance.md`).
 //!
 //! What keeps this safe:
 //! - Only the WAL file is wrapped; every other file is the base VFS's own.
