@@ -202,6 +202,22 @@ unsafe fn flush(f: *mut ffi::sqlite3_file) -> c_int {
     }
 }
 
+/// A write straight to the base's file.
+unsafe fn write_through(
+    real: *mut ffi::sqlite3_file,
+    buf: *const c_void,
+    n: c_int,
+    off: i64,
+) -> c_int {
+    // SAFETY: `real` is an open base file; SQLite passes `n` bytes at `buf`.
+    unsafe {
+        match methods(real).xWrite {
+            Some(write) => write(real, buf, n, off),
+            None => ffi::SQLITE_IOERR_WRITE,
+        }
+    }
+}
+
 unsafe extern "C" fn x_write(
     f: *mut ffi::sqlite3_file,
     buf: *const c_void,
@@ -212,10 +228,7 @@ unsafe extern "C" fn x_write(
     unsafe {
         let (real, held) = parts(f);
         if !held.gather {
-            return match methods(real).xWrite {
-                Some(write) => write(real, buf, n, off),
-                None => ffi::SQLITE_IOERR_WRITE,
-            };
+            return write_through(real, buf, n, off);
         }
         let Ok(len) = usize::try_from(n) else {
             return ffi::SQLITE_IOERR_WRITE;
@@ -239,10 +252,7 @@ unsafe extern "C" fn x_write(
         }
         let (real, held) = parts(f);
         if !follows || len > MAX_HELD {
-            return match methods(real).xWrite {
-                Some(write) => write(real, buf, n, off),
-                None => ffi::SQLITE_IOERR_WRITE,
-            };
+            return write_through(real, buf, n, off);
         }
         if held.bytes.is_empty() {
             held.start = off;
